@@ -1,0 +1,16 @@
+/* What the whole process shares, read-only once serving starts: configuration, templates and
+ * the request handler that the fronts call. */
+#ifndef BS_APP_H
+#define BS_APP_H
+#include "util/config.h"
+
+struct request;
+struct tmpl_set;
+
+struct app {
+    struct config config;
+    struct tmpl_set *templates;
+    void (*handle)(struct request *req); /* the router, set by main */
+};
+
+#endif

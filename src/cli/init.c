@@ -1,0 +1,64 @@
+/* init: create the database, apply the schema, write the default settings, optionally load
+ * the demo data. */
+#include "app.h"
+#include "cli/cli.h"
+#include "db/db.h"
+#include "domain/settings.h"
+#include "util/assets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_init(struct app *app, int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: buurtsamen init [--demo]\n"
+               "Creates the database (or brings an existing one up to date) and writes the\n"
+               "default settings. --demo also fills a new database with Almelo demo data.\n");
+        return EXIT_OK;
+    }
+    bool demo = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--demo") == 0)
+            demo = true;
+        else {
+            fprintf(stderr, "buurtsamen init: unknown argument '%s' (see --help)\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    struct db *db = cli_open_db(app, true);
+    if (!db)
+        return EXIT_FAIL;
+    int rc = EXIT_OK;
+    if (demo) {
+        int64_t areas = 0;
+        db_get_int(db, "SELECT count(*) FROM areas", &areas);
+        if (areas > 0) {
+            fprintf(stderr, "buurtsamen init: %s already has data; demo data goes only into a "
+                            "new database\n",
+                    app->config.db_path);
+            db_close(db);
+            return EXIT_FAIL;
+        }
+        const struct asset *a = asset_find("sql/demo.sql");
+        char *sql = a ? strndup((const char *)a->data, a->len) : NULL;
+        bool ok = sql && db_begin(db) && db_exec(db, sql) && settings_seed(db, &app->config) &&
+                  db_commit(db);
+        free(sql);
+        if (!ok) {
+            db_rollback(db);
+            fprintf(stderr, "buurtsamen init: loading the demo data failed\n");
+            rc = EXIT_FAIL;
+        }
+    } else if (!(db_begin(db) && settings_seed(db, &app->config) && db_commit(db))) {
+        db_rollback(db);
+        fprintf(stderr, "buurtsamen init: writing the settings failed\n");
+        rc = EXIT_FAIL;
+    }
+    if (rc == EXIT_OK)
+        printf("buurtsamen: database %s is ready%s\n", app->config.db_path,
+               demo ? " with demo data" : "");
+    db_close(db);
+    return rc;
+}

@@ -1,0 +1,221 @@
+/* SQLite connection handling and migrations. */
+#include "db/db.h"
+#include "util/alloc.h"
+#include "util/assets.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct db {
+    sqlite3 *conn;
+    struct cached_stmt *cache;
+    size_t ncache, cap;
+};
+
+struct db *db_open(const char *path, bool create, char *err, size_t err_size)
+{
+    sqlite3 *conn = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &conn, flags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_size, "cannot open database %s: %s", path,
+                 conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+        sqlite3_close(conn);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(conn, 1);
+    sqlite3_busy_timeout(conn, 5000);
+    sqlite3_db_config(conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+    sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+    struct db *db = xcalloc(1, sizeof *db);
+    db->conn = conn;
+    /* synchronous=FULL: an acknowledged donation survives a power cut, not only a crash. */
+    if (!db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                     " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;")) {
+        snprintf(err, err_size, "cannot set up database %s: %s", path, sqlite3_errmsg(conn));
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->ncache; i++)
+        sqlite3_finalize(db->cache[i].stmt);
+    free(db->cache);
+    sqlite3_close(db->conn);
+    free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->conn;
+}
+
+sqlite3_stmt *db_prepare(struct db *db, const char *sql)
+{
+    for (size_t i = 0; i < db->ncache; i++) {
+        if (db->cache[i].sql == sql) {
+            sqlite3_stmt *stmt = db->cache[i].stmt;
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            return stmt;
+        }
+    }
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+        SQLITE_OK) {
+        log_error("sql: %s in: %.200s", sqlite3_errmsg(db->conn), sql);
+        return NULL;
+    }
+    if (db->ncache == db->cap) {
+        db->cap = db->cap ? db->cap * 2 : 32;
+        db->cache = xrealloc(db->cache, db->cap * sizeof *db->cache);
+    }
+    db->cache[db->ncache++] = (struct cached_stmt){sql, stmt};
+    return stmt;
+}
+
+bool db_exec(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("sql: %s", msg ? msg : sqlite3_errmsg(db->conn));
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+bool db_begin(struct db *db)
+{
+    sqlite3_stmt *stmt = db_prepare(db, "BEGIN IMMEDIATE");
+    return stmt && sqlite3_step(stmt) == SQLITE_DONE;
+}
+
+bool db_commit(struct db *db)
+{
+    sqlite3_stmt *stmt = db_prepare(db, "COMMIT");
+    if (stmt && sqlite3_step(stmt) == SQLITE_DONE)
+        return true;
+    log_error("commit failed: %s", sqlite3_errmsg(db->conn));
+    db_rollback(db);
+    return false;
+}
+
+void db_rollback(struct db *db)
+{
+    if (sqlite3_get_autocommit(db->conn))
+        return;
+    sqlite3_stmt *stmt = db_prepare(db, "ROLLBACK");
+    if (stmt)
+        sqlite3_step(stmt);
+}
+
+bool db_get_int(struct db *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *stmt = db_prepare(db, sql);
+    if (!stmt || sqlite3_step(stmt) != SQLITE_ROW)
+        return false;
+    *out = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    return true;
+}
+
+/* Migrations are the embedded files "sql/NNN_name.sql", in name order. */
+static int migration_version(const char *name)
+{
+    if (strncmp(name, "sql/", 4) != 0)
+        return 0;
+    const char *p = name + 4;
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' || p[2] < '0' || p[2] > '9' ||
+        p[3] != '_')
+        return 0;
+    return atoi(p);
+}
+
+int db_known_version(void)
+{
+    int max = 0;
+    for (size_t i = 0; i < assets_count; i++) {
+        int v = migration_version(assets[i].name);
+        if (v > max)
+            max = v;
+    }
+    return max;
+}
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *stmt = db_prepare(
+        db, "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='schema_migrations'");
+    if (!stmt || sqlite3_step(stmt) != SQLITE_ROW)
+        return -1;
+    int exists = sqlite3_column_int(stmt, 0);
+    sqlite3_reset(stmt);
+    if (!exists)
+        return 0;
+    int64_t v;
+    if (!db_get_int(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v))
+        return -1;
+    return (int)v;
+}
+
+bool db_migrate(struct db *db, char *err, size_t err_size)
+{
+    if (!db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                     " applied_at TEXT NOT NULL DEFAULT (datetime('now'))) STRICT")) {
+        snprintf(err, err_size, "cannot create schema_migrations: %s", sqlite3_errmsg(db->conn));
+        return false;
+    }
+    int current = db_schema_version(db);
+    int known = db_known_version();
+    if (current < 0) {
+        snprintf(err, err_size, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
+        return false;
+    }
+    if (current > known) {
+        snprintf(err, err_size,
+                 "database schema version %d is newer than this program knows (%d); "
+                 "use a newer buurtsamen",
+                 current, known);
+        return false;
+    }
+    for (size_t i = 0; i < assets_count; i++) {
+        int v = migration_version(assets[i].name);
+        if (v <= current)
+            continue;
+        char *sql = xstrndup((const char *)assets[i].data, assets[i].len);
+        bool ok = db_begin(db) && db_exec(db, sql);
+        free(sql);
+        if (ok) {
+            sqlite3_stmt *stmt =
+                db_prepare(db, "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+            ok = stmt && sqlite3_bind_int(stmt, 1, v) == SQLITE_OK &&
+                 sqlite3_bind_text(stmt, 2, assets[i].name + 4, -1, SQLITE_STATIC) == SQLITE_OK &&
+                 sqlite3_step(stmt) == SQLITE_DONE;
+            if (stmt)
+                sqlite3_reset(stmt);
+        }
+        if (!ok || !db_commit(db)) {
+            snprintf(err, err_size, "migration %s failed: %s", assets[i].name,
+                     sqlite3_errmsg(db->conn));
+            db_rollback(db);
+            return false;
+        }
+        log_info("applied migration %s", assets[i].name + 4);
+    }
+    return true;
+}

@@ -1,0 +1,40 @@
+/* Database connection: pragmas, cached prepared statements, transactions, migrations. */
+#ifndef BS_DB_H
+#define BS_DB_H
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+/* Opens (creating when asked) with WAL, foreign keys, busy timeout and defensive settings.
+ * On failure returns NULL and writes a one-line reason into err. */
+struct db *db_open(const char *path, bool create, char *err, size_t err_size);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+/* A prepared statement for this connection, reused across calls: the sql pointer should be a
+ * string literal. The statement comes back reset with no bindings. NULL on an SQL error (logged). */
+sqlite3_stmt *db_prepare(struct db *db, const char *sql);
+/* Runs SQL text without results (schema, pragmas). */
+bool db_exec(struct db *db, const char *sql);
+
+/* Transactions: BEGIN IMMEDIATE for anything that writes, so that the write lock is taken at
+ * the start rather than halfway (no deadlocks between readers upgrading). */
+bool db_begin(struct db *db);
+bool db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Applies embedded sql/NNN_*.sql files not yet applied, each in its own transaction.
+ * Refuses a database whose schema is newer than this program. */
+bool db_migrate(struct db *db, char *err, size_t err_size);
+/* Highest applied migration, 0 for none, -1 on error. */
+int db_schema_version(struct db *db);
+/* Highest migration this program knows. */
+int db_known_version(void);
+
+/* Small helpers for one-value queries. */
+bool db_get_int(struct db *db, const char *sql, int64_t *out);
+
+#endif

@@ -1,0 +1,233 @@
+/* Built-in HTTP server on libmicrohttpd: a thread pool, each thread with its own epoll loop
+ * and database connection. */
+#include "app.h"
+#include "front/front.h"
+#include "http/request.h"
+#include "util/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* Per-connection state while a request comes in. */
+struct pending {
+    char *target; /* raw request target, from the URI log callback */
+    struct buf body;
+    bool started;
+    bool too_large;
+};
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls, (void)conn;
+    struct pending *p = xcalloc(1, sizeof *p);
+    p->target = xstrdup(uri ? uri : "/");
+    return p;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)cls, (void)conn, (void)code;
+    struct pending *p = *con_cls;
+    if (p) {
+        free(p->target);
+        buf_free(&p->body);
+        free(p);
+        *con_cls = NULL;
+    }
+}
+
+struct header_walk {
+    struct request *req;
+    int count;
+};
+
+static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    struct header_walk *w = cls;
+    if (++w->count > LIMIT_HEADER_COUNT)
+        return MHD_NO;
+    fields_add(&w->req->arena, &w->req->headers, arena_strdup(&w->req->arena, key),
+               arena_strdup(&w->req->arena, value ? value : ""), value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, size, "unknown");
+    if (!info || !info->client_addr)
+        return;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *req)
+{
+    struct MHD_Response *resp;
+    if (req->resp.static_body)
+        resp = MHD_create_response_from_buffer(req->resp.static_len, (void *)req->resp.static_body,
+                                               MHD_RESPMEM_PERSISTENT);
+    else {
+        size_t len = req->resp.body.len;
+        resp = MHD_create_response_from_buffer(len, buf_detach(&req->resp.body),
+                                               MHD_RESPMEM_MUST_FREE);
+    }
+    if (!resp)
+        return MHD_NO;
+    for (size_t i = 0; i < req->resp.headers.count; i++)
+        MHD_add_response_header(resp, req->resp.headers.items[i].name,
+                                req->resp.headers.items[i].value);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)req->resp.status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)url, (void)version;
+    const struct app *app = cls;
+    struct pending *p = *con_cls;
+    if (!p)
+        return MHD_NO;
+    if (!p->started) {
+        p->started = true;
+        /* A request that announces no body is answered at once, without a second call. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+        if (cl && strtoull(cl, NULL, 10) > LIMIT_BODY)
+            p->too_large = true;
+        else if ((cl && strcmp(cl, "0") != 0) || te)
+            return MHD_YES;
+    } else if (*upload_size) {
+        if (!p->too_large && p->body.len + *upload_size <= LIMIT_BODY)
+            buf_append(&p->body, upload_data, *upload_size);
+        else
+            p->too_large = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    struct request req;
+    request_init(&req);
+    req.app = app;
+    req.method_name = method;
+    req.target = p->target;
+    req.body = p->body.data;
+    req.body_len = p->body.len;
+    req.body_too_large = p->too_large;
+    client_address(conn, req.client_addr, sizeof req.client_addr);
+    struct header_walk walk = {&req, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, on_header, &walk);
+    req.db = front_thread_db(app);
+    if (walk.count > LIMIT_HEADER_COUNT) {
+        req.resp.status = 431;
+        buf_puts(&req.resp.body, "Te veel headers.\n");
+    } else if (!req.db) {
+        req.resp.status = 503;
+        buf_puts(&req.resp.body, "De database is niet bereikbaar.\n");
+    } else {
+        app->handle(&req);
+    }
+    enum MHD_Result ret = send_response(conn, &req);
+    request_free(&req);
+    return ret;
+}
+
+/* ADDR:PORT, [ADDR6]:PORT or :PORT into a socket address. */
+static bool parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon - listen >= (long)sizeof host)
+        return false;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || colon[1] == '\0')
+        return false;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    memset(ss, 0, sizeof *ss);
+    if (host[0] == '[') {
+        size_t n = strlen(host);
+        if (n < 2 || host[n - 1] != ']')
+            return false;
+        host[n - 1] = '\0';
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+            return false;
+        *len = sizeof *s6;
+        return true;
+    }
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)port);
+    if (host[0] == '\0')
+        s4->sin_addr.s_addr = htonl(INADDR_ANY);
+    else if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+        return false;
+    *len = sizeof *s4;
+    return true;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    log_error("http: %s", line);
+}
+
+int front_mhd_run(const struct app *app, const char *listen, int threads)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    if (!parse_listen(listen, &ss, &sslen)) {
+        fprintf(stderr, "buurtsamen: cannot read listen address '%s' (expected ADDR:PORT)\n",
+                listen);
+        return 2;
+    }
+    threads = front_thread_count(threads);
+    front_block_signals();
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, (void *)app, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(LIMIT_HEADERS + 16 * 1024),
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 2000u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "buurtsamen: cannot listen on %s (in use, or no permission)\n", listen);
+        return 1;
+    }
+    log_info("buurtsamen serving http://%s/ (database %s, %d threads)", listen,
+             app->config.db_path, threads);
+    int sig = front_wait_signal();
+    log_info("buurtsamen stopping (signal %d)", sig);
+    MHD_stop_daemon(d);
+    return 0;
+}

@@ -1,0 +1,213 @@
+/* Route matching and the dispatcher: the front line every request passes. */
+#include "http/router.h"
+#include "http/csrf.h"
+#include "http/form.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+bool route_match(struct arena *arena, const char *pattern, const char *path,
+                 const char *params[4])
+{
+    int np = 0;
+    const char *p = pattern, *s = path;
+    while (*p) {
+        if (p[0] == '*' && p[1] == '*') {
+            if (!*s || np >= 4)
+                return false;
+            params[np++] = arena_strdup(arena, s);
+            return true;
+        }
+        if (*p == '*') {
+            const char *end = s;
+            while (*end && *end != '/')
+                end++;
+            if (end == s || np >= 4)
+                return false;
+            params[np++] = arena_strndup(arena, s, (size_t)(end - s));
+            s = end;
+            p++;
+            continue;
+        }
+        if (*p != *s)
+            return false;
+        p++, s++;
+    }
+    return *s == '\0';
+}
+
+void http_security_headers(struct request *req)
+{
+    response_header(req, "Content-Security-Policy",
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                    "frame-ancestors 'none'");
+    response_header(req, "X-Content-Type-Options", "nosniff");
+    response_header(req, "X-Frame-Options", "DENY");
+    response_header(req, "Referrer-Policy", "same-origin");
+    response_header(req, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (req->https)
+        response_header(req, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static enum method method_from(const char *name)
+{
+    if (strcmp(name, "GET") == 0)
+        return M_GET;
+    if (strcmp(name, "HEAD") == 0)
+        return M_HEAD;
+    if (strcmp(name, "POST") == 0)
+        return M_POST;
+    return M_OTHER;
+}
+
+/* Splits the target into path and query and decodes the path; false on bad input. */
+static bool parse_target(struct request *req, enum form_error *err)
+{
+    const char *t = req->target;
+    size_t len = strlen(t);
+    const char *q = memchr(t, '?', len);
+    size_t path_len = q ? (size_t)(q - t) : len;
+    const char *hash = memchr(t, '#', len);
+    if (hash && (!q || hash < q))
+        path_len = (size_t)(hash - t);
+    if (q) {
+        size_t qlen = len - (size_t)(q + 1 - t);
+        const char *qhash = memchr(q + 1, '#', qlen);
+        if (qhash)
+            qlen = (size_t)(qhash - (q + 1));
+        req->query = arena_strndup(&req->arena, q + 1, qlen);
+    }
+    char *path;
+    size_t decoded_len;
+    *err = url_decode(&req->arena, t, path_len, false, &path, &decoded_len);
+    if (*err)
+        return false;
+    req->path = path;
+    *err = form_parse_urlencoded(&req->arena, req->query, strlen(req->query), &req->query_fields);
+    return *err == FORM_OK;
+}
+
+static bool parse_body(struct request *req, enum form_error *err, int *status)
+{
+    const char *ctype = request_header(req, "Content-Type");
+    *status = 400;
+    if (!ctype || req->body_len == 0)
+        return true;
+    if (ascii_ieqn(ctype, "application/x-www-form-urlencoded", 33)) {
+        if (req->body_len > LIMIT_FORM_BODY) {
+            *status = 413;
+            return false;
+        }
+        *err = form_parse_urlencoded(&req->arena, req->body, req->body_len, &req->form_fields);
+        return *err == FORM_OK;
+    }
+    if (ascii_ieqn(ctype, "multipart/form-data", 19)) {
+        *err = form_parse_multipart(&req->arena, ctype, req->body, req->body_len,
+                                    &req->form_fields);
+        return *err == FORM_OK;
+    }
+    return true; /* other bodies are left to the handler */
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void dispatch(struct request *req, const struct route *routes, size_t nroutes,
+                     error_fn on_error)
+{
+    req->method = method_from(req->method_name);
+    if (strlen(req->target) > LIMIT_URI) {
+        on_error(req, 414, "Het adres is te lang.");
+        return;
+    }
+    if (req->target[0] != '/') {
+        on_error(req, 400, "Dit adres kan de server niet lezen.");
+        return;
+    }
+    enum form_error err = FORM_OK;
+    if (!parse_target(req, &err)) {
+        on_error(req, 400, form_error_message(err));
+        return;
+    }
+    const char *cookie = request_header(req, "Cookie");
+    if (cookie)
+        cookies_parse(&req->arena, cookie, &req->cookies);
+    if (req->body_too_large) {
+        on_error(req, 413, "Wat u verstuurt is te groot.");
+        return;
+    }
+
+    const struct route *found = NULL;
+    unsigned allowed = 0;
+    for (size_t i = 0; i < nroutes; i++) {
+        const char *params[4] = {0};
+        if (!route_match(&req->arena, routes[i].pattern, req->path, params))
+            continue;
+        unsigned methods = routes[i].methods;
+        if (methods & M_GET)
+            methods |= M_HEAD;
+        allowed |= methods;
+        if (!found && (methods & req->method)) {
+            found = &routes[i];
+            memcpy(req->params, params, sizeof params);
+        }
+    }
+    if (!found) {
+        if (allowed) {
+            char allow[32];
+            snprintf(allow, sizeof allow, "%s%s%s", allowed & M_GET ? "GET, HEAD" : "",
+                     (allowed & M_GET) && (allowed & M_POST) ? ", " : "",
+                     allowed & M_POST ? "POST" : "");
+            response_header(req, "Allow", allow);
+            on_error(req, 405, "Deze handeling is op dit adres niet mogelijk.");
+        } else if (req->method == M_OTHER) {
+            on_error(req, 405, "Deze handeling is op dit adres niet mogelijk.");
+        } else {
+            on_error(req, 404, "Deze pagina bestaat niet (meer). Controleer het adres.");
+        }
+        return;
+    }
+    if (req->method == M_POST) {
+        int status;
+        if (!parse_body(req, &err, &status)) {
+            on_error(req, status,
+                     status == 413 ? "Wat u verstuurt is te groot." : form_error_message(err));
+            return;
+        }
+        if (!(found->flags & ROUTE_NO_CSRF) && !csrf_valid(req)) {
+            on_error(req, 403,
+                     "Het formulier is verlopen of niet via deze website verstuurd. Ga terug, "
+                     "laad de pagina opnieuw en probeer het nog eens.");
+            return;
+        }
+    }
+    found->handler(req);
+}
+
+void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,
+                   error_fn on_error)
+{
+    double start = now_ms();
+    dispatch(req, routes, nroutes, on_error);
+    http_security_headers(req);
+    if (req->set_csrf_cookie)
+        response_header(req, "Set-Cookie", csrf_cookie_header(req));
+    if (!response_get_header(req, "Cache-Control"))
+        response_header(req, "Cache-Control", "no-cache");
+    /* The path only, since a query may carry a voucher code; control bytes are masked so that
+     * a request cannot forge log lines. */
+    char path[201];
+    size_t n = 0;
+    for (const char *p = req->path ? req->path : "?"; *p && n < sizeof path - 1; p++)
+        path[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
+    path[n] = '\0';
+    log_info("%.10s %s %d %.1fms", req->method_name, path, req->resp.status, now_ms() - start);
+}

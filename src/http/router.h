@@ -1,0 +1,35 @@
+/* The route table type and the dispatcher: front-line checks, then one handler. */
+#ifndef BS_ROUTER_H
+#define BS_ROUTER_H
+#include "http/request.h"
+
+typedef void (*handler_fn)(struct request *req);
+typedef void (*error_fn)(struct request *req, int status, const char *message);
+
+enum route_flags {
+    ROUTE_NO_CSRF = 1, /* POST without a CSRF token (none so far) */
+};
+
+/* pattern: literal segments, "*" for one segment (captured in req->params), a final "**" for
+ * the rest of the path (captured). methods: a mask of enum method; GET implies HEAD. */
+struct route {
+    unsigned methods;
+    const char *pattern;
+    handler_fn handler;
+    unsigned flags;
+};
+
+/* Matches the path against one pattern, filling params (arena copies). */
+bool route_match(struct arena *arena, const char *pattern, const char *path,
+                 const char *params[4]);
+
+/* Everything between the front and a handler: parses the target, query, cookies and body with
+ * their limits, matches a route, checks CSRF on POST, calls the handler, adds the security
+ * headers and logs one line. Any refusal is answered through on_error. */
+void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,
+                   error_fn on_error);
+
+/* Emits the standard headers every response carries. */
+void http_security_headers(struct request *req);
+
+#endif

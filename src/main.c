@@ -1,0 +1,85 @@
+/* buurtsamen: one binary for the site and its administration; this file picks the command. */
+#include "app.h"
+#include "cli/cli.h"
+#include "pages/pages.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: buurtsamen [--db PATH] [--config FILE] COMMAND [ARGS]\n"
+            "\n"
+            "commands:\n"
+            "  init [--demo]             create or upgrade the database (--demo: with demo data)\n"
+            "  serve [--listen A:P]      run the built-in HTTP server\n"
+            "  fcgi [--socket PATH|A:P]  run as FastCGI application behind a web server\n"
+            "  verify                    check integrity and invariants\n"
+            "  backup FILE               write a consistent copy of the database\n"
+            "\n"
+            "The database is --db, else $BUURTSAMEN_DB, else the config's, else buurtsamen.db.\n"
+            "Each command takes --help.\n");
+}
+
+static const struct {
+    const char *name;
+    int (*run)(struct app *app, int argc, char **argv);
+} commands[] = {
+    {"init", cli_init},     {"serve", cli_serve},   {"fcgi", cli_fcgi},
+    {"verify", cli_verify}, {"backup", cli_backup},
+};
+
+int main(int argc, char **argv)
+{
+    struct app app = {.handle = site_handle};
+    config_defaults(&app.config);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "buurtsamen: cannot initialise libsodium\n");
+        return EXIT_FAIL;
+    }
+
+    /* Global options may stand before the command; they are taken out of argv. */
+    const char *db = NULL, *config = getenv("BUURTSAMEN_CONFIG");
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[++i];
+        else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "buurtsamen: unknown option '%s' (see --help)\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (config && *config) {
+        char err[300];
+        if (!config_load(&app.config, config, err, sizeof err)) {
+            fprintf(stderr, "buurtsamen: %s\n", err);
+            return EXIT_FAIL;
+        }
+    }
+    const char *env_db = getenv("BUURTSAMEN_DB");
+    if (!db && env_db && *env_db)
+        db = env_db;
+    if (db)
+        snprintf(app.config.db_path, sizeof app.config.db_path, "%s", db);
+    const char *env_templates = getenv("BUURTSAMEN_TEMPLATES");
+    if (env_templates && *env_templates)
+        snprintf(app.config.template_dir, sizeof app.config.template_dir, "%s", env_templates);
+
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(argv[i], commands[k].name) == 0)
+            return commands[k].run(&app, argc - i, argv + i);
+    fprintf(stderr, "buurtsamen: unknown command '%s' (see --help)\n", argv[i]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,89 @@
+/* Areas: the overview of wijken and dorpen, one area's page, and the city-wide page. */
+#include "domain/areas.h"
+#include "domain/initiatives.h"
+#include "domain/news.h"
+#include "domain/stats.h"
+#include "pages/page.h"
+#include "pages/pages.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void areas_list_page(struct request *req)
+{
+    json_t *areas = areas_list(req->db);
+    json_t *wijken = json_array(), *dorpen = json_array();
+    size_t i;
+    json_t *area;
+    json_array_foreach(areas, i, area)
+    {
+        const char *kind = json_string_value(json_object_get(area, "kind"));
+        json_int_t open = json_integer_value(json_object_get(area, "open_count"));
+        char label[64];
+        if (open == 0)
+            snprintf(label, sizeof label, "Nu geen open initiatieven");
+        else
+            snprintf(label, sizeof label, "%lld open initiatie%s", (long long)open,
+                     open == 1 ? "f" : "ven");
+        json_object_set_new(area, "open_label", json_string(label));
+        json_array_append(kind && strcmp(kind, "dorp") == 0 ? dorpen : wijken, area);
+    }
+    json_decref(areas);
+    page_render(req, "areas", "Wijken en dorpen",
+                json_pack("{s:o, s:o}", "wijken", wijken, "dorpen", dorpen));
+}
+
+static void add_news(struct request *req, json_t *data, int64_t area_id)
+{
+    int64_t total;
+    json_t *news = news_list(req->db, area_id, 5, 0, &total);
+    if (!news)
+        return;
+    size_t i;
+    json_t *item;
+    json_array_foreach(news, i, item) page_decorate_news(item, 0);
+    json_object_set_new(data, "news", news);
+}
+
+void area_page(struct request *req)
+{
+    const char *slug = req->params[0];
+    json_t *data = json_object();
+    struct initiative_filter f = {.area_slug = slug, .sort = SORT_CLOSEST, .limit = 60};
+    int64_t area_id = 0;
+    const char *title;
+    if (strcmp(slug, "gemeentebreed") == 0) {
+        json_object_set_new(data, "citywide", json_true());
+        title = "Gemeentebrede initiatieven";
+    } else {
+        json_t *area = area_by_slug(req->db, slug);
+        if (!area) {
+            json_decref(data);
+            page_error(req, 404, "Deze wijk of dit dorp kennen we niet.");
+            return;
+        }
+        area_id = json_integer_value(json_object_get(area, "id"));
+        const char *kind = json_string_value(json_object_get(area, "kind"));
+        json_object_set_new(area, "kind_label",
+                            json_string(strcmp(kind, "dorp") == 0    ? "Dorp"
+                                        : strcmp(kind, "wijk") == 0 ? "Wijk"
+                                                                     : "Buurt"));
+        json_object_set_new(data, "area", area);
+        title = json_string_value(json_object_get(area, "name"));
+    }
+    int64_t total;
+    json_t *items = initiatives_search(req->db, &f, &total);
+    if (items) {
+        page_decorate_initiatives(items, time(NULL));
+        json_object_set_new(data, "items", items);
+    }
+    if (area_id) {
+        json_t *stats = stats_totals(req->db, area_id);
+        page_set_money(stats, "raised", json_integer_value(json_object_get(stats, "raised_cents")));
+        json_object_set_new(data, "stats", stats);
+    }
+    add_news(req, data, area_id ? area_id : -1);
+    char page_title[200];
+    snprintf(page_title, sizeof page_title, "%s", title);
+    page_render(req, "area", page_title, data);
+}

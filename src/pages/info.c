@@ -1,0 +1,31 @@
+/* Fixed pages: accessibility statement, privacy statement, health check, static files. */
+#include "db/db.h"
+#include "http/static.h"
+#include "pages/page.h"
+#include "pages/pages.h"
+
+void accessibility_page(struct request *req)
+{
+    page_render(req, "toegankelijkheid", "Toegankelijkheidsverklaring", json_object());
+}
+
+void privacy_page(struct request *req)
+{
+    page_render(req, "privacy", "Privacyverklaring", json_object());
+}
+
+void health_page(struct request *req)
+{
+    int64_t one = 0;
+    if (!req->db || !db_get_int(req->db, "SELECT 1", &one) || one != 1) {
+        page_text(req, 503, "database unavailable\n");
+        return;
+    }
+    page_text(req, 200, "ok\n");
+}
+
+void static_page(struct request *req)
+{
+    if (!static_serve(req))
+        page_error(req, 404, "Dit bestand bestaat niet.");
+}

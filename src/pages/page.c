@@ -1,0 +1,218 @@
+/* Page rendering helpers. */
+#include "pages/page.h"
+#include "app.h"
+#include "domain/initiatives.h"
+#include "domain/settings.h"
+#include "util/text.h"
+#include "view/format.h"
+#include "view/tmpl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const status_titles[][2] = {
+    {"400", "Ongeldig verzoek"},     {"403", "Geen toegang"},
+    {"404", "Pagina niet gevonden"}, {"405", "Handeling niet toegestaan"},
+    {"413", "Te groot"},             {"414", "Adres te lang"},
+    {"429", "Even geduld"},          {"500", "Er ging iets mis"},
+    {"503", "Tijdelijk niet beschikbaar"},
+};
+
+static const char *status_title(int status)
+{
+    char code[8];
+    snprintf(code, sizeof code, "%d", status);
+    for (size_t i = 0; i < sizeof status_titles / sizeof status_titles[0]; i++)
+        if (strcmp(status_titles[i][0], code) == 0)
+            return status_titles[i][1];
+    return "Fout";
+}
+
+void page_text(struct request *req, int status, const char *text)
+{
+    req->resp.status = status;
+    buf_reset(&req->resp.body);
+    buf_puts(&req->resp.body, text);
+    response_set_header(req, "Content-Type", "text/plain; charset=utf-8");
+}
+
+void page_render(struct request *req, const char *name, const char *title, json_t *data)
+{
+    json_t *settings = req->db ? settings_all(req->db) : json_object();
+    const char *site = json_string_value(json_object_get(settings, "site_naam"));
+    if (!site)
+        site = req->app->config.site_naam;
+    int64_t voucher_cents = 0;
+    const char *vc = json_string_value(json_object_get(settings, "voucher_cents"));
+    if (vc && parse_int64(vc, 1, 100000, &voucher_cents))
+        page_set_money(data, "voucher_value", voucher_cents);
+    json_object_set_new(data, "site", settings);
+    json_object_set_new(data, "site_name", json_string(site));
+    json_object_set_new(data, "page_title", json_string(title));
+    char full[300];
+    if (strcmp(title, site) == 0)
+        snprintf(full, sizeof full, "%s", site);
+    else
+        snprintf(full, sizeof full, "%s \xe2\x80\x94 %s", title, site);
+    json_object_set_new(data, "document_title", json_string(full));
+    /* Which top-level section the navigation marks as current. */
+    const char *nav = "";
+    if (strncmp(req->path, "/initiatieven", 13) == 0)
+        nav = "nav_initiatieven";
+    else if (strncmp(req->path, "/wijken", 7) == 0)
+        nav = "nav_wijken";
+    else if (strncmp(req->path, "/berichten", 10) == 0)
+        nav = "nav_berichten";
+    else if (strcmp(req->path, "/") == 0)
+        nav = "nav_home";
+    if (*nav)
+        json_object_set_new(data, nav, json_true());
+
+    char template_name[64];
+    snprintf(template_name, sizeof template_name, "%s", name);
+    buf_reset(&req->resp.body);
+    if (!tmpl_render(req->app->templates, "layout", template_name, data, &req->resp.body)) {
+        buf_reset(&req->resp.body);
+        buf_puts(&req->resp.body, "<!doctype html><title>Fout</title><p>Er ging iets mis.</p>");
+        req->resp.status = 500;
+    }
+    response_set_header(req, "Content-Type", "text/html; charset=utf-8");
+    json_decref(data);
+}
+
+void page_error(struct request *req, int status, const char *message)
+{
+    req->resp.status = status;
+    json_t *data = json_pack("{s:s, s:i}", "message", message, "status", status);
+    const char *title = status_title(status);
+    json_object_set_new(data, "title", json_string(title));
+    if (status == 404)
+        json_object_set_new(data, "is_404", json_true());
+    page_render(req, "error", title, data);
+    req->resp.status = status;
+}
+
+void page_set_money(json_t *obj, const char *key, int64_t cents)
+{
+    char money[48];
+    format_money(money, sizeof money, cents);
+    json_object_set_new(obj, key, json_string(money));
+}
+
+void page_set_date(json_t *obj, const char *key, const char *src_field)
+{
+    time_t t = parse_utc(json_string_value(json_object_get(obj, src_field)));
+    if (t == (time_t)-1)
+        return;
+    char date[64];
+    format_date(date, sizeof date, t);
+    json_object_set_new(obj, key, json_string(date));
+}
+
+int64_t page_id_param(const char *segment)
+{
+    int64_t id = 0;
+    if (!segment)
+        return 0;
+    for (const char *p = segment; *p; p++) {
+        if (*p == '-' && p != segment)
+            break;
+        if (*p < '0' || *p > '9')
+            return 0;
+        if (id > 100000000000LL)
+            return 0;
+        id = id * 10 + (*p - '0');
+    }
+    return id;
+}
+
+void page_decorate_initiative(json_t *item, time_t now)
+{
+    json_int_t id = json_integer_value(json_object_get(item, "id"));
+    const char *title = json_string_value(json_object_get(item, "title"));
+    char slug[80], url[128];
+    format_slug(slug, sizeof slug, title ? title : "");
+    snprintf(url, sizeof url, "/initiatieven/%lld%s%s", (long long)id, *slug ? "-" : "", slug);
+    json_object_set_new(item, "url", json_string(url));
+
+    json_int_t target = json_integer_value(json_object_get(item, "target_cents"));
+    json_int_t raised = json_integer_value(json_object_get(item, "raised_cents"));
+    page_set_money(item, "target", target);
+    page_set_money(item, "raised", raised);
+    json_int_t percent = target > 0 ? raised * 100 / target : 0;
+    json_object_set_new(item, "percent", json_integer(percent > 100 ? 100 : percent));
+    json_int_t vouchers = json_integer_value(json_object_get(item, "voucher_count"));
+    char vouchers_label[32];
+    snprintf(vouchers_label, sizeof vouchers_label, "%lld voucher%s", (long long)vouchers,
+             vouchers == 1 ? "" : "s");
+    json_object_set_new(item, "vouchers_label", json_string(vouchers_label));
+    if (raised < target)
+        page_set_money(item, "remaining", target - raised);
+
+    const char *state = json_string_value(json_object_get(item, "state"));
+    const char *label = state ? initiative_state_label(state) : NULL;
+    json_object_set_new(item, "state_label", json_string(label ? label : ""));
+    if (state) {
+        char key[40];
+        snprintf(key, sizeof key, "is_%s", state);
+        json_object_set_new(item, key, json_true());
+    }
+    const char *area = json_string_value(json_object_get(item, "area_name"));
+    json_object_set_new(item, "area_label", json_string(area ? area : "Gemeentebreed"));
+
+    time_t deadline = parse_utc(json_string_value(json_object_get(item, "deadline")));
+    if (deadline != (time_t)-1 && state && strcmp(state, "open") == 0) {
+        int64_t days = days_until(deadline, now);
+        char text[64];
+        if (days <= 0)
+            snprintf(text, sizeof text, "Sluit vandaag");
+        else if (days == 1)
+            snprintf(text, sizeof text, "Nog 1 dag");
+        else
+            snprintf(text, sizeof text, "Nog %lld dagen", (long long)days);
+        json_object_set_new(item, "days_left", json_string(text));
+        page_set_date(item, "deadline_date", "deadline");
+    }
+    char planned[64];
+    if (format_calendar_date(planned, sizeof planned,
+                             json_string_value(json_object_get(item, "planned_date"))))
+        json_object_set_new(item, "planned", json_string(planned));
+    page_set_date(item, "published", "published_at");
+}
+
+void page_decorate_initiatives(json_t *items, time_t now)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) page_decorate_initiative(item, now);
+}
+
+void page_decorate_news(json_t *item, int with_html)
+{
+    char url[64];
+    snprintf(url, sizeof url, "/berichten/%lld",
+             (long long)json_integer_value(json_object_get(item, "id")));
+    json_object_set_new(item, "url", json_string(url));
+    page_set_date(item, "published", "published_at");
+    const char *area = json_string_value(json_object_get(item, "area_name"));
+    json_object_set_new(item, "area_label", json_string(area ? area : "Gemeentebreed"));
+    const char *body = json_string_value(json_object_get(item, "body"));
+    if (body) {
+        /* A short teaser: the first paragraph, cut at a word boundary. */
+        size_t len = strcspn(body, "\n");
+        if (len > 220) {
+            len = 220;
+            while (len > 0 && body[len] != ' ')
+                len--;
+        }
+        char teaser[240];
+        snprintf(teaser, sizeof teaser, "%.*s%s", (int)len, body, body[len] ? "\xe2\x80\xa6" : "");
+        json_object_set_new(item, "teaser", json_string(teaser));
+        if (with_html) {
+            struct buf html = {0};
+            format_paragraphs(&html, body);
+            json_object_set_new(item, "body_html", json_string(html.data ? html.data : ""));
+            buf_free(&html);
+        }
+    }
+}

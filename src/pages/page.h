@@ -1,0 +1,30 @@
+/* What every page handler shares: rendering into the layout, error pages, view helpers. */
+#ifndef BS_PAGE_H
+#define BS_PAGE_H
+#include <jansson.h>
+#include <time.h>
+
+#include "http/request.h"
+
+/* Renders templates/NAME.html inside the layout with `data` (consumed) and the site-wide
+ * values (settings, navigation). `title` is the page's own title. */
+void page_render(struct request *req, const char *name, const char *title, json_t *data);
+/* An HTML error page with a Dutch message. */
+void page_error(struct request *req, int status, const char *message);
+/* Plain-text response (consumes nothing). */
+void page_text(struct request *req, int status, const char *text);
+
+/* Adds display fields to an initiative row: url, money strings, percent, state label,
+ * days left, area label. */
+void page_decorate_initiative(json_t *item, time_t now);
+void page_decorate_initiatives(json_t *items, time_t now);
+/* Adds url and display date to a news row; with_html also renders the body as paragraphs. */
+void page_decorate_news(json_t *item, int with_html);
+/* Sets key to a formatted amount of cents. */
+void page_set_money(json_t *obj, const char *key, int64_t cents);
+/* Sets key to "3 november 2026" from the UTC text in field src (nothing when absent). */
+void page_set_date(json_t *obj, const char *key, const char *src_field);
+/* A leading decimal id in a path segment ("12-buurtbarbecue" → 12); 0 when none. */
+int64_t page_id_param(const char *segment);
+
+#endif

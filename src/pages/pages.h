@@ -1,0 +1,21 @@
+/* The page handlers, one file per resource; the route table in routes.c names them. */
+#ifndef BS_PAGES_H
+#define BS_PAGES_H
+#include "http/request.h"
+
+void home_page(struct request *req);
+void initiatives_list_page(struct request *req);
+void initiative_page(struct request *req);
+void areas_list_page(struct request *req);
+void area_page(struct request *req);
+void news_list_page(struct request *req);
+void news_page(struct request *req);
+void accessibility_page(struct request *req);
+void privacy_page(struct request *req);
+void health_page(struct request *req);
+void static_page(struct request *req);
+
+/* The entry point the fronts call for every request. */
+void site_handle(struct request *req);
+
+#endif

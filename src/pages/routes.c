@@ -1,0 +1,23 @@
+/* The route table: the one place that names the page handlers. */
+#include "http/router.h"
+#include "pages/page.h"
+#include "pages/pages.h"
+
+static const struct route routes[] = {
+    {M_GET, "/", home_page, 0},
+    {M_GET, "/initiatieven", initiatives_list_page, 0},
+    {M_GET, "/initiatieven/*", initiative_page, 0},
+    {M_GET, "/wijken", areas_list_page, 0},
+    {M_GET, "/wijken/*", area_page, 0},
+    {M_GET, "/berichten", news_list_page, 0},
+    {M_GET, "/berichten/*", news_page, 0},
+    {M_GET, "/toegankelijkheid", accessibility_page, 0},
+    {M_GET, "/privacy", privacy_page, 0},
+    {M_GET, "/healthz", health_page, 0},
+    {M_GET, "/static/**", static_page, 0},
+};
+
+void site_handle(struct request *req)
+{
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0], page_error);
+}

@@ -1,0 +1,25 @@
+/* Process configuration: defaults, then the INI file, then environment and command line. */
+#ifndef BS_CONFIG_H
+#define BS_CONFIG_H
+#include <stdbool.h>
+
+struct config {
+    char db_path[512];
+    char listen[128];
+    int threads;
+    char key_file[512];
+    char template_dir[512];
+    /* Municipality defaults, written into the settings table at init. */
+    char gemeente_naam[128];
+    char site_naam[128];
+    char basis_url[256];
+    char contact_email[128];
+    char tijdzone[64];
+    char voucher_cents[16];
+};
+
+void config_defaults(struct config *c);
+/* Reads an INI file; returns false with a message in err on a missing file or bad line. */
+bool config_load(struct config *c, const char *path, char *err, unsigned err_size);
+
+#endif

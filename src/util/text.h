@@ -1,0 +1,18 @@
+/* Small text helpers: UTF-8 validation, parsing integers strictly. */
+#ifndef BS_TEXT_H
+#define BS_TEXT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates) without NUL bytes. */
+bool utf8_valid(const char *s, size_t len);
+/* Number of code points in well-formed UTF-8. */
+size_t utf8_length(const char *s, size_t len);
+/* Parses a whole decimal integer in [min, max]; false on anything else. */
+bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Case-insensitive ASCII comparison. */
+bool ascii_ieq(const char *a, const char *b);
+bool ascii_ieqn(const char *a, const char *b, size_t n);
+
+#endif

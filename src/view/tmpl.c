@@ -1,0 +1,441 @@
+/* Template parsing and rendering. */
+#include "view/tmpl.h"
+#include "util/alloc.h"
+#include "view/escape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum node_kind { N_TEXT, N_VAR, N_RAW, N_URL, N_SECTION, N_INVERTED, N_PARTIAL };
+
+struct node {
+    enum node_kind kind;
+    const char *text; /* N_TEXT: points into the template's copy */
+    size_t len;
+    char *name;       /* variables, sections, partials */
+    char **path;      /* name split at dots; NULL-terminated; {"."} for the item */
+    struct node *children;
+    size_t nchildren;
+};
+
+struct template {
+    char *name;
+    char *source;
+    struct node *nodes;
+    size_t nnodes;
+};
+
+struct tmpl_set {
+    struct template *items;
+    size_t count, cap;
+};
+
+enum { MAX_DEPTH = 32 };
+
+struct tmpl_set *tmpl_set_new(void)
+{
+    return xcalloc(1, sizeof(struct tmpl_set));
+}
+
+static void nodes_free(struct node *nodes, size_t n);
+
+static void node_clear(struct node *node)
+{
+    free(node->name);
+    if (node->path) {
+        for (char **p = node->path; *p; p++)
+            free(*p);
+        free(node->path);
+    }
+    nodes_free(node->children, node->nchildren);
+}
+
+static void nodes_free(struct node *nodes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        node_clear(&nodes[i]);
+    free(nodes);
+}
+
+void tmpl_set_free(struct tmpl_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->count; i++) {
+        free(set->items[i].name);
+        free(set->items[i].source);
+        nodes_free(set->items[i].nodes, set->items[i].nnodes);
+    }
+    free(set->items);
+    free(set);
+}
+
+struct parser {
+    const char *src;
+    size_t len, pos;
+    char *err;
+    size_t err_size;
+};
+
+static int line_of(const struct parser *p, size_t pos)
+{
+    int line = 1;
+    for (size_t i = 0; i < pos && i < p->len; i++)
+        if (p->src[i] == '\n')
+            line++;
+    return line;
+}
+
+static void push_node(struct node **nodes, size_t *n, size_t *cap, struct node node)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *nodes = xrealloc(*nodes, *cap * sizeof **nodes);
+    }
+    (*nodes)[(*n)++] = node;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '.' || *s == '-' || *s == '/'))
+            return false;
+    return true;
+}
+
+static char **split_path(const char *name)
+{
+    size_t parts = 1;
+    for (const char *s = name; *s; s++)
+        parts += *s == '.';
+    char **path = xcalloc(parts + 1, sizeof *path);
+    if (strcmp(name, ".") == 0) {
+        path[0] = xstrdup(".");
+        return path;
+    }
+    size_t k = 0;
+    const char *start = name;
+    for (const char *s = name;; s++) {
+        if (*s == '.' || !*s) {
+            path[k++] = xstrndup(start, (size_t)(s - start));
+            if (!*s)
+                break;
+            start = s + 1;
+        }
+    }
+    return path;
+}
+
+/* Parses until the end of input or the closing tag of `section` (NULL at top level). */
+static bool parse_nodes(struct parser *p, const char *section, struct node **out, size_t *nout,
+                        int depth)
+{
+    struct node *nodes = NULL;
+    size_t n = 0, cap = 0;
+    if (depth > MAX_DEPTH) {
+        snprintf(p->err, p->err_size, "line %d: sections nested too deeply", line_of(p, p->pos));
+        return false;
+    }
+    while (p->pos < p->len) {
+        const char *open = strstr(p->src + p->pos, "{{");
+        size_t open_pos = open ? (size_t)(open - p->src) : p->len;
+        if (open_pos > p->pos)
+            push_node(&nodes, &n, &cap,
+                      (struct node){.kind = N_TEXT, .text = p->src + p->pos,
+                                    .len = open_pos - p->pos});
+        if (!open) {
+            p->pos = p->len;
+            break;
+        }
+        const char *close = strstr(open + 2, "}}");
+        if (!close) {
+            snprintf(p->err, p->err_size, "line %d: unclosed tag", line_of(p, open_pos));
+            goto fail;
+        }
+        p->pos = (size_t)(close - p->src) + 2;
+        const char *tag = open + 2;
+        size_t tag_len = (size_t)(close - tag);
+        char sigil = tag_len ? tag[0] : '\0';
+        if (sigil == '!')
+            continue;
+        enum node_kind kind = N_VAR;
+        if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>') {
+            tag++, tag_len--;
+        }
+        while (tag_len && *tag == ' ')
+            tag++, tag_len--;
+        while (tag_len && tag[tag_len - 1] == ' ')
+            tag_len--;
+        if (sigil != '#' && sigil != '^' && sigil != '/' && sigil != '>') {
+            if (tag_len > 4 && strncmp(tag, "raw ", 4) == 0)
+                kind = N_RAW, tag += 4, tag_len -= 4;
+            else if (tag_len > 4 && strncmp(tag, "url ", 4) == 0)
+                kind = N_URL, tag += 4, tag_len -= 4;
+            while (tag_len && *tag == ' ')
+                tag++, tag_len--;
+        }
+        char *name = xstrndup(tag, tag_len);
+        if (!valid_name(name)) {
+            snprintf(p->err, p->err_size, "line %d: bad tag name '%.40s'", line_of(p, open_pos),
+                     name);
+            free(name);
+            goto fail;
+        }
+        if (sigil == '/') {
+            if (!section || strcmp(section, name) != 0) {
+                snprintf(p->err, p->err_size, "line %d: unexpected {{/%.40s}}",
+                         line_of(p, open_pos), name);
+                free(name);
+                goto fail;
+            }
+            free(name);
+            *out = nodes;
+            *nout = n;
+            return true;
+        }
+        struct node node = {.name = name};
+        if (sigil == '#' || sigil == '^') {
+            node.kind = sigil == '#' ? N_SECTION : N_INVERTED;
+            node.path = split_path(name);
+            if (!parse_nodes(p, name, &node.children, &node.nchildren, depth + 1)) {
+                node_clear(&node);
+                goto fail;
+            }
+            /* parse_nodes returns at the end of input only at top level */
+        } else if (sigil == '>') {
+            node.kind = N_PARTIAL;
+        } else {
+            node.kind = kind;
+            node.path = split_path(name);
+        }
+        push_node(&nodes, &n, &cap, node);
+    }
+    if (section) {
+        snprintf(p->err, p->err_size, "section {{#%.40s}} is not closed", section);
+        goto fail;
+    }
+    *out = nodes;
+    *nout = n;
+    return true;
+fail:
+    nodes_free(nodes, n);
+    return false;
+}
+
+bool tmpl_set_add(struct tmpl_set *set, const char *name, const char *text, size_t len,
+                  char *err, size_t err_size)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        err_size = sizeof dummy;
+    }
+    err[0] = '\0';
+    struct template t = {.name = xstrdup(name), .source = xstrndup(text, len)};
+    struct parser p = {.src = t.source, .len = len, .err = err, .err_size = err_size};
+    if (memchr(text, '\0', len)) {
+        snprintf(err, err_size, "template contains a NUL byte");
+        free(t.name);
+        free(t.source);
+        return false;
+    }
+    if (!parse_nodes(&p, NULL, &t.nodes, &t.nnodes, 0)) {
+        free(t.name);
+        free(t.source);
+        return false;
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        if (strcmp(set->items[i].name, name) == 0) {
+            free(set->items[i].name);
+            free(set->items[i].source);
+            nodes_free(set->items[i].nodes, set->items[i].nnodes);
+            set->items[i] = t;
+            return true;
+        }
+    }
+    if (set->count == set->cap) {
+        set->cap = set->cap ? set->cap * 2 : 32;
+        set->items = xrealloc(set->items, set->cap * sizeof *set->items);
+    }
+    set->items[set->count++] = t;
+    return true;
+}
+
+static const struct template *find(const struct tmpl_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->items[i].name, name) == 0)
+            return &set->items[i];
+    return NULL;
+}
+
+bool tmpl_set_has(const struct tmpl_set *set, const char *name)
+{
+    return find(set, name) != NULL;
+}
+
+struct render {
+    const struct tmpl_set *set;
+    const char *content;
+    json_t *stack[MAX_DEPTH * 2 + 2];
+    int depth;
+    struct buf *out;
+    bool ok;
+};
+
+static json_t *lookup(struct render *r, char **path)
+{
+    if (strcmp(path[0], ".") == 0)
+        return r->stack[r->depth - 1];
+    json_t *v = NULL;
+    for (int i = r->depth - 1; i >= 0; i--) {
+        if (json_is_object(r->stack[i]) && (v = json_object_get(r->stack[i], path[0])) != NULL)
+            break;
+    }
+    for (size_t k = 1; v && path[k]; k++) {
+        if (json_is_array(v) && path[k][0] >= '0' && path[k][0] <= '9')
+            v = json_array_get(v, strtoul(path[k], NULL, 10));
+        else
+            v = json_is_object(v) ? json_object_get(v, path[k]) : NULL;
+    }
+    return v;
+}
+
+static bool truthy(json_t *v)
+{
+    if (!v)
+        return false;
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+    case JSON_FALSE:
+        return false;
+    case JSON_STRING:
+        return json_string_length(v) > 0;
+    case JSON_ARRAY:
+        return json_array_size(v) > 0;
+    case JSON_INTEGER:
+        return json_integer_value(v) != 0;
+    case JSON_REAL:
+        return json_real_value(v) != 0;
+    default:
+        return true;
+    }
+}
+
+static void write_value(struct render *r, enum node_kind kind, json_t *v)
+{
+    char tmp[32];
+    const char *s = NULL;
+    size_t len = 0;
+    if (!v)
+        return;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        s = json_string_value(v);
+        len = json_string_length(v);
+        break;
+    case JSON_INTEGER:
+        len = (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        s = tmp;
+        break;
+    case JSON_REAL:
+        len = (size_t)snprintf(tmp, sizeof tmp, "%g", json_real_value(v));
+        s = tmp;
+        break;
+    case JSON_TRUE:
+        s = "true", len = 4;
+        break;
+    default:
+        return;
+    }
+    if (kind == N_RAW) {
+        buf_append(r->out, s, len);
+    } else if (kind == N_URL) {
+        struct buf tmpbuf = {0};
+        escape_url(&tmpbuf, s, len);
+        escape_html(r->out, tmpbuf.data ? tmpbuf.data : "", tmpbuf.len);
+        buf_free(&tmpbuf);
+    } else {
+        escape_html(r->out, s, len);
+    }
+}
+
+static void render_nodes(struct render *r, const struct node *nodes, size_t n, int partials);
+
+static void push(struct render *r, json_t *v)
+{
+    r->stack[r->depth++] = v;
+}
+
+static void render_nodes(struct render *r, const struct node *nodes, size_t n, int partials)
+{
+    for (size_t i = 0; i < n && r->ok; i++) {
+        const struct node *node = &nodes[i];
+        switch (node->kind) {
+        case N_TEXT:
+            buf_append(r->out, node->text, node->len);
+            break;
+        case N_VAR:
+        case N_RAW:
+        case N_URL:
+            write_value(r, node->kind, lookup(r, node->path));
+            break;
+        case N_SECTION: {
+            json_t *v = lookup(r, node->path);
+            if (!truthy(v))
+                break;
+            if ((size_t)r->depth >= sizeof r->stack / sizeof r->stack[0]) {
+                r->ok = false;
+                break;
+            }
+            if (json_is_array(v)) {
+                size_t idx;
+                json_t *item;
+                json_array_foreach(v, idx, item)
+                {
+                    push(r, item);
+                    render_nodes(r, node->children, node->nchildren, partials);
+                    r->depth--;
+                }
+            } else {
+                push(r, v);
+                render_nodes(r, node->children, node->nchildren, partials);
+                r->depth--;
+            }
+            break;
+        }
+        case N_INVERTED:
+            if (!truthy(lookup(r, node->path)))
+                render_nodes(r, node->children, node->nchildren, partials);
+            break;
+        case N_PARTIAL: {
+            const char *name = node->name;
+            if (strcmp(name, "content") == 0 && r->content)
+                name = r->content;
+            const struct template *t = find(r->set, name);
+            if (!t || partials >= 8) {
+                r->ok = false;
+                break;
+            }
+            render_nodes(r, t->nodes, t->nnodes, partials + 1);
+            break;
+        }
+        }
+    }
+}
+
+bool tmpl_render(const struct tmpl_set *set, const char *name, const char *content, json_t *data,
+                 struct buf *out)
+{
+    const struct template *t = find(set, name);
+    if (!t)
+        return false;
+    struct render r = {.set = set, .content = content, .out = out, .ok = true};
+    push(&r, data);
+    render_nodes(&r, t->nodes, t->nnodes, 0);
+    return r.ok;
+}
