@@ -15,6 +15,7 @@ ASAN_OBJ := $(filter-out build/asan/main.o,$(SRC:src/%.c=build/asan/%.o)) build/
 UNIT     := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
 DB       ?= buurtsamen.db
 LISTEN   ?= 127.0.0.1:8080
+Q        ?= @
 
 .PHONY: all deps test-deps run check unit http fcgi e2e bench format clean node
 all: build/buurtsamen
@@ -25,15 +26,18 @@ test-deps:
 	@deploy/install-deps test
 
 build/buurtsamen: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	@echo "LINK $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 build/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	@echo "CC $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -c -o $@ $<
 
 build/asan/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANITIZE) -O1 -c -o $@ $<
+	@echo "CC (sanitized) $<"
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -O1 -c -o $@ $<
 
 build/embed: src/tools/embed.c
 	@mkdir -p build
@@ -41,19 +45,21 @@ build/embed: src/tools/embed.c
 
 build/gen/assets.c: build/embed $(ASSETS)
 	@mkdir -p build/gen
-	build/embed $@ $(ASSETS)
+	@echo "EMBED $(words $(ASSETS)) files"
+	$(Q)build/embed $@ $(ASSETS)
 
 build/obj/assets.o: build/gen/assets.c
 	@mkdir -p build/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 build/asan/assets.o: build/gen/assets.c
 	@mkdir -p build/asan
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) $(SANITIZE) -O1 -o $@ $< $(ASAN_OBJ) $(LDLIBS) -lcmocka
+	@echo "LINK $@"
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -O1 -o $@ $< $(ASAN_OBJ) $(LDLIBS) -lcmocka
 
 # make run: install what is missing, build, create the demo database once, serve.
 run:

@@ -216,6 +216,9 @@ void cookies_parse(struct arena *arena, const char *header, struct fields *out)
         while (name_len && name[name_len - 1] == ' ')
             name_len--;
         const char *value = ++p;
+        while (*value == ' ')
+            value++;
+        p = value;
         while (*p && *p != ';')
             p++;
         size_t value_len = (size_t)(p - value);

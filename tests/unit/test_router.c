@@ -1,0 +1,227 @@
+/* Unit tests for route matching and the dispatcher's front-line checks (404, 405, 400, 413,
+ * CSRF, security headers). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/csrf.h"
+#include "http/router.h"
+
+static void route_patterns(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    const char *p[4] = {0};
+    assert_true(route_match(&a, "/", "/", p));
+    assert_false(route_match(&a, "/", "/x", p));
+    assert_true(route_match(&a, "/initiatieven", "/initiatieven", p));
+    assert_false(route_match(&a, "/initiatieven", "/initiatieven/", p));
+    assert_false(route_match(&a, "/initiatieven", "/initiatievenx", p));
+    assert_true(route_match(&a, "/initiatieven/*", "/initiatieven/12-buurtbarbecue", p));
+    assert_string_equal(p[0], "12-buurtbarbecue");
+    assert_false(route_match(&a, "/initiatieven/*", "/initiatieven/", p));
+    assert_false(route_match(&a, "/initiatieven/*", "/initiatieven/1/2", p));
+    assert_true(route_match(&a, "/a/*/b/*", "/a/x/b/y", p));
+    assert_string_equal(p[0], "x");
+    assert_string_equal(p[1], "y");
+    assert_true(route_match(&a, "/static/**", "/static/css/site.css", p));
+    assert_string_equal(p[0], "css/site.css");
+    assert_false(route_match(&a, "/static/**", "/static/", p));
+    arena_free(&a);
+}
+
+static int last_status;
+static char last_message[256];
+static int handler_calls;
+
+static void on_error(struct request *req, int status, const char *message)
+{
+    req->resp.status = status;
+    last_status = status;
+    snprintf(last_message, sizeof last_message, "%s", message);
+}
+
+static void ok_handler(struct request *req)
+{
+    handler_calls++;
+    buf_puts(&req->resp.body, req->params[0] ? req->params[0] : "ok");
+}
+
+static const struct route routes[] = {
+    {M_GET, "/", ok_handler, 0},
+    {M_GET, "/items/*", ok_handler, 0},
+    {M_POST, "/form", ok_handler, 0},
+};
+
+static void run(struct request *req, const char *method, const char *target)
+{
+    request_init(req);
+    req->method_name = method;
+    req->target = target;
+    last_status = 0;
+    last_message[0] = '\0';
+    handler_calls = 0;
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error);
+}
+
+static void dispatch_statuses(void **state)
+{
+    (void)state;
+    struct request req;
+    run(&req, "GET", "/items/7?x=1");
+    assert_int_equal(handler_calls, 1);
+    assert_string_equal(req.resp.body.data, "7");
+    assert_string_equal(request_query(&req, "x"), "1");
+    assert_non_null(response_get_header(&req, "Content-Security-Policy"));
+    assert_non_null(strstr(response_get_header(&req, "Content-Security-Policy"),
+                           "frame-ancestors 'none'"));
+    assert_null(strstr(response_get_header(&req, "Content-Security-Policy"), "unsafe-inline"));
+    assert_string_equal(response_get_header(&req, "X-Content-Type-Options"), "nosniff");
+    assert_non_null(response_get_header(&req, "Referrer-Policy"));
+    request_free(&req);
+
+    run(&req, "HEAD", "/");
+    assert_int_equal(handler_calls, 1);
+    request_free(&req);
+
+    run(&req, "GET", "/nothing-here");
+    assert_int_equal(last_status, 404);
+    assert_int_equal(handler_calls, 0);
+    assert_non_null(response_get_header(&req, "X-Content-Type-Options"));
+    request_free(&req);
+
+    run(&req, "POST", "/");
+    assert_int_equal(last_status, 405);
+    assert_string_equal(response_get_header(&req, "Allow"), "GET, HEAD");
+    request_free(&req);
+
+    run(&req, "DELETE", "/nothing-here");
+    assert_int_equal(last_status, 405);
+    request_free(&req);
+
+    run(&req, "GET", "/items/%zz");
+    assert_int_equal(last_status, 400);
+    assert_true(strlen(last_message) > 0);
+    request_free(&req);
+
+    run(&req, "GET", "/?q=%c3%28");
+    assert_int_equal(last_status, 400);
+    request_free(&req);
+
+    run(&req, "GET", "http://elsewhere/");
+    assert_int_equal(last_status, 400);
+    request_free(&req);
+
+    char long_target[LIMIT_URI + 10];
+    memset(long_target, 'a', sizeof long_target - 1);
+    long_target[0] = '/';
+    long_target[sizeof long_target - 1] = '\0';
+    run(&req, "GET", long_target);
+    assert_int_equal(last_status, 414);
+    request_free(&req);
+
+    request_init(&req);
+    req.method_name = "GET";
+    req.target = "/";
+    req.body_too_large = true;
+    handler_calls = 0;
+    http_dispatch(&req, routes, 3, on_error);
+    assert_int_equal(last_status, 413);
+    assert_int_equal(handler_calls, 0);
+    request_free(&req);
+}
+
+static void post(struct request *req, const char *cookie, const char *body)
+{
+    request_init(req);
+    req->method_name = "POST";
+    req->target = "/form";
+    fields_add(&req->arena, &req->headers, "Content-Type",
+               "application/x-www-form-urlencoded", 33);
+    if (cookie)
+        fields_add(&req->arena, &req->headers, "Cookie", cookie, strlen(cookie));
+    req->body = body;
+    req->body_len = strlen(body);
+    last_status = 0;
+    handler_calls = 0;
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error);
+}
+
+static void csrf_is_checked_on_post(void **state)
+{
+    (void)state;
+    struct request req;
+    const char *token = "abcdefghijklmnopqrstuvwxyz012345"; /* 32 URL-safe characters */
+    char cookie[64], body[64];
+    snprintf(cookie, sizeof cookie, "bs_csrf=%s", token);
+
+    post(&req, NULL, "a=1");
+    assert_int_equal(last_status, 403);
+    assert_int_equal(handler_calls, 0);
+    request_free(&req);
+
+    snprintf(body, sizeof body, "_csrf=%s", token);
+    post(&req, NULL, body);
+    assert_int_equal(last_status, 403);
+    request_free(&req);
+
+    post(&req, cookie, "_csrf=abcdefghijklmnopqrstuvwxyz012346");
+    assert_int_equal(last_status, 403);
+    request_free(&req);
+
+    post(&req, cookie, "_csrf=short");
+    assert_int_equal(last_status, 403);
+    request_free(&req);
+
+    post(&req, cookie, body);
+    assert_int_equal(last_status, 0);
+    assert_int_equal(handler_calls, 1);
+    request_free(&req);
+
+    post(&req, cookie, "_csrf=%zz");
+    assert_int_equal(last_status, 400);
+    request_free(&req);
+}
+
+static void csrf_token_is_issued_once(void **state)
+{
+    (void)state;
+    struct request req;
+    request_init(&req);
+    const char *t1 = csrf_token(&req);
+    assert_int_equal(strlen(t1), 32);
+    assert_true(req.set_csrf_cookie);
+    assert_ptr_equal(csrf_token(&req), t1);
+    const char *header = csrf_cookie_header(&req);
+    assert_non_null(strstr(header, "HttpOnly"));
+    assert_non_null(strstr(header, "SameSite=Lax"));
+    assert_null(strstr(header, "Secure"));
+    request_free(&req);
+
+    request_init(&req);
+    req.https = true;
+    csrf_token(&req);
+    assert_non_null(strstr(csrf_cookie_header(&req), "; Secure"));
+    request_free(&req);
+
+    /* A well-formed cookie is reused and not set again. */
+    request_init(&req);
+    fields_add(&req.arena, &req.cookies, "bs_csrf", "abcdefghijklmnopqrstuvwxyz012345", 32);
+    assert_string_equal(csrf_token(&req), "abcdefghijklmnopqrstuvwxyz012345");
+    assert_false(req.set_csrf_cookie);
+    request_free(&req);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(route_patterns),
+        cmocka_unit_test(dispatch_statuses),
+        cmocka_unit_test(csrf_is_checked_on_post),
+        cmocka_unit_test(csrf_token_is_issued_once),
+    };
+    return cmocka_run_group_tests_name("router and dispatcher", tests, NULL, NULL);
+}

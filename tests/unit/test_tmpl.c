@@ -1,0 +1,158 @@
+/* Unit tests for the template engine: escaping, sections, partials, malformed templates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "view/tmpl.h"
+
+static struct tmpl_set *set;
+
+static char *render(const char *tmpl, const char *json)
+{
+    json_error_t jerr;
+    json_t *data = json_loads(json, 0, &jerr);
+    assert_non_null(data);
+    char err[128];
+    assert_true(tmpl_set_add(set, "t", tmpl, strlen(tmpl), err, sizeof err));
+    struct buf out = {0};
+    assert_true(tmpl_render(set, "t", NULL, data, &out));
+    json_decref(data);
+    return buf_detach(&out);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    set = tmpl_set_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tmpl_set_free(set);
+    return 0;
+}
+
+static void escapes_by_default(void **state)
+{
+    (void)state;
+    char *s = render("<p title=\"{{v}}\">{{v}}</p>", "{\"v\": \"<b>&\\\"'x\"}");
+    assert_string_equal(s, "<p title=\"&lt;b&gt;&amp;&quot;&#39;x\">&lt;b&gt;&amp;&quot;&#39;x</p>");
+    free(s);
+}
+
+static void raw_needs_its_name(void **state)
+{
+    (void)state;
+    char *s = render("{{raw v}}|{{v}}", "{\"v\": \"<i>x</i>\"}");
+    assert_string_equal(s, "<i>x</i>|&lt;i&gt;x&lt;/i&gt;");
+    free(s);
+}
+
+static void url_escaping(void **state)
+{
+    (void)state;
+    char *s = render("/x?q={{url v}}", "{\"v\": \"a b&c=\\\"é\"}");
+    assert_string_equal(s, "/x?q=a%20b%26c%3D%22%C3%A9");
+    free(s);
+}
+
+static void sections_and_inverted(void **state)
+{
+    (void)state;
+    char *s = render("{{#items}}[{{name}}]{{/items}}{{^items}}none{{/items}}",
+                     "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}");
+    assert_string_equal(s, "[a][b]");
+    free(s);
+    s = render("{{#items}}[{{name}}]{{/items}}{{^items}}none{{/items}}", "{\"items\": []}");
+    assert_string_equal(s, "none");
+    free(s);
+    s = render("{{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}", "{\"flag\": false}");
+    assert_string_equal(s, "no");
+    free(s);
+    s = render("{{#missing}}yes{{/missing}}{{^missing}}no{{/missing}}", "{}");
+    assert_string_equal(s, "no");
+    free(s);
+    s = render("{{#obj}}{{a}}-{{outer}}{{/obj}}", "{\"obj\": {\"a\": 1}, \"outer\": \"o\"}");
+    assert_string_equal(s, "1-o");
+    free(s);
+    s = render("{{#list}}{{.}},{{/list}}", "{\"list\": [\"x\", 2, \"<\"]}");
+    assert_string_equal(s, "x,2,&lt;,");
+    free(s);
+    s = render("{{a.b.c}} {{list.1}} {{#list.0}}first{{/list.0}}",
+               "{\"a\": {\"b\": {\"c\": \"deep\"}}, \"list\": [\"p\", \"q\"]}");
+    assert_string_equal(s, "deep q first");
+    free(s);
+    s = render("{{! a comment }}x{{n}}", "{\"n\": 0}");
+    assert_string_equal(s, "x0");
+    free(s);
+}
+
+static void partials_and_layout(void **state)
+{
+    (void)state;
+    const char *card = "<li>{{name}}</li>";
+    const char *layout = "<main>{{>content}}</main>";
+    const char *page = "<ul>{{#items}}{{>card}}{{/items}}</ul>";
+    assert_true(tmpl_set_add(set, "card", card, strlen(card), NULL, 0));
+    assert_true(tmpl_set_add(set, "layout", layout, strlen(layout), NULL, 0));
+    assert_true(tmpl_set_add(set, "page", page, strlen(page), NULL, 0));
+    json_t *data = json_loads("{\"items\": [{\"name\": \"<a>\"}]}", 0, NULL);
+    struct buf out = {0};
+    assert_true(tmpl_render(set, "layout", "page", data, &out));
+    assert_string_equal(out.data, "<main><ul><li>&lt;a&gt;</li></ul></main>");
+    buf_free(&out);
+    /* A missing partial fails the render instead of printing half a page silently. */
+    const char *broken = "{{>nope}}";
+    assert_true(tmpl_set_add(set, "broken", broken, strlen(broken), NULL, 0));
+    assert_false(tmpl_render(set, "broken", NULL, data, &out));
+    buf_free(&out);
+    /* A partial that includes itself is stopped. */
+    const char *loop = "x{{>loop}}";
+    assert_true(tmpl_set_add(set, "loop", loop, strlen(loop), NULL, 0));
+    assert_false(tmpl_render(set, "loop", NULL, data, &out));
+    buf_free(&out);
+    assert_false(tmpl_render(set, "no-such-template", NULL, data, &out));
+    buf_free(&out);
+    json_decref(data);
+}
+
+static void malformed_templates_are_refused(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "{{unclosed",     "{{#a}}never closed", "{{/a}}",  "{{#a}}{{/b}}",
+        "{{bad name!}}",  "{{}}",               "{{raw }}x", "{{#a}}{{#b}}{{/a}}{{/b}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[128] = "";
+        if (tmpl_set_add(set, "bad", bad[i], strlen(bad[i]), err, sizeof err))
+            fail_msg("accepted malformed template %s", bad[i]);
+        assert_true(strlen(err) > 0);
+    }
+    /* Deep nesting is refused rather than exhausting the stack. */
+    char deep[64 * 12 + 1] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "{{#a}}");
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "{{/a}}");
+    assert_false(tmpl_set_add(set, "deep", deep, strlen(deep), NULL, 0));
+    const char nul[] = {'a', '\0', 'b'};
+    assert_false(tmpl_set_add(set, "nul", nul, sizeof nul, NULL, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(escapes_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(raw_needs_its_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(url_escaping, setup, teardown),
+        cmocka_unit_test_setup_teardown(sections_and_inverted, setup, teardown),
+        cmocka_unit_test_setup_teardown(partials_and_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(malformed_templates_are_refused, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("template engine", tests, NULL, NULL);
+}
