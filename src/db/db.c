@@ -123,6 +123,21 @@ void db_rollback(struct db *db)
         sqlite3_step(stmt);
 }
 
+bool db_read_begin(struct db *db)
+{
+    sqlite3_stmt *stmt = db_prepare(db, "BEGIN DEFERRED");
+    return stmt && sqlite3_step(stmt) == SQLITE_DONE;
+}
+
+void db_read_end(struct db *db)
+{
+    if (sqlite3_get_autocommit(db->conn))
+        return;
+    sqlite3_stmt *stmt = db_prepare(db, "COMMIT");
+    if (stmt && sqlite3_step(stmt) != SQLITE_DONE)
+        db_rollback(db);
+}
+
 bool db_get_int(struct db *db, const char *sql, int64_t *out)
 {
     sqlite3_stmt *stmt = db_prepare(db, sql);

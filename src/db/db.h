@@ -26,6 +26,11 @@ bool db_begin(struct db *db);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* A read snapshot for a whole page: one transaction instead of one per statement, so that
+ * the WAL locks are taken once per request. db_read_end is harmless if nothing began. */
+bool db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
 /* Applies embedded sql/NNN_*.sql files not yet applied, each in its own transaction.
  * Refuses a database whose schema is newer than this program. */
 bool db_migrate(struct db *db, char *err, size_t err_size);

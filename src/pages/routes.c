@@ -1,7 +1,10 @@
 /* The route table: the one place that names the page handlers. */
+#include "db/db.h"
 #include "http/router.h"
 #include "pages/page.h"
 #include "pages/pages.h"
+
+#include <string.h>
 
 static const struct route routes[] = {
     {M_GET, "/", home_page, 0},
@@ -19,5 +22,11 @@ static const struct route routes[] = {
 
 void site_handle(struct request *req)
 {
+    /* Pages that only read see one consistent snapshot and take the locks once. */
+    bool reading = strcmp(req->method_name, "GET") == 0 || strcmp(req->method_name, "HEAD") == 0;
+    if (reading && req->db)
+        db_read_begin(req->db);
     http_dispatch(req, routes, sizeof routes / sizeof routes[0], page_error);
+    if (reading && req->db)
+        db_read_end(req->db);
 }

@@ -98,8 +98,7 @@ static void push_node(struct node **nodes, size_t *n, size_t *cap, struct node n
 
 static bool valid_name(const char *s)
 {
-    /* The escaping keywords are never names, so "{{raw }}" is an error, not a variable. */
-    if (!*s || strcmp(s, "raw") == 0 || strcmp(s, "url") == 0)
+    if (!*s)
         return false;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
