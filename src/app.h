@@ -9,6 +9,7 @@ struct tmpl_set;
 
 struct app {
     struct config config;
+    unsigned char secret[32]; /* hashes voucher codes and signs links; from the key file */
     struct tmpl_set *templates;
     void (*handle)(struct request *req); /* the router, set by main */
 };

@@ -21,6 +21,10 @@ struct db;
 struct db *cli_open_db(const struct app *app, bool create);
 /* Loads the templates (embedded, overridden by the configured folder); false on error. */
 bool cli_load_templates(struct app *app);
+/* Loads the secret key (the config's key_file, else the database path + ".key") into
+ * app->secret. It is created only when may_create is set and the database has no vouchers,
+ * since a new key would make every issued code unusable. */
+bool cli_load_secret(struct app *app, struct db *db, bool may_create);
 /* True when argv[i] is -h or --help. */
 bool cli_wants_help(int argc, char **argv);
 

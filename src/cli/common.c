@@ -2,6 +2,7 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "domain/codes.h"
 #include "util/assets.h"
 #include "view/tmpl.h"
 
@@ -31,6 +32,26 @@ struct db *cli_open_db(const struct app *app, bool create)
         return NULL;
     }
     return db;
+}
+
+bool cli_load_secret(struct app *app, struct db *db, bool may_create)
+{
+    char path[600];
+    if (app->config.key_file[0])
+        snprintf(path, sizeof path, "%s", app->config.key_file);
+    else
+        snprintf(path, sizeof path, "%s.key", app->config.db_path);
+    int64_t vouchers = 0;
+    if (may_create && db)
+        db_get_int(db, "SELECT count(*) FROM vouchers", &vouchers);
+    char err[700];
+    if (!secret_load(path, may_create && vouchers == 0, app->secret, err, sizeof err)) {
+        fprintf(stderr, "buurtsamen: %s%s\n", err,
+                vouchers ? " (the database has vouchers: restore the key file that hashed them)"
+                         : "");
+        return false;
+    }
+    return true;
 }
 
 static char *read_file(const char *path, size_t *len)

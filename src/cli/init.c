@@ -3,12 +3,28 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "domain/demo.h"
 #include "domain/settings.h"
 #include "util/assets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static void print_demo(const struct demo_result *demo)
+{
+    printf("Demo: %ld households, %ld vouchers, %ld donations.\n", demo->households,
+           demo->vouchers, demo->donations);
+    printf("Voucher codes to try at /doneren (current round):\n");
+    for (size_t i = 0; i < demo->ncodes; i++) {
+        if (demo->codes[i].used)
+            printf("  %s  (used already: shows that message)\n", demo->codes[i].code);
+        else
+            printf("  %s  %s, %s\n", demo->codes[i].code, demo->codes[i].area,
+                   demo->codes[i].address);
+    }
+}
 
 int cli_init(struct app *app, int argc, char **argv)
 {
@@ -43,14 +59,28 @@ int cli_init(struct app *app, int argc, char **argv)
         }
         const struct asset *a = asset_find("sql/demo.sql");
         char *sql = a ? strndup((const char *)a->data, a->len) : NULL;
+        /* A new database: speed over durability while it is filled; a crash means a rerun. */
+        db_exec(db, "PRAGMA synchronous=OFF");
         bool ok = sql && db_begin(db) && db_exec(db, sql) && settings_seed(db, &app->config) &&
                   db_commit(db);
         free(sql);
+        struct demo_result result;
+        char err[300] = "";
         if (!ok) {
             db_rollback(db);
             fprintf(stderr, "buurtsamen init: loading the demo data failed\n");
             rc = EXIT_FAIL;
+        } else if (!cli_load_secret(app, db, true)) {
+            rc = EXIT_FAIL;
+        } else if (!demo_generate(db, app->secret, time(NULL), &result, err, sizeof err)) {
+            fprintf(stderr, "buurtsamen init: %s\n", err);
+            rc = EXIT_FAIL;
+        } else {
+            db_exec(db, "PRAGMA synchronous=FULL");
+            print_demo(&result);
         }
+    } else if (!cli_load_secret(app, db, true)) {
+        rc = EXIT_FAIL;
     } else if (!(db_begin(db) && settings_seed(db, &app->config) && db_commit(db))) {
         db_rollback(db);
         fprintf(stderr, "buurtsamen init: writing the settings failed\n");

@@ -2,6 +2,7 @@
 #include "domain/initiatives.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "util/text.h"
 
 #include <string.h>
 
@@ -150,4 +151,21 @@ json_t *initiative_get_public(struct db *db, int64_t id)
     }
     json_object_set_new(item, "updates", arr ? arr : json_array());
     return item;
+}
+
+json_t *initiatives_open_for_area(struct db *db, int64_t home_area_id, time_t now)
+{
+    char when[20];
+    utc_text(now, when);
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT " CARD_COLUMNS "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
+            "WHERE i.state = 'open' AND i.raised_cents < i.target_cents "
+            "AND (i.deadline IS NULL OR i.deadline > ?2) "
+            "AND (i.area_id IS NULL OR coalesce(a.parent_id, a.id) = ?1) "
+            "ORDER BY i.area_id IS NULL, i.raised_cents * 10000 / i.target_cents DESC, i.id");
+    if (!s)
+        return NULL;
+    sqlite3_bind_int64(s, 1, home_area_id);
+    sqlite3_bind_text(s, 2, when, -1, SQLITE_TRANSIENT);
+    return db_rows_array(s);
 }

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct db;
 
@@ -26,6 +27,9 @@ const char *initiative_state_label(const char *state);
 json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int64_t *total);
 /* One public initiative with "area", "budget_lines" and "updates", or NULL. */
 json_t *initiative_get_public(struct db *db, int64_t id);
+/* Open initiatives that a voucher from this wijk/dorp may go to at `now`: its own area and
+ * buurten first, then city-wide ones, closest to their target first. */
+json_t *initiatives_open_for_area(struct db *db, int64_t home_area_id, time_t now);
 /* Turns free text into a safe FTS5 query: each word a quoted prefix term, all required.
  * Writes "" when no word remains. */
 void initiative_fts_query(const char *text, char *out, size_t out_size);

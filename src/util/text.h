@@ -15,4 +15,12 @@ bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 bool ascii_ieq(const char *a, const char *b);
 bool ascii_ieqn(const char *a, const char *b, size_t n);
 
+#include <time.h>
+/* 'YYYY-MM-DD HH:MM:SS' in UTC, the form every timestamp has in the database. */
+void utc_text(time_t t, char out[20]);
+/* Parses 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (UTC) into a time_t; -1 on failure. */
+time_t parse_utc(const char *s);
+/* Local midnight (the process's TZ) at the start of a 'YYYY-MM-DD' date; -1 if not a date. */
+time_t local_midnight(const char *yyyy_mm_dd);
+
 #endif

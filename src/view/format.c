@@ -35,26 +35,6 @@ void format_money(char *out, size_t size, int64_t cents)
         snprintf(out, size, "\xe2\x82\xac %s", grouped);
 }
 
-time_t parse_utc(const char *s)
-{
-    struct tm tm = {0};
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    if (!s)
-        return -1;
-    int n = sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
-    if (n != 3 && n != 6)
-        return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return timegm(&tm);
-}
-
 static const char *const months[] = {"januari", "februari", "maart",     "april",
                                      "mei",     "juni",     "juli",      "augustus",
                                      "september", "oktober", "november", "december"};

@@ -7,11 +7,10 @@
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/text.h"
 
 /* "€ 1.250" for whole euros, "€ 1.250,50" otherwise; "-€ 5,00" below zero. */
 void format_money(char *out, size_t size, int64_t cents);
-/* Parses 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (UTC) into a time_t; -1 on failure. */
-time_t parse_utc(const char *s);
 /* "3 november 2026" in local time (the process's TZ, set from the settings). */
 void format_date(char *out, size_t size, time_t t);
 /* A calendar date 'YYYY-MM-DD' as "3 november 2026"; false when it is not one. */

@@ -1,0 +1,40 @@
+/* Households: one row per address, imported from the municipality's address file. */
+#ifndef BS_HOUSEHOLDS_H
+#define BS_HOUSEHOLDS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+enum { IMPORT_MAX_BYTES = 32 * 1024 * 1024, IMPORT_MAX_ROWS = 250000, IMPORT_MAX_ERRORS = 200 };
+
+/* "7607ab", "7607 AB" → "7607 AB"; false when it is not a Dutch postcode. */
+bool postcode_normalize(const char *in, char out[8]);
+/* House number 1..99999 and an addition of letters/digits (upper-cased, at most 10), also
+ * from "12a" in the number column with an empty addition; false when not an address. */
+bool house_number_normalize(const char *number, const char *addition, int64_t *out_number,
+                            char out_addition[11]);
+/* "12", "12a", "12-II": how an address is written on a letter. */
+void house_number_format(int64_t number, const char *addition, char out[24]);
+
+struct import_error {
+    long line;
+    char message[160];
+};
+
+struct import_report {
+    long rows;                    /* data rows read */
+    long added, updated, unchanged;
+    struct import_error *errors;  /* malloc'ed; count in nerrors (capped) */
+    size_t nerrors;
+    long total_errors;
+};
+
+/* Imports a CSV (header: postcode, huisnummer, toevoeging, straat, woonplaats, wijk; ';' or
+ * ','). Every line is checked first; with any error nothing is written. Importing the same
+ * file again changes nothing. Returns false when nothing was written. */
+bool households_import(struct db *db, const char *data, size_t len, struct import_report *report);
+void import_report_free(struct import_report *report);
+
+#endif

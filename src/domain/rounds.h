@@ -1,0 +1,23 @@
+/* Voucher rounds: name, when they open and close, and what a voucher is worth. */
+#ifndef BS_ROUNDS_H
+#define BS_ROUNDS_H
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
+struct db;
+
+enum round_error { ROUND_OK, ROUND_BAD_NAME, ROUND_BAD_DATES, ROUND_OVERLAP, ROUND_DUPLICATE,
+                   ROUND_DB };
+
+/* Adds a round open from local midnight of `opens` to the end of the local day `closes`. */
+enum round_error round_add(struct db *db, const char *name, time_t opens, time_t closes,
+                           int64_t voucher_cents, int64_t *id);
+const char *round_error_message(enum round_error err);
+/* All rounds, newest first, with issued and donated counts. */
+json_t *rounds_list(struct db *db);
+/* The round open at `now`, or NULL. */
+json_t *round_current(struct db *db, time_t now);
+json_t *round_get(struct db *db, int64_t id);
+
+#endif

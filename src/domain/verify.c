@@ -1,0 +1,157 @@
+/* Invariant checks: each query returns the rows that break one rule. */
+#include "domain/verify.h"
+#include "db/db.h"
+#include "util/buf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct rule {
+    const char *what; /* printed before the offending row's values */
+    const char *sql;
+};
+
+static const struct rule rules[] = {
+    {"foreign key (table, row, parent)", "PRAGMA foreign_key_check"},
+    {"budget lines do not add up to the target (initiative, lines, target)",
+     "SELECT i.id, coalesce(sum(b.amount_cents), 0), i.target_cents FROM initiatives i "
+     "LEFT JOIN budget_lines b ON b.initiative_id = i.id GROUP BY i.id "
+     "HAVING coalesce(sum(b.amount_cents), 0) <> i.target_cents"},
+    {"cached total differs from the ledger (initiative, cached, ledger)",
+     "SELECT i.id, i.raised_cents, coalesce(sum(l.amount_cents) FILTER (WHERE l.kind <> 'payout'), 0) "
+     "FROM initiatives i LEFT JOIN ledger l ON l.initiative_id = i.id GROUP BY i.id "
+     "HAVING i.raised_cents <> coalesce(sum(l.amount_cents) FILTER (WHERE l.kind <> 'payout'), 0)"},
+    {"cached voucher count differs from the standing donations (initiative, cached, ledger)",
+     "SELECT i.id, i.voucher_count, (SELECT count(*) FROM ledger d WHERE d.initiative_id = i.id "
+     "AND d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)) AS n "
+     "FROM initiatives i WHERE i.voucher_count <> n"},
+    {"voucher donated again while an earlier donation stood (voucher, earlier, later)",
+     "SELECT d2.voucher_id, d1.id, d2.id FROM ledger d1 JOIN ledger d2 "
+     "ON d2.voucher_id = d1.voucher_id AND d2.id > d1.id AND d2.kind = 'donation' "
+     "WHERE d1.kind = 'donation' AND NOT EXISTS "
+     "(SELECT 1 FROM ledger r WHERE r.reverses_id = d1.id AND r.id < d2.id)"},
+    {"donation outside its voucher's round (ledger row, at, opens, closes)",
+     "SELECT d.id, d.at, r.opens_at, r.closes_at FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
+     "JOIN rounds r ON r.id = v.round_id WHERE d.kind = 'donation' "
+     "AND (d.at < r.opens_at OR d.at >= r.closes_at)"},
+    {"donation of a voided voucher (ledger row, voucher)",
+     "SELECT d.id, v.id FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
+     "WHERE d.kind = 'donation' AND v.voided_at IS NOT NULL AND d.at >= v.voided_at"},
+    {"donation amount differs from the voucher's value (ledger row, amount, value)",
+     "SELECT d.id, d.amount_cents, v.value_cents FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
+     "WHERE d.kind = 'donation' AND d.amount_cents <> v.value_cents"},
+    {"donation to an initiative outside the household's area (ledger row, initiative)",
+     "SELECT d.id, i.id FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
+     "JOIN households h ON h.id = v.household_id JOIN areas ha ON ha.id = h.area_id "
+     "JOIN initiatives i ON i.id = d.initiative_id LEFT JOIN areas ia ON ia.id = i.area_id "
+     "WHERE d.kind = 'donation' AND i.area_id IS NOT NULL "
+     "AND coalesce(ia.parent_id, ia.id) <> coalesce(ha.parent_id, ha.id)"},
+    {"donation to an initiative that was not open at that moment (ledger row, initiative, state)",
+     "SELECT d.id, d.initiative_id, coalesce((SELECT a.to_value FROM audit_log a "
+     " WHERE a.action = 'state' AND a.subject = 'initiative:' || d.initiative_id "
+     " AND a.ledger_seq < d.id ORDER BY a.ledger_seq DESC, a.id DESC LIMIT 1), '(none)') AS st "
+     "FROM ledger d WHERE d.kind = 'donation' AND st <> 'open'"},
+    {"donation accepted although the total before it had reached the target "
+     "(ledger row, total before, target)",
+     "SELECT x.id, x.before, i.target_cents FROM (SELECT id, kind, initiative_id, "
+     " coalesce(sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
+     " initiative_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before "
+     " FROM ledger) x JOIN initiatives i ON i.id = x.initiative_id "
+     "WHERE x.kind = 'donation' AND x.before >= i.target_cents"},
+    {"donation reached the target but the initiative did not turn 'gefinancierd' in the same "
+     "transaction (ledger row, initiative)",
+     "SELECT x.id, x.initiative_id FROM (SELECT id, kind, initiative_id, amount_cents, "
+     " sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
+     " initiative_id ORDER BY id) AS after FROM ledger) x JOIN initiatives i ON i.id = x.initiative_id "
+     "WHERE x.kind = 'donation' AND x.after >= i.target_cents AND x.after - x.amount_cents < i.target_cents "
+     "AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'state' "
+     " AND a.subject = 'initiative:' || x.initiative_id AND a.to_value = 'gefinancierd' "
+     " AND a.ledger_seq = x.id)"},
+    {"initiative open although its total reached the target (initiative, total, target)",
+     "SELECT id, raised_cents, target_cents FROM initiatives WHERE state = 'open' "
+     "AND raised_cents >= target_cents"},
+    {"funded initiative below its target (initiative, total, target)",
+     "SELECT id, raised_cents, target_cents FROM initiatives WHERE state IN ('gefinancierd', "
+     "'uitgevoerd') AND raised_cents + coalesce((SELECT sum(amount_cents) FROM ledger l "
+     "WHERE l.initiative_id = initiatives.id AND l.kind IN ('release', 'return')), 0) < target_cents"},
+    {"release while the round was closed, or return while it was open (ledger row, kind)",
+     "SELECT l.id, l.kind FROM ledger l JOIN vouchers v ON v.id = l.voucher_id "
+     "JOIN rounds r ON r.id = v.round_id WHERE (l.kind = 'release' AND l.at >= r.closes_at) "
+     "OR (l.kind = 'return' AND l.at < r.closes_at)"},
+    {"round totals do not add up: issued <> standing donations + unspent + returned "
+     "(round, issued, donated, unspent, returned)",
+     "SELECT r.id, count(v.id) AS issued, "
+     " count(v.id) FILTER (WHERE EXISTS (SELECT 1 FROM ledger d WHERE d.voucher_id = v.id "
+     "  AND d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id))) AS donated, "
+     " count(v.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM ledger d WHERE d.voucher_id = v.id "
+     "  AND d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)) "
+     "  AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.voucher_id = v.id AND x.kind = 'return')) AS unspent, "
+     " count(v.id) FILTER (WHERE EXISTS (SELECT 1 FROM ledger x WHERE x.voucher_id = v.id "
+     "  AND x.kind = 'return')) AS returned "
+     "FROM rounds r LEFT JOIN vouchers v ON v.round_id = r.id AND v.voided_at IS NULL "
+     "GROUP BY r.id HAVING issued <> donated + unspent + returned"},
+    {"more than one voucher for a household in a round (round, household)",
+     "SELECT round_id, household_id FROM vouchers WHERE voided_at IS NULL "
+     "GROUP BY round_id, household_id HAVING count(*) > 1"},
+    {"rounds overlap (round, round)",
+     "SELECT a.id, b.id FROM rounds a JOIN rounds b ON a.id < b.id "
+     "AND a.opens_at < b.closes_at AND b.opens_at < a.closes_at"},
+};
+
+static int run_rule(struct db *db, const struct rule *rule, breach_fn report, void *ctx)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db_handle(db), rule->sql, -1, &s, NULL) != SQLITE_OK) {
+        char line[512];
+        snprintf(line, sizeof line, "%s: query failed: %s", rule->what,
+                 sqlite3_errmsg(db_handle(db)));
+        report(ctx, line);
+        return 1;
+    }
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        struct buf line = {0};
+        buf_puts(&line, rule->what);
+        buf_puts(&line, ":");
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const char *v = (const char *)sqlite3_column_text(s, i);
+            buf_printf(&line, " %s", v ? v : "NULL");
+        }
+        report(ctx, line.data);
+        buf_free(&line);
+        n++;
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
+int verify_all(struct db *db, breach_fn report, void *ctx)
+{
+    int breaches = 0;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db_handle(db), "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(s, 0);
+            if (v && strcmp(v, "ok") != 0) {
+                char line[512];
+                snprintf(line, sizeof line, "integrity: %s", v);
+                report(ctx, line);
+                breaches++;
+            }
+        }
+    }
+    sqlite3_finalize(s);
+    int version = db_schema_version(db), known = db_known_version();
+    if (version != known) {
+        char line[128];
+        snprintf(line, sizeof line, "schema version: database %d, program %d", version, known);
+        report(ctx, line);
+        return breaches + 1; /* the rules below assume the current schema */
+    }
+    /* One snapshot for all rules, so a running site cannot make them disagree. */
+    db_read_begin(db);
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        breaches += run_rule(db, &rules[i], report, ctx);
+    db_read_end(db);
+    return breaches;
+}
