@@ -1,11 +1,11 @@
 # Buurt Samen — build, run and test. See README.md.
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson inih
+PKGS    := libmicrohttpd sqlite3 libsodium jansson inih libqrencode
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral \
            -Wvla -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lpthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lcsv -lpthread
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      := $(filter-out src/tools/%,$(wildcard src/*.c src/*/*.c))

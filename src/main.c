@@ -19,6 +19,9 @@ static void usage(FILE *out)
             "  fcgi [--socket PATH|A:P]  run as FastCGI application behind a web server\n"
             "  verify                    check integrity and invariants\n"
             "  backup FILE               write a consistent copy of the database\n"
+            "  round add|list            voucher rounds\n"
+            "  households import FILE    import addresses from CSV\n"
+            "  vouchers issue|replace    issue vouchers and letters for a round\n"
             "\n"
             "The database is --db, else $BUURTSAMEN_DB, else the config's, else buurtsamen.db.\n"
             "Each command takes --help.\n");
@@ -29,7 +32,8 @@ static const struct {
     int (*run)(struct app *app, int argc, char **argv);
 } commands[] = {
     {"init", cli_init},     {"serve", cli_serve},   {"fcgi", cli_fcgi},
-    {"verify", cli_verify}, {"backup", cli_backup},
+    {"verify", cli_verify}, {"backup", cli_backup}, {"round", cli_round},
+    {"households", cli_households}, {"vouchers", cli_vouchers},
 };
 
 int main(int argc, char **argv)

@@ -13,6 +13,9 @@ int cli_serve(struct app *app, int argc, char **argv);
 int cli_fcgi(struct app *app, int argc, char **argv);
 int cli_verify(struct app *app, int argc, char **argv);
 int cli_backup(struct app *app, int argc, char **argv);
+int cli_round(struct app *app, int argc, char **argv);
+int cli_households(struct app *app, int argc, char **argv);
+int cli_vouchers(struct app *app, int argc, char **argv);
 
 /* Shared by the subcommands. */
 struct db;

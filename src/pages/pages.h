@@ -14,6 +14,13 @@ void accessibility_page(struct request *req);
 void privacy_page(struct request *req);
 void health_page(struct request *req);
 void static_page(struct request *req);
+void donate_page(struct request *req);
+void donate_code_post(struct request *req);
+void donate_choose_post(struct request *req);
+void donate_confirm_post(struct request *req);
+void donate_receipt_page(struct request *req);
+void donate_multi_page(struct request *req);
+void donate_multi_post(struct request *req);
 
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);

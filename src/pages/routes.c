@@ -18,6 +18,13 @@ static const struct route routes[] = {
     {M_GET, "/privacy", privacy_page, 0},
     {M_GET, "/healthz", health_page, 0},
     {M_GET, "/static/**", static_page, 0},
+    {M_GET, "/doneren", donate_page, 0},
+    {M_POST, "/doneren", donate_code_post, 0},
+    {M_POST, "/doneren/kiezen", donate_choose_post, 0},
+    {M_POST, "/doneren/bevestigen", donate_confirm_post, 0},
+    {M_GET, "/doneren/ontvangst/*", donate_receipt_page, 0},
+    {M_GET, "/doneren/meerdere", donate_multi_page, 0},
+    {M_POST, "/doneren/meerdere", donate_multi_post, 0},
 };
 
 void site_handle(struct request *req)

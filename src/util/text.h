@@ -11,6 +11,8 @@ bool utf8_valid(const char *s, size_t len);
 size_t utf8_length(const char *s, size_t len);
 /* Parses a whole decimal integer in [min, max]; false on anything else. */
 bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* "7,50", "7.50", "€ 12" → cents, at most max_cents; false on anything else. */
+bool parse_cents(const char *s, int64_t max_cents, int64_t *out);
 /* Case-insensitive ASCII comparison. */
 bool ascii_ieq(const char *a, const char *b);
 bool ascii_ieqn(const char *a, const char *b, size_t n);

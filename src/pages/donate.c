@@ -1,0 +1,509 @@
+/* Donating a voucher: code → choice of initiative → confirmation → receipt; and several codes
+ * at once for an initiator who collected letters door to door. */
+#include "app.h"
+#include "domain/initiatives.h"
+#include "domain/ledger.h"
+#include "domain/rounds.h"
+#include "domain/settings.h"
+#include "domain/throttle.h"
+#include "http/csrf.h"
+#include "pages/page.h"
+#include "pages/pages.h"
+#include "util/text.h"
+#include "view/format.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct voucher_info;
+static void donate_confirm_render(struct request *req, const char *code,
+                                  const struct voucher_info *info, int64_t initiative);
+
+enum { MAX_CODE_INPUT = 64, MAX_MULTI_CODES = 50, MAX_MULTI_INPUT = 4000 };
+
+/* Throttling limits come from the settings, with safe defaults. */
+static struct throttle_rule voucher_rule(struct request *req)
+{
+    struct throttle_rule rule = {"voucher", 10, 600};
+    json_t *settings = settings_all(req->db);
+    int64_t v;
+    const char *s = json_string_value(json_object_get(settings, "voucher_pogingen"));
+    if (s && parse_int64(s, 1, 10000, &v))
+        rule.max_failures = (int)v;
+    s = json_string_value(json_object_get(settings, "voucher_venster_minuten"));
+    if (s && parse_int64(s, 1, 1440, &v))
+        rule.window_seconds = (int)v * 60;
+    json_decref(settings);
+    return rule;
+}
+
+static json_t *base_data(struct request *req)
+{
+    json_t *data = json_object();
+    json_object_set_new(data, "csrf", json_string(csrf_token(req)));
+    json_t *round = round_current(req->db, time(NULL));
+    if (round) {
+        time_t closes = parse_utc(json_string_value(json_object_get(round, "closes_at")));
+        char until[64];
+        format_date(until, sizeof until, closes - 1);
+        json_object_set_new(round, "until", json_string(until));
+        page_set_money(round, "value", json_integer_value(json_object_get(round, "voucher_cents")));
+        json_object_set_new(data, "round", round);
+    }
+    return data;
+}
+
+/* The code as the resident typed it, bounded; NULL when absent or unreasonable. */
+static const char *code_field(const char *value)
+{
+    if (!value || strlen(value) > MAX_CODE_INPUT)
+        return NULL;
+    return value;
+}
+
+static int64_t initiative_field(const char *value)
+{
+    int64_t id = 0;
+    if (value && *value && !parse_int64(value, 1, INT64_MAX, &id))
+        return -1;
+    return id;
+}
+
+static void render_code_form(struct request *req, int status, const char *code, int64_t initiative,
+                             const char *error)
+{
+    json_t *data = base_data(req);
+    json_object_set_new(data, "code", json_string(code ? code : ""));
+    if (initiative > 0) {
+        json_t *in = initiative_get_public(req->db, initiative);
+        if (in) {
+            json_object_set_new(data, "initiative",
+                                json_pack("{s:O, s:O}", "id", json_object_get(in, "id"), "title",
+                                          json_object_get(in, "title")));
+            json_decref(in);
+        }
+    }
+    if (error)
+        json_object_set_new(data, "error", json_string(error));
+    page_render(req, "donate", "Voucher doneren", data);
+    req->resp.status = status;
+}
+
+static const char *typo_message(const char *input)
+{
+    char code[CODE_CHARS + 1];
+    switch (code_normalize(input, code)) {
+    case CODE_EMPTY:
+        return "Vul de vouchercode in die in uw brief staat.";
+    case CODE_BAD_CHAR:
+        return "Deze code bevat een teken dat in vouchercodes niet voorkomt. Codes hebben geen "
+               "O, I, L, 0 of 1. Controleer de code in uw brief.";
+    case CODE_BAD_LENGTH:
+        return "Een vouchercode heeft 16 tekens, in vier groepjes van vier. Controleer of u de "
+               "hele code hebt ingevuld.";
+    default:
+        return "Deze code klopt niet: waarschijnlijk is er een teken verkeerd overgenomen of zijn "
+               "twee tekens omgewisseld. Controleer de code in uw brief. Dit telt niet als "
+               "mislukte poging.";
+    }
+}
+
+/* The Dutch message and HTTP status for a voucher that cannot be used. */
+static const char *voucher_message(struct request *req, enum voucher_status st,
+                                   const struct voucher_info *info, const char *input, int *status)
+{
+    char date[64];
+    switch (st) {
+    case VOUCHER_OK:
+        *status = 200;
+        return NULL;
+    case VOUCHER_TYPO:
+        *status = 400;
+        return typo_message(input);
+    case VOUCHER_UNKNOWN:
+        *status = 404;
+        return "Deze code kennen we niet. Controleer de code in uw brief; let op dat u de code "
+               "van de huidige ronde gebruikt.";
+    case VOUCHER_VOIDED:
+        *status = 410;
+        return "Deze code is vervangen door een nieuwe brief en geldt niet meer. Gebruik de code "
+               "uit de nieuwste brief.";
+    case VOUCHER_NOT_YET:
+        *status = 409;
+        format_date(date, sizeof date, parse_utc(info->opens_at));
+        return arena_printf(&req->arena, "De voucherronde %s is nog niet begonnen. U kunt deze "
+                                         "code gebruiken vanaf %s.",
+                            info->round_name, date);
+    case VOUCHER_CLOSED:
+        *status = 410;
+        format_date(date, sizeof date, parse_utc(info->closes_at) - 1);
+        return arena_printf(&req->arena, "De voucherronde %s is afgelopen op %s. Deze code is "
+                                         "niet meer te gebruiken.",
+                            info->round_name, date);
+    case VOUCHER_USED:
+        *status = 409;
+        return arena_printf(&req->arena, "Deze code is al gebruikt: de voucher ging naar "
+                                         "\xe2\x80\x9c%s\xe2\x80\x9d. Elke code kan één keer "
+                                         "worden gebruikt.",
+                            info->donated_title);
+    }
+    *status = 400;
+    return "Deze code kan niet worden gebruikt.";
+}
+
+static void render_throttled(struct request *req, int64_t wait, const char *code)
+{
+    char msg[300];
+    int64_t minutes = (wait + 59) / 60;
+    snprintf(msg, sizeof msg,
+             "Er zijn vanaf uw internetadres te veel onbekende codes geprobeerd. Probeer het over "
+             "%lld minu%s opnieuw. Codes die u eerder goed invulde, blijven gewoon geldig.",
+             (long long)minutes, minutes == 1 ? "ut" : "ten");
+    char retry[24];
+    snprintf(retry, sizeof retry, "%lld", (long long)wait);
+    render_code_form(req, 429, code, 0, msg);
+    response_set_header(req, "Retry-After", retry);
+}
+
+/* The choice of initiatives for a valid voucher. */
+static void render_choice(struct request *req, const char *code, const struct voucher_info *info,
+                          int64_t selected, const char *notice, int status)
+{
+    json_t *data = base_data(req);
+    json_t *items = initiatives_open_for_area(req->db, info->home_area_id, time(NULL));
+    if (!items)
+        items = json_array();
+    page_decorate_initiatives(items, time(NULL));
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        if (json_integer_value(json_object_get(item, "id")) == selected)
+            json_object_set_new(item, "selected", json_true());
+    }
+    json_object_set_new(data, "items", items);
+    json_object_set_new(data, "code", json_string(code));
+    page_set_money(data, "value", info->value_cents);
+    if (notice)
+        json_object_set_new(data, "notice", json_string(notice));
+    page_render(req, "donate_choose", "Kies een initiatief", data);
+    req->resp.status = status;
+}
+
+void donate_page(struct request *req)
+{
+    const char *code = code_field(request_query(req, "code"));
+    int64_t initiative = initiative_field(request_query(req, "initiatief"));
+    render_code_form(req, 200, code, initiative > 0 ? initiative : 0, NULL);
+}
+
+/* Checks the code of a POST; renders the refusal and returns false when it is not usable. */
+static bool check_code(struct request *req, const char *code, int64_t initiative,
+                       struct voucher_info *info)
+{
+    time_t now = time(NULL);
+    struct throttle_rule rule = voucher_rule(req);
+    int64_t wait = throttle_wait(req->db, &rule, req->client_addr, now);
+    if (wait > 0) {
+        render_throttled(req, wait, code);
+        return false;
+    }
+    char normalized[CODE_CHARS + 1];
+    enum voucher_status st = voucher_lookup(req->db, req->app->secret, code, now, info, normalized);
+    if (st == VOUCHER_OK)
+        return true;
+    if (st == VOUCHER_UNKNOWN)
+        throttle_fail(req->db, &rule, req->client_addr, now);
+    int status;
+    const char *msg = voucher_message(req, st, info, code, &status);
+    render_code_form(req, status, code, initiative, msg);
+    return false;
+}
+
+void donate_code_post(struct request *req)
+{
+    const char *code = code_field(request_form(req, "code"));
+    int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (!code || initiative < 0) {
+        render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
+        return;
+    }
+    struct voucher_info info;
+    if (!check_code(req, code, initiative, &info))
+        return;
+    if (initiative > 0) {
+        /* Straight to confirmation when the preselected initiative can take this voucher. */
+        json_t *items = initiatives_open_for_area(req->db, info.home_area_id, time(NULL));
+        bool eligible = false;
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item)
+            if (json_integer_value(json_object_get(item, "id")) == initiative)
+                eligible = true;
+        json_decref(items);
+        if (eligible) {
+            donate_confirm_render(req, code, &info, initiative);
+            return;
+        }
+        render_choice(req, code, &info, 0,
+                      "Het initiatief dat u had gekozen kan deze voucher niet ontvangen: het ligt "
+                      "buiten uw wijk of dorp, of het neemt geen vouchers meer aan. Kies hieronder "
+                      "een ander initiatief.",
+                      200);
+        return;
+    }
+    render_choice(req, code, &info, 0, NULL, 200);
+}
+
+static void donate_confirm_render(struct request *req, const char *code, const struct voucher_info *info,
+                           int64_t initiative)
+{
+    json_t *in = initiative_get_public(req->db, initiative);
+    if (!in) {
+        render_choice(req, code, info, 0, "Kies een initiatief uit de lijst.", 400);
+        return;
+    }
+    page_decorate_initiative(in, time(NULL));
+    json_t *data = base_data(req);
+    json_object_set_new(data, "i", in);
+    json_object_set_new(data, "code", json_string(code));
+    page_set_money(data, "value", info->value_cents);
+    page_render(req, "donate_confirm", "Bevestig uw donatie", data);
+}
+
+void donate_choose_post(struct request *req)
+{
+    const char *code = code_field(request_form(req, "code"));
+    int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (!code || initiative < 0) {
+        render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
+        return;
+    }
+    struct voucher_info info;
+    if (!check_code(req, code, 0, &info))
+        return;
+    if (initiative == 0) {
+        render_choice(req, code, &info, 0, "Kies een initiatief om uw voucher aan te geven.", 400);
+        return;
+    }
+    donate_confirm_render(req, code, &info, initiative);
+}
+
+void donate_confirm_post(struct request *req)
+{
+    const char *code = code_field(request_form(req, "code"));
+    int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (!code || initiative <= 0) {
+        render_code_form(req, 400, code, 0, "Vul de vouchercode in en kies een initiatief.");
+        return;
+    }
+    time_t now = time(NULL);
+    struct throttle_rule rule = voucher_rule(req);
+    int64_t wait = throttle_wait(req->db, &rule, req->client_addr, now);
+    if (wait > 0) {
+        render_throttled(req, wait, code);
+        return;
+    }
+    enum voucher_status vs;
+    struct voucher_info info;
+    struct receipt r;
+    enum donate_status st =
+        ledger_donate(req->db, req->app->secret, code, initiative, now, "inwoner", &vs, &info, &r);
+    switch (st) {
+    case DONATE_OK:
+    case DONATE_REPEAT: {
+        char sig[21];
+        secret_sign_id(req->app->secret, "receipt", (long long)r.ledger_id, sig);
+        char *url = arena_printf(&req->arena, "/doneren/ontvangst/%lld-%s", (long long)r.ledger_id,
+                                 sig);
+        req->resp.status = 303;
+        response_set_header(req, "Location", url);
+        page_text(req, 303, "Bedankt voor uw donatie.\n");
+        return;
+    }
+    case DONATE_VOUCHER: {
+        if (vs == VOUCHER_UNKNOWN)
+            throttle_fail(req->db, &rule, req->client_addr, now);
+        int status;
+        const char *msg = voucher_message(req, vs, &info, code, &status);
+        render_code_form(req, status, code, initiative, msg);
+        return;
+    }
+    case DONATE_NO_INITIATIVE:
+        render_choice(req, code, &info, 0, "Dit initiatief bestaat niet. Kies er een uit de lijst.",
+                      404);
+        return;
+    case DONATE_INITIATIVE_CLOSED:
+        render_choice(req, code, &info, 0,
+                      "Dit initiatief neemt geen vouchers meer aan: het streefbedrag is net gehaald "
+                      "of de termijn is voorbij. Uw voucher is niet gebruikt; kies een ander "
+                      "initiatief.",
+                      409);
+        return;
+    case DONATE_NOT_ELIGIBLE:
+        render_choice(req, code, &info, 0,
+                      "Dit initiatief ligt buiten uw wijk of dorp. Uw voucher is niet gebruikt; "
+                      "kies een initiatief uit de lijst.",
+                      403);
+        return;
+    case DONATE_BUSY:
+        break;
+    }
+    render_code_form(req, 503, code, initiative,
+                     "Het is even erg druk. Uw voucher is niet gebruikt; probeer het over een "
+                     "ogenblik opnieuw.");
+}
+
+void donate_receipt_page(struct request *req)
+{
+    const char *param = req->params[0];
+    const char *dash = param ? strchr(param, '-') : NULL;
+    int64_t id = page_id_param(param);
+    struct receipt r;
+    char sig[21];
+    if (id > 0 && dash)
+        secret_sign_id(req->app->secret, "receipt", (long long)id, sig);
+    if (id <= 0 || !dash || strcmp(dash + 1, sig) != 0 || !ledger_receipt(req->db, id, &r)) {
+        page_error(req, 404, "Dit ontvangstbewijs bestaat niet.");
+        return;
+    }
+    json_t *in = initiative_get_public(req->db, r.initiative_id);
+    if (!in) {
+        page_error(req, 404, "Dit ontvangstbewijs bestaat niet.");
+        return;
+    }
+    page_decorate_initiative(in, time(NULL));
+    json_t *data = json_object();
+    json_object_set_new(data, "i", in);
+    page_set_money(data, "amount", r.amount_cents);
+    json_object_set_new(data, "funded", json_boolean(r.funded));
+    char when[64];
+    format_datetime(when, sizeof when, parse_utc(r.at));
+    json_object_set_new(data, "when", json_string(when));
+    page_render(req, "donate_receipt", "Bedankt!", data);
+}
+
+/* Several codes for one initiative: each code gets its own result line. */
+void donate_multi_page(struct request *req)
+{
+    json_t *data = base_data(req);
+    int64_t selected = initiative_field(request_query(req, "initiatief"));
+    struct initiative_filter f = {.state = "open", .sort = SORT_NEW, .limit = 500};
+    int64_t total;
+    json_t *items = initiatives_search(req->db, &f, &total);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        if (json_integer_value(json_object_get(item, "id")) == selected)
+            json_object_set_new(item, "selected", json_true());
+        if (json_is_null(json_object_get(item, "area_name")))
+            json_object_set_new(item, "area_name", json_string("Gemeentebreed"));
+    }
+    json_object_set_new(data, "items", items ? items : json_array());
+    page_render(req, "donate_multi", "Meerdere codes invoeren", data);
+}
+
+void donate_multi_post(struct request *req)
+{
+    int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    const char *codes = request_form(req, "codes");
+    if (initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
+        json_t *data = base_data(req);
+        json_object_set_new(data, "error",
+                            json_string("Kies een initiatief en vul de codes in, één per regel "
+                                        "(hoogstens 50)."));
+        json_object_set_new(data, "items", json_array());
+        page_render(req, "donate_multi", "Meerdere codes invoeren", data);
+        req->resp.status = 400;
+        return;
+    }
+    json_t *in = initiative_get_public(req->db, initiative);
+    if (!in) {
+        page_error(req, 404, "Dit initiatief bestaat niet.");
+        return;
+    }
+    page_decorate_initiative(in, time(NULL));
+    struct throttle_rule rule = voucher_rule(req);
+    json_t *results = json_array();
+    int count = 0, ok = 0;
+    char line[MAX_CODE_INPUT + 1];
+    const char *p = codes;
+    while (*p) {
+        size_t len = strcspn(p, "\r\n");
+        if (len > 0 && len <= MAX_CODE_INPUT) {
+            memcpy(line, p, len);
+            line[len] = '\0';
+        } else {
+            line[0] = '\0';
+        }
+        const char *next = p + len;
+        while (*next == '\r' || *next == '\n')
+            next++;
+        if (len == 0) {
+            p = next;
+            continue;
+        }
+        char shown[CODE_DISPLAY] = "?";
+        char normalized[CODE_CHARS + 1];
+        if (code_normalize(line, normalized) == CODE_OK) {
+            code_format(normalized, shown);
+            /* Only the first and last group: the list may be shown on a shared screen. */
+            memcpy(shown + 5, "\xe2\x80\xa6", 3);
+            memmove(shown + 8, shown + 15, 5);
+        } else {
+            snprintf(shown, sizeof shown, "%.12s", line[0] ? line : "(te lang)");
+        }
+        const char *msg;
+        bool success = false;
+        time_t now = time(NULL);
+        if (++count > MAX_MULTI_CODES) {
+            msg = "Niet verwerkt: hoogstens 50 codes tegelijk.";
+        } else if (throttle_wait(req->db, &rule, req->client_addr, now) > 0) {
+            msg = "Niet verwerkt: te veel onbekende codes geprobeerd. Probeer het later opnieuw.";
+        } else {
+            enum voucher_status vs;
+            struct voucher_info info;
+            struct receipt r;
+            enum donate_status st = ledger_donate(req->db, req->app->secret, line, initiative, now,
+                                                  "initiatiefnemer", &vs, &info, &r);
+            int status;
+            switch (st) {
+            case DONATE_OK:
+                msg = "Gedoneerd.";
+                success = true;
+                break;
+            case DONATE_REPEAT:
+                msg = "Was al gedoneerd aan dit initiatief.";
+                success = true;
+                break;
+            case DONATE_VOUCHER:
+                if (vs == VOUCHER_UNKNOWN)
+                    throttle_fail(req->db, &rule, req->client_addr, now);
+                msg = voucher_message(req, vs, &info, line, &status);
+                break;
+            case DONATE_INITIATIVE_CLOSED:
+                msg = "Niet gebruikt: het initiatief neemt geen vouchers meer aan.";
+                break;
+            case DONATE_NOT_ELIGIBLE:
+                msg = "Niet gebruikt: deze voucher hoort bij een andere wijk of ander dorp.";
+                break;
+            default:
+                msg = "Niet gebruikt: probeer deze code later opnieuw.";
+            }
+        }
+        ok += success;
+        json_array_append_new(results, json_pack("{s:s, s:s, s:b}", "code", shown, "message", msg,
+                                                 "ok", success));
+        p = next;
+    }
+    json_t *fresh = initiative_get_public(req->db, initiative);
+    if (fresh) {
+        page_decorate_initiative(fresh, time(NULL));
+        json_decref(in);
+        in = fresh;
+    }
+    json_t *data = json_pack("{s:o, s:o, s:i, s:i}", "i", in, "results", results, "ok", ok,
+                             "count", count);
+    page_render(req, "donate_multi_result", "Resultaat", data);
+}
