@@ -36,7 +36,8 @@ static const struct rule rules[] = {
      "AND (d.at < r.opens_at OR d.at >= r.closes_at)"},
     {"donation of a voided voucher (ledger row, voucher)",
      "SELECT d.id, v.id FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
-     "WHERE d.kind = 'donation' AND v.voided_at IS NOT NULL AND d.at >= v.voided_at"},
+     "WHERE d.kind = 'donation' AND v.voided_at IS NOT NULL AND (d.at > v.voided_at "
+     " OR NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id))"},
     {"donation amount differs from the voucher's value (ledger row, amount, value)",
      "SELECT d.id, d.amount_cents, v.value_cents FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
      "WHERE d.kind = 'donation' AND d.amount_cents <> v.value_cents"},
@@ -100,8 +101,8 @@ static const struct rule rules[] = {
 
 static int run_rule(struct db *db, const struct rule *rule, breach_fn report, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db_handle(db), rule->sql, -1, &s, NULL) != SQLITE_OK) {
+    sqlite3_stmt *s = db_prepare(db, rule->sql);
+    if (!s) {
         char line[512];
         snprintf(line, sizeof line, "%s: query failed: %s", rule->what,
                  sqlite3_errmsg(db_handle(db)));
@@ -121,7 +122,7 @@ static int run_rule(struct db *db, const struct rule *rule, breach_fn report, vo
         buf_free(&line);
         n++;
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return n;
 }
 

@@ -1,0 +1,404 @@
+/* Ledger tests: single operations, a seeded random property test with verify after every
+ * step and an independent model, detection of tampering, and races between threads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "ledger_fixture.h"
+#include "util/log.h"
+
+static void donate_release_return(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 12));
+    int64_t in_a = fixture_initiative(&f, 1, 3000), in_b = fixture_initiative(&f, 2, 3000);
+    int64_t city = fixture_initiative(&f, 0, 1500), in_buurt = fixture_initiative(&f, 3, 5000);
+    enum voucher_status vs;
+    struct voucher_info info;
+    struct receipt r, r2;
+    time_t now = T0 + DAY_S;
+    /* Household 1 lives in wijk A: A and its buurt and city-wide are fine, B is not. */
+    const char *code = f.vouchers[0].code;
+    assert_int_equal(ledger_donate(f.db, f.secret, code, in_b, now, "t", &vs, &info, &r),
+                     DONATE_NOT_ELIGIBLE);
+    assert_int_equal(ledger_donate(f.db, f.secret, code, in_a, now, "t", &vs, &info, &r),
+                     DONATE_OK);
+    assert_int_equal(r.amount_cents, 750);
+    assert_int_equal(r.raised_cents, 750);
+    assert_int_equal(ledger_donate(f.db, f.secret, code, in_a, now, "t", &vs, &info, &r2),
+                     DONATE_REPEAT);
+    assert_int_equal(r2.ledger_id, r.ledger_id);
+    assert_int_equal(ledger_donate(f.db, f.secret, code, city, now, "t", &vs, &info, &r2),
+                     DONATE_VOUCHER);
+    assert_int_equal(vs, VOUCHER_USED);
+    assert_int_equal(info.donated_to, in_a);
+    /* A household of buurt A1 may give to wijk A. */
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[2].code, in_a, now, "t", &vs, &info,
+                                   &r),
+                     DONATE_OK);
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[3].code, in_buurt, now, "t", &vs,
+                                   &info, &r),
+                     DONATE_OK);
+    /* Typo, unknown, before the round, after the round. */
+    char typo[CODE_DISPLAY];
+    memcpy(typo, f.vouchers[5].code, sizeof typo);
+    typo[0] = typo[0] == 'A' ? 'B' : 'A';
+    assert_int_equal(ledger_donate(f.db, f.secret, typo, in_a, now, "t", &vs, &info, &r),
+                     DONATE_VOUCHER);
+    assert_int_equal(vs, VOUCHER_TYPO);
+    assert_int_equal(ledger_donate(f.db, f.secret, "2222-2222-2222-2222", in_a, now, "t", &vs,
+                                   &info, &r),
+                     DONATE_VOUCHER);
+    assert_true(vs == VOUCHER_UNKNOWN || vs == VOUCHER_TYPO);
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[6].code, in_a, T0 - 10, "t", &vs,
+                                   &info, &r),
+                     DONATE_VOUCHER);
+    assert_int_equal(vs, VOUCHER_NOT_YET);
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[6].code, in_a, T0 + 100 * DAY_S,
+                                   "t", &vs, &info, &r),
+                     DONATE_VOUCHER);
+    assert_int_equal(vs, VOUCHER_CLOSED);
+    /* City-wide: funded by the second voucher (1500), and no third. */
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[7].code, city, now, "t", &vs, &info,
+                                   &r),
+                     DONATE_OK);
+    assert_false(r.funded);
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[8].code, city, now, "t", &vs, &info,
+                                   &r),
+                     DONATE_OK);
+    assert_true(r.funded);
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[9].code, city, now, "t", &vs, &info,
+                                   &r),
+                     DONATE_INITIATIVE_CLOSED);
+    assert_int_equal(fixture_verify(&f), 0);
+    /* Release while the round is open: the voucher can be used again. */
+    assert_true(db_begin(f.db));
+    assert_int_equal(ledger_release_initiative(f.db, in_a, now + 10, "t"), 2);
+    assert_true(db_exec(f.db, "UPDATE initiatives SET state = 'ingetrokken' WHERE id = 1"));
+    audit_state_change(f.db, now + 10, "t", in_a, "open", "ingetrokken", "test");
+    assert_true(db_commit(f.db));
+    assert_int_equal(fixture_verify(&f), 0);
+    assert_int_equal(ledger_donate(f.db, f.secret, code, city, now + 20, "t", &vs, &info, &r),
+                     DONATE_INITIATIVE_CLOSED);
+    assert_int_equal(ledger_donate(f.db, f.secret, code, in_buurt, now + 20, "t", &vs, &info, &r),
+                     DONATE_OK);
+    /* Return after the round closed: the money goes back, the voucher stays spent. */
+    assert_true(db_begin(f.db));
+    assert_int_equal(ledger_release_initiative(f.db, in_buurt, T0 + 150 * DAY_S, "t"), 2);
+    assert_true(db_exec(f.db, "UPDATE initiatives SET state = 'niet_gehaald' WHERE id = 4"));
+    audit_state_change(f.db, T0 + 150 * DAY_S, "t", in_buurt, "open", "niet_gehaald", "test");
+    assert_true(db_commit(f.db));
+    int64_t returns = 0;
+    assert_true(db_get_int(f.db, "SELECT count(*) FROM ledger WHERE kind = 'return'", &returns));
+    assert_int_equal(returns, 2);
+    assert_int_equal(fixture_verify(&f), 0);
+    fixture_close(&f);
+}
+
+static void ledger_is_append_only_and_tampering_is_found(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 6));
+    int64_t in = fixture_initiative(&f, 1, 3000);
+    enum voucher_status vs;
+    struct voucher_info info;
+    struct receipt r;
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[0].code, in, T0 + 5, "t", &vs, &info,
+                                   &r),
+                     DONATE_OK);
+    assert_false(db_exec(f.db, "UPDATE ledger SET amount_cents = 1"));
+    assert_false(db_exec(f.db, "DELETE FROM ledger"));
+    /* Bypassing the domain: a cached total that lies, then a donation to a closed initiative. */
+    assert_true(db_exec(f.db, "UPDATE initiatives SET raised_cents = 5000"));
+    assert_true(fixture_verify(&f) >= 1);
+    assert_true(db_exec(f.db, "UPDATE initiatives SET raised_cents = 750"));
+    assert_int_equal(fixture_verify(&f), 0);
+    int64_t other = fixture_initiative(&f, 1, 3000);
+    char sql[256];
+    assert_true(db_exec(f.db, "UPDATE initiatives SET state = 'afgewezen' WHERE id = 2"));
+    audit_state_change(f.db, T0 + 6, "t", other, "open", "afgewezen", "test");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) VALUES "
+             "('2027-01-15 10:00:00', 'donation', %lld, %lld, 750)",
+             (long long)other, (long long)f.vouchers[3].id);
+    assert_true(db_exec(f.db, sql));
+    assert_true(db_exec(f.db, "UPDATE initiatives SET raised_cents = 750, voucher_count = 1 "
+                              "WHERE id = 2"));
+    assert_true(fixture_verify(&f) >= 1);
+    /* The database itself refuses a second standing donation of one voucher. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) VALUES "
+             "('2027-01-15 10:00:00', 'donation', %lld, %lld, 750)",
+             (long long)in, (long long)f.vouchers[0].id);
+    assert_false(db_exec(f.db, sql));
+    fixture_close(&f);
+}
+
+/* A tiny seeded generator, so a failing sequence can be replayed with BS_SEED. */
+static unsigned long long seed_state;
+static unsigned pick(unsigned n)
+{
+    seed_state = seed_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((seed_state >> 33) % n);
+}
+
+static void random_sequences_keep_every_invariant(void **state)
+{
+    (void)state;
+    const char *env = getenv("BS_SEED");
+    unsigned long long seed = env ? strtoull(env, NULL, 10) : (unsigned long long)time(NULL);
+    int sequences = getenv("BS_SEQUENCES") ? atoi(getenv("BS_SEQUENCES")) : 1000;
+    fprintf(stderr, "ledger property test: seed %llu (replay with BS_SEED=%llu), %d sequences\n",
+            seed, seed, sequences);
+    for (int seq = 0; seq < sequences; seq++) {
+        seed_state = seed + (unsigned long long)seq * 7919;
+        struct fixture f;
+        assert_true(fixture_open(&f, ":memory:", 9));
+        int64_t ins[8];
+        int64_t model[8] = {0}; /* expected total per initiative, from our own bookkeeping */
+        int nins = 0;
+        int64_t donated_to[64] = {0}; /* per voucher index: initiative slot + 1, or 0 */
+        bool spent[64] = {false};     /* returned: cannot be used again */
+        time_t now = T0 + 3600;
+        bool round2_issued = false;
+        for (int step = 0; step < 20; step++) {
+            unsigned op = pick(10);
+            if (nins == 0 || (op == 0 && nins < 8)) {
+                int64_t area = pick(4); /* 0 = city-wide */
+                int64_t target = 750 * (1 + pick(4)) + 100 * pick(5);
+                ins[nins++] = fixture_initiative(&f, area, target);
+                continue;
+            }
+            if (op <= 5) { /* donate */
+                size_t vi = pick((unsigned)f.nvouchers);
+                int slot = (int)pick((unsigned)nins);
+                enum voucher_status vs;
+                struct voucher_info info;
+                struct receipt r;
+                char code[CODE_DISPLAY];
+                memcpy(code, f.vouchers[vi].code, sizeof code);
+                if (pick(10) == 0)
+                    code[3] = code[3] == '2' ? '3' : '2'; /* a typo */
+                enum donate_status st =
+                    ledger_donate(f.db, f.secret, code, ins[slot], now, "t", &vs, &info, &r);
+                if (st == DONATE_OK) {
+                    assert_int_equal(donated_to[vi], 0);
+                    assert_false(spent[vi]);
+                    donated_to[vi] = slot + 1;
+                    model[slot] += info.value_cents;
+                    assert_int_equal(r.raised_cents, model[slot]);
+                } else if (st == DONATE_REPEAT) {
+                    assert_int_equal(donated_to[vi], slot + 1);
+                }
+            } else if (op <= 7) { /* end an initiative unfunded: release or return */
+                int slot = (int)pick((unsigned)nins);
+                sqlite3_stmt *s = db_prepare(f.db, "SELECT state FROM initiatives WHERE id = ?");
+                sqlite3_bind_int64(s, 1, ins[slot]);
+                bool open = sqlite3_step(s) == SQLITE_ROW &&
+                            strcmp((const char *)sqlite3_column_text(s, 0), "open") == 0;
+                sqlite3_reset(s);
+                if (!open)
+                    continue;
+                assert_true(db_begin(f.db));
+                assert_true(ledger_release_initiative(f.db, ins[slot], now, "t") >= 0);
+                sqlite3_stmt *u =
+                    db_prepare(f.db, "UPDATE initiatives SET state = 'niet_gehaald' WHERE id = ?");
+                sqlite3_bind_int64(u, 1, ins[slot]);
+                assert_int_equal(sqlite3_step(u), SQLITE_DONE);
+                sqlite3_reset(u);
+                audit_state_change(f.db, now, "t", ins[slot], "open", "niet_gehaald", "test");
+                assert_true(db_commit(f.db));
+                bool round_open = now < T0 + 100 * DAY_S ||
+                                  (now >= T0 + 200 * DAY_S && now < T0 + 300 * DAY_S);
+                for (size_t v = 0; v < f.nvouchers && v < 64; v++) {
+                    if (donated_to[v] == slot + 1) {
+                        donated_to[v] = 0;
+                        /* A voucher of a closed round stays spent. */
+                        bool its_round_open = f.vouchers[v].round_id == f.round1
+                                                  ? now < T0 + 100 * DAY_S
+                                                  : round_open;
+                        spent[v] = !its_round_open;
+                    }
+                }
+                model[slot] = 0;
+            } else if (op == 8) { /* time passes, sometimes past a round's end */
+                now += (time_t)pick(60) * DAY_S;
+                if (!round2_issued && now >= T0 + 199 * DAY_S) {
+                    char err[128];
+                    struct issue_sink sink = {.ctx = &f, .letter = fixture_collect};
+                    f.issuing_round = f.round2;
+                    assert_true(vouchers_issue(f.db, f.secret, f.round2, now, &sink, err,
+                                               sizeof err) == 9);
+                    round2_issued = true;
+                }
+            } else { /* a lost letter replaced: only while its voucher is unused */
+                size_t vi = pick((unsigned)f.nvouchers);
+                if (vi >= 63 || f.nvouchers >= 63 || donated_to[vi] || spent[vi])
+                    continue;
+                char err[128], addition[1] = "";
+                f.issuing_round = f.vouchers[vi].round_id;
+                struct issue_sink sink = {.ctx = &f, .letter = fixture_collect};
+                assert_true(vouchers_replace(f.db, f.secret, f.vouchers[vi].round_id, "7600 AA",
+                                             f.vouchers[vi].household_id, addition, now, &sink,
+                                             err, sizeof err));
+                spent[vi] = true; /* voided */
+                enum voucher_status vs;
+                struct voucher_info info;
+                struct receipt r;
+                assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[vi].code, ins[0], now,
+                                               "t", &vs, &info, &r),
+                                 DONATE_VOUCHER);
+                assert_int_equal(vs, VOUCHER_VOIDED);
+            }
+            if (fixture_verify(&f) != 0)
+                fail_msg("invariant broken: seed %llu, sequence %d, step %d", seed, seq, step);
+            for (int k = 0; k < nins; k++) {
+                int64_t raised = -1;
+                sqlite3_stmt *s = db_prepare(f.db, "SELECT raised_cents FROM initiatives WHERE id = ?");
+                sqlite3_bind_int64(s, 1, ins[k]);
+                if (sqlite3_step(s) == SQLITE_ROW)
+                    raised = sqlite3_column_int64(s, 0);
+                sqlite3_reset(s);
+                if (raised != model[k])
+                    fail_msg("total differs from the model: seed %llu, sequence %d, step %d",
+                             seed, seq, step);
+            }
+        }
+        fixture_close(&f);
+    }
+}
+
+/* Races: many threads, each with its own connection, donating at the same moment. */
+struct racer {
+    const char *path;
+    const unsigned char *secret;
+    const char *code;
+    int64_t initiative;
+    pthread_barrier_t *start;
+    enum donate_status result;
+    int64_t ledger_id;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    char err[128];
+    struct db *db = db_open(r->path, false, err, sizeof err);
+    pthread_barrier_wait(r->start);
+    enum voucher_status vs;
+    struct voucher_info info;
+    struct receipt rec;
+    r->result = db ? ledger_donate(db, r->secret, r->code, r->initiative, T0 + DAY_S, "t", &vs,
+                                   &info, &rec)
+                   : DONATE_BUSY;
+    r->ledger_id = rec.ledger_id;
+    db_close(db);
+    return NULL;
+}
+
+static void run_race(struct racer *racers, int n)
+{
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, (unsigned)n);
+    pthread_t threads[128];
+    for (int i = 0; i < n; i++) {
+        racers[i].start = &barrier;
+        assert_int_equal(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
+    }
+    for (int i = 0; i < n; i++)
+        pthread_join(threads[i], NULL);
+    pthread_barrier_destroy(&barrier);
+}
+
+static void races_never_overshoot_or_double_spend(void **state)
+{
+    (void)state;
+    enum { RACERS = 60, ROUNDS = 5 };
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/bs-race-%d.db", (int)getpid());
+    unlink(path);
+    struct fixture f;
+    /* Every household in wijk A or its buurt, or city-wide initiatives: use city-wide. */
+    assert_true(fixture_open(&f, path, RACERS * ROUNDS + 20));
+    size_t next = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        /* Room for exactly three vouchers: 2 × 750 < 2000, the third reaches it. */
+        int64_t in = fixture_initiative(&f, 0, 2000);
+        struct racer racers[RACERS];
+        for (int i = 0; i < RACERS; i++)
+            racers[i] = (struct racer){.path = path, .secret = f.secret,
+                                       .code = f.vouchers[next++].code, .initiative = in};
+        run_race(racers, RACERS);
+        int ok = 0;
+        for (int i = 0; i < RACERS; i++) {
+            if (racers[i].result == DONATE_OK)
+                ok++;
+            else
+                assert_int_equal(racers[i].result, DONATE_INITIATIVE_CLOSED);
+        }
+        assert_int_equal(ok, 3);
+        int64_t raised = 0;
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT raised_cents FROM initiatives WHERE id = %lld",
+                 (long long)in);
+        sqlite3_stmt *s = NULL;
+        sqlite3_prepare_v2(db_handle(f.db), sql, -1, &s, NULL);
+        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+        raised = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        assert_int_equal(raised, 2250);
+        /* Every loser keeps an unused voucher. */
+        for (int i = 0; i < RACERS; i++) {
+            if (racers[i].result == DONATE_OK)
+                continue;
+            struct voucher_info info;
+            char code[CODE_CHARS + 1];
+            assert_int_equal(voucher_lookup(f.db, f.secret, racers[i].code, T0 + DAY_S, &info,
+                                            code),
+                             VOUCHER_OK);
+        }
+        assert_int_equal(fixture_verify(&f), 0);
+    }
+    /* The same code, twice in many tabs: one donation, the same receipt for every repeat. */
+    int64_t in = fixture_initiative(&f, 0, 100000);
+    struct racer same[20];
+    for (int i = 0; i < 20; i++)
+        same[i] = (struct racer){.path = path, .secret = f.secret, .code = f.vouchers[next].code,
+                                 .initiative = in};
+    run_race(same, 20);
+    int64_t first = 0;
+    int oks = 0;
+    for (int i = 0; i < 20; i++) {
+        assert_true(same[i].result == DONATE_OK || same[i].result == DONATE_REPEAT);
+        oks += same[i].result == DONATE_OK;
+        if (!first)
+            first = same[i].ledger_id;
+        assert_int_equal(same[i].ledger_id, first);
+    }
+    assert_int_equal(oks, 1);
+    assert_int_equal(fixture_verify(&f), 0);
+    fixture_close(&f);
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(donate_release_return),
+        cmocka_unit_test(ledger_is_append_only_and_tampering_is_found),
+        cmocka_unit_test(random_sequences_keep_every_invariant),
+        cmocka_unit_test(races_never_overshoot_or_double_spend),
+    };
+    log_set_quiet(1);
+    return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
+}
