@@ -16,6 +16,8 @@ int cli_backup(struct app *app, int argc, char **argv);
 int cli_round(struct app *app, int argc, char **argv);
 int cli_households(struct app *app, int argc, char **argv);
 int cli_vouchers(struct app *app, int argc, char **argv);
+int cli_housekeeping(struct app *app, int argc, char **argv);
+void housekeeping_pass(const struct app *app);
 
 /* Shared by the subcommands. */
 struct db;

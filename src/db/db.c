@@ -234,3 +234,10 @@ bool db_migrate(struct db *db, char *err, size_t err_size)
     }
     return true;
 }
+
+int64_t db_data_version(struct db *db)
+{
+    int64_t v = 0;
+    db_get_int(db, "PRAGMA data_version", &v);
+    return (v << 32) ^ (int64_t)sqlite3_total_changes64(db->conn);
+}

@@ -39,6 +39,10 @@ int db_schema_version(struct db *db);
 /* Highest migration this program knows. */
 int db_known_version(void);
 
+/* Changes whenever this database changed, by this connection or another: PRAGMA data_version
+ * plus this connection's own change count. For caches of derived answers. */
+int64_t db_data_version(struct db *db);
+
 /* Small helpers for one-value queries. */
 bool db_get_int(struct db *db, const char *sql, int64_t *out);
 

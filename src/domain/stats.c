@@ -20,3 +20,35 @@ json_t *stats_totals(struct db *db, int64_t area_id)
     return row ? row : json_pack("{s:i, s:i, s:i, s:i}", "raised_cents", 0, "vouchers_used", 0,
                                  "funded_count", 0, "open_count", 0);
 }
+
+json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "WITH v AS (SELECT v.id FROM vouchers v JOIN households h ON h.id = v.household_id "
+            "  JOIN areas a ON a.id = h.area_id WHERE v.round_id = ?1 AND v.voided_at IS NULL "
+            "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)), "
+            "standing AS (SELECT d.amount_cents FROM ledger d JOIN v ON v.id = d.voucher_id "
+            "  WHERE d.kind = 'donation' AND NOT EXISTS "
+            "  (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)) "
+            "SELECT (SELECT count(*) FROM v) AS issued, (SELECT count(*) FROM standing) AS "
+            "vouchers_used, (SELECT coalesce(sum(amount_cents), 0) FROM standing) AS donated_cents, "
+            "(SELECT count(*) FROM audit_log l JOIN initiatives i "
+            "  ON l.subject = 'initiative:' || i.id LEFT JOIN areas a ON a.id = i.area_id "
+            "  JOIN rounds r ON r.id = ?1 WHERE l.action = 'state' AND l.to_value = 'gefinancierd' "
+            "  AND l.at >= r.opens_at AND l.at < r.closes_at "
+            "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)) AS funded_count");
+    json_t *row = NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, round_id);
+        sqlite3_bind_int64(s, 2, area_id);
+        row = db_first_row(s);
+    }
+    if (!row)
+        row = json_pack("{s:i, s:i, s:i, s:i}", "issued", 0, "vouchers_used", 0, "donated_cents",
+                        0, "funded_count", 0);
+    json_int_t issued = json_integer_value(json_object_get(row, "issued"));
+    json_int_t used = json_integer_value(json_object_get(row, "vouchers_used"));
+    json_object_set_new(row, "participation_permille",
+                        json_integer(issued ? used * 1000 / issued : 0));
+    return row;
+}

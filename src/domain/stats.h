@@ -10,4 +10,9 @@ struct db;
  * wijk/dorp including its buurten. */
 json_t *stats_totals(struct db *db, int64_t area_id);
 
+/* Totals of one round from the ledger: {issued, vouchers_used, donated_cents,
+ * funded_count, participation_permille} for all areas (area_id 0) or one wijk/dorp with its
+ * buurten (by the households' and initiatives' areas). */
+json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id);
+
 #endif

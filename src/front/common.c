@@ -31,15 +31,20 @@ void front_block_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-int front_wait_signal(void)
+int front_wait_signal(const struct app *app)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    int sig = 0;
-    sigwait(&set, &sig);
-    return sig;
+    struct timespec minute = {60, 0};
+    for (;;) {
+        int sig = sigtimedwait(&set, NULL, &minute);
+        if (sig == SIGINT || sig == SIGTERM)
+            return sig;
+        if (app->housekeeping)
+            app->housekeeping(app);
+    }
 }
 
 int front_thread_count(int requested)

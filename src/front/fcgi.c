@@ -193,7 +193,7 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
         }
     log_info("buurtsamen serving FastCGI on %s (database %s, %d threads)",
              socket_spec ? socket_spec : "standard input", app->config.db_path, threads);
-    int sig = front_wait_signal();
+    int sig = front_wait_signal(app);
     log_info("buurtsamen stopping (signal %d)", sig);
     FCGX_ShutdownPending();
     if (socket_spec && socket_spec[0] == '/')

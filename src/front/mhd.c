@@ -100,7 +100,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
 {
-    (void)url, (void)version;
+    (void)url;
     const struct app *app = cls;
     struct pending *p = *con_cls;
     if (!p)
@@ -138,6 +138,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (walk.count > LIMIT_HEADER_COUNT) {
         req.resp.status = 431;
         buf_puts(&req.resp.body, "Te veel headers.\n");
+    } else if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !request_header(&req, "Host")) {
+        /* HTTP/1.1 requires Host (RFC 9112, 3.2). */
+        req.resp.status = 400;
+        buf_puts(&req.resp.body, "Het verzoek mist de Host-header.\n");
     } else if (!req.db) {
         req.resp.status = 503;
         buf_puts(&req.resp.body, "De database is niet bereikbaar.\n");
@@ -218,15 +222,14 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(LIMIT_HEADERS + 16 * 1024),
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 2000u,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 2000u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "buurtsamen: cannot listen on %s (in use, or no permission)\n", listen);
         return 1;
     }
     log_info("buurtsamen serving http://%s/ (database %s, %d threads)", listen,
              app->config.db_path, threads);
-    int sig = front_wait_signal();
+    int sig = front_wait_signal(app);
     log_info("buurtsamen stopping (signal %d)", sig);
     MHD_stop_daemon(d);
     return 0;

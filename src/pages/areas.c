@@ -68,6 +68,16 @@ void area_page(struct request *req)
                             json_string(strcmp(kind, "dorp") == 0    ? "Dorp"
                                         : strcmp(kind, "wijk") == 0 ? "Wijk"
                                                                      : "Buurt"));
+        const char *phone = json_string_value(json_object_get(area, "director_phone"));
+        if (phone) {
+            char href[64];
+            size_t n = 0;
+            for (const char *c = phone; *c && n < sizeof href - 1; c++)
+                if ((*c >= '0' && *c <= '9') || *c == '+')
+                    href[n++] = *c;
+            href[n] = '\0';
+            json_object_set_new(area, "director_phone_href", json_string(href));
+        }
         json_object_set_new(data, "area", area);
         title = json_string_value(json_object_get(area, "name"));
     }
@@ -81,6 +91,7 @@ void area_page(struct request *req)
         json_t *stats = stats_totals(req->db, area_id);
         page_set_money(stats, "raised", json_integer_value(json_object_get(stats, "raised_cents")));
         json_object_set_new(data, "stats", stats);
+        page_add_round(req, data, area_id);
     }
     add_news(req, data, area_id ? area_id : -1);
     char page_title[200];

@@ -12,6 +12,7 @@ void home_page(struct request *req)
     json_t *stats = stats_totals(req->db, 0);
     page_set_money(stats, "raised", json_integer_value(json_object_get(stats, "raised_cents")));
     json_object_set_new(data, "stats", stats);
+    page_add_round(req, data, 0);
 
     struct initiative_filter f = {.state = "open", .sort = SORT_CLOSEST, .limit = 3};
     int64_t total;

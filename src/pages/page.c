@@ -1,8 +1,11 @@
 /* Page rendering helpers. */
 #include "pages/page.h"
 #include "app.h"
+#include "db/db.h"
 #include "domain/initiatives.h"
+#include "domain/rounds.h"
 #include "domain/settings.h"
+#include "domain/stats.h"
 #include "util/text.h"
 #include "view/format.h"
 #include "view/tmpl.h"
@@ -56,17 +59,22 @@ void page_render(struct request *req, const char *name, const char *title, json_
         snprintf(full, sizeof full, "%s \xe2\x80\x94 %s", title, site);
     json_object_set_new(data, "document_title", json_string(full));
     /* Which top-level section the navigation marks as current. */
-    const char *nav = "";
-    if (strncmp(req->path, "/initiatieven", 13) == 0)
-        nav = "nav_initiatieven";
-    else if (strncmp(req->path, "/wijken", 7) == 0)
-        nav = "nav_wijken";
-    else if (strncmp(req->path, "/berichten", 10) == 0)
-        nav = "nav_berichten";
-    else if (strcmp(req->path, "/") == 0)
-        nav = "nav_home";
-    if (*nav)
-        json_object_set_new(data, nav, json_true());
+    /* aria-current: "page" on the section's own page, "true" on the pages below it. */
+    static const struct {
+        const char *prefix, *key;
+    } sections[] = {{"/initiatieven", "nav_initiatieven"},
+                    {"/wijken", "nav_wijken"},
+                    {"/berichten", "nav_berichten"},
+                    {"/doneren", "nav_doneren"}};
+    if (strcmp(req->path, "/") == 0)
+        json_object_set_new(data, "nav_home", json_string("page"));
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        size_t n = strlen(sections[i].prefix);
+        if (strncmp(req->path, sections[i].prefix, n) == 0 &&
+            (req->path[n] == '\0' || req->path[n] == '/'))
+            json_object_set_new(data, sections[i].key,
+                                json_string(req->path[n] == '\0' ? "page" : "true"));
+    }
 
     char template_name[64];
     snprintf(template_name, sizeof template_name, "%s", name);
@@ -215,4 +223,46 @@ void page_decorate_news(json_t *item, int with_html)
             buf_free(&html);
         }
     }
+}
+
+/* The round totals scan the ledger, so each thread keeps recent answers until the database
+ * changes (PRAGMA data_version sees other connections' commits) or a few seconds pass. */
+struct round_cache_entry {
+    int64_t area_id, version;
+    time_t at;
+    json_t *round; /* NULL: no round open */
+};
+static _Thread_local struct round_cache_entry round_cache[16];
+
+void page_add_round(struct request *req, json_t *data, int64_t area_id)
+{
+    time_t now = time(NULL);
+    int64_t version = db_data_version(req->db);
+    struct round_cache_entry *slot = &round_cache[(uint64_t)area_id % 16];
+    if (slot->at && slot->area_id == area_id && slot->version == version && now - slot->at < 5) {
+        if (slot->round)
+            json_object_set(data, "round", slot->round);
+        return;
+    }
+    json_decref(slot->round);
+    *slot = (struct round_cache_entry){.area_id = area_id, .version = version, .at = now};
+    json_t *round = round_current(req->db, now);
+    if (!round)
+        return;
+    time_t closes = parse_utc(json_string_value(json_object_get(round, "closes_at")));
+    char until[64];
+    format_date(until, sizeof until, closes - 1);
+    json_object_set_new(round, "until", json_string(until));
+    int64_t days = days_until(closes, time(NULL));
+    json_object_set_new(round, "days_left", json_integer(days));
+    page_set_money(round, "value", json_integer_value(json_object_get(round, "voucher_cents")));
+    json_t *stats = stats_round(req->db, json_integer_value(json_object_get(round, "id")), area_id);
+    page_set_money(stats, "donated", json_integer_value(json_object_get(stats, "donated_cents")));
+    json_int_t permille = json_integer_value(json_object_get(stats, "participation_permille"));
+    char pct[48];
+    snprintf(pct, sizeof pct, "%lld,%lld%%", (long long)(permille / 10), (long long)(permille % 10));
+    json_object_set_new(stats, "participation", json_string(pct));
+    json_object_set_new(round, "stats", stats);
+    slot->round = round;
+    json_object_set(data, "round", round);
 }

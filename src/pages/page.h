@@ -24,6 +24,9 @@ void page_decorate_news(json_t *item, int with_html);
 void page_set_money(json_t *obj, const char *key, int64_t cents);
 /* Sets key to "3 november 2026" from the UTC text in field src (nothing when absent). */
 void page_set_date(json_t *obj, const char *key, const char *src_field);
+/* Adds "round" (the current voucher round, with its ledger totals for area_id, 0 for all)
+ * to data; nothing when no round is open. */
+void page_add_round(struct request *req, json_t *data, int64_t area_id);
 /* A leading decimal id in a path segment ("12-buurtbarbecue" → 12); 0 when none. */
 int64_t page_id_param(const char *segment);
 
