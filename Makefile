@@ -1,6 +1,6 @@
 # Buurt Samen — build, run and test. See README.md.
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson inih libqrencode
+PKGS    := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral \
            -Wvla -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g

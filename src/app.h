@@ -12,7 +12,7 @@ struct app {
     unsigned char secret[32]; /* hashes voucher codes and signs links; from the key file */
     struct tmpl_set *templates;
     void (*handle)(struct request *req); /* the router, set by main */
-    void (*housekeeping)(const struct app *app); /* every minute while serving */
+    void (*housekeeping)(const struct app *app); /* starts the periodic chores while serving */
 };
 
 #endif

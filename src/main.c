@@ -23,6 +23,8 @@ static void usage(FILE *out)
             "  households import FILE    import addresses from CSV\n"
             "  vouchers issue|replace    issue vouchers and letters for a round\n"
             "  housekeeping              run the periodic chores once (for cron)\n"
+            "  user add|passwd|disable|enable|list   staff accounts\n"
+            "  mail send                 hand queued e-mail to the mail command\n"
             "\n"
             "The database is --db, else $BUURTSAMEN_DB, else the config's, else buurtsamen.db.\n"
             "Each command takes --help.\n");
@@ -35,12 +37,12 @@ static const struct {
     {"init", cli_init},     {"serve", cli_serve},   {"fcgi", cli_fcgi},
     {"verify", cli_verify}, {"backup", cli_backup}, {"round", cli_round},
     {"households", cli_households}, {"vouchers", cli_vouchers},
-    {"housekeeping", cli_housekeeping},
+    {"housekeeping", cli_housekeeping}, {"user", cli_user}, {"mail", cli_mail},
 };
 
 int main(int argc, char **argv)
 {
-    struct app app = {.handle = site_handle, .housekeeping = housekeeping_pass};
+    struct app app = {.handle = site_handle, .housekeeping = housekeeping_start};
     config_defaults(&app.config);
     if (sodium_init() < 0) {
         fprintf(stderr, "buurtsamen: cannot initialise libsodium\n");

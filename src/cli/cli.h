@@ -17,7 +17,10 @@ int cli_round(struct app *app, int argc, char **argv);
 int cli_households(struct app *app, int argc, char **argv);
 int cli_vouchers(struct app *app, int argc, char **argv);
 int cli_housekeeping(struct app *app, int argc, char **argv);
-void housekeeping_pass(const struct app *app);
+int cli_user(struct app *app, int argc, char **argv);
+int cli_mail(struct app *app, int argc, char **argv);
+/* Starts the housekeeping thread (every minute) of serve and fcgi. */
+void housekeeping_start(const struct app *app);
 
 /* Shared by the subcommands. */
 struct db;

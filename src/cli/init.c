@@ -5,12 +5,36 @@
 #include "db/db.h"
 #include "domain/demo.h"
 #include "domain/settings.h"
+#include "domain/users.h"
 #include "util/assets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* A wijkregisseur and an admin, with passwords printed once. */
+static bool demo_accounts(struct db *db)
+{
+    static const char *const areas[] = {"de-riet", "windmolenbroek", "binnenstad", "aadorp"};
+    char regisseur[21], beheerder[21], err[200];
+    password_generate(regisseur);
+    password_generate(beheerder);
+    if (!user_add(db, "regisseur", "wijkregisseur", regisseur, areas, 4, err, sizeof err) ||
+        !user_set_email(db, "regisseur", "wijkregisseur@almelo.example") ||
+        !user_add(db, "beheerder", "admin", beheerder, NULL, 0, err, sizeof err) ||
+        !user_set_email(db, "beheerder", "beheer@almelo.example")) {
+        fprintf(stderr, "buurtsamen init: demo accounts: %s\n", err);
+        return false;
+    }
+    /* The demo's mail is not real: clear what the demo ledger queued. */
+    db_exec(db, "DELETE FROM outbox");
+    printf("Staff accounts at /beheer/inloggen (passwords shown once):\n"
+           "  regisseur  %s  wijkregisseur of De Riet, Windmolenbroek, Binnenstad, Aadorp\n"
+           "  beheerder  %s  admin\n",
+           regisseur, beheerder);
+    return true;
+}
 
 static void print_demo(const struct demo_result *demo)
 {
@@ -74,6 +98,8 @@ int cli_init(struct app *app, int argc, char **argv)
             rc = EXIT_FAIL;
         } else if (!demo_generate(db, app->secret, time(NULL), &result, err, sizeof err)) {
             fprintf(stderr, "buurtsamen init: %s\n", err);
+            rc = EXIT_FAIL;
+        } else if (!demo_accounts(db)) {
             rc = EXIT_FAIL;
         } else {
             db_exec(db, "PRAGMA synchronous=FULL");

@@ -335,7 +335,8 @@ bool households_import(struct db *db, const char *data, size_t len, struct impor
     if (p.record == 0)
         add_error(report, 1, "het bestand is leeg");
     /* Duplicates within the file, reported with both lines. */
-    qsort(p.rows, p.nrows, sizeof *p.rows, compare_rows);
+    if (p.nrows)
+        qsort(p.rows, p.nrows, sizeof *p.rows, compare_rows);
     for (size_t i = 1; i < p.nrows; i++) {
         struct row *a = &p.rows[i - 1], *b = &p.rows[i];
         if (!strcmp(a->postcode, b->postcode) && a->number == b->number &&
@@ -365,7 +366,8 @@ bool households_import(struct db *db, const char *data, size_t len, struct impor
         free(p.rows[i].city);
     }
     free(p.rows);
-    qsort(report->errors, report->nerrors, sizeof *report->errors, compare_errors);
+    if (report->nerrors)
+        qsort(report->errors, report->nerrors, sizeof *report->errors, compare_errors);
     return written;
 }
 

@@ -2,6 +2,7 @@
 #include "domain/ledger.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -175,6 +176,8 @@ static enum donate_status donate_locked(struct db *db, const unsigned char *secr
         return DONATE_BUSY;
     if (funded && !audit_state_change(db, now, "systeem", initiative_id, "open", "gefinancierd",
                                       "streefbedrag bereikt"))
+        return DONATE_BUSY;
+    if (funded && !notify_funded(db, initiative_id, now))
         return DONATE_BUSY;
     if (!ledger_receipt(db, ledger_id, receipt))
         return DONATE_BUSY;

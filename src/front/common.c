@@ -37,13 +37,12 @@ int front_wait_signal(const struct app *app)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    struct timespec minute = {60, 0};
+    if (app->housekeeping)
+        app->housekeeping(app);
     for (;;) {
-        int sig = sigtimedwait(&set, NULL, &minute);
-        if (sig == SIGINT || sig == SIGTERM)
+        int sig = 0;
+        if (sigwait(&set, &sig) == 0 && (sig == SIGINT || sig == SIGTERM))
             return sig;
-        if (app->housekeeping)
-            app->housekeeping(app);
     }
 }
 

@@ -16,7 +16,7 @@ struct db *front_thread_db(const struct app *app);
 /* Blocks SIGINT, SIGTERM (and ignores SIGPIPE) so that worker threads never see them; the
  * main thread then waits for one with front_wait_signal. */
 void front_block_signals(void);
-/* Waits for SIGINT or SIGTERM, running the app's housekeeping every minute meanwhile. */
+/* Starts the app's housekeeping, then waits for SIGINT or SIGTERM. */
 int front_wait_signal(const struct app *app);
 /* Number of worker threads: the option, else one per core with at least 2. */
 int front_thread_count(int requested);

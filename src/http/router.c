@@ -121,7 +121,7 @@ static double now_ms(void)
 }
 
 static void dispatch(struct request *req, const struct route *routes, size_t nroutes,
-                     error_fn on_error)
+                     error_fn on_error, const char **log_path)
 {
     req->method = method_from(req->method_name);
     if (strlen(req->target) > LIMIT_URI) {
@@ -175,6 +175,8 @@ static void dispatch(struct request *req, const struct route *routes, size_t nro
         }
         return;
     }
+    if (found->flags & ROUTE_SECRET_PATH)
+        *log_path = found->pattern;
     if (req->method == M_POST) {
         int status;
         if (!parse_body(req, &err, &status)) {
@@ -196,7 +198,8 @@ void http_dispatch(struct request *req, const struct route *routes, size_t nrout
                    error_fn on_error)
 {
     double start = now_ms();
-    dispatch(req, routes, nroutes, on_error);
+    const char *log_path = NULL;
+    dispatch(req, routes, nroutes, on_error, &log_path);
     http_security_headers(req);
     if (req->set_csrf_cookie)
         response_header(req, "Set-Cookie", csrf_cookie_header(req));
@@ -206,7 +209,8 @@ void http_dispatch(struct request *req, const struct route *routes, size_t nrout
      * a request cannot forge log lines. */
     char path[201];
     size_t n = 0;
-    for (const char *p = req->path ? req->path : "?"; *p && n < sizeof path - 1; p++)
+    for (const char *p = log_path ? log_path : req->path ? req->path : "?";
+         *p && n < sizeof path - 1; p++)
         path[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
     path[n] = '\0';
     log_info("%.10s %s %d %.1fms", req->method_name, path, req->resp.status, now_ms() - start);

@@ -7,7 +7,8 @@ typedef void (*handler_fn)(struct request *req);
 typedef void (*error_fn)(struct request *req, int status, const char *message);
 
 enum route_flags {
-    ROUTE_NO_CSRF = 1, /* POST without a CSRF token (none so far) */
+    ROUTE_NO_CSRF = 1,     /* POST without a CSRF token (none so far) */
+    ROUTE_SECRET_PATH = 2, /* the path carries a secret: log only the route's pattern */
 };
 
 /* pattern: literal segments, "*" for one segment (captured in req->params), a final "**" for

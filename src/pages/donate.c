@@ -190,6 +190,32 @@ static void render_choice(struct request *req, const char *code, const struct vo
     req->resp.status = status;
 }
 
+/* 200 when the initiative can take this voucher now; else 404, 409 (not open, funded, past
+ * its deadline) or 403 (outside the household's wijk or dorp). */
+static int initiative_accepts(struct request *req, const struct voucher_info *info,
+                              int64_t initiative)
+{
+    json_t *items = initiatives_open_for_area(req->db, info->home_area_id, time(NULL));
+    size_t i;
+    json_t *item;
+    bool listed = false;
+    json_array_foreach(items, i, item)
+        if (json_integer_value(json_object_get(item, "id")) == initiative)
+            listed = true;
+    json_decref(items);
+    if (listed)
+        return 200;
+    json_t *in = initiative_get_public(req->db, initiative);
+    if (!in)
+        return 404;
+    const char *state = json_string_value(json_object_get(in, "state"));
+    bool open = state && !strcmp(state, "open") &&
+                json_integer_value(json_object_get(in, "raised_cents")) <
+                    json_integer_value(json_object_get(in, "target_cents"));
+    json_decref(in);
+    return open ? 403 : 409;
+}
+
 void donate_page(struct request *req)
 {
     const char *code = code_field(request_query(req, "code"));
@@ -286,7 +312,21 @@ void donate_choose_post(struct request *req)
         render_choice(req, code, &info, 0, "Kies een initiatief om uw voucher aan te geven.", 400);
         return;
     }
-    donate_confirm_render(req, code, &info, initiative);
+    int status = initiative_accepts(req, &info, initiative);
+    if (status == 404)
+        render_choice(req, code, &info, 0, "Dit initiatief bestaat niet. Kies er een uit de lijst.",
+                      404);
+    else if (status == 409)
+        render_choice(req, code, &info, 0,
+                      "Dit initiatief neemt geen vouchers meer aan: het streefbedrag is gehaald of "
+                      "de termijn is voorbij. Kies een ander initiatief.",
+                      409);
+    else if (status == 403)
+        render_choice(req, code, &info, 0,
+                      "Dit initiatief ligt buiten uw wijk of dorp. Kies een initiatief uit de lijst.",
+                      403);
+    else
+        donate_confirm_render(req, code, &info, initiative);
 }
 
 void donate_confirm_post(struct request *req)
@@ -444,16 +484,18 @@ void donate_multi_post(struct request *req)
             p = next;
             continue;
         }
-        char shown[CODE_DISPLAY] = "?";
-        char normalized[CODE_CHARS + 1];
-        if (code_normalize(line, normalized) == CODE_OK) {
-            code_format(normalized, shown);
-            /* Only the first and last group: the list may be shown on a shared screen. */
-            memcpy(shown + 5, "\xe2\x80\xa6", 3);
-            memmove(shown + 8, shown + 15, 5);
-        } else {
-            snprintf(shown, sizeof shown, "%.12s", line[0] ? line : "(te lang)");
-        }
+        /* Only the first and last four characters: the list may be shown on a shared screen,
+         * and a mistyped code is still nearly a real one. */
+        char compact[MAX_CODE_INPUT + 1], shown[32];
+        size_t k = 0;
+        for (const char *c = line; *c && k < sizeof compact - 1; c++)
+            if (*c != ' ' && *c != '-' && *c != '\t')
+                compact[k++] = *c;
+        compact[k] = '\0';
+        if (k > 8)
+            snprintf(shown, sizeof shown, "%.4s\xe2\x80\xa6%s", compact, compact + k - 4);
+        else
+            snprintf(shown, sizeof shown, "%s", k ? "(te kort)" : "(leeg)");
         const char *msg;
         bool success = false;
         time_t now = time(NULL);

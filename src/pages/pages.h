@@ -22,6 +22,26 @@ void donate_receipt_page(struct request *req);
 void donate_multi_page(struct request *req);
 void donate_multi_post(struct request *req);
 
+void login_page(struct request *req);
+void login_post(struct request *req);
+void logout_post(struct request *req);
+void staff_home_page(struct request *req);
+void staff_initiative_page(struct request *req);
+void staff_approve_post(struct request *req);
+void staff_changes_post(struct request *req);
+void staff_reject_post(struct request *req);
+void staff_update_post(struct request *req);
+
+void submit_page(struct request *req);
+void submit_post(struct request *req);
+void manage_page(struct request *req);
+void manage_edit_post(struct request *req);
+void manage_resubmit_post(struct request *req);
+void manage_withdraw_post(struct request *req);
+void manage_update_post(struct request *req);
+void manage_complete_post(struct request *req);
+void photo_page(struct request *req);
+
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);
 

@@ -18,6 +18,7 @@ void config_defaults(struct config *c)
     snprintf(c->contact_email, sizeof c->contact_email, "buurtsamen@almelo.example");
     snprintf(c->tijdzone, sizeof c->tijdzone, "Europe/Amsterdam");
     snprintf(c->voucher_cents, sizeof c->voucher_cents, "750");
+    snprintf(c->mail_command, sizeof c->mail_command, "/usr/sbin/sendmail -t -i");
 }
 
 #define SET(field) snprintf(c->field, sizeof c->field, "%s", value)
@@ -51,6 +52,13 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             SET(tijdzone);
         else if (strcmp(name, "voucher_cents") == 0)
             SET(voucher_cents);
+        else
+            return 0;
+    } else if (strcmp(section, "mail") == 0) {
+        if (strcmp(name, "command") == 0)
+            SET(mail_command);
+        else if (strcmp(name, "from") == 0)
+            SET(mail_from);
         else
             return 0;
     } else {

@@ -16,6 +16,10 @@ struct config {
     char contact_email[128];
     char tijdzone[64];
     char voucher_cents[16];
+    /* E-mail: the sendmail-compatible command and the From address (empty: site name and
+     * contact address from the settings). */
+    char mail_command[256];
+    char mail_from[256];
 };
 
 void config_defaults(struct config *c);

@@ -1,0 +1,37 @@
+/* Outgoing e-mail: a queue in the database, handed to the system's sendmail command. */
+#ifndef BS_MAIL_H
+#define BS_MAIL_H
+#include <stdbool.h>
+#include <time.h>
+
+struct db;
+struct buf;
+
+struct mail_config {
+    const char *command; /* e.g. "/usr/sbin/sendmail -t -i": program and arguments split on spaces,
+                            run without a shell */
+    const char *from;    /* "Almelo Buurt Samen <buurtsamen@almelo.example>" */
+};
+
+/* Queues a plain-text message (UTF-8). Works inside the caller's transaction. False when the
+ * address or subject is unusable (CR/LF or other control characters, no '@', longer than 254 /
+ * 200 bytes) or the insert fails. The address must be one bare address (a@b.example, ASCII,
+ * no spaces, commas or angle brackets), since sendmail -t takes the recipients from To:. */
+bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body);
+
+/* Sends up to max due messages (next_attempt_at <= now, not sent) by piping each to the command;
+ * exit status 0 marks it sent; anything else (cannot start, non-zero exit, killed, timeout of
+ * 30 s) keeps it queued with attempts+1, last_error set and next_attempt_at = now + backoff
+ * (1 min, 2, 4, 8 ... capped at 6 hours). Returns the number sent, -1 on a database error. Each
+ * message's bookkeeping is its own short write transaction (db_begin/db_commit), and the command
+ * runs OUTSIDE any transaction so a slow mail system never blocks the database. Call it outside
+ * any transaction. A message is claimed before it is handed over, so two processes never send
+ * the same one; delivery is at least once (a crash between sending and recording resends it). */
+int mail_send_due(struct db *db, const struct mail_config *config, time_t now, int max);
+
+/* The full RFC 5322 message as it is handed to sendmail (exposed for tests), with CRLF line
+ * ends; the body is quoted-printable and ends with a line break. */
+void mail_format(struct buf *out, const struct mail_config *config, time_t now, long long id,
+                 const char *to, const char *subject, const char *body);
+
+#endif

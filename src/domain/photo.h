@@ -1,0 +1,35 @@
+/* Photos from residents: checked by content, decoded, scaled and re-encoded as JPEG with libgd,
+ * so that metadata such as EXIF GPS positions never reaches the site. */
+#ifndef BS_PHOTO_H
+#define BS_PHOTO_H
+#include <stddef.h>
+
+enum photo_error {
+    PHOTO_OK,
+    PHOTO_EMPTY,           /* no data */
+    PHOTO_TOO_BIG,         /* file larger than PHOTO_MAX_BYTES */
+    PHOTO_NOT_IMAGE,       /* not a JPEG or PNG by its content (whatever the file name says) */
+    PHOTO_TOO_MANY_PIXELS, /* declared dimensions above PHOTO_MAX_PIXELS or a side above 12000 */
+    PHOTO_DAMAGED,         /* truncated or undecodable */
+    PHOTO_FAILED,          /* encoding failed */
+};
+
+enum { PHOTO_MAX_BYTES = 8 * 1024 * 1024, PHOTO_MAX_PIXELS = 40 * 1000 * 1000 };
+
+/* A re-encoded photo: a baseline JFIF JPEG of width × height pixels, owned by the struct. */
+struct photo {
+    unsigned char *jpeg;
+    size_t len;
+    int width, height;
+};
+
+/* Checks, decodes and re-encodes; the longest side is scaled down to max_side (never up; a
+ * max_side below 1 keeps the size). On any error *out is zeroed and needs no photo_free. */
+enum photo_error photo_process(const unsigned char *data, size_t len, int max_side,
+                               struct photo *out);
+/* Frees the JPEG and zeroes the struct; safe on a zeroed struct and twice. */
+void photo_free(struct photo *photo);
+/* A short Dutch message for a resident ("Dit bestand is geen JPEG- of PNG-foto."). */
+const char *photo_error_message(enum photo_error err);
+
+#endif

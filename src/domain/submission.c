@@ -1,0 +1,436 @@
+/* Submitting and editing initiatives. */
+#include "domain/submission.h"
+#include "db/db.h"
+#include "domain/audit.h"
+#include "domain/codes.h"
+#include "domain/households.h"
+#include "domain/notify.h"
+#include "util/alloc.h"
+#include "util/text.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void error(json_t *errors, const char *field, const char *message)
+{
+    if (!json_object_get(errors, field))
+        json_object_set_new(errors, field, json_string(message));
+}
+
+/* Trimmed text of at most max characters (code points); "" when absent. */
+static const char *text(field_getter get, void *ctx, const char *name, char *buf, size_t size)
+{
+    const char *v = get(ctx, name);
+    if (!v)
+        v = "";
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+        v++;
+    snprintf(buf, size, "%s", v);
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
+                 buf[n - 1] == '\n'))
+        buf[--n] = '\0';
+    return buf;
+}
+
+static bool length_ok(const char *s, size_t min, size_t max)
+{
+    size_t n = utf8_length(s, strlen(s));
+    return n >= min && n <= max;
+}
+
+/* A plain single-line text: no control characters. */
+static bool single_line(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+bool email_valid(const char *e)
+{
+    size_t n = strlen(e);
+    const char *at = strchr(e, '@');
+    if (n < 5 || n > 254 || !at || at == e || strchr(at + 1, '@'))
+        return false;
+    const char *dot = strrchr(at, '.');
+    if (!dot || dot == at + 1 || !dot[1] || !dot[2])
+        return false;
+    for (const char *p = e; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == ',' || *p == ';' ||
+            *p == '"' || *p == '(' || *p == ')' || *p == '\\' || *p == ':' || *p == '[' ||
+            *p == ']' || (unsigned char)*p >= 0x7f)
+            return false;
+    return true;
+}
+
+static bool phone_valid(const char *p)
+{
+    int digits = 0;
+    for (const char *c = p; *c; c++) {
+        if (isdigit((unsigned char)*c))
+            digits++;
+        else if (*c != ' ' && *c != '-' && *c != '+' && *c != '(' && *c != ')')
+            return false;
+    }
+    return digits >= 10 && digits <= 15;
+}
+
+static int64_t setting_int(struct db *db, const char *key, int64_t fallback)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT value FROM settings WHERE key = ?");
+    int64_t v = fallback;
+    if (!s)
+        return v;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        !parse_int64((const char *)sqlite3_column_text(s, 0), 0, INT64_MAX / 4, &v))
+        v = fallback;
+    sqlite3_reset(s);
+    return v;
+}
+
+static int64_t area_for(struct db *db, const char *slug)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT id FROM areas WHERE slug = ?");
+    int64_t id = 0;
+    if (!s)
+        return 0;
+    sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return id;
+}
+
+bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, int co_rows,
+                         time_t now, struct submission *out, json_t *errors)
+{
+    memset(out, 0, sizeof *out);
+    char buf[16384];
+    text(get, ctx, "titel", out->title, sizeof out->title);
+    if (!length_ok(out->title, 5, 120) || !single_line(out->title))
+        error(errors, "titel", "Geef een titel van 5 tot 120 tekens.");
+    text(get, ctx, "samenvatting", out->summary, sizeof out->summary);
+    if (!length_ok(out->summary, 10, 300))
+        error(errors, "samenvatting", "Vat uw idee samen in 10 tot 300 tekens.");
+    text(get, ctx, "beschrijving", buf, sizeof buf);
+    out->description = xstrdup(buf);
+    if (!length_ok(out->description, 30, 10000))
+        error(errors, "beschrijving",
+              "Beschrijf uw initiatief in 30 tot 10.000 tekens: wat, waar, voor wie en hoe.");
+
+    text(get, ctx, "gebied", out->area_slug, sizeof out->area_slug);
+    if (!strcmp(out->area_slug, "gemeentebreed"))
+        out->area_id = 0;
+    else if (!*out->area_slug || !(out->area_id = area_for(db, out->area_slug)))
+        error(errors, "gebied", "Kies de wijk, het dorp of de buurt van uw initiatief.");
+
+    int64_t min = setting_int(db, "streef_min_cents", 5000);
+    int64_t max = setting_int(db, "streef_max_cents", 500000);
+    char tmp[64];
+    text(get, ctx, "streefbedrag", tmp, sizeof tmp);
+    int64_t euros;
+    if (!parse_int64(tmp, 1, 100000000, &euros) || euros * 100 < min || euros * 100 > max)
+        error(errors, "streefbedrag",
+              "Het streefbedrag is een heel bedrag in euro's, binnen de grenzen hierboven.");
+    else
+        out->target_cents = euros * 100;
+
+    /* Budget lines: every filled row needs both parts; together they make the target. */
+    int64_t sum = 0;
+    for (int n = 1; n <= rows && n <= MAX_BUDGET_LINES; n++) {
+        char item_name[32], amount_name[32], item[256], amount[64];
+        snprintf(item_name, sizeof item_name, "post_%d_omschrijving", n);
+        snprintf(amount_name, sizeof amount_name, "post_%d_bedrag", n);
+        text(get, ctx, item_name, item, sizeof item);
+        text(get, ctx, amount_name, amount, sizeof amount);
+        if (!*item && !*amount)
+            continue;
+        int64_t cents;
+        if (!*item || !length_ok(item, 1, 200) || !single_line(item)) {
+            error(errors, item_name, "Omschrijf deze begrotingspost (hoogstens 200 tekens).");
+            continue;
+        }
+        if (!parse_cents(amount, 100000000, &cents) || cents <= 0) {
+            error(errors, amount_name, "Vul een bedrag in euro's in, zoals 125 of 49,95.");
+            continue;
+        }
+        struct budget_line *l = &out->lines[out->nlines++];
+        snprintf(l->item, sizeof l->item, "%s", item);
+        l->amount_cents = cents;
+        sum += cents;
+    }
+    if (out->nlines == 0)
+        error(errors, "begroting", "Geef minstens één begrotingspost met een bedrag.");
+    else if (out->target_cents && sum != out->target_cents) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%lld,%02lld", (long long)(sum / 100), (long long)(sum % 100));
+        snprintf(b, sizeof b, "%lld", (long long)(out->target_cents / 100));
+        snprintf(buf, sizeof buf,
+                 "De begrotingsposten tellen op tot € %s, maar het streefbedrag is € %s. Maak ze "
+                 "gelijk.",
+                 a, b);
+        error(errors, "begroting", buf);
+    }
+
+    text(get, ctx, "datum", out->planned_date, sizeof out->planned_date);
+    time_t planned = parse_utc(out->planned_date);
+    if (planned == (time_t)-1 || strlen(out->planned_date) != 10)
+        error(errors, "datum", "Vul de datum in als jjjj-mm-dd, bijvoorbeeld 2027-05-16.");
+    else if (planned < now || planned > now + 2 * 366 * 86400)
+        error(errors, "datum", "Kies een datum in de toekomst, binnen twee jaar.");
+
+    text(get, ctx, "naam", out->name, sizeof out->name);
+    if (!length_ok(out->name, 2, 100) || !single_line(out->name))
+        error(errors, "naam", "Vul uw naam in (2 tot 100 tekens).");
+    text(get, ctx, "email", out->email, sizeof out->email);
+    if (!email_valid(out->email))
+        error(errors, "email", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.");
+    text(get, ctx, "telefoon", out->phone, sizeof out->phone);
+    if (*out->phone && !phone_valid(out->phone))
+        error(errors, "telefoon", "Vul een telefoonnummer van 10 cijfers in, of laat het leeg.");
+    char pc[64], hn[64], add[11];
+    int64_t number;
+    text(get, ctx, "postcode", pc, sizeof pc);
+    if (!postcode_normalize(pc, out->postcode))
+        error(errors, "postcode", "Vul uw postcode in, zoals 7607 AB.");
+    text(get, ctx, "huisnummer", hn, sizeof hn);
+    if (!house_number_normalize(hn, "", &number, add))
+        error(errors, "huisnummer", "Vul uw huisnummer in, zoals 12 of 12a.");
+    else
+        house_number_format(number, add, out->house_number);
+
+    /* Co-organisers from other addresses than the initiator's and each other's. */
+    int64_t needed = setting_int(db, "mede_organisatoren", 2);
+    for (int n = 1; n <= co_rows && n <= MAX_CO_ORGANISERS; n++) {
+        char fn[32], fp[32], fh[32], name[128], cpc[64], chn[64];
+        snprintf(fn, sizeof fn, "mede_%d_naam", n);
+        snprintf(fp, sizeof fp, "mede_%d_postcode", n);
+        snprintf(fh, sizeof fh, "mede_%d_huisnummer", n);
+        text(get, ctx, fn, name, sizeof name);
+        text(get, ctx, fp, cpc, sizeof cpc);
+        text(get, ctx, fh, chn, sizeof chn);
+        if (!*name && !*cpc && !*chn)
+            continue;
+        struct co_organiser *c = &out->co[out->nco];
+        if (!length_ok(name, 2, 100) || !single_line(name)) {
+            error(errors, fn, "Vul de naam van deze mede-organisator in.");
+            continue;
+        }
+        if (!postcode_normalize(cpc, c->postcode)) {
+            error(errors, fp, "Vul een postcode in, zoals 7607 AB.");
+            continue;
+        }
+        if (!house_number_normalize(chn, "", &number, add)) {
+            error(errors, fh, "Vul een huisnummer in, zoals 12 of 12a.");
+            continue;
+        }
+        house_number_format(number, add, c->house_number);
+        snprintf(c->name, sizeof c->name, "%s", name);
+        bool same = !strcmp(c->postcode, out->postcode) &&
+                    !strcmp(c->house_number, out->house_number);
+        for (int k = 0; k < out->nco; k++)
+            if (!strcmp(out->co[k].postcode, c->postcode) &&
+                !strcmp(out->co[k].house_number, c->house_number))
+                same = true;
+        if (same) {
+            error(errors, fh, "Dit adres komt al voor: mede-organisatoren wonen elk op een ander "
+                              "adres dan u en elkaar.");
+            continue;
+        }
+        out->nco++;
+    }
+    if (out->nco < needed) {
+        snprintf(buf, sizeof buf,
+                 "Een initiatief heeft minstens %lld mede-organisatoren van andere adressen.",
+                 (long long)needed);
+        error(errors, "mede", buf);
+    }
+    const char *agreed = get(ctx, "akkoord");
+    if (!agreed || strcmp(agreed, "ja") != 0)
+        error(errors, "akkoord", "Bevestig dat u de regels hebt gelezen.");
+    return json_object_size(errors) == 0;
+}
+
+void submission_free(struct submission *s)
+{
+    free(s->description);
+    s->description = NULL;
+}
+
+static void token_hash(const unsigned char *secret, const char *token, unsigned char out[32])
+{
+    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), secret, SECRET_BYTES);
+}
+
+static bool store_children(struct db *db, int64_t id, const struct submission *s)
+{
+    sqlite3_stmt *del = db_prepare(db, "DELETE FROM budget_lines WHERE initiative_id = ?");
+    sqlite3_stmt *delc = db_prepare(db, "DELETE FROM co_organisers WHERE initiative_id = ?");
+    if (!del || !delc)
+        return false;
+    sqlite3_bind_int64(del, 1, id);
+    sqlite3_bind_int64(delc, 1, id);
+    bool ok = sqlite3_step(del) == SQLITE_DONE && sqlite3_step(delc) == SQLITE_DONE;
+    sqlite3_reset(del);
+    sqlite3_reset(delc);
+    sqlite3_stmt *l = db_prepare(db, "INSERT INTO budget_lines(initiative_id, position, item, "
+                                     "amount_cents) VALUES (?, ?, ?, ?)");
+    for (int i = 0; ok && l && i < s->nlines; i++) {
+        sqlite3_bind_int64(l, 1, id);
+        sqlite3_bind_int(l, 2, i + 1);
+        sqlite3_bind_text(l, 3, s->lines[i].item, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(l, 4, s->lines[i].amount_cents);
+        ok = sqlite3_step(l) == SQLITE_DONE;
+        sqlite3_reset(l);
+    }
+    sqlite3_stmt *c = db_prepare(db, "INSERT INTO co_organisers(initiative_id, name, postcode, "
+                                     "house_number) VALUES (?, ?, ?, ?)");
+    for (int i = 0; ok && c && i < s->nco; i++) {
+        sqlite3_bind_int64(c, 1, id);
+        sqlite3_bind_text(c, 2, s->co[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(c, 3, s->co[i].postcode, -1, SQLITE_STATIC);
+        sqlite3_bind_text(c, 4, s->co[i].house_number, -1, SQLITE_STATIC);
+        ok = sqlite3_step(c) == SQLITE_DONE;
+        sqlite3_reset(c);
+    }
+    return ok && l && c;
+}
+
+bool submission_create(struct db *db, const unsigned char *secret, const struct submission *s,
+                       int64_t photo_id, const char *base_url, time_t now, int64_t *id_out,
+                       char token_out[MANAGE_TOKEN_CHARS + 1])
+{
+    unsigned char raw[32], hash[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(token_out, MANAGE_TOKEN_CHARS + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    token_hash(secret, token_out, hash);
+    char when[20];
+    utc_text(now, when);
+    if (!db_begin(db))
+        return false;
+    sqlite3_stmt *ins = db_prepare(
+        db, "INSERT INTO initiatives(area_id, title, summary, description, target_cents, "
+            "planned_date, initiator_name, initiator_email, initiator_phone, co_organisers, "
+            "state, created_at, updated_at, manage_token_hash, photo_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingediend', ?, ?, ?, ?)");
+    bool ok = ins != NULL;
+    if (ok) {
+        if (s->area_id)
+            sqlite3_bind_int64(ins, 1, s->area_id);
+        else
+            sqlite3_bind_null(ins, 1);
+        sqlite3_bind_text(ins, 2, s->title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, s->summary, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 4, s->description, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 5, s->target_cents);
+        sqlite3_bind_text(ins, 6, s->planned_date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, s->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 8, s->email, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 9, s->phone, -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 10, s->nco);
+        sqlite3_bind_text(ins, 11, when, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 12, when, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 13, hash, sizeof hash, SQLITE_TRANSIENT);
+        if (photo_id)
+            sqlite3_bind_int64(ins, 14, photo_id);
+        else
+            sqlite3_bind_null(ins, 14);
+        ok = sqlite3_step(ins) == SQLITE_DONE;
+        sqlite3_reset(ins);
+    }
+    int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+    char url[512];
+    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base_url, token_out);
+    ok = ok && store_children(db, id, s) &&
+         audit_state_change(db, now, "initiatiefnemer", id, "", "ingediend", "ingediend") &&
+         notify_submitted(db, id, url, now) && notify_staff_submitted(db, id, now);
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return false;
+    }
+    *id_out = id;
+    return true;
+}
+
+bool submission_update(struct db *db, int64_t id, const struct submission *s, int64_t photo_id,
+                       time_t now)
+{
+    char when[20];
+    utc_text(now, when);
+    if (!db_begin(db))
+        return false;
+    sqlite3_stmt *up = db_prepare(
+        db, "UPDATE initiatives SET area_id = ?2, title = ?3, summary = ?4, description = ?5, "
+            "target_cents = ?6, planned_date = ?7, initiator_name = ?8, initiator_email = ?9, "
+            "initiator_phone = ?10, co_organisers = ?11, updated_at = ?12, "
+            "photo_id = coalesce(?13, photo_id) "
+            "WHERE id = ?1 AND state IN ('ingediend', 'wijziging_gevraagd')");
+    bool ok = up != NULL;
+    if (ok) {
+        sqlite3_bind_int64(up, 1, id);
+        if (s->area_id)
+            sqlite3_bind_int64(up, 2, s->area_id);
+        else
+            sqlite3_bind_null(up, 2);
+        sqlite3_bind_text(up, 3, s->title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 4, s->summary, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 5, s->description, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(up, 6, s->target_cents);
+        sqlite3_bind_text(up, 7, s->planned_date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 8, s->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 9, s->email, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 10, s->phone, -1, SQLITE_STATIC);
+        sqlite3_bind_int(up, 11, s->nco);
+        sqlite3_bind_text(up, 12, when, -1, SQLITE_STATIC);
+        if (photo_id)
+            sqlite3_bind_int64(up, 13, photo_id);
+        else
+            sqlite3_bind_null(up, 13);
+        ok = sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+        sqlite3_reset(up);
+    }
+    char subject[40];
+    snprintf(subject, sizeof subject, "initiative:%lld", (long long)id);
+    ok = ok && store_children(db, id, s) &&
+         audit_add(db, now, "initiatiefnemer", "edit", subject, "", "", "");
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return false;
+    }
+    return true;
+}
+
+int64_t submission_by_token(struct db *db, const unsigned char *secret, const char *token)
+{
+    if (!token || strlen(token) != MANAGE_TOKEN_CHARS)
+        return 0;
+    unsigned char hash[32];
+    token_hash(secret, token, hash);
+    sqlite3_stmt *s = db_prepare(db, "SELECT id FROM initiatives WHERE manage_token_hash = ?");
+    if (!s)
+        return 0;
+    sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
+int64_t photo_store(struct db *db, const unsigned char *jpeg, size_t len, int width, int height)
+{
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO photos(jpeg, width, height) VALUES (?, ?, ?)");
+    if (!s)
+        return 0;
+    sqlite3_bind_blob(s, 1, jpeg, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, width);
+    sqlite3_bind_int(s, 3, height);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok ? sqlite3_last_insert_rowid(db_handle(db)) : 0;
+}
