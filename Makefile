@@ -9,7 +9,7 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lcsv -lpthread
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC      := $(filter-out src/tools/%,$(wildcard src/*.c src/*/*.c))
-ASSETS   := $(sort $(wildcard templates/*.html templates/*/*.html static/* static/*/* sql/*.sql))
+ASSETS   := $(sort $(wildcard templates/*.html templates/*.xml templates/*/*.html static/* static/*/* sql/*.sql))
 OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/assets.o
 ASAN_OBJ := $(filter-out build/asan/main.o,$(SRC:src/%.c=build/asan/%.o)) build/asan/assets.o
 UNIT     := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))

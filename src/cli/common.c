@@ -76,10 +76,12 @@ bool cli_load_templates(struct app *app)
     for (size_t i = 0; i < assets_count; i++) {
         const char *name = assets[i].name;
         size_t len = strlen(name);
-        if (strncmp(name, "templates/", 10) != 0 || len < 15 || strcmp(name + len - 5, ".html"))
+        if (strncmp(name, "templates/", 10) != 0 || len < 15 ||
+            (strcmp(name + len - 5, ".html") && strcmp(name + len - 4, ".xml")))
             continue;
+        size_t ext = strcmp(name + len - 4, ".xml") == 0 ? 4 : 5;
         char short_name[128];
-        snprintf(short_name, sizeof short_name, "%.*s", (int)(len - 15), name + 10);
+        snprintf(short_name, sizeof short_name, "%.*s", (int)(len - 10 - ext), name + 10);
         const char *text = (const char *)assets[i].data;
         size_t text_len = assets[i].len;
         char *override = NULL;

@@ -2,6 +2,10 @@
 #include "domain/news.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/audit.h"
+#include "util/text.h"
+
+#include <stdio.h>
 
 #define NEWS_WHERE "WHERE n.published = 1 AND (?1 = 0 OR n.area_id = ?1 OR n.area_id IS NULL) "
 
@@ -35,4 +39,108 @@ json_t *news_get_public(struct db *db, int64_t id)
         return NULL;
     sqlite3_bind_int64(stmt, 1, id);
     return db_first_row(stmt);
+}
+
+json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, n.created_at, "
+            "coalesce(a.name, 'Gemeentebreed') AS area_name FROM news n "
+            "LEFT JOIN areas a ON a.id = n.area_id WHERE ?2 OR (n.area_id IS NOT NULL AND "
+            "EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND "
+            "(ua.area_id = a.id OR ua.area_id = a.parent_id))) "
+            "ORDER BY n.published, coalesce(n.published_at, n.created_at) DESC, n.id DESC");
+    json_t *rows = NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, user_id);
+        sqlite3_bind_int(s, 2, admin);
+        rows = db_rows_array(s);
+    }
+    return rows ? rows : json_array();
+}
+
+json_t *news_get_any(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT n.id, n.title, n.body, n.author_name, n.published, "
+                                     "n.published_at, coalesce(n.area_id, 0) AS area_id, "
+                                     "a.slug AS area_slug FROM news n "
+                                     "LEFT JOIN areas a ON a.id = n.area_id WHERE n.id = ?");
+    if (!s)
+        return NULL;
+    sqlite3_bind_int64(s, 1, id);
+    return db_first_row(s);
+}
+
+int64_t news_save(struct db *db, int64_t id, int64_t area_id, const char *title, const char *body,
+                  const char *author, const char *actor, bool publish, time_t now)
+{
+    char when[20];
+    utc_text(now, when);
+    if (!db_begin(db))
+        return 0;
+    sqlite3_stmt *s;
+    if (id)
+        s = db_prepare(db, "UPDATE news SET area_id = ?2, title = ?3, body = ?4, published = ?5, "
+                           "published_at = CASE WHEN ?5 THEN coalesce(published_at, ?6) "
+                           "ELSE published_at END WHERE id = ?1");
+    else
+        s = db_prepare(db, "INSERT INTO news(area_id, title, body, published, published_at, "
+                           "author_name, created_at) VALUES (?2, ?3, ?4, ?5, "
+                           "CASE WHEN ?5 THEN ?6 END, ?7, ?6)");
+    bool ok = s != NULL;
+    if (ok) {
+        if (id)
+            sqlite3_bind_int64(s, 1, id);
+        if (area_id)
+            sqlite3_bind_int64(s, 2, area_id);
+        else
+            sqlite3_bind_null(s, 2);
+        sqlite3_bind_text(s, 3, title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, body, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 5, publish);
+        sqlite3_bind_text(s, 6, when, -1, SQLITE_STATIC);
+        if (!id)
+            sqlite3_bind_text(s, 7, author, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+        sqlite3_reset(s);
+    }
+    if (ok && !id)
+        id = sqlite3_last_insert_rowid(db_handle(db));
+    char subject[40];
+    snprintf(subject, sizeof subject, "news:%lld", (long long)id);
+    ok = ok && audit_add(db, now, actor, "news-save", subject, "", publish ? "gepubliceerd" : "concept",
+                         title);
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return 0;
+    }
+    return id;
+}
+
+bool news_set_published(struct db *db, int64_t id, bool publish, const char *actor, time_t now)
+{
+    char when[20];
+    utc_text(now, when);
+    if (!db_begin(db))
+        return false;
+    sqlite3_stmt *s = db_prepare(db, "UPDATE news SET published = ?2, published_at = CASE WHEN ?2 "
+                                     "THEN coalesce(published_at, ?3) ELSE published_at END "
+                                     "WHERE id = ?1");
+    bool ok = s != NULL;
+    if (ok) {
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int(s, 2, publish);
+        sqlite3_bind_text(s, 3, when, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+        sqlite3_reset(s);
+    }
+    char subject[40];
+    snprintf(subject, sizeof subject, "news:%lld", (long long)id);
+    ok = ok && audit_add(db, now, actor, publish ? "news-publish" : "news-unpublish", subject, "",
+                         "", "");
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return false;
+    }
+    return true;
 }

@@ -2,7 +2,9 @@
 #ifndef BS_NEWS_H
 #define BS_NEWS_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct db;
 
@@ -11,5 +13,16 @@ struct db;
 json_t *news_list(struct db *db, int64_t area_id, int limit, int offset, int64_t *total);
 /* One published post with its area, or NULL. */
 json_t *news_get_public(struct db *db, int64_t id);
+
+/* Staff side. area_id 0 is city-wide. */
+enum { NEWS_TITLE_MAX = 150, NEWS_BODY_MAX = 20000 };
+/* Posts a staff member may manage (admins: all), newest first, drafts included. */
+json_t *news_for_staff(struct db *db, int64_t user_id, bool admin);
+/* One post, published or not, with area_id (0: city-wide). */
+json_t *news_get_any(struct db *db, int64_t id);
+/* Creates (id 0) or updates a post; returns its id, 0 on failure. Audited. */
+int64_t news_save(struct db *db, int64_t id, int64_t area_id, const char *title, const char *body,
+                  const char *author, const char *actor, bool publish, time_t now);
+bool news_set_published(struct db *db, int64_t id, bool publish, const char *actor, time_t now);
 
 #endif

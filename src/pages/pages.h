@@ -42,6 +42,15 @@ void manage_update_post(struct request *req);
 void manage_complete_post(struct request *req);
 void photo_page(struct request *req);
 
+void staff_news_page(struct request *req);
+void staff_news_new_page(struct request *req);
+void staff_news_new_post(struct request *req);
+void staff_news_edit_page(struct request *req);
+void staff_news_edit_post(struct request *req);
+void staff_news_publish_post(struct request *req);
+void staff_news_unpublish_post(struct request *req);
+void feed_page(struct request *req);
+
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);
 

@@ -43,6 +43,14 @@ static const struct route routes[] = {
     {M_POST, "/beheer/initiatieven/*/wijziging", staff_changes_post, 0},
     {M_POST, "/beheer/initiatieven/*/afwijzen", staff_reject_post, 0},
     {M_POST, "/beheer/initiatieven/*/update", staff_update_post, 0},
+    {M_GET, "/beheer/berichten", staff_news_page, 0},
+    {M_GET, "/beheer/berichten/nieuw", staff_news_new_page, 0},
+    {M_POST, "/beheer/berichten/nieuw", staff_news_new_post, 0},
+    {M_GET, "/beheer/berichten/*", staff_news_edit_page, 0},
+    {M_POST, "/beheer/berichten/*", staff_news_edit_post, 0},
+    {M_POST, "/beheer/berichten/*/publiceren", staff_news_publish_post, 0},
+    {M_POST, "/beheer/berichten/*/depubliceren", staff_news_unpublish_post, 0},
+    {M_GET, "/feeds/*", feed_page, 0},
 };
 
 void site_handle(struct request *req)
