@@ -9,6 +9,7 @@
 #include "domain/throttle.h"
 #include "domain/workflow.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -18,12 +19,45 @@
 
 enum { THROTTLE_KEEP_SECONDS = 3600, MAIL_PER_PASS = 50 };
 
+/* Expired sessions go; and two years after an initiative ended, its initiator's e-mail address,
+ * phone number and co-organisers are erased, as the privacy statement promises. */
+static bool forget_old(struct db *db, time_t now)
+{
+    sqlite3_stmt *s = db_prepare(db, "DELETE FROM sessions WHERE expires_at <= ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, (int64_t)now);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    char limit[20];
+    utc_text(now - 730 * 86400, limit);
+    s = db_prepare(db, "DELETE FROM co_organisers WHERE initiative_id IN (SELECT id FROM "
+                       "initiatives WHERE state IN ('uitgevoerd', 'afgewezen', 'ingetrokken', "
+                       "'niet_gehaald') AND updated_at < ?)");
+    if (!s)
+        return false;
+    sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
+    ok = ok && sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    s = db_prepare(db, "UPDATE initiatives SET initiator_email = '', initiator_phone = '' "
+                       "WHERE state IN ('uitgevoerd', 'afgewezen', 'ingetrokken', 'niet_gehaald') "
+                       "AND updated_at < ? AND (initiator_email <> '' OR initiator_phone <> '')");
+    if (!s)
+        return false;
+    sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
+    ok = ok && sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok;
+}
+
 static bool run(const struct app *app, struct db *db, time_t now, bool verbose)
 {
     bool ok = true;
     if (db_begin(db)) {
         throttle_purge(db, now, THROTTLE_KEEP_SECONDS);
-        ok = db_commit(db);
+        ok = forget_old(db, now) && db_commit(db);
+        if (!ok)
+            db_rollback(db);
     }
     int changed = workflow_deadlines(db, now);
     if (changed < 0)
