@@ -17,7 +17,7 @@ DB       ?= buurtsamen.db
 LISTEN   ?= 127.0.0.1:8080
 Q        ?= @
 
-.PHONY: all deps test-deps run check unit http fcgi e2e bench format clean node
+.PHONY: all deps test-deps run check unit http fcgi e2e bench fuzz format clean node
 all: build/buurtsamen
 
 deps:
@@ -95,6 +95,20 @@ bench:
 	@deploy/install-deps bench
 	@$(MAKE) --no-print-directory all
 	tests/bench/run
+
+# make fuzz: each libFuzzer target for FUZZ_SECONDS (clang, built with ASan/UBSan).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(filter-out src/main.c,$(SRC))
+FUZZ := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) build/gen/assets.c
+	@mkdir -p build/fuzz
+	@echo "FUZZ $@"
+	$(Q)clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS)) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) build/gen/assets.c $(LDLIBS)
+fuzz: $(FUZZ)
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	@set -e; for f in $(FUZZ); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$(basename $$f); done
 
 format:
 	clang-format -i $(SRC) src/*.h src/*/*.h src/tools/*.c tests/unit/*.c

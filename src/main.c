@@ -2,11 +2,26 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "pages/pages.h"
+#include "util/log.h"
 
+#include <gd.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* libgd reports damaged photos on stderr without a newline; make them ordinary log lines. */
+static void gd_to_log(int priority, const char *format, va_list args)
+{
+    (void)priority;
+    char line[256];
+    vsnprintf(line, sizeof line, format, args);
+    size_t n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    log_info("photo: %s", line);
+}
 
 static void usage(FILE *out)
 {
@@ -43,6 +58,7 @@ static const struct {
 int main(int argc, char **argv)
 {
     struct app app = {.handle = site_handle, .housekeeping = housekeeping_start};
+    gdSetErrorMethod(gd_to_log);
     config_defaults(&app.config);
     if (sodium_init() < 0) {
         fprintf(stderr, "buurtsamen: cannot initialise libsodium\n");

@@ -68,7 +68,7 @@ void initiative_fts_query(const char *text, char *out, size_t out_size)
 
 #define CARD_COLUMNS                                                                               \
     "i.id, i.title, i.summary, i.state, i.target_cents, i.raised_cents, i.voucher_count, "        \
-    "i.deadline, i.planned_date, i.photo, i.published_at, a.slug AS area_slug, "                  \
+    "i.deadline, i.planned_date, i.photo_id, i.published_at, a.slug AS area_slug, "               \
     "a.name AS area_name "
 
 #define FILTER_WHERE                                                                               \
@@ -142,7 +142,7 @@ json_t *initiative_get_public(struct db *db, int64_t id)
     }
     json_object_set_new(item, "budget_lines", arr ? arr : json_array());
     sqlite3_stmt *updates = db_prepare(
-        db, "SELECT id, author_role, author_name, body, created_at FROM initiative_updates "
+        db, "SELECT id, author_role, author_name, body, created_at, photo_id FROM initiative_updates "
             "WHERE initiative_id = ? ORDER BY created_at DESC, id DESC");
     arr = NULL;
     if (updates) {

@@ -1,0 +1,33 @@
+/* libFuzzer target: percent-decoding, query strings, multipart bodies and cookies. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/form.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct arena arena = {0};
+    struct fields fields = {0};
+    char *text = malloc(size + 1);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    char *out;
+    size_t out_len;
+    url_decode(&arena, text, size, true, &out, &out_len);
+    form_parse_urlencoded(&arena, text, size, &fields);
+    struct fields parts = {0};
+    form_parse_multipart(&arena, "multipart/form-data; boundary=XyZ", text, size, &parts);
+    /* The first line as a Content-Type header with its own boundary. */
+    char *nl = strchr(text, '\n');
+    if (nl) {
+        *nl = '\0';
+        struct fields more = {0};
+        form_parse_multipart(&arena, text, nl + 1, size - (size_t)(nl + 1 - text), &more);
+    }
+    struct fields cookies = {0};
+    cookies_parse(&arena, text, &cookies);
+    free(text);
+    arena_free(&arena);
+    return 0;
+}
