@@ -278,3 +278,125 @@ int ledger_release_initiative(struct db *db, int64_t initiative_id, time_t now, 
     }
     return (int)n;
 }
+
+/* State and totals of an initiative inside a write transaction. */
+static bool money_facts(struct db *db, int64_t id, char state[24], int64_t *raised, int64_t *target,
+                        int64_t *paid)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT state, raised_cents, target_cents, coalesce((SELECT sum(amount_cents) FROM "
+            "ledger WHERE initiative_id = i.id AND kind = 'payout'), 0) FROM initiatives i "
+            "WHERE id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        snprintf(state, 24, "%s", (const char *)sqlite3_column_text(s, 0));
+        *raised = sqlite3_column_int64(s, 1);
+        *target = sqlite3_column_int64(s, 2);
+        *paid = sqlite3_column_int64(s, 3);
+    }
+    sqlite3_reset(s);
+    return found;
+}
+
+static bool insert_money(struct db *db, const char *kind, int64_t id, int64_t cents,
+                         const char *partner, const char *reference, const char *actor,
+                         const char *when)
+{
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO ledger(at, kind, initiative_id, amount_cents, "
+                                     "partner, reference, actor) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!s)
+        return false;
+    sqlite3_bind_text(s, 1, when, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, id);
+    sqlite3_bind_int64(s, 4, cents);
+    sqlite3_bind_text(s, 5, partner ? partner : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, reference ? reference : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, actor, -1, SQLITE_STATIC);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok;
+}
+
+enum money_result ledger_contribution(struct db *db, int64_t initiative_id, int64_t cents,
+                                      const char *partner, const char *actor, time_t now)
+{
+    if (cents <= 0 || cents > 100000000 || !partner || !*partner)
+        return MONEY_BAD;
+    if (!db_begin(db))
+        return MONEY_BUSY;
+    char state[24], when[20], subject[40];
+    int64_t raised, target, paid;
+    enum money_result r = MONEY_OK;
+    utc_text(now, when);
+    snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
+    if (!money_facts(db, initiative_id, state, &raised, &target, &paid))
+        r = MONEY_NO_INITIATIVE;
+    else if (strcmp(state, "open") && strcmp(state, "gefinancierd"))
+        r = MONEY_WRONG_STATE;
+    else if (!insert_money(db, "contribution", initiative_id, cents, partner, "", actor, when))
+        r = MONEY_BUSY;
+    if (r == MONEY_OK) {
+        bool funded = !strcmp(state, "open") && raised + cents >= target;
+        sqlite3_stmt *up = db_prepare(
+            db, "UPDATE initiatives SET raised_cents = raised_cents + ?1, updated_at = ?2, "
+                "state = CASE WHEN ?3 THEN 'gefinancierd' ELSE state END WHERE id = ?4");
+        bool ok = up != NULL;
+        if (ok) {
+            sqlite3_bind_int64(up, 1, cents);
+            sqlite3_bind_text(up, 2, when, -1, SQLITE_STATIC);
+            sqlite3_bind_int(up, 3, funded);
+            sqlite3_bind_int64(up, 4, initiative_id);
+            ok = sqlite3_step(up) == SQLITE_DONE;
+            sqlite3_reset(up);
+        }
+        char amount[32];
+        snprintf(amount, sizeof amount, "%lld", (long long)cents);
+        ok = ok && audit_add(db, now, actor, "contribution", subject, "", amount, partner);
+        if (ok && funded)
+            ok = audit_state_change(db, now, actor, initiative_id, "open", "gefinancierd",
+                                    "streefbedrag bereikt met bijdrage") &&
+                 notify_funded(db, initiative_id, now);
+        if (!ok)
+            r = MONEY_BUSY;
+    }
+    if (r != MONEY_OK || !db_commit(db)) {
+        db_rollback(db);
+        return r == MONEY_OK ? MONEY_BUSY : r;
+    }
+    return MONEY_OK;
+}
+
+enum money_result ledger_payout(struct db *db, int64_t initiative_id, int64_t cents,
+                                const char *reference, const char *actor, time_t now)
+{
+    if (cents <= 0 || !reference || !*reference)
+        return MONEY_BAD;
+    if (!db_begin(db))
+        return MONEY_BUSY;
+    char state[24], when[20], subject[40];
+    int64_t raised, target, paid;
+    enum money_result r = MONEY_OK;
+    utc_text(now, when);
+    snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
+    if (!money_facts(db, initiative_id, state, &raised, &target, &paid))
+        r = MONEY_NO_INITIATIVE;
+    else if (strcmp(state, "gefinancierd") && strcmp(state, "uitgevoerd"))
+        r = MONEY_WRONG_STATE;
+    else if (paid + cents > raised)
+        r = MONEY_TOO_MUCH;
+    else if (!insert_money(db, "payout", initiative_id, cents, "", reference, actor, when))
+        r = MONEY_BUSY;
+    char amount[32];
+    snprintf(amount, sizeof amount, "%lld", (long long)cents);
+    if (r == MONEY_OK && !audit_add(db, now, actor, "payout", subject, "", amount, reference))
+        r = MONEY_BUSY;
+    if (r != MONEY_OK || !db_commit(db)) {
+        db_rollback(db);
+        return r == MONEY_OK ? MONEY_BUSY : r;
+    }
+    return MONEY_OK;
+}

@@ -67,6 +67,19 @@ enum donate_status ledger_donate(struct db *db, const unsigned char secret[SECRE
  * rows written, or -1 on error. */
 int ledger_release_initiative(struct db *db, int64_t initiative_id, time_t now, const char *actor);
 
+enum money_result { MONEY_OK, MONEY_NO_INITIATIVE, MONEY_WRONG_STATE, MONEY_TOO_MUCH, MONEY_BAD,
+                   MONEY_BUSY };
+
+/* A partner (a housing corporation, a fund) adds money to an open or funded initiative; it
+ * counts towards the target, and reaching the target makes the initiative 'gefinancierd' in
+ * the same transaction. */
+enum money_result ledger_contribution(struct db *db, int64_t initiative_id, int64_t cents,
+                                      const char *partner, const char *actor, time_t now);
+/* The municipality pays a funded (or carried out) initiative; refused above what it raised
+ * minus what was paid already. */
+enum money_result ledger_payout(struct db *db, int64_t initiative_id, int64_t cents,
+                                const char *reference, const char *actor, time_t now);
+
 /* A receipt for a ledger row (a donation), or false when there is none. */
 bool ledger_receipt(struct db *db, int64_t ledger_id, struct receipt *receipt);
 

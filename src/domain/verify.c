@@ -91,6 +91,13 @@ static const struct rule rules[] = {
      "  AND x.kind = 'return')) AS returned "
      "FROM rounds r LEFT JOIN vouchers v ON v.round_id = r.id AND v.voided_at IS NULL "
      "GROUP BY r.id HAVING issued <> donated + unspent + returned"},
+    {"paid out more than the initiative raised (initiative, paid, raised)",
+     "SELECT i.id, sum(l.amount_cents), i.raised_cents FROM initiatives i JOIN ledger l "
+     "ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "
+     "HAVING sum(l.amount_cents) > i.raised_cents"},
+    {"payout to an initiative that is not funded (ledger row, state)",
+     "SELECT l.id, i.state FROM ledger l JOIN initiatives i ON i.id = l.initiative_id "
+     "WHERE l.kind = 'payout' AND i.state NOT IN ('gefinancierd', 'uitgevoerd')"},
     {"more than one voucher for a household in a round (round, household)",
      "SELECT round_id, household_id FROM vouchers WHERE voided_at IS NULL "
      "GROUP BY round_id, household_id HAVING count(*) > 1"},

@@ -139,6 +139,50 @@ static void ledger_is_append_only_and_tampering_is_found(void **state)
     fixture_close(&f);
 }
 
+static void contributions_and_payouts(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 6));
+    int64_t in = fixture_initiative(&f, 1, 3000);
+    enum voucher_status vs;
+    struct voucher_info info;
+    struct receipt r;
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[0].code, in, T0 + 5, "t", &vs, &info,
+                                   &r),
+                     DONATE_OK);
+    /* A payout before funding is refused; a bad contribution too. */
+    assert_int_equal(ledger_payout(f.db, in, 100, "BET-1", "t", T0 + 6), MONEY_WRONG_STATE);
+    assert_int_equal(ledger_contribution(f.db, in, 0, "Woonstede", "t", T0 + 6), MONEY_BAD);
+    assert_int_equal(ledger_contribution(f.db, in, 500, "", "t", T0 + 6), MONEY_BAD);
+    assert_int_equal(ledger_contribution(f.db, 999, 500, "Woonstede", "t", T0 + 6),
+                     MONEY_NO_INITIATIVE);
+    /* 750 + 2500 reaches 3000: funded in the same transaction. */
+    assert_int_equal(ledger_contribution(f.db, in, 2500, "Woonstede", "t", T0 + 7), MONEY_OK);
+    int64_t funded = 0;
+    assert_true(db_get_int(f.db, "SELECT state = 'gefinancierd' FROM initiatives WHERE id = 1",
+                           &funded));
+    assert_int_equal(funded, 1);
+    assert_int_equal(ledger_donate(f.db, f.secret, f.vouchers[3].code, in, T0 + 8, "t", &vs, &info,
+                                   &r),
+                     DONATE_INITIATIVE_CLOSED);
+    assert_int_equal(fixture_verify(&f), 0);
+    /* Payouts up to what it raised (3250), not beyond. */
+    assert_int_equal(ledger_payout(f.db, in, 3000, "BET-1", "t", T0 + 9), MONEY_OK);
+    assert_int_equal(ledger_payout(f.db, in, 251, "BET-2", "t", T0 + 9), MONEY_TOO_MUCH);
+    assert_int_equal(ledger_payout(f.db, in, 250, "", "t", T0 + 9), MONEY_BAD);
+    assert_int_equal(ledger_payout(f.db, in, 250, "BET-2", "t", T0 + 9), MONEY_OK);
+    int64_t raised = 0;
+    assert_true(db_get_int(f.db, "SELECT raised_cents FROM initiatives WHERE id = 1", &raised));
+    assert_int_equal(raised, 3250); /* payouts do not change the total */
+    assert_int_equal(fixture_verify(&f), 0);
+    /* Tampering: a payout above the total is found. */
+    assert_true(db_exec(f.db, "INSERT INTO ledger(at, kind, initiative_id, amount_cents, reference) "
+                              "VALUES ('2027-01-16 00:00:00', 'payout', 1, 5000, 'X')"));
+    assert_true(fixture_verify(&f) >= 1);
+    fixture_close(&f);
+}
+
 /* A tiny seeded generator, so a failing sequence can be replayed with BS_SEED. */
 static unsigned long long seed_state;
 static unsigned pick(unsigned n)
@@ -396,6 +440,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(donate_release_return),
         cmocka_unit_test(ledger_is_append_only_and_tampering_is_found),
+        cmocka_unit_test(contributions_and_payouts),
         cmocka_unit_test(random_sequences_keep_every_invariant),
         cmocka_unit_test(races_never_overshoot_or_double_spend),
     };
