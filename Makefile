@@ -1,6 +1,6 @@
 # Buurt Samen — build, run and test. See README.md.
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib
+PKGS    := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral \
            -Wvla -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
@@ -43,7 +43,14 @@ build/embed: src/tools/embed.c
 	@mkdir -p build
 	$(CC) -O2 -std=c11 -Wall -Werror -o $@ $<
 
-build/gen/assets.c: build/embed $(ASSETS)
+# The list of embedded files, rewritten only when it changes, so that adding or removing a
+# file regenerates assets.c even when no file is newer.
+build/gen/assets.list: FORCE
+	@mkdir -p build/gen
+	@echo $(ASSETS) | cmp -s - $@ || echo $(ASSETS) > $@
+.PHONY: FORCE
+
+build/gen/assets.c: build/embed $(ASSETS) build/gen/assets.list
 	@mkdir -p build/gen
 	@echo "EMBED $(words $(ASSETS)) files"
 	$(Q)build/embed $@ $(ASSETS)

@@ -20,7 +20,8 @@ static void error(json_t *errors, const char *field, const char *message)
         json_object_set_new(errors, field, json_string(message));
 }
 
-/* Trimmed text of at most max characters (code points); "" when absent. */
+/* Trimmed text; "" when absent, and also when it does not fit the buffer (which is sized for
+ * the longest valid value), so that the length check refuses it instead of a silent cut. */
 static const char *text(field_getter get, void *ctx, const char *name, char *buf, size_t size)
 {
     const char *v = get(ctx, name);
@@ -28,12 +29,30 @@ static const char *text(field_getter get, void *ctx, const char *name, char *buf
         v = "";
     while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
         v++;
+    if (strlen(v) >= size)
+        v = "";
     snprintf(buf, size, "%s", v);
     size_t n = strlen(buf);
     while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
                  buf[n - 1] == '\n'))
         buf[--n] = '\0';
     return buf;
+}
+
+/* 'YYYY-MM-DD' exactly, and a real day (no 30 February). */
+static time_t strict_date(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return -1;
+    time_t t = parse_utc(s);
+    if (t == (time_t)-1)
+        return -1;
+    char back[20];
+    utc_text(t, back);
+    return strncmp(back, s, 10) == 0 ? t : (time_t)-1;
 }
 
 static bool length_ok(const char *s, size_t min, size_t max)
@@ -111,15 +130,19 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
                          time_t now, struct submission *out, json_t *errors)
 {
     memset(out, 0, sizeof *out);
-    char buf[16384];
+    char buf[1024];
     text(get, ctx, "titel", out->title, sizeof out->title);
     if (!length_ok(out->title, 5, 120) || !single_line(out->title))
         error(errors, "titel", "Geef een titel van 5 tot 120 tekens.");
     text(get, ctx, "samenvatting", out->summary, sizeof out->summary);
     if (!length_ok(out->summary, 10, 300))
         error(errors, "samenvatting", "Vat uw idee samen in 10 tot 300 tekens.");
-    text(get, ctx, "beschrijving", buf, sizeof buf);
-    out->description = xstrdup(buf);
+    {
+        /* Up to 10 000 characters of up to four bytes each. */
+        char *desc = xmalloc(40004);
+        text(get, ctx, "beschrijving", desc, 40004);
+        out->description = desc;
+    }
     if (!length_ok(out->description, 30, 10000))
         error(errors, "beschrijving",
               "Beschrijf uw initiatief in 30 tot 10.000 tekens: wat, waar, voor wie en hoe.");
@@ -144,7 +167,7 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
     /* Budget lines: every filled row needs both parts; together they make the target. */
     int64_t sum = 0;
     for (int n = 1; n <= rows && n <= MAX_BUDGET_LINES; n++) {
-        char item_name[32], amount_name[32], item[256], amount[64];
+        char item_name[32], amount_name[32], item[808], amount[64];
         snprintf(item_name, sizeof item_name, "post_%d_omschrijving", n);
         snprintf(amount_name, sizeof amount_name, "post_%d_bedrag", n);
         text(get, ctx, item_name, item, sizeof item);
@@ -178,9 +201,11 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
         error(errors, "begroting", buf);
     }
 
-    text(get, ctx, "datum", out->planned_date, sizeof out->planned_date);
-    time_t planned = parse_utc(out->planned_date);
-    if (planned == (time_t)-1 || strlen(out->planned_date) != 10)
+    char date[64];
+    text(get, ctx, "datum", date, sizeof date);
+    snprintf(out->planned_date, sizeof out->planned_date, "%.10s", date);
+    time_t planned = strict_date(date);
+    if (planned == (time_t)-1)
         error(errors, "datum", "Vul de datum in als jjjj-mm-dd, bijvoorbeeld 2027-05-16.");
     else if (planned < now || planned > now + 2 * 366 * 86400)
         error(errors, "datum", "Kies een datum in de toekomst, binnen twee jaar.");
@@ -208,7 +233,7 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
     /* Co-organisers from other addresses than the initiator's and each other's. */
     int64_t needed = setting_int(db, "mede_organisatoren", 2);
     for (int n = 1; n <= co_rows && n <= MAX_CO_ORGANISERS; n++) {
-        char fn[32], fp[32], fh[32], name[128], cpc[64], chn[64];
+        char fn[32], fp[32], fh[32], name[404], cpc[64], chn[64];
         snprintf(fn, sizeof fn, "mede_%d_naam", n);
         snprintf(fp, sizeof fp, "mede_%d_postcode", n);
         snprintf(fh, sizeof fh, "mede_%d_huisnummer", n);

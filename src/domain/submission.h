@@ -16,12 +16,12 @@ enum { MAX_BUDGET_LINES = 12, MAX_CO_ORGANISERS = 8, MANAGE_TOKEN_CHARS = 43 };
 typedef const char *(*field_getter)(void *ctx, const char *name);
 
 struct budget_line {
-    char item[256];
+    char item[808]; /* 200 characters of up to four bytes */
     int64_t amount_cents;
 };
 
 struct co_organiser {
-    char name[128], postcode[8], house_number[24];
+    char name[404], postcode[8], house_number[24];
 };
 
 struct submission {

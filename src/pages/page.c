@@ -6,6 +6,7 @@
 #include "domain/rounds.h"
 #include "domain/settings.h"
 #include "domain/stats.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "view/format.h"
 #include "view/tmpl.h"
@@ -80,6 +81,8 @@ void page_render(struct request *req, const char *name, const char *title, json_
     snprintf(template_name, sizeof template_name, "%s", name);
     buf_reset(&req->resp.body);
     if (!tmpl_render(req->app->templates, "layout", template_name, data, &req->resp.body)) {
+        log_error("template %s could not be rendered (a missing partial or nesting too deep)",
+                  template_name);
         buf_reset(&req->resp.body);
         buf_puts(&req->resp.body, "<!doctype html><title>Fout</title><p>Er ging iets mis.</p>");
         req->resp.status = 500;

@@ -51,6 +51,17 @@ void staff_news_publish_post(struct request *req);
 void staff_news_unpublish_post(struct request *req);
 void feed_page(struct request *req);
 
+void admin_money_page(struct request *req);
+void admin_payout_post(struct request *req);
+void admin_contribution_post(struct request *req);
+void admin_settings_page(struct request *req);
+void admin_settings_post(struct request *req);
+void admin_users_page(struct request *req);
+void admin_users_post(struct request *req);
+void admin_user_action_post(struct request *req);
+void admin_audit_page(struct request *req);
+void admin_outbox_page(struct request *req);
+
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);
 

@@ -51,6 +51,16 @@ static const struct route routes[] = {
     {M_POST, "/beheer/berichten/*/publiceren", staff_news_publish_post, 0},
     {M_POST, "/beheer/berichten/*/depubliceren", staff_news_unpublish_post, 0},
     {M_GET, "/feeds/*", feed_page, 0},
+    {M_GET, "/beheer/geld", admin_money_page, 0},
+    {M_POST, "/beheer/geld/uitbetaling", admin_payout_post, 0},
+    {M_POST, "/beheer/geld/bijdrage", admin_contribution_post, 0},
+    {M_GET, "/beheer/instellingen", admin_settings_page, 0},
+    {M_POST, "/beheer/instellingen", admin_settings_post, 0},
+    {M_GET, "/beheer/medewerkers", admin_users_page, 0},
+    {M_POST, "/beheer/medewerkers", admin_users_post, 0},
+    {M_POST, "/beheer/medewerkers/*", admin_user_action_post, 0},
+    {M_GET, "/beheer/auditlog", admin_audit_page, 0},
+    {M_GET, "/beheer/email", admin_outbox_page, 0},
 };
 
 void site_handle(struct request *req)
