@@ -18,6 +18,8 @@ LISTEN   ?= 127.0.0.1:8080
 Q        ?= @
 
 .PHONY: all deps test-deps run check unit http fcgi e2e bench fuzz format clean node
+# Keep every object: none of them is a throwaway intermediate.
+.SECONDARY:
 all: build/buurtsamen
 
 deps:
@@ -102,6 +104,7 @@ bench:
 	@deploy/install-deps bench
 	@$(MAKE) --no-print-directory all
 	tests/bench/run
+	tests/bench/export
 
 # make fuzz: each libFuzzer target for FUZZ_SECONDS (clang, built with ASan/UBSan).
 FUZZ_SECONDS ?= 60

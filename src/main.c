@@ -40,6 +40,7 @@ static void usage(FILE *out)
             "  housekeeping              run the periodic chores once (for cron)\n"
             "  user add|passwd|disable|enable|list   staff accounts\n"
             "  mail send                 hand queued e-mail to the mail command\n"
+            "  export KIND --format F    totals, areas, initiatives or the ledger (csv, xlsx, json)\n"
             "\n"
             "The database is --db, else $BUURTSAMEN_DB, else the config's, else buurtsamen.db.\n"
             "Each command takes --help.\n");
@@ -53,6 +54,7 @@ static const struct {
     {"verify", cli_verify}, {"backup", cli_backup}, {"round", cli_round},
     {"households", cli_households}, {"vouchers", cli_vouchers},
     {"housekeeping", cli_housekeeping}, {"user", cli_user}, {"mail", cli_mail},
+    {"export", cli_export},
 };
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@ int cli_vouchers(struct app *app, int argc, char **argv);
 int cli_housekeeping(struct app *app, int argc, char **argv);
 int cli_user(struct app *app, int argc, char **argv);
 int cli_mail(struct app *app, int argc, char **argv);
+int cli_export(struct app *app, int argc, char **argv);
 /* Starts the housekeeping thread (every minute) of serve and fcgi. */
 void housekeeping_start(const struct app *app);
 

@@ -122,13 +122,22 @@ static void send_response(struct request *req, FCGX_Request *fr)
         buf_printf(&head, "%s: %s\r\n", req->resp.headers.items[i].name,
                    req->resp.headers.items[i].value);
     const char *body = req->resp.static_body ? req->resp.static_body : req->resp.body.data;
-    size_t len = req->resp.static_body ? req->resp.static_len : req->resp.body.len;
+    size_t len = req->resp.file_fd > 0    ? req->resp.file_len
+                 : req->resp.static_body ? req->resp.static_len
+                                         : req->resp.body.len;
     if (req->resp.status == 304)
         len = 0;
     buf_printf(&head, "Content-Length: %zu\r\n\r\n", len);
     FCGX_PutStr(head.data, (int)head.len, fr->out);
-    if (len && req->method != M_HEAD)
+    if (len && req->method != M_HEAD && req->resp.file_fd > 0) {
+        /* A download: copied in chunks, never whole in memory. */
+        char chunk[65536];
+        ssize_t n;
+        while ((n = read(req->resp.file_fd, chunk, sizeof chunk)) > 0)
+            FCGX_PutStr(chunk, (int)n, fr->out);
+    } else if (len && req->method != M_HEAD) {
         FCGX_PutStr(body, (int)len, fr->out);
+    }
     buf_free(&head);
 }
 

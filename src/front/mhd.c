@@ -78,7 +78,10 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *req)
 {
     struct MHD_Response *resp;
-    if (req->resp.static_body)
+    if (req->resp.file_fd > 0) {
+        resp = MHD_create_response_from_fd(req->resp.file_len, req->resp.file_fd);
+        req->resp.file_fd = 0; /* libmicrohttpd closes it */
+    } else if (req->resp.static_body)
         resp = MHD_create_response_from_buffer(req->resp.static_len, (void *)req->resp.static_body,
                                                MHD_RESPMEM_PERSISTENT);
     else {

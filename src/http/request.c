@@ -3,6 +3,7 @@
 #include "util/text.h"
 
 #include <string.h>
+#include <unistd.h>
 
 void request_init(struct request *req)
 {
@@ -16,6 +17,8 @@ void request_init(struct request *req)
 
 void request_free(struct request *req)
 {
+    if (req->resp.file_fd > 0)
+        close(req->resp.file_fd);
     buf_free(&req->resp.body);
     arena_free(&req->arena);
 }

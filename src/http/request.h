@@ -41,6 +41,8 @@ struct response {
     struct buf body;
     const char *static_body; /* borrowed body, used instead of buf when set */
     size_t static_len;
+    int file_fd;             /* > 0: the body is this open file (a download), sent and closed */
+    size_t file_len;
 };
 
 struct db;

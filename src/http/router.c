@@ -39,18 +39,25 @@ bool route_match(struct arena *arena, const char *pattern, const char *path,
     return *s == '\0';
 }
 
+/* Each header once; a page may have set a stricter one (no-referrer behind a secret link). */
+static void header_default(struct request *req, const char *name, const char *value)
+{
+    if (!response_get_header(req, name))
+        response_header(req, name, value);
+}
+
 void http_security_headers(struct request *req)
 {
-    response_header(req, "Content-Security-Policy",
+    header_default(req, "Content-Security-Policy",
                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                     "object-src 'none'; base-uri 'none'; form-action 'self'; "
                     "frame-ancestors 'none'");
-    response_header(req, "X-Content-Type-Options", "nosniff");
-    response_header(req, "X-Frame-Options", "DENY");
-    response_header(req, "Referrer-Policy", "same-origin");
-    response_header(req, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    header_default(req, "X-Content-Type-Options", "nosniff");
+    header_default(req, "X-Frame-Options", "DENY");
+    header_default(req, "Referrer-Policy", "same-origin");
+    header_default(req, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     if (req->https)
-        response_header(req, "Strict-Transport-Security", "max-age=31536000");
+        header_default(req, "Strict-Transport-Security", "max-age=31536000");
 }
 
 static enum method method_from(const char *name)

@@ -62,6 +62,19 @@ void admin_user_action_post(struct request *req);
 void admin_audit_page(struct request *req);
 void admin_outbox_page(struct request *req);
 
+void dashboard_page(struct request *req);
+void export_download(struct request *req);
+void transparency_page(struct request *req);
+
+void api_initiatives(struct request *req);
+void api_initiative(struct request *req);
+void api_areas(struct request *req);
+void api_area(struct request *req);
+void api_rounds(struct request *req);
+void api_totals(struct request *req);
+void api_not_found(struct request *req);
+void api_error(struct request *req, int status, const char *message);
+
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);
 

@@ -51,6 +51,13 @@ static const struct route routes[] = {
     {M_POST, "/beheer/berichten/*/publiceren", staff_news_publish_post, 0},
     {M_POST, "/beheer/berichten/*/depubliceren", staff_news_unpublish_post, 0},
     {M_GET, "/feeds/*", feed_page, 0},
+    {M_GET, "/api/v1/initiatieven", api_initiatives, 0},
+    {M_GET, "/api/v1/initiatieven/*", api_initiative, 0},
+    {M_GET, "/api/v1/wijken", api_areas, 0},
+    {M_GET, "/api/v1/wijken/*", api_area, 0},
+    {M_GET, "/api/v1/rondes", api_rounds, 0},
+    {M_GET, "/api/v1/totalen", api_totals, 0},
+    {M_GET, "/api/v1/**", api_not_found, 0},
     {M_GET, "/beheer/geld", admin_money_page, 0},
     {M_POST, "/beheer/geld/uitbetaling", admin_payout_post, 0},
     {M_POST, "/beheer/geld/bijdrage", admin_contribution_post, 0},
@@ -61,6 +68,9 @@ static const struct route routes[] = {
     {M_POST, "/beheer/medewerkers/*", admin_user_action_post, 0},
     {M_GET, "/beheer/auditlog", admin_audit_page, 0},
     {M_GET, "/beheer/email", admin_outbox_page, 0},
+    {M_GET, "/beheer/dashboard", dashboard_page, 0},
+    {M_GET, "/beheer/export", export_download, 0},
+    {M_GET, "/transparantie", transparency_page, 0},
 };
 
 void site_handle(struct request *req)
@@ -69,7 +79,9 @@ void site_handle(struct request *req)
     bool reading = strcmp(req->method_name, "GET") == 0 || strcmp(req->method_name, "HEAD") == 0;
     if (reading && req->db)
         db_read_begin(req->db);
-    http_dispatch(req, routes, sizeof routes / sizeof routes[0], page_error);
+    /* Under /api/ even the router's own refusals (405, bad encoding) answer in JSON. */
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0],
+                  strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error);
     if (reading && req->db)
         db_read_end(req->db);
 }

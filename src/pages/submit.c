@@ -436,6 +436,13 @@ void manage_resubmit_post(struct request *req)
         page_error(req, 400, "Uw antwoord is te lang (hoogstens 5000 tekens).");
         return;
     }
+    enum workflow_result r = workflow_transition(req->db, id, "ingediend", ACTOR_INITIATOR,
+                                                 "initiatiefnemer", answer ? answer : "", time(NULL));
+    if (r != WF_OK) {
+        page_error(req, 409, "Opnieuw indienen kan alleen als de wijkregisseur om een aanpassing vroeg.");
+        return;
+    }
+    /* The answer is kept only with a resubmission that happened. */
     json_t *item = load_initiative(req, id);
     const char *name = item ? json_string_value(json_object_get(item, "initiator_name")) : "";
     if (answer && *answer && db_begin(req->db)) {
@@ -454,12 +461,6 @@ void manage_resubmit_post(struct request *req)
             db_rollback(req->db);
     }
     json_decref(item);
-    enum workflow_result r = workflow_transition(req->db, id, "ingediend", ACTOR_INITIATOR,
-                                                 "initiatiefnemer", answer ? answer : "", time(NULL));
-    if (r != WF_OK) {
-        page_error(req, 409, "Opnieuw indienen kan alleen als de wijkregisseur om een aanpassing vroeg.");
-        return;
-    }
     back_to_manage(req, "ingediend");
 }
 
@@ -565,9 +566,13 @@ void manage_complete_post(struct request *req)
 /* Photos of public initiatives and updates; a staff member also sees those under review. */
 void photo_page(struct request *req)
 {
-    int64_t id = page_id_param(req->params[0]);
-    const char *dot = req->params[0] ? strchr(req->params[0], '.') : NULL;
-    if (id <= 0 || !dot || strcmp(dot, ".jpg") != 0) {
+    /* "12.jpg": digits, then the extension. */
+    const char *p = req->params[0] ? req->params[0] : "";
+    int64_t id = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9' && digits < 15; p++, digits++)
+        id = id * 10 + (*p - '0');
+    if (id <= 0 || strcmp(p, ".jpg") != 0) {
         page_error(req, 404, "Deze foto bestaat niet.");
         return;
     }

@@ -1,0 +1,281 @@
+/* The dashboard for staff (per round and per area, with SVG charts), the exports in the
+ * browser, and the public transparency page. */
+#include "app.h"
+#include "db/db.h"
+#include "db/rows.h"
+#include "domain/reports.h"
+#include "domain/rounds.h"
+#include "domain/initiatives.h"
+#include "http/csrf.h"
+#include "pages/page.h"
+#include "pages/pages.h"
+#include "pages/staff.h"
+#include "util/text.h"
+#include "view/charts.h"
+#include "view/format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void percent(json_t *row)
+{
+    json_int_t permille = json_integer_value(json_object_get(row, "participation_permille"));
+    json_object_set_new(row, "participation",
+                        json_sprintf("%lld,%lld%%", (long long)(permille / 10),
+                                     (long long)(permille % 10)));
+}
+
+static void money_fields(json_t *row)
+{
+    page_set_money(row, "donated_amount", json_integer_value(json_object_get(row, "donated_cents")));
+    page_set_money(row, "contributed",
+                   json_integer_value(json_object_get(row, "contributed_cents")));
+    page_set_money(row, "paid_out", json_integer_value(json_object_get(row, "paid_out_cents")));
+    percent(row);
+}
+
+/* The round asked for (?ronde=ID), else the current one, else the newest; 0 when none. */
+static int64_t chosen_round(struct request *req, json_t **rounds_out)
+{
+    json_t *rounds = rounds_list(req->db);
+    int64_t chosen = 0, asked = 0;
+    const char *r = request_query(req, "ronde");
+    if (r && *r)
+        parse_int64(r, 1, INT64_MAX, &asked);
+    json_t *current = round_current(req->db, time(NULL));
+    int64_t current_id = current ? json_integer_value(json_object_get(current, "id")) : 0;
+    json_decref(current);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rounds, i, row)
+    {
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        if (id == asked)
+            chosen = id;
+    }
+    if (!chosen)
+        chosen = current_id ? current_id
+                            : json_integer_value(json_object_get(json_array_get(rounds, 0), "id"));
+    json_array_foreach(rounds, i, row)
+        json_object_set_new(row, "selected",
+                            json_boolean(json_integer_value(json_object_get(row, "id")) == chosen));
+    *rounds_out = rounds;
+    return chosen;
+}
+
+void dashboard_page(struct request *req)
+{
+    struct user user;
+    if (!staff_required(req, &user))
+        return;
+    const char *r = request_query(req, "ronde");
+    int64_t tmp;
+    if (r && *r && !parse_int64(r, 1, INT64_MAX, &tmp)) {
+        page_error(req, 400, "Deze ronde bestaat niet.");
+        return;
+    }
+    json_t *rounds;
+    int64_t round_id = chosen_round(req, &rounds);
+    bool admin = !strcmp(user.role, "admin");
+    json_t *areas = json_array();
+    if (admin) {
+        json_t *all = report_areas(req->db, round_id, 0);
+        if (all)
+            json_array_extend(areas, all);
+        json_decref(all);
+    } else {
+        /* A wijkregisseur sees the wijken and dorpen assigned (a buurt counts with its wijk). */
+        sqlite3_stmt *s = db_prepare(req->db, "SELECT DISTINCT coalesce(a.parent_id, a.id) FROM "
+                                              "user_areas ua JOIN areas a ON a.id = ua.area_id "
+                                              "WHERE ua.user_id = ?");
+        int64_t ids[64];
+        int n = 0;
+        if (s) {
+            sqlite3_bind_int64(s, 1, user.id);
+            while (sqlite3_step(s) == SQLITE_ROW && n < 64)
+                ids[n++] = sqlite3_column_int64(s, 0);
+            sqlite3_reset(s);
+        }
+        for (int k = 0; k < n; k++) {
+            json_t *one = report_areas(req->db, round_id, ids[k]);
+            if (one)
+                json_array_extend(areas, one);
+            json_decref(one);
+        }
+    }
+    size_t i;
+    json_t *row;
+    size_t nbars = json_array_size(areas);
+    struct chart_bar *bars = xcalloc(nbars ? nbars : 1, sizeof *bars);
+    json_array_foreach(areas, i, row)
+    {
+        money_fields(row);
+        bars[i].label = json_string_value(json_object_get(row, "area"));
+        bars[i].value = (double)json_integer_value(json_object_get(row, "participation_permille")) / 10.0;
+        bars[i].value_label = json_string_value(json_object_get(row, "participation"));
+    }
+    struct buf svg = {0};
+    chart_bars_svg(&svg, "deelname", "Deelname per gebied",
+                   "Het deel van de vouchers van deze ronde dat is gedoneerd, per wijk en dorp.",
+                   bars, nbars, 100);
+    free(bars);
+    json_t *data = json_object();
+    json_object_set_new(data, "bars_svg", json_string(svg.data ? svg.data : ""));
+    buf_free(&svg);
+
+    json_t *days = report_donations_per_day(req->db, round_id, admin ? 0 : -1);
+    if (!admin) {
+        json_decref(days);
+        days = json_array(); /* per area below: the line is for the whole municipality */
+    }
+    size_t npoints = json_array_size(days);
+    struct chart_point *points = xcalloc(npoints ? npoints : 1, sizeof *points);
+    char (*labels)[16] = xcalloc(npoints ? npoints : 1, sizeof *labels);
+    json_array_foreach(days, i, row)
+    {
+        const char *day = json_string_value(json_object_get(row, "day"));
+        snprintf(labels[i], sizeof labels[i], "%.5s", day ? day + 5 : "");
+        points[i].label = labels[i];
+        points[i].value = (double)json_integer_value(json_object_get(row, "vouchers"));
+    }
+    if (admin) {
+        chart_line_svg(&svg, "per-dag", "Donaties per dag",
+                       "Het aantal gedoneerde vouchers per dag in deze ronde.", points, npoints);
+        json_object_set_new(data, "line_svg", json_string(svg.data ? svg.data : ""));
+        buf_free(&svg);
+    }
+    free(points);
+    free(labels);
+    json_decref(days);
+
+    json_t *totals = round_id ? report_rounds(req->db, round_id) : NULL;
+    json_t *total = totals ? json_array_get(totals, 0) : NULL;
+    if (total && admin) {
+        money_fields(total);
+        json_object_set(data, "total", total);
+    }
+    json_decref(totals);
+    json_object_set_new(data, "areas", areas);
+    json_object_set_new(data, "rounds", rounds);
+    json_object_set_new(data, "round_id", json_integer(round_id));
+    json_object_set_new(data, "is_admin", json_boolean(admin));
+    json_object_set_new(data, "csrf", json_string(csrf_token(req)));
+    staff_view(data, &user);
+    page_render(req, "dashboard", "Dashboard", data);
+}
+
+/* An export as a download: written to an unlinked temporary file, sent from there. */
+void export_download(struct request *req)
+{
+    struct user user;
+    if (!staff_required(req, &user))
+        return;
+    if (strcmp(user.role, "admin") != 0) {
+        page_error(req, 403, "Exports zijn alleen voor beheerders van de gemeente.");
+        return;
+    }
+    struct export_options opt = {.sep = ';'};
+    const char *kind = request_query(req, "soort"), *format = request_query(req, "formaat");
+    const char *round = request_query(req, "ronde"), *sep = request_query(req, "scheiding");
+    if (!kind || !export_kind_parse(kind, &opt.kind) || !format ||
+        !export_format_parse(format, &opt.format) ||
+        (round && *round && !parse_int64(round, 1, INT64_MAX, &opt.round_id)) ||
+        (sep && *sep && strcmp(sep, ",") && strcmp(sep, ";"))) {
+        page_error(req, 400, "Kies een export (totalen, gebieden, initiatieven of grootboek) en "
+                             "een formaat (csv, xlsx of json).");
+        return;
+    }
+    if (sep && *sep)
+        opt.sep = sep[0];
+    char path[] = "/tmp/buurtsamen-export-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        page_error(req, 503, "De export kon niet worden gemaakt.");
+        return;
+    }
+    char err[256] = "";
+    bool ok;
+    if (opt.format == EXPORT_XLSX) {
+        ok = export_write(req->db, &opt, NULL, path, err, sizeof err);
+    } else {
+        FILE *f = fdopen(dup(fd), "w");
+        ok = f && export_write(req->db, &opt, f, NULL, err, sizeof err);
+        if (f)
+            ok = fclose(f) == 0 && ok;
+    }
+    close(fd);
+    fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    unlink(path);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        page_error(req, 503, "De export kon niet worden gemaakt.");
+        return;
+    }
+    static const char *const types[] = {"text/csv; charset=utf-8",
+                                        "application/vnd.openxmlformats-officedocument."
+                                        "spreadsheetml.sheet",
+                                        "application/json"};
+    static const char *const exts[] = {"csv", "xlsx", "json"};
+    req->resp.file_fd = fd;
+    req->resp.file_len = (size_t)st.st_size;
+    response_set_header(req, "Content-Type", types[opt.format]);
+    response_set_header(req, "Content-Disposition",
+                        arena_printf(&req->arena, "attachment; filename=\"buurtsamen-%s%s%s.%s\"",
+                                     kind, opt.round_id ? "-ronde-" : "",
+                                     opt.round_id ? arena_printf(&req->arena, "%lld", (long long)opt.round_id) : "",
+                                     exts[opt.format]));
+}
+
+/* Public: per round the totals, and the initiatives it funded with what they did. */
+void transparency_page(struct request *req)
+{
+    json_t *rounds = report_rounds(req->db, 0);
+    if (!rounds) {
+        page_error(req, 500, "De cijfers konden niet worden geladen.");
+        return;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(rounds, i, row)
+    {
+        money_fields(row);
+        page_set_date(row, "opens", "opens_at");
+        page_set_date(row, "closes", "closes_at");
+        sqlite3_stmt *s = db_prepare(
+            req->db, "SELECT i.id, i.title, i.state, i.raised_cents, i.state_reason, "
+                     "coalesce(a.name, 'Gemeentebreed') AS area_name FROM initiatives i "
+                     "LEFT JOIN areas a ON a.id = i.area_id WHERE i.state IN ('gefinancierd', "
+                     "'uitgevoerd') AND EXISTS (SELECT 1 FROM audit_log l WHERE l.action = 'state' "
+                     "AND l.to_value = 'gefinancierd' AND l.subject = 'initiative:' || i.id "
+                     "AND l.at >= ?1 AND l.at < ?2) ORDER BY i.title");
+        json_t *funded = NULL;
+        if (s) {
+            sqlite3_bind_text(s, 1, json_string_value(json_object_get(row, "opens_at")), -1,
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, 2, json_string_value(json_object_get(row, "closes_at")), -1,
+                              SQLITE_TRANSIENT);
+            funded = db_rows_array(s);
+        }
+        size_t k;
+        json_t *f;
+        json_array_foreach(funded, k, f)
+        {
+            page_set_money(f, "raised", json_integer_value(json_object_get(f, "raised_cents")));
+            page_decorate_initiative(f, time(NULL));
+        }
+        json_object_set_new(row, "funded_list", funded ? funded : json_array());
+    }
+    /* Newest round first for readers. */
+    json_t *ordered = json_array();
+    for (size_t k = json_array_size(rounds); k > 0; k--)
+        json_array_append(ordered, json_array_get(rounds, k - 1));
+    json_decref(rounds);
+    page_render(req, "transparency", "Verantwoording", json_pack("{s:o}", "rounds", ordered));
+}

@@ -1,0 +1,249 @@
+// Submitting an initiative in a real browser on a phone, with one round of errors, up to the
+// management link; the wijkregisseur logs in and approves it; it is public. axe-core
+// (WCAG 2.1 A/AA) on every form, error state and staff page of the way.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { removeDb, ROOT, sql, startServe } from '../lib/server.mjs';
+import { initiativeFields, makeDemoDbWithStaff, makePng } from '../lib/staff.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = await fs.readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+const TITLE = 'Picknickbank bij het speelveld aan de Rietstraat';
+
+let server;
+let db;
+let demo;
+let browser;
+let phone; // {context, page}
+let desk;
+let managePath;
+let initiativeId;
+
+before(async () => {
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
+  server = await startServe({ db, threads: 2 });
+  browser = await chromium.launch(LAUNCH);
+  // The site's CSP forbids inline script, which is how axe gets in: bypass it here only.
+  const pc = await browser.newContext({ viewport: PHONE, bypassCSP: true, locale: 'nl-NL' });
+  phone = { context: pc, page: await pc.newPage() };
+  const dc = await browser.newContext({ viewport: DESKTOP, bypassCSP: true, locale: 'nl-NL' });
+  desk = { context: dc, page: await dc.newPage() };
+});
+
+after(async () => {
+  await phone?.context.close();
+  await desk?.context.close();
+  await browser?.close();
+  await server?.stop();
+  if (db) await removeDb(db);
+});
+
+function describeViolations(violations) {
+  return violations.map((v) => [
+    `${v.id} (${v.impact}): ${v.help}`,
+    `  ${v.helpUrl}`,
+    ...v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`),
+  ].join('\n')).join('\n');
+}
+
+/** Runs axe-core on the page as it is now; asserts no WCAG 2.1 A/AA violation. */
+async function assertAccessible(page, what) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    resultTypes: ['violations'],
+  }));
+  assert.ok(Array.isArray(result.violations) && result.testEngine?.name === 'axe-core', 'axe ran');
+  const width = page.viewportSize()?.width;
+  assert.equal(result.violations.length, 0,
+    `${what} (${new URL(page.url()).pathname}) at ${width}px:\n${
+      describeViolations(result.violations)}`);
+}
+
+const h1 = (page) => page.locator('h1').innerText();
+
+/** Submits a form with `action` and resolves with the response of the POST navigation. */
+async function submitWith(page, action) {
+  const [response] = await Promise.all([
+    page.waitForEvent('response', (r) => r.request().isNavigationRequest() &&
+      r.request().method() === 'POST'),
+    page.waitForNavigation(),
+    action(),
+  ]);
+  return response;
+}
+
+/** Fills in the submission form like a resident would (text fields by their id). */
+async function fillForm(page, fields) {
+  for (const [name, value] of Object.entries(fields)) {
+    if (['regels', 'mede_regels', 'akkoord', 'gebied'].includes(name)) continue;
+    await page.locator(`#${name}`).fill(value);
+  }
+  await page.locator('#gebied').selectOption(fields.gebied);
+  if (fields.akkoord) await page.locator('#akkoord').check();
+}
+
+describe('submitting an initiative on a phone', () => {
+  test('the empty form', async () => {
+    const { page } = phone;
+    const res = await page.goto(`${server.base}/initiatief-indienen`);
+    assert.equal(res.status(), 200);
+    assert.equal(await h1(page), 'Initiatief indienen');
+    assert.equal(await page.getByRole('alert').count(), 0, 'no errors yet');
+    await assertAccessible(page, 'the empty submission form');
+  });
+
+  test('sent empty: an error summary that is announced, each field marked; axe passes',
+    async () => {
+      const { page } = phone;
+      const res = await submitWith(page,
+        () => page.getByRole('button', { name: 'Initiatief indienen' }).click());
+      assert.equal(res.status(), 400);
+      const alert = page.getByRole('alert');
+      assert.equal(await alert.count(), 1, 'one alert');
+      assert.ok(await alert.isVisible(), 'the summary is visible');
+      assert.match(await alert.innerText(), /Er zijn nog punten om te verbeteren/);
+      assert.equal(await page.locator('.error-summary').getAttribute('role'), 'alert');
+      const links = await alert.getByRole('link').allInnerTexts();
+      assert.ok(links.length >= 8, `the summary lists the problems (${links.length})`);
+      assert.ok(links.some((l) => /^Titel:/.test(l)), 'the title is one of them');
+      const box = await alert.boundingBox();
+      assert.ok(box && box.width <= PHONE.width, 'the summary fits the phone screen');
+      assert.equal(await page.locator('#titel').getAttribute('aria-invalid'), 'true');
+      const described = await page.locator('#titel').getAttribute('aria-describedby');
+      assert.ok(described.split(' ').includes('titel-error'), 'the message belongs to the field');
+      assert.match(await page.locator('#titel-error').innerText(), /5 tot 120 tekens/);
+      await assertAccessible(page, 'the submission form with errors');
+
+      await fs.mkdir(SCREENSHOTS, { recursive: true });
+      const out = path.join(SCREENSHOTS, 'indienen-fouten-telefoon.png');
+      await page.screenshot({ path: out, fullPage: true });
+      const stat = await fs.stat(out);
+      assert.ok(stat.size > 10_000, `the screenshot has content (${stat.size} bytes)`);
+    });
+
+  test('filled in properly with a photo: the success page with the management link', async () => {
+    const { page } = phone;
+    const fields = initiativeFields({ titel: TITLE, email: 'bewoner@example.org' });
+    await fillForm(page, fields);
+    await page.locator('#foto').setInputFiles({ name: 'speelveld.png', mimeType: 'image/png',
+      buffer: makePng(64, 48) });
+    const res = await submitWith(page,
+      () => page.getByRole('button', { name: 'Initiatief indienen' }).click());
+    assert.equal(res.status(), 200);
+    assert.equal(await h1(page), 'Bedankt voor uw initiatief!');
+    const link = page.locator('.manage-link a');
+    managePath = await link.getAttribute('href');
+    assert.match(managePath, /^\/mijn-initiatief\/[A-Za-z0-9_-]{43}$/);
+    initiativeId = Number(sql(db, 'SELECT max(id) FROM initiatives').trim());
+    assert.equal(sql(db, `SELECT title || '|' || state || '|' || (photo_id IS NOT NULL)
+      FROM initiatives WHERE id = ${initiativeId}`).trim(), `${TITLE}|ingediend|1`);
+    await assertAccessible(page, 'the success page');
+  });
+
+  test('the management link opens the initiator page, state Ingediend', async () => {
+    const { page } = phone;
+    await Promise.all([page.waitForURL(`${server.base}${managePath}`),
+      page.locator('.manage-link a').click()]);
+    assert.equal(await h1(page), 'Mijn initiatief');
+    assert.equal(await page.locator('.status-box .badge').innerText(), 'Ingediend');
+    assert.equal(await page.locator('#titel').inputValue(), TITLE, 'the form to edit it');
+    await assertAccessible(page, 'the initiator page (ingediend)');
+  });
+});
+
+describe('the wijkregisseur', () => {
+  test('the login page, and its error state', async () => {
+    const { page } = desk;
+    const res = await page.goto(`${server.base}/beheer/inloggen`);
+    assert.equal(res.status(), 200);
+    assert.equal(await h1(page), 'Inloggen voor medewerkers');
+    await assertAccessible(page, 'the login page');
+    await page.getByLabel('Gebruikersnaam').fill(demo.regisseur.username);
+    await page.getByLabel('Wachtwoord').fill('niet-het-goede-wachtwoord');
+    const loginButton = page.getByRole('button', { name: 'Inloggen' });
+    const bad = await submitWith(page, () => loginButton.click());
+    assert.equal(bad.status(), 401);
+    assert.match(await page.getByRole('alert').innerText(),
+      /De gebruikersnaam of het wachtwoord klopt niet/);
+    await assertAccessible(page, 'the login page after a wrong password');
+  });
+
+  test('logging in leads to the queue, which lists the new initiative', async () => {
+    const { page } = desk;
+    await page.getByLabel('Wachtwoord').fill(demo.regisseur.password);
+    const res = await submitWith(page,
+      () => page.getByRole('button', { name: 'Inloggen' }).click());
+    assert.equal(res.status(), 303);
+    await page.waitForURL(`${server.base}/beheer`);
+    assert.equal(await h1(page), 'Beheer');
+    assert.equal(await page.locator('table.results').getByRole('link', { name: TITLE }).count(), 1);
+    await assertAccessible(page, '/beheer');
+  });
+
+  test('the initiative page; approving it', async () => {
+    const { page } = desk;
+    await Promise.all([page.waitForURL(`${server.base}/beheer/initiatieven/${initiativeId}`),
+      page.getByRole('link', { name: TITLE }).click()]);
+    assert.equal(await h1(page), TITLE);
+    assert.match(await page.locator('main').innerText(), /bewoner@example\.org/);
+    await assertAccessible(page, '/beheer/initiatieven/ID');
+    const res = await submitWith(page,
+      () => page.getByRole('button', { name: 'Goedkeuren en publiceren' }).click());
+    assert.equal(res.status(), 303);
+    await page.waitForURL(/\?gedaan=goedgekeurd$/);
+    assert.match(await page.getByRole('status').innerText(), /goedgekeurd en staat online/);
+    assert.equal(sql(db, `SELECT state FROM initiatives WHERE id = ${initiativeId}`).trim(),
+      'open');
+    await assertAccessible(page, '/beheer/initiatieven/ID after approval');
+  });
+
+  test('news: the list, the empty form and the form with errors', async () => {
+    const { page } = desk;
+    await Promise.all([page.waitForURL(`${server.base}/beheer/berichten`),
+      page.locator('nav.staff-bar').first().getByRole('link', { name: 'Berichten' }).click()]);
+    assert.equal(await h1(page), 'Berichten beheren');
+    await assertAccessible(page, '/beheer/berichten');
+    await Promise.all([page.waitForURL(`${server.base}/beheer/berichten/nieuw`),
+      page.getByRole('link', { name: 'Nieuw bericht' }).click()]);
+    assert.equal(await h1(page), 'Nieuw bericht');
+    await assertAccessible(page, 'the news form');
+    const res = await submitWith(page, () => page.getByRole('button', { name: 'Opslaan' }).click());
+    assert.equal(res.status(), 400);
+    assert.equal(await page.locator('#titel').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#titel-error').innerText(), /titel/);
+    await assertAccessible(page, 'the news form with errors');
+  });
+});
+
+describe('after approval', () => {
+  test('the initiative is public, and the initiator page says it is open', async () => {
+    const { page } = phone;
+    const res = await page.goto(`${server.base}/initiatieven/${initiativeId}`);
+    assert.equal(res.status(), 200);
+    assert.equal(await h1(page), TITLE);
+    assert.equal(await page.locator('.badge').first().innerText(), 'Open voor vouchers');
+    assert.equal(await page.getByRole('link', { name: 'Doneer je voucher' }).count(), 1);
+    assert.doesNotMatch(await page.locator('main').innerText(), /bewoner@example\.org/);
+
+    await page.goto(server.base + managePath);
+    assert.equal(await page.locator('.status-box .badge').innerText(), 'Open voor vouchers');
+    assert.equal(await page.getByRole('link', { name: 'Bekijk de openbare pagina' }).count(), 1);
+    await assertAccessible(page, 'the initiator page (open)');
+  });
+});
