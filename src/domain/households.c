@@ -306,7 +306,21 @@ static int compare_errors(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
+static bool import_or_preview(struct db *db, const char *data, size_t len,
+                              struct import_report *report, bool keep);
+
 bool households_import(struct db *db, const char *data, size_t len, struct import_report *report)
+{
+    return import_or_preview(db, data, len, report, true);
+}
+
+bool households_preview(struct db *db, const char *data, size_t len, struct import_report *report)
+{
+    return import_or_preview(db, data, len, report, false);
+}
+
+static bool import_or_preview(struct db *db, const char *data, size_t len,
+                              struct import_report *report, bool keep)
 {
     memset(report, 0, sizeof *report);
     if (len > IMPORT_MAX_BYTES) {
@@ -350,7 +364,12 @@ bool households_import(struct db *db, const char *data, size_t len, struct impor
     bool written = false;
     if (report->total_errors == 0) {
         if (db_begin(db)) {
-            written = write_rows(db, &p) && db_commit(db);
+            written = write_rows(db, &p);
+            if (written && !keep) {
+                db_rollback(db); /* a preview: the counts are what an import would do */
+            } else {
+                written = written && db_commit(db);
+            }
             if (!written) {
                 db_rollback(db);
                 add_error(report, 0, "de database weigerde de adressen; er is niets ingelezen");

@@ -35,6 +35,8 @@ struct import_report {
  * ','). Every line is checked first; with any error nothing is written. Importing the same
  * file again changes nothing. Returns false when nothing was written. */
 bool households_import(struct db *db, const char *data, size_t len, struct import_report *report);
+/* The same checks and counts without keeping anything (for a preview). */
+bool households_preview(struct db *db, const char *data, size_t len, struct import_report *report);
 void import_report_free(struct import_report *report);
 
 #endif

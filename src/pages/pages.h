@@ -75,6 +75,23 @@ void api_totals(struct request *req);
 void api_not_found(struct request *req);
 void api_error(struct request *req, int status, const char *message);
 
+void setup_areas_page(struct request *req);
+void setup_area_page(struct request *req);
+void setup_area_add_post(struct request *req);
+void setup_area_edit_post(struct request *req);
+void setup_rounds_page(struct request *req);
+void setup_round_add_post(struct request *req);
+void setup_round_edit_post(struct request *req);
+void setup_issue_post(struct request *req);
+void setup_replace_post(struct request *req);
+void setup_file_download(struct request *req);
+void setup_file_delete_post(struct request *req);
+void setup_households_page(struct request *req);
+void setup_households_upload_post(struct request *req);
+void setup_households_import_post(struct request *req);
+void setup_user_page(struct request *req);
+void setup_user_areas_post(struct request *req);
+
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);
 
