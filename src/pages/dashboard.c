@@ -15,12 +15,44 @@
 #include "view/format.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The reports scan the ledger; each thread keeps its recent answers until the database changes
+ * (data_version) or a minute passes. The caller gets its own copy to decorate. */
+enum report_kind { R_AREAS, R_ROUNDS, R_DAYS };
+struct report_cache_entry {
+    enum report_kind kind;
+    int64_t round_id, area_id, version;
+    time_t at;
+    json_t *value;
+};
+static _Thread_local struct report_cache_entry report_cache[32];
+
+static json_t *cached_report(struct request *req, enum report_kind kind, int64_t round_id,
+                             int64_t area_id)
+{
+    int64_t version = db_data_version(req->db);
+    time_t now = time(NULL);
+    struct report_cache_entry *slot =
+        &report_cache[((uint64_t)kind * 31 + (uint64_t)round_id * 7 + (uint64_t)area_id) % 32];
+    if (slot->value && slot->kind == kind && slot->round_id == round_id &&
+        slot->area_id == area_id && slot->version == version && now - slot->at < 60)
+        return json_deep_copy(slot->value);
+    json_t *value = kind == R_AREAS    ? report_areas(req->db, round_id, area_id)
+                    : kind == R_ROUNDS ? report_rounds(req->db, round_id)
+                                       : report_donations_per_day(req->db, round_id, area_id);
+    if (!value)
+        return NULL;
+    json_decref(slot->value);
+    *slot = (struct report_cache_entry){kind, round_id, area_id, version, now, json_deep_copy(value)};
+    return value;
+}
 
 static void percent(json_t *row)
 {
@@ -84,7 +116,7 @@ void dashboard_page(struct request *req)
     bool admin = !strcmp(user.role, "admin");
     json_t *areas = json_array();
     if (admin) {
-        json_t *all = report_areas(req->db, round_id, 0);
+        json_t *all = cached_report(req, R_AREAS, round_id, 0);
         if (all)
             json_array_extend(areas, all);
         json_decref(all);
@@ -102,7 +134,7 @@ void dashboard_page(struct request *req)
             sqlite3_reset(s);
         }
         for (int k = 0; k < n; k++) {
-            json_t *one = report_areas(req->db, round_id, ids[k]);
+            json_t *one = cached_report(req, R_AREAS, round_id, ids[k]);
             if (one)
                 json_array_extend(areas, one);
             json_decref(one);
@@ -128,11 +160,10 @@ void dashboard_page(struct request *req)
     json_object_set_new(data, "bars_svg", json_string(svg.data ? svg.data : ""));
     buf_free(&svg);
 
-    json_t *days = report_donations_per_day(req->db, round_id, admin ? 0 : -1);
-    if (!admin) {
-        json_decref(days);
-        days = json_array(); /* per area below: the line is for the whole municipality */
-    }
+    /* The line is for the whole municipality, so admins only. */
+    json_t *days = admin ? cached_report(req, R_DAYS, round_id, 0) : json_array();
+    if (!days)
+        days = json_array();
     size_t npoints = json_array_size(days);
     struct chart_point *points = xcalloc(npoints ? npoints : 1, sizeof *points);
     char (*labels)[16] = xcalloc(npoints ? npoints : 1, sizeof *labels);
@@ -153,7 +184,7 @@ void dashboard_page(struct request *req)
     free(labels);
     json_decref(days);
 
-    json_t *totals = round_id ? report_rounds(req->db, round_id) : NULL;
+    json_t *totals = round_id ? cached_report(req, R_ROUNDS, round_id, 0) : NULL;
     json_t *total = totals ? json_array_get(totals, 0) : NULL;
     if (total && admin) {
         money_fields(total);
@@ -236,7 +267,7 @@ void export_download(struct request *req)
 /* Public: per round the totals, and the initiatives it funded with what they did. */
 void transparency_page(struct request *req)
 {
-    json_t *rounds = report_rounds(req->db, 0);
+    json_t *rounds = cached_report(req, R_ROUNDS, 0, 0);
     if (!rounds) {
         page_error(req, 500, "De cijfers konden niet worden geladen.");
         return;
