@@ -43,6 +43,17 @@ bool staff_required(struct request *req, struct user *user)
     return false;
 }
 
+bool admin_required(struct request *req, struct user *user)
+{
+    if (!staff_required(req, user))
+        return false;
+    if (strcmp(user->role, "admin") != 0) {
+        page_error(req, 403, "Deze pagina is alleen voor beheerders van de gemeente.");
+        return false;
+    }
+    return true;
+}
+
 static void render_login(struct request *req, int status, const char *username, const char *error)
 {
     json_t *data = json_pack("{s:s, s:s}", "csrf", csrf_token(req), "username",

@@ -17,17 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool admin_required(struct request *req, struct user *user)
-{
-    if (!staff_required(req, user))
-        return false;
-    if (strcmp(user->role, "admin") != 0) {
-        page_error(req, 403, "Deze pagina is alleen voor beheerders van de gemeente.");
-        return false;
-    }
-    return true;
-}
-
 static json_t *admin_data(struct request *req, const struct user *user)
 {
     json_t *data = json_pack("{s:s}", "csrf", csrf_token(req));

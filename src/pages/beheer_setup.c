@@ -25,17 +25,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool admin_only(struct request *req, struct user *user)
-{
-    if (!staff_required(req, user))
-        return false;
-    if (strcmp(user->role, "admin") != 0) {
-        page_error(req, 403, "Deze pagina is alleen voor beheerders van de gemeente.");
-        return false;
-    }
-    return true;
-}
-
 static json_t *base(struct request *req, const struct user *user)
 {
     json_t *data = json_pack("{s:s}", "csrf", csrf_token(req));
@@ -67,7 +56,7 @@ static const char *form_text(struct request *req, const char *name, size_t max, 
 void setup_areas_page(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     json_t *data = base(req, &user);
     sqlite3_stmt *s = db_prepare(req->db, "SELECT a.id, a.kind, a.slug, a.name, a.venue_name, "
@@ -88,7 +77,7 @@ static const char *const area_fields[] = {"description", "venue_name", "venue_ad
 void setup_area_page(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
     sqlite3_stmt *s = db_prepare(req->db, "SELECT * FROM areas WHERE id = ?");
@@ -110,7 +99,7 @@ void setup_area_page(struct request *req)
 static void area_save(struct request *req, int64_t id)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     const char *name = form_text(req, "name", 80, true);
     const char *vals[6];
@@ -207,7 +196,7 @@ void setup_area_edit_post(struct request *req)
 void setup_rounds_page(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     json_t *data = base(req, &user);
     json_t *rounds = rounds_list(req->db);
@@ -258,7 +247,7 @@ static bool round_dates(struct request *req, time_t *opens, time_t *closes)
 void setup_round_add_post(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     const char *name = form_text(req, "naam", 80, true);
     time_t opens, closes;
@@ -288,7 +277,7 @@ void setup_round_add_post(struct request *req)
 void setup_round_edit_post(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
     const char *name = form_text(req, "naam", 80, true);
@@ -428,7 +417,7 @@ static bool web_finish(void *ctx)
 static void issue(struct request *req, bool replacement)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     int64_t round_id = page_id_param(req->params[0]);
     json_t *round = round_id > 0 ? round_get(req->db, round_id) : NULL;
@@ -501,7 +490,7 @@ void setup_replace_post(struct request *req)
 void setup_file_download(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
     sqlite3_stmt *s = db_prepare(req->db, "SELECT kind, nonce, data FROM issued_files WHERE id = ?");
@@ -550,7 +539,7 @@ void setup_file_download(struct request *req)
 void setup_file_delete_post(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
     sqlite3_stmt *s = db_prepare(req->db, "DELETE FROM issued_files WHERE id = ?");
@@ -571,7 +560,7 @@ void setup_file_delete_post(struct request *req)
 void setup_households_page(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     json_t *data = base(req, &user);
     int64_t n = 0;
@@ -604,7 +593,7 @@ static void render_report(struct request *req, const struct user *user,
 void setup_households_upload_post(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     const struct field *f = fields_get(&req->form_fields, "bestand");
     if (!f || !f->filename || f->value_len == 0) {
@@ -633,7 +622,7 @@ void setup_households_upload_post(struct request *req)
 void setup_households_import_post(struct request *req)
 {
     struct user user;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
     sqlite3_stmt *s = db_prepare(req->db, "SELECT data FROM pending_imports WHERE id = ?");
@@ -673,7 +662,7 @@ void setup_households_import_post(struct request *req)
 void setup_user_page(struct request *req)
 {
     struct user user, target;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     if (!user_get(req->db, req->params[0], &target)) {
         page_error(req, 404, "Deze medewerker bestaat niet.");
@@ -697,7 +686,7 @@ void setup_user_page(struct request *req)
 void setup_user_areas_post(struct request *req)
 {
     struct user user, target;
-    if (!admin_only(req, &user))
+    if (!admin_required(req, &user))
         return;
     if (!user_get(req->db, req->params[0], &target)) {
         page_error(req, 404, "Deze medewerker bestaat niet.");

@@ -11,6 +11,8 @@
 /* The logged-in staff member, or false after answering the request: a redirect to the login
  * page for GET, 403 for POST. Staff pages are never cached. */
 bool staff_required(struct request *req, struct user *user);
+/* As staff_required, and the role admin; else 403. */
+bool admin_required(struct request *req, struct user *user);
 /* Adds "staff" (name, role, is_admin) to a page's data. */
 void staff_view(json_t *data, const struct user *user);
 
