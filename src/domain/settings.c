@@ -38,7 +38,9 @@ bool settings_seed(struct db *db, const struct config *c)
            insert_default(db, "voucher_cents", c->voucher_cents) &&
            insert_default(db, "streef_min_cents", "5000") &&
            insert_default(db, "streef_max_cents", "500000") &&
-           insert_default(db, "mede_organisatoren", "2");
+           insert_default(db, "mede_organisatoren", "2") &&
+           insert_default(db, "voucher_pogingen", "10") &&
+           insert_default(db, "voucher_venster_minuten", "10");
 }
 
 bool settings_set(struct db *db, const char *key, const char *value)

@@ -145,20 +145,20 @@ void admin_contribution_post(struct request *req)
 
 /* Settings the municipality edits; each with its own check. */
 static const struct setting {
-    const char *key, *label, *hint;
+    const char *key, *label, *hint, *fallback;
     int kind; /* 0 text, 1 number, 2 e-mail, 3 url */
     int64_t min, max;
 } settings_form[] = {
-    {"gemeente_naam", "Naam van de gemeente", "", 0, 1, 80},
-    {"site_naam", "Naam van de website", "", 0, 1, 80},
-    {"basis_url", "Adres van de website", "Voor links in e-mail en de QR-codes op brieven.", 3, 8, 200},
-    {"contact_email", "Contactadres", "", 2, 5, 254},
-    {"voucher_cents", "Waarde van een voucher in centen", "Voor nieuwe rondes; 750 is € 7,50.", 1, 1, 100000},
-    {"streef_min_cents", "Kleinste streefbedrag in centen", "", 1, 100, 100000000},
-    {"streef_max_cents", "Grootste streefbedrag in centen", "", 1, 100, 100000000},
-    {"mede_organisatoren", "Aantal mede-organisatoren", "Van andere adressen.", 1, 0, 8},
-    {"voucher_pogingen", "Onbekende codes per internetadres", "Binnen het venster hieronder.", 1, 1, 10000},
-    {"voucher_venster_minuten", "Venster voor onbekende codes (minuten)", "", 1, 1, 1440},
+    {"gemeente_naam", "Naam van de gemeente", "", "", 0, 1, 80},
+    {"site_naam", "Naam van de website", "", "", 0, 1, 80},
+    {"basis_url", "Adres van de website", "Voor links in e-mail en de QR-codes op brieven.", "", 3, 8, 200},
+    {"contact_email", "Contactadres", "", "", 2, 5, 254},
+    {"voucher_cents", "Waarde van een voucher in centen", "Voor nieuwe rondes; 750 is € 7,50.", "750", 1, 1, 100000},
+    {"streef_min_cents", "Kleinste streefbedrag in centen", "", "5000", 1, 100, 100000000},
+    {"streef_max_cents", "Grootste streefbedrag in centen", "", "500000", 1, 100, 100000000},
+    {"mede_organisatoren", "Aantal mede-organisatoren", "Van andere adressen.", "2", 1, 0, 8},
+    {"voucher_pogingen", "Onbekende codes per internetadres", "Binnen het venster hieronder.", "10", 1, 1, 10000},
+    {"voucher_venster_minuten", "Venster voor onbekende codes (minuten)", "", "10", 1, 1, 1440},
 };
 
 static void render_settings(struct request *req, const struct user *user, json_t *errors,
@@ -171,7 +171,7 @@ static void render_settings(struct request *req, const struct user *user, json_t
         const struct setting *f = &settings_form[i];
         json_t *v = json_object_get(current, f->key);
         json_t *field = json_pack("{s:s, s:s, s:s, s:s}", "key", f->key, "label", f->label,
-                                  "hint", f->hint, "value", json_string_value(v) ?: "");
+                                  "hint", f->hint, "value", json_string_value(v) ?: f->fallback);
         if (json_object_get(errors, f->key))
             json_object_set(field, "error", json_object_get(errors, f->key));
         json_array_append_new(fields, field);

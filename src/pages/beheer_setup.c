@@ -212,6 +212,20 @@ void setup_rounds_page(struct request *req)
         format_date(until, sizeof until, closes - 1);
         json_object_set_new(r, "until", json_string(until));
         page_set_money(r, "value", json_integer_value(json_object_get(r, "voucher_cents")));
+        /* The edit form shows the round as it is: local dates and the value in euros. */
+        time_t opens = parse_utc(json_string_value(json_object_get(r, "opens_at")));
+        struct tm tm;
+        char day[16];
+        localtime_r(&opens, &tm);
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        json_object_set_new(r, "opens_input", json_string(day));
+        time_t last = closes - 1;
+        localtime_r(&last, &tm);
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        json_object_set_new(r, "closes_input", json_string(day));
+        json_int_t cents = json_integer_value(json_object_get(r, "voucher_cents"));
+        json_object_set_new(r, "value_input", json_sprintf("%lld,%02lld", (long long)(cents / 100),
+                                                           (long long)(cents % 100)));
         json_object_set_new(r, "not_started",
                             json_boolean(strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0));
     }
@@ -548,8 +562,12 @@ void setup_file_delete_post(struct request *req)
         return;
     }
     sqlite3_bind_int64(s, 1, id);
-    sqlite3_step(s);
+    bool deleted = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(req->db)) == 1;
     sqlite3_reset(s);
+    if (!deleted) {
+        page_error(req, 404, "Dit bestand bestaat niet (meer).");
+        return;
+    }
     audit_add(req->db, time(NULL), user.username, "file-delete",
               arena_printf(&req->arena, "file:%lld", (long long)id), "", "", "");
     go(req, "/beheer/rondes?gedaan=verwijderd");
@@ -691,6 +709,22 @@ void setup_user_areas_post(struct request *req)
     if (!user_get(req->db, req->params[0], &target)) {
         page_error(req, 404, "Deze medewerker bestaat niet.");
         return;
+    }
+    /* Every area named must exist (a wijk or dorp), or nothing changes. */
+    for (size_t i = 0; i < req->form_fields.count; i++) {
+        if (strcmp(req->form_fields.items[i].name, "gebied"))
+            continue;
+        sqlite3_stmt *q = db_prepare(req->db, "SELECT 1 FROM areas WHERE slug = ? AND parent_id IS NULL");
+        bool known = false;
+        if (q) {
+            sqlite3_bind_text(q, 1, req->form_fields.items[i].value, -1, SQLITE_STATIC);
+            known = sqlite3_step(q) == SQLITE_ROW;
+            sqlite3_reset(q);
+        }
+        if (!known) {
+            page_error(req, 400, "Een van de gekozen gebieden bestaat niet; er is niets veranderd.");
+            return;
+        }
     }
     bool ok = db_begin(req->db);
     sqlite3_stmt *d = ok ? db_prepare(req->db, "DELETE FROM user_areas WHERE user_id = ?") : NULL;

@@ -223,6 +223,14 @@ void export_download(struct request *req)
     }
     if (sep && *sep)
         opt.sep = sep[0];
+    if (opt.round_id) {
+        json_t *exists = round_get(req->db, opt.round_id);
+        if (!exists) {
+            page_error(req, 404, "Deze ronde bestaat niet.");
+            return;
+        }
+        json_decref(exists);
+    }
     char path[] = "/tmp/buurtsamen-export-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) {
