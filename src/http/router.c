@@ -12,14 +12,20 @@
 bool route_match(struct arena *arena, const char *pattern, const char *path,
                  const char *params[4])
 {
+    /* Captures are noted as positions and copied only once the whole pattern matched: the
+     * dispatcher tries every route for every request. */
+    const char *start[4];
+    size_t len[4];
     int np = 0;
     const char *p = pattern, *s = path;
     while (*p) {
         if (p[0] == '*' && p[1] == '*') {
             if (!*s || np >= 4)
                 return false;
-            params[np++] = arena_strdup(arena, s);
-            return true;
+            start[np] = s;
+            len[np++] = strlen(s);
+            s += strlen(s);
+            break;
         }
         if (*p == '*') {
             const char *end = s;
@@ -27,7 +33,8 @@ bool route_match(struct arena *arena, const char *pattern, const char *path,
                 end++;
             if (end == s || np >= 4)
                 return false;
-            params[np++] = arena_strndup(arena, s, (size_t)(end - s));
+            start[np] = s;
+            len[np++] = (size_t)(end - s);
             s = end;
             p++;
             continue;
@@ -36,7 +43,11 @@ bool route_match(struct arena *arena, const char *pattern, const char *path,
             return false;
         p++, s++;
     }
-    return *s == '\0';
+    if (*s != '\0')
+        return false;
+    for (int i = 0; i < np; i++)
+        params[i] = arena_strndup(arena, start[i], len[i]);
+    return true;
 }
 
 /* Each header once; a page may have set a stricter one (no-referrer behind a secret link). */
