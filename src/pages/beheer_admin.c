@@ -146,7 +146,7 @@ void admin_contribution_post(struct request *req)
 /* Settings the municipality edits; each with its own check. */
 static const struct setting {
     const char *key, *label, *hint, *fallback;
-    int kind; /* 0 text, 1 number, 2 e-mail, 3 url */
+    int kind; /* 0 text, 1 number, 2 e-mail, 3 url, 4 text with paragraphs */
     int64_t min, max;
 } settings_form[] = {
     {"gemeente_naam", "Naam van de gemeente", "", "", 0, 1, 80},
@@ -159,6 +159,10 @@ static const struct setting {
     {"mede_organisatoren", "Aantal mede-organisatoren", "Van andere adressen.", "2", 1, 0, 8},
     {"voucher_pogingen", "Onbekende codes per internetadres", "Binnen het venster hieronder.", "10", 1, 1, 10000},
     {"voucher_venster_minuten", "Venster voor onbekende codes (minuten)", "", "10", 1, 1, 1440},
+    {"regels", "Regels voor initiatieven",
+     "Staat boven het indienformulier. Een lege regel begint een nieuwe alinea. Leeg: de "
+     "standaardregels.",
+     "", 4, 0, 4000},
 };
 
 static void render_settings(struct request *req, const struct user *user, json_t *errors,
@@ -174,6 +178,8 @@ static void render_settings(struct request *req, const struct user *user, json_t
                                   "hint", f->hint, "value", json_string_value(v) ?: f->fallback);
         if (json_object_get(errors, f->key))
             json_object_set(field, "error", json_object_get(errors, f->key));
+        if (f->kind == 4)
+            json_object_set_new(field, "multiline", json_true());
         json_array_append_new(fields, field);
     }
     json_decref(current);
@@ -205,7 +211,8 @@ void admin_settings_post(struct request *req)
         size_t len = utf8_length(v, strlen(v));
         int64_t n;
         bool ok = f->kind == 1 ? parse_int64(v, f->min, f->max, &n)
-                               : len >= (size_t)f->min && len <= (size_t)f->max && !strchr(v, '\n');
+                               : len >= (size_t)f->min && len <= (size_t)f->max &&
+                                     (f->kind == 4 || !strchr(v, '\n'));
         if (ok && f->kind == 2)
             ok = email_valid(v);
         if (ok && f->kind == 3)
@@ -216,6 +223,7 @@ void admin_settings_post(struct request *req)
                                 json_string(f->kind == 1 ? "Vul een geheel getal in binnen de grenzen."
                                             : f->kind == 2 ? "Vul een geldig e-mailadres in."
                                             : f->kind == 3 ? "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind."
+                                            : f->kind == 4 ? "Hoogstens 4.000 tekens."
                                                            : "Vul een tekst van 1 tot 80 tekens in."));
     }
     int64_t lo = 0, hi = 0;

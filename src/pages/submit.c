@@ -50,6 +50,13 @@ static json_t *form_data(struct request *req, json_t *values, json_t *errors, in
                 INT64_MAX, &max);
     parse_int64(json_string_value(json_object_get(settings, "mede_organisatoren")) ?: "2", 0, 100,
                 &needed);
+    const char *rules = json_string_value(json_object_get(settings, "regels"));
+    if (rules && *rules) {
+        struct buf html = {0};
+        format_paragraphs(&html, rules);
+        json_object_set_new(data, "rules_html", json_string(html.data ? html.data : ""));
+        buf_free(&html);
+    }
     json_decref(settings);
     page_set_money(data, "min", min);
     page_set_money(data, "max", max);
