@@ -6,6 +6,7 @@
 #include "db/rows.h"
 #include "domain/audit.h"
 #include "domain/households.h"
+#include "domain/printfiles.h"
 #include "domain/issuance.h"
 #include "domain/rounds.h"
 #include "domain/settings.h"
@@ -230,12 +231,7 @@ void setup_rounds_page(struct request *req)
                             json_boolean(strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0));
     }
     json_object_set_new(data, "rounds", rounds);
-    sqlite3_stmt *s = db_prepare(req->db, "SELECT f.id, f.kind, f.title, r.name AS round_name, "
-                                          "datetime(f.created_at, 'unixepoch') AS created, "
-                                          "f.created_by FROM issued_files f JOIN rounds r "
-                                          "ON r.id = f.round_id ORDER BY f.id DESC");
-    json_t *files = s ? db_rows_array(s) : NULL;
-    json_object_set_new(data, "files", files ? files : json_array());
+    json_object_set_new(data, "files", printfiles_list(req->db));
     const char *err = request_query(req, "fout");
     if (err)
         json_object_set_new(data, "error",
@@ -336,35 +332,6 @@ void setup_round_edit_post(struct request *req)
     go(req, "/beheer/rondes?gedaan=1");
 }
 
-/* The issuance output goes into the database encrypted with a key derived from the key file. */
-static bool store_file(struct request *req, int64_t round_id, const char *kind, const char *title,
-                       const char *data, size_t len, const char *actor)
-{
-    unsigned char key[crypto_secretbox_KEYBYTES], nonce[crypto_secretbox_NONCEBYTES];
-    crypto_kdf_derive_from_key(key, sizeof key, 1, "uitgifte", req->app->secret);
-    randombytes_buf(nonce, sizeof nonce);
-    size_t clen = len + crypto_secretbox_MACBYTES;
-    unsigned char *cipher = xmalloc(clen);
-    crypto_secretbox_easy(cipher, (const unsigned char *)data, len, nonce, key);
-    sodium_memzero(key, sizeof key);
-    sqlite3_stmt *s = db_prepare(req->db, "INSERT INTO issued_files(round_id, kind, title, nonce, "
-                                          "data, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    bool ok = s != NULL;
-    if (ok) {
-        sqlite3_bind_int64(s, 1, round_id);
-        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, title, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(s, 4, nonce, sizeof nonce, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(s, 5, cipher, (int)clen, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
-        sqlite3_bind_text(s, 7, actor, -1, SQLITE_STATIC);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-        sqlite3_reset(s);
-    }
-    free(cipher);
-    return ok;
-}
-
 struct web_issue {
     struct request *req;
     int64_t round_id;
@@ -416,10 +383,12 @@ static bool web_finish(void *ctx)
     bool ok = tmpl_render(w->req->app->templates, "letters", NULL, data, &html);
     char title[200];
     snprintf(title, sizeof title, "%s, %zu brief/brieven", w->title, json_array_size(w->letters));
-    ok = ok && store_file(w->req, w->round_id, "csv", title, w->csv.data ? w->csv.data : "",
-                          w->csv.len, w->actor) &&
-         store_file(w->req, w->round_id, "html", title, html.data ? html.data : "", html.len,
-                    w->actor);
+    const unsigned char *secret = w->req->app->secret;
+    ok = ok &&
+         printfile_store(w->req->db, secret, w->round_id, "csv", title,
+                         w->csv.data ? w->csv.data : "", w->csv.len, w->actor) &&
+         printfile_store(w->req->db, secret, w->round_id, "html", title,
+                         html.data ? html.data : "", html.len, w->actor);
     sodium_memzero(html.data ? html.data : (char[1]){0}, html.len);
     buf_free(&html);
     json_decref(data);
@@ -507,38 +476,13 @@ void setup_file_download(struct request *req)
     if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
-    sqlite3_stmt *s = db_prepare(req->db, "SELECT kind, nonce, data FROM issued_files WHERE id = ?");
-    if (!s || id <= 0) {
+    bool csv = false;
+    int status = printfile_read(req->db, req->app->secret, id, &csv, &req->resp.body);
+    if (status == 404) {
         page_error(req, 404, "Dit bestand bestaat niet (meer).");
         return;
     }
-    sqlite3_bind_int64(s, 1, id);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
-        page_error(req, 404, "Dit bestand bestaat niet (meer).");
-        return;
-    }
-    bool csv = !strcmp((const char *)sqlite3_column_text(s, 0), "csv");
-    const unsigned char *nonce = sqlite3_column_blob(s, 1), *cipher = sqlite3_column_blob(s, 2);
-    size_t clen = (size_t)sqlite3_column_bytes(s, 2);
-    unsigned char key[crypto_secretbox_KEYBYTES];
-    crypto_kdf_derive_from_key(key, sizeof key, 1, "uitgifte", req->app->secret);
-    bool ok = clen >= crypto_secretbox_MACBYTES &&
-              sqlite3_column_bytes(s, 1) == crypto_secretbox_NONCEBYTES;
-    if (ok) {
-        buf_reset(&req->resp.body);
-        buf_grow(&req->resp.body, clen);
-        ok = crypto_secretbox_open_easy((unsigned char *)req->resp.body.data, cipher, clen, nonce,
-                                        key) == 0;
-        if (ok) {
-            req->resp.body.len = clen - crypto_secretbox_MACBYTES;
-            req->resp.body.data[req->resp.body.len] = '\0';
-        }
-    }
-    sodium_memzero(key, sizeof key);
-    sqlite3_reset(s);
-    if (!ok) {
-        buf_reset(&req->resp.body);
+    if (status) {
         page_error(req, 500, "Dit bestand kan niet worden gelezen: is het sleutelbestand vervangen?");
         return;
     }
@@ -556,15 +500,7 @@ void setup_file_delete_post(struct request *req)
     if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
-    sqlite3_stmt *s = db_prepare(req->db, "DELETE FROM issued_files WHERE id = ?");
-    if (!s || id <= 0) {
-        page_error(req, 404, "Dit bestand bestaat niet (meer).");
-        return;
-    }
-    sqlite3_bind_int64(s, 1, id);
-    bool deleted = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(req->db)) == 1;
-    sqlite3_reset(s);
-    if (!deleted) {
+    if (id <= 0 || !printfile_delete(req->db, id)) {
         page_error(req, 404, "Dit bestand bestaat niet (meer).");
         return;
     }
@@ -620,19 +556,7 @@ void setup_households_upload_post(struct request *req)
     }
     struct import_report r;
     bool ok = households_preview(req->db, f->value, f->value_len, &r);
-    int64_t pending = 0;
-    if (ok) {
-        sqlite3_stmt *s = db_prepare(req->db, "INSERT INTO pending_imports(data, created_at, "
-                                              "created_by) VALUES (?, ?, ?)");
-        if (s) {
-            sqlite3_bind_blob(s, 1, f->value, (int)f->value_len, SQLITE_STATIC);
-            sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-            sqlite3_bind_text(s, 3, user.username, -1, SQLITE_STATIC);
-            if (sqlite3_step(s) == SQLITE_DONE)
-                pending = sqlite3_last_insert_rowid(db_handle(req->db));
-            sqlite3_reset(s);
-        }
-    }
+    int64_t pending = ok ? upload_store(req->db, f->value, f->value_len, user.username) : 0;
     render_report(req, &user, &r, pending, false, ok ? 200 : 400);
     import_report_free(&r);
 }
@@ -643,31 +567,17 @@ void setup_households_import_post(struct request *req)
     if (!admin_required(req, &user))
         return;
     int64_t id = page_id_param(req->params[0]);
-    sqlite3_stmt *s = db_prepare(req->db, "SELECT data FROM pending_imports WHERE id = ?");
-    if (!s || id <= 0) {
+    size_t len = 0;
+    char *data = upload_take(req->db, id, &len);
+    if (!data) {
         page_error(req, 404, "Deze upload bestaat niet (meer). Upload het bestand opnieuw.");
         return;
     }
-    sqlite3_bind_int64(s, 1, id);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
-        page_error(req, 404, "Deze upload bestaat niet (meer). Upload het bestand opnieuw.");
-        return;
-    }
-    size_t len = (size_t)sqlite3_column_bytes(s, 0);
-    char *data = xmalloc(len + 1);
-    memcpy(data, sqlite3_column_blob(s, 0), len);
-    sqlite3_reset(s);
     struct import_report r;
     bool ok = households_import(req->db, data, len, &r);
     free(data);
     if (ok) {
-        sqlite3_stmt *d = db_prepare(req->db, "DELETE FROM pending_imports WHERE id = ?");
-        if (d) {
-            sqlite3_bind_int64(d, 1, id);
-            sqlite3_step(d);
-            sqlite3_reset(d);
-        }
+        upload_delete(req->db, id);
         audit_add(req->db, time(NULL), user.username, "households-import", "", "",
                   arena_printf(&req->arena, "%ld nieuw, %ld gewijzigd", r.added, r.updated), "");
     }

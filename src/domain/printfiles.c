@@ -1,0 +1,140 @@
+/* Printer files and pending uploads. */
+#include "domain/printfiles.h"
+#include "db/db.h"
+#include "db/rows.h"
+#include "util/alloc.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void file_key(const unsigned char *secret, unsigned char key[crypto_secretbox_KEYBYTES])
+{
+    crypto_kdf_derive_from_key(key, crypto_secretbox_KEYBYTES, 1, "uitgifte", secret);
+}
+
+bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t round_id,
+                     const char *kind, const char *title, const char *data, size_t len,
+                     const char *actor)
+{
+    unsigned char key[crypto_secretbox_KEYBYTES], nonce[crypto_secretbox_NONCEBYTES];
+    file_key(secret, key);
+    randombytes_buf(nonce, sizeof nonce);
+    size_t clen = len + crypto_secretbox_MACBYTES;
+    unsigned char *cipher = xmalloc(clen);
+    crypto_secretbox_easy(cipher, (const unsigned char *)data, len, nonce, key);
+    sodium_memzero(key, sizeof key);
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO issued_files(round_id, kind, title, nonce, data, "
+                                     "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    bool ok = s != NULL;
+    if (ok) {
+        sqlite3_bind_int64(s, 1, round_id);
+        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, title, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(s, 4, nonce, sizeof nonce, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(s, 5, cipher, (int)clen, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
+        sqlite3_bind_text(s, 7, actor, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+        sqlite3_reset(s);
+    }
+    free(cipher);
+    return ok;
+}
+
+int printfile_read(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t id, bool *csv,
+                   struct buf *out)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT kind, nonce, data FROM issued_files WHERE id = ?");
+    if (!s || id <= 0)
+        return 404;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return 404;
+    }
+    *csv = !strcmp((const char *)sqlite3_column_text(s, 0), "csv");
+    const unsigned char *nonce = sqlite3_column_blob(s, 1), *cipher = sqlite3_column_blob(s, 2);
+    size_t clen = (size_t)sqlite3_column_bytes(s, 2);
+    unsigned char key[crypto_secretbox_KEYBYTES];
+    file_key(secret, key);
+    bool ok = clen >= crypto_secretbox_MACBYTES &&
+              sqlite3_column_bytes(s, 1) == crypto_secretbox_NONCEBYTES;
+    if (ok) {
+        buf_reset(out);
+        buf_grow(out, clen);
+        ok = crypto_secretbox_open_easy((unsigned char *)out->data, cipher, clen, nonce, key) == 0;
+        if (ok) {
+            out->len = clen - crypto_secretbox_MACBYTES;
+            out->data[out->len] = '\0';
+        } else {
+            buf_reset(out);
+        }
+    }
+    sodium_memzero(key, sizeof key);
+    sqlite3_reset(s);
+    return ok ? 0 : 500;
+}
+
+json_t *printfiles_list(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT f.id, f.kind, f.title, r.name AS round_name, "
+                                     "datetime(f.created_at, 'unixepoch') AS created, f.created_by "
+                                     "FROM issued_files f JOIN rounds r ON r.id = f.round_id "
+                                     "ORDER BY f.id DESC");
+    json_t *rows = s ? db_rows_array(s) : NULL;
+    return rows ? rows : json_array();
+}
+
+bool printfile_delete(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_prepare(db, "DELETE FROM issued_files WHERE id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool deleted = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+    sqlite3_reset(s);
+    return deleted;
+}
+
+int64_t upload_store(struct db *db, const char *data, size_t len, const char *actor)
+{
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO pending_imports(data, created_at, created_by) "
+                                     "VALUES (?, ?, ?)");
+    if (!s)
+        return 0;
+    sqlite3_bind_blob(s, 1, data, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+    sqlite3_bind_text(s, 3, actor, -1, SQLITE_STATIC);
+    int64_t id = sqlite3_step(s) == SQLITE_DONE ? sqlite3_last_insert_rowid(db_handle(db)) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
+char *upload_take(struct db *db, int64_t id, size_t *len)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT data FROM pending_imports WHERE id = ?");
+    if (!s || id <= 0)
+        return NULL;
+    sqlite3_bind_int64(s, 1, id);
+    char *data = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(s, 0);
+        data = xmalloc(*len + 1);
+        memcpy(data, sqlite3_column_blob(s, 0), *len);
+        data[*len] = '\0';
+    }
+    sqlite3_reset(s);
+    return data;
+}
+
+void upload_delete(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_prepare(db, "DELETE FROM pending_imports WHERE id = ?");
+    if (!s)
+        return;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_step(s);
+    sqlite3_reset(s);
+}

@@ -1,0 +1,33 @@
+/* Files kept for the council between two steps: the issuance output for the printer (codes,
+ * so encrypted with a key derived from the key file) and address uploads awaiting confirmation. */
+#ifndef BS_PRINTFILES_H
+#define BS_PRINTFILES_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/codes.h"
+#include "util/buf.h"
+
+struct db;
+
+/* Stores an issuance file ("csv" or "html") encrypted; works inside the caller's transaction. */
+bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t round_id,
+                     const char *kind, const char *title, const char *data, size_t len,
+                     const char *actor);
+/* Decrypts a stored file into out; *csv says its kind. 0 ok, 404 none, 500 unreadable (the
+ * key file was replaced). */
+int printfile_read(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t id, bool *csv,
+                   struct buf *out);
+/* The stored files (without their content), newest first. */
+json_t *printfiles_list(struct db *db);
+bool printfile_delete(struct db *db, int64_t id);
+
+/* An uploaded address file kept until it is confirmed; returns its id, 0 on failure. */
+int64_t upload_store(struct db *db, const char *data, size_t len, const char *actor);
+/* The upload's content (malloc'ed, to free), or NULL when there is none. */
+char *upload_take(struct db *db, int64_t id, size_t *len);
+void upload_delete(struct db *db, int64_t id);
+
+#endif
