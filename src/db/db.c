@@ -4,6 +4,7 @@
 #include "util/assets.h"
 #include "util/log.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,13 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct db {
     bool holds_write_lock;
+    /* Write transactions nest: only the outermost db_begin really begins and only the
+     * outermost db_commit really commits. A rollback at any depth dooms the whole. */
+    int depth;
+    bool doomed;
+    const char *begin_file; /* where the outermost db_begin was called, for the log */
+    int begin_line;
+    bool in_read; /* inside db_read_begin's snapshot (a GET's) */
     sqlite3 *conn;
     struct cached_stmt *cache;
     size_t ncache, cap;
@@ -113,54 +121,124 @@ static void release_write_lock(struct db *db)
     }
 }
 
-bool db_begin(struct db *db)
+bool db_begin_at(struct db *db, const char *file, int line)
 {
+    if (db->depth > 0) {
+        if (db->doomed) {
+            log_error("transaction: begin at %s:%d inside a failed transaction begun at %s:%d",
+                      file, line, db->begin_file, db->begin_line);
+            return false;
+        }
+        db->depth++;
+        return true;
+    }
+    /* A page that only reads holds a snapshot; a write from there must end it on purpose
+     * (db_read_end) rather than upgrade it by accident. */
+    if (db->in_read) {
+        log_error("transaction: write begun at %s:%d inside a read snapshot", file, line);
+        assert(!"write transaction inside a read snapshot");
+        return false;
+    }
     if (!db->holds_write_lock) {
         pthread_mutex_lock(&write_lock);
         db->holds_write_lock = true;
     }
     sqlite3_stmt *stmt = db_prepare(db, "BEGIN IMMEDIATE");
-    if (stmt && sqlite3_step(stmt) == SQLITE_DONE)
+    if (stmt && sqlite3_step(stmt) == SQLITE_DONE) {
+        db->depth = 1;
+        db->doomed = false;
+        db->begin_file = file;
+        db->begin_line = line;
         return true;
+    }
+    log_error("transaction: begin at %s:%d failed: %s", file, line, sqlite3_errmsg(db->conn));
     release_write_lock(db);
     return false;
 }
 
-bool db_commit(struct db *db)
-{
-    sqlite3_stmt *stmt = db_prepare(db, "COMMIT");
-    if (stmt && sqlite3_step(stmt) == SQLITE_DONE) {
-        release_write_lock(db);
-        return true;
-    }
-    log_error("commit failed: %s", sqlite3_errmsg(db->conn));
-    db_rollback(db);
-    return false;
-}
-
-void db_rollback(struct db *db)
+static void rollback_outermost(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->conn)) {
         sqlite3_stmt *stmt = db_prepare(db, "ROLLBACK");
         if (stmt)
             sqlite3_step(stmt);
     }
+    db->depth = 0;
+    db->doomed = false;
     release_write_lock(db);
+}
+
+bool db_commit(struct db *db)
+{
+    if (db->depth == 0) {
+        log_error("transaction: commit without begin");
+        return false;
+    }
+    /* An inner commit only closes its level; whether the work lands is decided by the
+     * outermost one, which fails if anything inside was rolled back. */
+    if (db->depth > 1) {
+        db->depth--;
+        return true;
+    }
+    if (db->doomed) {
+        log_error("transaction begun at %s:%d rolled back: an inner step failed", db->begin_file,
+                  db->begin_line);
+        rollback_outermost(db);
+        return false;
+    }
+    sqlite3_stmt *stmt = db_prepare(db, "COMMIT");
+    if (stmt && sqlite3_step(stmt) == SQLITE_DONE) {
+        db->depth = 0;
+        release_write_lock(db);
+        return true;
+    }
+    log_error("commit of transaction begun at %s:%d failed: %s", db->begin_file, db->begin_line,
+              sqlite3_errmsg(db->conn));
+    rollback_outermost(db);
+    return false;
+}
+
+void db_rollback(struct db *db)
+{
+    if (db->depth > 1) {
+        db->depth--;
+        db->doomed = true;
+        return;
+    }
+    /* Depth 0 is harmless: a rollback after a failed commit or a failed begin. */
+    if (db->depth == 1)
+        rollback_outermost(db);
+    else
+        release_write_lock(db);
+}
+
+int db_depth(const struct db *db)
+{
+    return db->depth;
 }
 
 bool db_read_begin(struct db *db)
 {
+    if (db->depth > 0 || db->in_read)
+        return false;
     sqlite3_stmt *stmt = db_prepare(db, "BEGIN DEFERRED");
-    return stmt && sqlite3_step(stmt) == SQLITE_DONE;
+    db->in_read = stmt && sqlite3_step(stmt) == SQLITE_DONE;
+    return db->in_read;
 }
 
 void db_read_end(struct db *db)
 {
+    if (!db->in_read)
+        return;
+    db->in_read = false;
     if (sqlite3_get_autocommit(db->conn))
         return;
     sqlite3_stmt *stmt = db_prepare(db, "COMMIT");
-    if (stmt && sqlite3_step(stmt) != SQLITE_DONE)
-        db_rollback(db);
+    if (stmt && sqlite3_step(stmt) != SQLITE_DONE) {
+        stmt = db_prepare(db, "ROLLBACK");
+        if (stmt)
+            sqlite3_step(stmt);
+    }
 }
 
 bool db_get_int(struct db *db, const char *sql, int64_t *out)

@@ -21,10 +21,19 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql);
 bool db_exec(struct db *db, const char *sql);
 
 /* Transactions: BEGIN IMMEDIATE for anything that writes, so that the write lock is taken at
- * the start rather than halfway (no deadlocks between readers upgrading). */
-bool db_begin(struct db *db);
+ * the start rather than halfway (no deadlocks between readers upgrading).
+ * They nest: an inner db_begin/db_commit pair only counts a level, so that two domain calls
+ * can be made atomic by an outer pair; the outermost commit really commits. A db_rollback at
+ * any level dooms the whole: the outermost db_commit then rolls back and returns false.
+ * A db_begin that returns false opened nothing (call neither commit nor rollback for it; a
+ * rollback then is harmless). A write may not begin inside db_read_begin's snapshot (asserted):
+ * a GET that must write ends its snapshot first with db_read_end, on purpose. */
+#define db_begin(db) db_begin_at((db), __FILE__, __LINE__)
+bool db_begin_at(struct db *db, const char *file, int line);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* How deep the write transactions are nested now (0: none). */
+int db_depth(const struct db *db);
 
 /* A read snapshot for a whole page: one transaction instead of one per statement, so that
  * the WAL locks are taken once per request. db_read_end is harmless if nothing began. */

@@ -204,6 +204,116 @@ static void public_queries_on_demo_data(void **state)
     db_close(db);
 }
 
+/* A scratch table on a fresh database, for the transaction tests. */
+static struct db *open_scratch(void)
+{
+    char err[256];
+    struct db *db = db_open(path, true, err, sizeof err);
+    assert_non_null(db);
+    assert_true(db_exec(db, "CREATE TABLE t(x INTEGER)"));
+    return db;
+}
+
+static int64_t count_rows(struct db *db)
+{
+    int64_t n = -1;
+    assert_true(db_get_int(db, "SELECT count(*) FROM t", &n));
+    return n;
+}
+
+static void nested_transactions_commit_once_at_the_outermost(void **state)
+{
+    (void)state;
+    struct db *db = open_scratch();
+    assert_true(db_begin(db));
+    assert_int_equal(db_depth(db), 1);
+    assert_true(db_exec(db, "INSERT INTO t VALUES (1)"));
+    assert_true(db_begin(db));
+    assert_int_equal(db_depth(db), 2);
+    assert_true(db_exec(db, "INSERT INTO t VALUES (2)"));
+    assert_true(db_commit(db));
+    /* The inner commit committed nothing: a second connection does not see the rows yet. */
+    char err[256];
+    struct db *other = db_open(path, false, err, sizeof err);
+    assert_non_null(other);
+    assert_int_equal(count_rows(other), 0);
+    assert_int_equal(db_depth(db), 1);
+    assert_true(db_commit(db));
+    assert_int_equal(db_depth(db), 0);
+    assert_int_equal(count_rows(other), 2);
+    /* The write mutex was released: another connection of this process can write. */
+    assert_true(db_begin(other));
+    assert_true(db_exec(other, "INSERT INTO t VALUES (3)"));
+    assert_true(db_commit(other));
+    db_close(other);
+    db_close(db);
+}
+
+static void an_inner_rollback_rolls_back_the_whole(void **state)
+{
+    (void)state;
+    struct db *db = open_scratch();
+    assert_true(db_begin(db));
+    assert_true(db_exec(db, "INSERT INTO t VALUES (1)"));
+    assert_true(db_begin(db));
+    assert_true(db_exec(db, "INSERT INTO t VALUES (2)"));
+    db_rollback(db);
+    assert_int_equal(db_depth(db), 1);
+    /* Nothing more may begin inside a doomed transaction. */
+    assert_false(db_begin(db));
+    assert_int_equal(db_depth(db), 1);
+    assert_false(db_commit(db));
+    assert_int_equal(db_depth(db), 0);
+    assert_int_equal(count_rows(db), 0);
+    /* A rollback after the failed commit is harmless, and the next transaction works. */
+    db_rollback(db);
+    assert_true(db_begin(db));
+    assert_true(db_exec(db, "INSERT INTO t VALUES (3)"));
+    assert_true(db_commit(db));
+    assert_int_equal(count_rows(db), 1);
+    db_close(db);
+}
+
+static void an_outer_rollback_undoes_committed_inner_work(void **state)
+{
+    (void)state;
+    struct db *db = open_scratch();
+    assert_true(db_begin(db));
+    assert_true(db_begin(db));
+    assert_true(db_exec(db, "INSERT INTO t VALUES (1)"));
+    assert_true(db_commit(db));
+    db_rollback(db);
+    assert_int_equal(db_depth(db), 0);
+    assert_int_equal(count_rows(db), 0);
+    /* Commit and rollback without a transaction do nothing and keep the lock free. */
+    assert_false(db_commit(db));
+    db_rollback(db);
+    char err[256];
+    struct db *other = db_open(path, false, err, sizeof err);
+    assert_true(db_begin(other));
+    assert_true(db_commit(other));
+    db_close(other);
+    db_close(db);
+}
+
+static void a_read_snapshot_does_not_nest_and_ends_cleanly(void **state)
+{
+    (void)state;
+    struct db *db = open_scratch();
+    assert_true(db_read_begin(db));
+    assert_false(db_read_begin(db));
+    assert_int_equal(count_rows(db), 0);
+    db_read_end(db);
+    /* After the snapshot has ended on purpose, a write may begin. */
+    assert_true(db_begin(db));
+    assert_false(db_read_begin(db));
+    assert_true(db_exec(db, "INSERT INTO t VALUES (1)"));
+    assert_true(db_commit(db));
+    assert_int_equal(count_rows(db), 1);
+    db_read_end(db);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +323,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(failed_migration_leaves_nothing_behind, make_path,
                                         remove_path),
         cmocka_unit_test(opening_a_missing_database_without_create_fails),
+        cmocka_unit_test_setup_teardown(nested_transactions_commit_once_at_the_outermost,
+                                        make_path, remove_path),
+        cmocka_unit_test_setup_teardown(an_inner_rollback_rolls_back_the_whole, make_path,
+                                        remove_path),
+        cmocka_unit_test_setup_teardown(an_outer_rollback_undoes_committed_inner_work, make_path,
+                                        remove_path),
+        cmocka_unit_test_setup_teardown(a_read_snapshot_does_not_nest_and_ends_cleanly, make_path,
+                                        remove_path),
         cmocka_unit_test(fts_query_is_sanitised),
         cmocka_unit_test_setup_teardown(public_queries_on_demo_data, make_path, remove_path),
     };
