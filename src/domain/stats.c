@@ -2,6 +2,7 @@
 #include "domain/stats.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "util/text.h"
 
 json_t *stats_totals(struct db *db, int64_t area_id)
 {
@@ -51,4 +52,17 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
     json_object_set_new(row, "participation_permille",
                         json_integer(issued ? used * 1000 / issued : 0));
     return row;
+}
+
+time_t stats_last_change(struct db *db)
+{
+    sqlite3_stmt *stmt = db_prepare(db, "SELECT at FROM site_changes WHERE id = 1");
+    if (!stmt || sqlite3_step(stmt) != SQLITE_ROW) {
+        if (stmt)
+            sqlite3_reset(stmt);
+        return (time_t)-1;
+    }
+    time_t t = parse_utc((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_reset(stmt);
+    return t;
 }

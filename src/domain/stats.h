@@ -3,6 +3,7 @@
 #define BS_STATS_H
 #include <jansson.h>
 #include <stdint.h>
+#include <time.h>
 
 struct db;
 
@@ -14,5 +15,8 @@ json_t *stats_totals(struct db *db, int64_t area_id);
  * funded_count, participation_permille} for all areas (area_id 0) or one wijk/dorp with its
  * buurten (by the households' and initiatives' areas). */
 json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id);
+
+/* When data shown publicly last changed (UTC), for Last-Modified; -1 when unknown. */
+time_t stats_last_change(struct db *db);
 
 #endif

@@ -1,5 +1,6 @@
 /* Static files. */
 #include "http/static.h"
+#include "http/conditional.h"
 #include "util/assets.h"
 
 #include <stdio.h>
@@ -29,25 +30,6 @@ const char *static_mime_type(const char *name)
     return "application/octet-stream";
 }
 
-/* True when an If-None-Match header lists this ETag (or is "*"). */
-static bool etag_matches(const char *header, const char *etag)
-{
-    size_t len = strlen(etag);
-    for (const char *p = header; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        if (*p == '*')
-            return true;
-        if (strncmp(p, etag, len) == 0 && (p[len] == ',' || p[len] == ' ' || p[len] == '\0'))
-            return true;
-        while (*p && *p != ',')
-            p++;
-    }
-    return false;
-}
-
 bool static_serve(struct request *req)
 {
     const char *rel = req->params[0];
@@ -61,7 +43,7 @@ bool static_serve(struct request *req)
     response_header(req, "ETag", a->etag);
     response_header(req, "Cache-Control", "public, max-age=3600");
     const char *inm = request_header(req, "If-None-Match");
-    if (inm && etag_matches(inm, a->etag)) {
+    if (inm && http_etag_matches(inm, a->etag)) {
         req->resp.status = 304;
         return true;
     }

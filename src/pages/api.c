@@ -1,35 +1,7 @@
-/* The open-data API under /api/v1: public initiatives, areas, rounds and totals as JSON. */
-
-// Wiring (the route table and pages.h are kept by hand):
-//
-// src/pages/routes.c, in routes[], after the public pages; the catch-all after the other
-// /api/v1 lines, so that it only takes what they leave:
-//
-//     {M_GET, "/api/v1/initiatieven", api_initiatives, 0},
-//     {M_GET, "/api/v1/initiatieven/*", api_initiative, 0},
-//     {M_GET, "/api/v1/wijken", api_areas, 0},
-//     {M_GET, "/api/v1/wijken/*", api_area, 0},
-//     {M_GET, "/api/v1/rondes", api_rounds, 0},
-//     {M_GET, "/api/v1/totalen", api_totals, 0},
-//     {M_GET, "/api/v1/**", api_not_found, 0},
-//
-// src/pages/routes.c, site_handle(): refusals made by the dispatcher itself (405 for POST,
-// 400 for broken percent-encoding, 414 …) answer in JSON under /api/ too:
-//
-//     http_dispatch(req, routes, sizeof routes / sizeof routes[0],
-//                   strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error);
-//
-// src/pages/pages.h:
-//
-//     void api_initiatives(struct request *req);
-//     void api_initiative(struct request *req);
-//     void api_areas(struct request *req);
-//     void api_area(struct request *req);
-//     void api_rounds(struct request *req);
-//     void api_totals(struct request *req);
-//     void api_not_found(struct request *req);
-//     void api_error(struct request *req, int status, const char *message);
-
+/* The open-data API under /api/v1: public initiatives, areas, rounds and totals as JSON, by
+ * the Dutch API Design Rules: Dutch paths, parameters and fields, an OpenAPI document at
+ * /api/v1/openapi.json, errors as problem details (RFC 9457), an API-Version header, paging
+ * links, ETag/Last-Modified with 304, and the data licence (CC0) on every answer. */
 #include "app.h"
 #include "domain/areas.h"
 #include "domain/initiatives.h"
@@ -39,7 +11,10 @@
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "util/text.h"
+#include "view/escape.h"
 #include "view/format.h"
+#include "http/conditional.h"
+#include "util/assets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,9 +27,24 @@ enum {
     MAX_PER_PAGE = 100,
 };
 
-/* Every answer, success or refusal, goes out here: JSON in UTF-8 that any site may read.
- * Only successes are cacheable; a refusal may be about something that is published a
- * moment later. Consumes body. */
+enum { API_VERSION_MAJOR = 1 };
+static const char api_version[] = "1.0.0";
+static const char licence_link[] =
+    "<https://creativecommons.org/publicdomain/zero/1.0/>; rel=\"license\"";
+
+/* Headers every answer carries, success or refusal. */
+static void api_headers(struct request *req, const char *content_type)
+{
+    response_set_header(req, "Content-Type", content_type);
+    response_set_header(req, "API-Version", api_version);
+    response_set_header(req, "Access-Control-Allow-Origin", "*");
+    response_set_header(req, "Access-Control-Expose-Headers",
+                        "API-Version, Link, ETag, Last-Modified");
+}
+
+/* Every answer goes out here: JSON in UTF-8 that any site may read. Successes are cacheable
+ * and revalidate by ETag (set for every GET by the dispatcher) and Last-Modified; a refusal
+ * may be about something published a moment later. Consumes body. */
 static void api_send(struct request *req, int status, json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -66,25 +56,79 @@ static void api_send(struct request *req, int status, json_t *body)
         free(text);
     } else {
         req->resp.status = 500;
-        buf_puts(&req->resp.body, "{\"error\":\"Er ging iets mis.\"}");
+        buf_puts(&req->resp.body, "{\"type\":\"about:blank\",\"title\":\"Interne fout\","
+                                  "\"status\":500,\"detail\":\"Er ging iets mis.\"}");
     }
     buf_putc(&req->resp.body, '\n');
-    response_set_header(req, "Content-Type", "application/json; charset=utf-8");
-    response_set_header(req, "Access-Control-Allow-Origin", "*");
-    response_set_header(req, "Cache-Control",
-                        req->resp.status == 200 ? "public, max-age=60" : "no-cache");
+    bool ok = req->resp.status == 200;
+    api_headers(req, ok ? "application/json; charset=utf-8" : "application/problem+json");
+    response_set_header(req, "Cache-Control", ok ? "public, max-age=60" : "no-cache");
+    if (!ok)
+        return;
+    response_header(req, "Link", licence_link);
+    time_t changed = stats_last_change(req->db);
+    if (changed > 0) {
+        char date[40];
+        http_date_format(date, sizeof date, changed);
+        response_set_header(req, "Last-Modified", date);
+    }
+}
+
+/* The short Dutch title of a problem, by its status. */
+static const char *problem_title(int status)
+{
+    switch (status) {
+    case 400:
+        return "Ongeldig verzoek";
+    case 404:
+        return "Niet gevonden";
+    case 405:
+        return "Methode niet toegestaan";
+    case 413:
+        return "Verzoek te groot";
+    case 414:
+        return "Adres te lang";
+    case 429:
+        return "Te veel verzoeken";
+    case 503:
+        return "Tijdelijk niet beschikbaar";
+    default:
+        return status >= 500 ? "Interne fout" : "Verzoek geweigerd";
+    }
 }
 
 void api_error(struct request *req, int status, const char *message)
 {
-    api_send(req, status, json_pack("{s:s}", "error", message));
+    /* The path without the query: a query may hold what the client typed. */
+    api_send(req, status,
+             json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
+                       problem_title(status), "status", status, "detail", message, "instance",
+                       req->path ? req->path : "/"));
 }
 
 void api_not_found(struct request *req)
 {
     api_error(req, 404,
-              "Dit adres bestaat niet in de open-data-API. Zie /api/v1/initiatieven, "
-              "/api/v1/wijken, /api/v1/rondes en /api/v1/totalen.");
+              "Dit adres bestaat niet in de open-data-API. Zie /api/v1/openapi.json voor "
+              "de beschrijving: /api/v1/initiatieven, /api/v1/wijken, /api/v1/rondes en "
+              "/api/v1/totalen.");
+}
+
+/* The OpenAPI document: written by hand in one file, held against the live answers by the
+ * tests. */
+void api_openapi(struct request *req)
+{
+    const struct asset *a = asset_find("static/openapi.json");
+    if (!a) {
+        api_error(req, 500, "De beschrijving van de API ontbreekt.");
+        return;
+    }
+    req->resp.status = 200;
+    req->resp.static_body = (const char *)a->data;
+    req->resp.static_len = a->len;
+    api_headers(req, "application/json; charset=utf-8");
+    response_set_header(req, "Cache-Control", "public, max-age=3600");
+    response_header(req, "Link", licence_link);
 }
 
 /* A query parameter, with "" counted as absent, as on the HTML list. */
@@ -160,25 +204,57 @@ static json_t *initiative_card(struct request *req, const json_t *row, const cha
     format_slug(slug, sizeof slug, title ? title : "");
 
     const char *area_slug = json_string_value(json_object_get(row, "area_slug"));
-    json_t *area = area_slug ? json_pack("{s:s, s:o}", "slug", area_slug, "name",
+    json_t *area = area_slug ? json_pack("{s:s, s:o}", "slug", area_slug, "naam",
                                          text(json_object_get(row, "area_name")))
                              : json_null();
     json_t *card = json_object();
     json_object_set_new(card, "id", json_integer(id));
-    json_object_set_new(card, "title", text(json_object_get(row, "title")));
-    json_object_set_new(card, "summary", text(json_object_get(row, "summary")));
-    json_object_set_new(card, "state", text(json_object_get(row, "state")));
-    json_object_set_new(card, "area", area);
-    json_object_set_new(card, "target_cents", integer(json_object_get(row, "target_cents")));
-    json_object_set_new(card, "raised_cents", integer(json_object_get(row, "raised_cents")));
-    json_object_set_new(card, "vouchers", integer(json_object_get(row, "voucher_count")));
-    json_object_set_new(card, "deadline", iso_time(json_object_get(row, "deadline")));
-    json_object_set_new(card, "planned_date", calendar_date(json_object_get(row, "planned_date")));
-    json_object_set_new(card, "published_at", iso_time(json_object_get(row, "published_at")));
+    json_object_set_new(card, "titel", text(json_object_get(row, "title")));
+    json_object_set_new(card, "samenvatting", text(json_object_get(row, "summary")));
+    json_object_set_new(card, "status", text(json_object_get(row, "state")));
+    json_object_set_new(card, "gebied", area);
+    json_object_set_new(card, "streefbedrag_centen", integer(json_object_get(row, "target_cents")));
+    json_object_set_new(card, "opgehaald_centen", integer(json_object_get(row, "raised_cents")));
+    json_object_set_new(card, "aantal_vouchers", integer(json_object_get(row, "voucher_count")));
+    json_object_set_new(card, "einddatum", iso_time(json_object_get(row, "deadline")));
+    json_object_set_new(card, "geplande_datum", calendar_date(json_object_get(row, "planned_date")));
+    json_object_set_new(card, "gepubliceerd_op", iso_time(json_object_get(row, "published_at")));
     json_object_set_new(card, "url",
                         json_string(arena_printf(&req->arena, "%s/initiatieven/%lld%s%s", base,
                                                  (long long)id, *slug ? "-" : "", slug)));
     return card;
+}
+
+/* Appends name=value to a query under construction, percent-encoded. */
+static void query_add(struct buf *b, const char *name, const char *value)
+{
+    buf_printf(b, "%c%s=", b->len ? '&' : '?', name);
+    escape_url(b, value, strlen(value));
+}
+
+/* The address of one page of the list with the same filters, for the paging links. */
+static const char *list_href(struct request *req, const char *base,
+                             const struct initiative_filter *f, const char *q, const char *sort,
+                             int64_t page, int64_t per_page)
+{
+    struct buf query = {0};
+    if (f->area_slug)
+        query_add(&query, "wijk", f->area_slug);
+    if (f->state)
+        query_add(&query, "status", f->state);
+    if (q)
+        query_add(&query, "q", q);
+    if (sort)
+        query_add(&query, "sort", sort);
+    char number[24];
+    snprintf(number, sizeof number, "%lld", (long long)page);
+    query_add(&query, "pagina", number);
+    snprintf(number, sizeof number, "%lld", (long long)per_page);
+    query_add(&query, "per_pagina", number);
+    const char *href =
+        arena_printf(&req->arena, "%s/api/v1/initiatieven%s", base, query.data ? query.data : "");
+    buf_free(&query);
+    return href;
 }
 
 void api_initiatives(struct request *req)
@@ -253,9 +329,33 @@ void api_initiatives(struct request *req)
     json_t *row;
     json_array_foreach(rows, i, row) json_array_append_new(items, initiative_card(req, row, base));
     json_decref(rows);
+    int64_t pages = total > 0 ? (total + per_page - 1) / per_page : 1;
+    json_t *links = json_object();
+    struct buf link_header = {0};
+    static const struct {
+        const char *rel;
+        int delta;
+    } rels[] = {{"self", 0}, {"first", 0}, {"prev", -1}, {"next", 1}, {"last", 0}};
+    for (size_t k = 0; k < sizeof rels / sizeof rels[0]; k++) {
+        int64_t target = !strcmp(rels[k].rel, "first")  ? 1
+                         : !strcmp(rels[k].rel, "last") ? pages
+                                                        : page + rels[k].delta;
+        if (rels[k].delta == 0 && !strcmp(rels[k].rel, "self"))
+            target = page; /* even past the last page: where the client is */
+        else if (target < 1 || target > pages)
+            continue;
+        const char *href = list_href(req, base, &f, q, sort, target, per_page);
+        json_object_set_new(links, rels[k].rel, json_pack("{s:s}", "href", href));
+        buf_printf(&link_header, "%s<%s>; rel=\"%s\"", link_header.len ? ", " : "", href,
+                   rels[k].rel);
+    }
     api_send(req, 200,
-             json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)total, "page", (json_int_t)page,
-                       "per_page", (json_int_t)per_page, "items", items));
+             json_pack("{s:I, s:I, s:I, s:o, s:o}", "totaal", (json_int_t)total, "pagina",
+                       (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten", items,
+                       "_links", links));
+    if (req->resp.status == 200 && link_header.data)
+        response_header(req, "Link", link_header.data);
+    buf_free(&link_header);
 }
 
 void api_initiative(struct request *req)
@@ -268,12 +368,12 @@ void api_initiative(struct request *req)
         return;
     }
     json_t *item = initiative_card(req, row, base_url(req));
-    json_object_set_new(item, "description", text(json_object_get(row, "description")));
-    json_object_set_new(item, "initiator_name", text(json_object_get(row, "initiator_name")));
+    json_object_set_new(item, "beschrijving", text(json_object_get(row, "description")));
+    json_object_set_new(item, "initiatiefnemer", text(json_object_get(row, "initiator_name")));
     /* The completion report is public once the initiative was carried out; before that the
      * same column may hold a reason meant for the initiator. */
     const char *state = json_string_value(json_object_get(row, "state"));
-    json_object_set_new(item, "report",
+    json_object_set_new(item, "verslag",
                         state && strcmp(state, "uitgevoerd") == 0
                             ? text_or_null(json_object_get(row, "state_reason"))
                             : json_null());
@@ -284,21 +384,21 @@ void api_initiative(struct request *req)
     json_array_foreach(json_object_get(row, "budget_lines"), i, line)
     {
         json_t *out = json_object();
-        json_object_set_new(out, "item", text(json_object_get(line, "item")));
-        json_object_set_new(out, "amount_cents", integer(json_object_get(line, "amount_cents")));
+        json_object_set_new(out, "omschrijving", text(json_object_get(line, "item")));
+        json_object_set_new(out, "bedrag_centen", integer(json_object_get(line, "amount_cents")));
         json_array_append_new(lines, out);
     }
-    json_object_set_new(item, "budget_lines", lines);
+    json_object_set_new(item, "begrotingsposten", lines);
 
     json_t *updates = json_array();
     json_t *update;
     json_array_foreach(json_object_get(row, "updates"), i, update)
     {
         json_t *out = json_object();
-        json_object_set_new(out, "author_role", text(json_object_get(update, "author_role")));
-        json_object_set_new(out, "author_name", text(json_object_get(update, "author_name")));
-        json_object_set_new(out, "body", text(json_object_get(update, "body")));
-        json_object_set_new(out, "created_at", iso_time(json_object_get(update, "created_at")));
+        json_object_set_new(out, "auteur_rol", text(json_object_get(update, "author_role")));
+        json_object_set_new(out, "auteur", text(json_object_get(update, "author_name")));
+        json_object_set_new(out, "tekst", text(json_object_get(update, "body")));
+        json_object_set_new(out, "geplaatst_op", iso_time(json_object_get(update, "created_at")));
         json_array_append_new(updates, out);
     }
     json_object_set_new(item, "updates", updates);
@@ -316,7 +416,7 @@ static json_t *buurten_of(const json_t *area)
     {
         json_t *buurt = json_object();
         json_object_set_new(buurt, "slug", text(json_object_get(b, "slug")));
-        json_object_set_new(buurt, "name", text(json_object_get(b, "name")));
+        json_object_set_new(buurt, "naam", text(json_object_get(b, "name")));
         json_array_append_new(out, buurt);
     }
     return out;
@@ -330,9 +430,9 @@ static json_t *area_object(struct request *req, const json_t *row, const char *b
     const char *slug = json_string_value(json_object_get(row, "slug"));
     json_t *area = json_object();
     json_object_set_new(area, "slug", text(json_object_get(row, "slug")));
-    json_object_set_new(area, "name", text(json_object_get(row, "name")));
-    json_object_set_new(area, "kind", text(json_object_get(row, "kind")));
-    json_object_set_new(area, "description", text(json_object_get(row, "description")));
+    json_object_set_new(area, "naam", text(json_object_get(row, "name")));
+    json_object_set_new(area, "soort", text(json_object_get(row, "kind")));
+    json_object_set_new(area, "beschrijving", text(json_object_get(row, "description")));
     json_object_set_new(
         area, "url",
         json_string(arena_printf(&req->arena, "%s/wijken/%s", base, slug ? slug : "")));
@@ -340,18 +440,18 @@ static json_t *area_object(struct request *req, const json_t *row, const char *b
     json_object_set_new(area, "wijkaccommodatie",
                         json_is_null(venue_name)
                             ? venue_name
-                            : json_pack("{s:o, s:o}", "name", venue_name, "address",
+                            : json_pack("{s:o, s:o}", "naam", venue_name, "adres",
                                         text_or_null(json_object_get(row, "venue_address"))));
     json_t *director = text_or_null(json_object_get(row, "director_name"));
     json_object_set_new(area, "wijkregisseur",
                         json_is_null(director)
                             ? director
-                            : json_pack("{s:o, s:o, s:o}", "name", director, "email",
+                            : json_pack("{s:o, s:o, s:o}", "naam", director, "email",
                                         text_or_null(json_object_get(row, "director_email")),
-                                        "phone",
+                                        "telefoon",
                                         text_or_null(json_object_get(row, "director_phone"))));
     json_object_set_new(area, "buurten", buurten_of(row));
-    json_object_set_new(area, "open_initiatives", json_integer(open_count));
+    json_object_set_new(area, "open_initiatieven", json_integer(open_count));
     return area;
 }
 
@@ -368,7 +468,7 @@ void api_areas(struct request *req)
         json_array_append_new(items, area_object(req, row, base, open_count));
     }
     json_decref(rows);
-    api_send(req, 200, json_pack("{s:o}", "items", items));
+    api_send(req, 200, json_pack("{s:o}", "resultaten", items));
 }
 
 void api_area(struct request *req)
@@ -391,10 +491,10 @@ void api_area(struct request *req)
     json_decref(none);
     json_t *area = area_object(req, row, base_url(req), (json_int_t)open_count);
     json_t *parent = json_object_get(row, "parent");
-    json_object_set_new(area, "parent",
+    json_object_set_new(area, "valt_onder",
                         parent
                             ? json_pack("{s:o, s:o}", "slug", text(json_object_get(parent, "slug")),
-                                        "name", text(json_object_get(parent, "name")))
+                                        "naam", text(json_object_get(parent, "name")))
                             : json_null());
     json_decref(row);
     api_send(req, 200, area);
@@ -403,9 +503,9 @@ void api_area(struct request *req)
 /* A round's name and period, the fields the rounds and totals share. */
 static json_t *round_object(const json_t *row)
 {
-    return json_pack("{s:o, s:o, s:o, s:o}", "id", integer(json_object_get(row, "id")), "name",
-                     text(json_object_get(row, "name")), "opens_at",
-                     iso_time(json_object_get(row, "opens_at")), "closes_at",
+    return json_pack("{s:o, s:o, s:o, s:o}", "id", integer(json_object_get(row, "id")), "naam",
+                     text(json_object_get(row, "name")), "opent_op",
+                     iso_time(json_object_get(row, "opens_at")), "sluit_op",
                      iso_time(json_object_get(row, "closes_at")));
 }
 
@@ -418,13 +518,13 @@ void api_rounds(struct request *req)
     json_array_foreach(rows, i, row)
     {
         json_t *round = round_object(row);
-        json_object_set_new(round, "voucher_cents", integer(json_object_get(row, "voucher_cents")));
-        json_object_set_new(round, "issued", integer(json_object_get(row, "issued")));
-        json_object_set_new(round, "donated", integer(json_object_get(row, "donated")));
+        json_object_set_new(round, "voucherwaarde_centen", integer(json_object_get(row, "voucher_cents")));
+        json_object_set_new(round, "vouchers_uitgegeven", integer(json_object_get(row, "issued")));
+        json_object_set_new(round, "vouchers_gedoneerd", integer(json_object_get(row, "donated")));
         json_array_append_new(items, round);
     }
     json_decref(rows);
-    api_send(req, 200, json_pack("{s:o}", "items", items));
+    api_send(req, 200, json_pack("{s:o}", "resultaten", items));
 }
 
 void api_totals(struct request *req)
@@ -437,10 +537,13 @@ void api_totals(struct request *req)
     {
         json_t *round = round_object(row);
         json_t *stats = stats_round(req->db, json_integer_value(json_object_get(row, "id")), 0);
-        static const char *const keys[] = {"issued", "vouchers_used", "donated_cents",
-                                           "funded_count", "participation_permille"};
+        static const char *const keys[][2] = {{"issued", "vouchers_uitgegeven"},
+                                              {"vouchers_used", "vouchers_gebruikt"},
+                                              {"donated_cents", "gedoneerd_centen"},
+                                              {"funded_count", "aantal_gefinancierd"},
+                                              {"participation_permille", "deelname_promille"}};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            json_object_set_new(round, keys[k], integer(json_object_get(stats, keys[k])));
+            json_object_set_new(round, keys[k][1], integer(json_object_get(stats, keys[k][0])));
         json_decref(stats);
         json_array_append_new(rounds, round);
     }
@@ -448,10 +551,12 @@ void api_totals(struct request *req)
 
     json_t *stats = stats_totals(req->db, 0);
     json_t *all_time = json_object();
-    static const char *const keys[] = {"raised_cents", "vouchers_used", "funded_count",
-                                       "open_count"};
+    static const char *const keys[][2] = {{"raised_cents", "opgehaald_centen"},
+                                          {"vouchers_used", "vouchers_gebruikt"},
+                                          {"funded_count", "aantal_gefinancierd"},
+                                          {"open_count", "aantal_open"}};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        json_object_set_new(all_time, keys[k], integer(json_object_get(stats, keys[k])));
+        json_object_set_new(all_time, keys[k][1], integer(json_object_get(stats, keys[k][0])));
     json_decref(stats);
-    api_send(req, 200, json_pack("{s:o, s:o}", "rounds", rounds, "all_time", all_time));
+    api_send(req, 200, json_pack("{s:o, s:o}", "rondes", rounds, "totaal", all_time));
 }

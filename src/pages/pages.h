@@ -73,6 +73,7 @@ void api_area(struct request *req);
 void api_rounds(struct request *req);
 void api_totals(struct request *req);
 void api_not_found(struct request *req);
+void api_openapi(struct request *req);
 void api_error(struct request *req, int status, const char *message);
 
 void setup_areas_page(struct request *req);

@@ -1,5 +1,6 @@
 /* The route table: the one place that names the page handlers. */
 #include "db/db.h"
+#include "http/conditional.h"
 #include "http/router.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -51,6 +52,7 @@ static const struct route routes[] = {
     {M_POST, "/beheer/berichten/*/publiceren", staff_news_publish_post, 0},
     {M_POST, "/beheer/berichten/*/depubliceren", staff_news_unpublish_post, 0},
     {M_GET, "/feeds/*", feed_page, 0},
+    {M_GET, "/api/v1/openapi.json", api_openapi, 0},
     {M_GET, "/api/v1/initiatieven", api_initiatives, 0},
     {M_GET, "/api/v1/initiatieven/*", api_initiative, 0},
     {M_GET, "/api/v1/wijken", api_areas, 0},
@@ -98,6 +100,8 @@ void site_handle(struct request *req)
     /* Under /api/ even the router's own refusals (405, bad encoding) answer in JSON. */
     http_dispatch(req, routes, sizeof routes / sizeof routes[0],
                   strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error);
+    /* Every successful GET can be revalidated: feeds, the API and pages alike. */
+    http_conditional(req);
     if (reading && req->db)
         db_read_end(req->db);
 }

@@ -20,16 +20,18 @@ after(async () => {
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const DATE = /^\d{4}-\d\d-\d\d$/;
-const CARD_KEYS = ['area', 'deadline', 'id', 'planned_date', 'published_at', 'raised_cents',
-  'state', 'summary', 'target_cents', 'title', 'url', 'vouchers'];
-const DETAIL_KEYS = [...CARD_KEYS, 'budget_lines', 'description', 'initiator_name', 'report',
-  'updates'].sort();
-const AREA_KEYS = ['buurten', 'description', 'kind', 'name', 'open_initiatives', 'slug', 'url',
+const CARD_KEYS = ['aantal_vouchers', 'einddatum', 'gebied', 'geplande_datum', 'gepubliceerd_op',
+  'id', 'opgehaald_centen', 'samenvatting', 'status', 'streefbedrag_centen', 'titel', 'url'];
+const DETAIL_KEYS = [...CARD_KEYS, 'begrotingsposten', 'beschrijving', 'initiatiefnemer',
+  'updates', 'verslag'].sort();
+const AREA_KEYS = ['beschrijving', 'buurten', 'naam', 'open_initiatieven', 'slug', 'soort', 'url',
   'wijkaccommodatie', 'wijkregisseur'];
-const ROUND_KEYS = ['closes_at', 'donated', 'id', 'issued', 'name', 'opens_at', 'voucher_cents'];
-const TOTAL_ROUND_KEYS = ['closes_at', 'donated_cents', 'funded_count', 'id', 'issued', 'name',
-  'opens_at', 'participation_permille', 'vouchers_used'];
-const ALL_TIME_KEYS = ['funded_count', 'open_count', 'raised_cents', 'vouchers_used'];
+const ROUND_KEYS = ['id', 'naam', 'opent_op', 'sluit_op', 'vouchers_gedoneerd',
+  'vouchers_uitgegeven', 'voucherwaarde_centen'];
+const TOTAL_ROUND_KEYS = ['aantal_gefinancierd', 'deelname_promille', 'gedoneerd_centen', 'id',
+  'naam', 'opent_op', 'sluit_op', 'vouchers_gebruikt', 'vouchers_uitgegeven'];
+const ALL_TIME_KEYS = ['aantal_gefinancierd', 'aantal_open', 'opgehaald_centen',
+  'vouchers_gebruikt'];
 
 const keysOf = (obj) => Object.keys(obj).sort();
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -50,15 +52,17 @@ function number(statement) {
 const iso = (column) => `strftime('%Y-%m-%dT%H:%M:%SZ', ${column})`;
 
 /**
- * GET (or another method) of an API path; every answer, success or refusal, must be JSON in
- * UTF-8 that any origin may read. Resolves with {status, headers, body, text}.
+ * GET (or another method) of an API path; every answer must be JSON in UTF-8 that any origin
+ * may read (a refusal as problem details, RFC 9457), with the API's version. Resolves with
+ * {status, headers, body, text}.
  */
 async function api(path, init = {}) {
   const res = await fetch(new URL(path, server.base), { redirect: 'manual', ...init });
   const text = await res.text();
-  assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8',
-    `${path}: content type`);
+  assert.equal(res.headers.get('content-type'), res.status === 200
+    ? 'application/json; charset=utf-8' : 'application/problem+json', `${path}: content type`);
   assert.equal(res.headers.get('access-control-allow-origin'), '*', `${path}: CORS header`);
+  assert.equal(res.headers.get('api-version'), '1.0.0', `${path}: API-Version header`);
   let body;
   assert.doesNotThrow(() => { body = JSON.parse(text); }, `${path}: body is JSON`);
   return { status: res.status, headers: res.headers, body, text };
@@ -71,13 +75,17 @@ async function ok(path) {
   return r.body;
 }
 
-/** A refusal: the given status with {"error": "a Dutch sentence"} and nothing else. */
+/** A refusal: the given status as problem details with a Dutch title and detail. */
 async function refused(path, status, init) {
   const r = await api(path, init);
   assert.equal(r.status, status, `${path}: ${r.text}`);
-  assert.deepEqual(Object.keys(r.body), ['error'], `${path}: only an error`);
-  assert.equal(typeof r.body.error, 'string');
-  assert.ok(r.body.error.length > 10, `${path}: a message`);
+  assert.deepEqual(keysOf(r.body), ['detail', 'instance', 'status', 'title', 'type'],
+    `${path}: problem details`);
+  assert.equal(r.body.status, status);
+  assert.equal(r.body.type, 'about:blank');
+  assert.equal(r.body.instance, new URL(path, server.base).pathname.replace(/%C3%A9/, 'é'));
+  assert.ok(r.body.title.length > 3, `${path}: a title`);
+  assert.ok(r.body.detail.length > 10, `${path}: a message`);
   assert.doesNotMatch(r.text, /<html|<!doctype/i);
   return r;
 }
@@ -87,10 +95,11 @@ const basisUrl = () => sql(db, "SELECT value FROM settings WHERE key = 'basis_ur
 
 /** The public initiatives with what the list shows, straight from the tables. */
 function publicInitiatives(where = '1') {
-  return rows(`'id', id, 'title', title, 'summary', summary, 'state', state,
-    'target_cents', target_cents, 'raised_cents', raised_cents, 'vouchers', voucher_count,
-    'deadline', ${iso('deadline')}, 'planned_date', planned_date,
-    'published_at', ${iso('published_at')}, 'area_slug', area_slug, 'area_name', area_name`,
+  return rows(`'id', id, 'titel', title, 'samenvatting', summary, 'status', state,
+    'streefbedrag_centen', target_cents, 'opgehaald_centen', raised_cents,
+    'aantal_vouchers', voucher_count, 'einddatum', ${iso('deadline')},
+    'geplande_datum', planned_date, 'gepubliceerd_op', ${iso('published_at')},
+    'area_slug', area_slug, 'area_name', area_name`,
   `, a.slug AS area_slug, a.name AS area_name FROM initiatives i LEFT JOIN areas a
     ON a.id = i.area_id WHERE i.published_at IS NOT NULL
     AND i.state NOT IN ('ingediend', 'wijziging_gevraagd', 'afgewezen') AND (${where})
@@ -99,45 +108,45 @@ function publicInitiatives(where = '1') {
 
 function assertCard(item, expected, keys = CARD_KEYS) {
   assert.deepEqual(keysOf(item), keys, `initiative ${item.id}: fields`);
-  for (const key of ['id', 'title', 'summary', 'state', 'target_cents', 'raised_cents', 'vouchers',
-    'deadline', 'planned_date', 'published_at']) {
+  for (const key of ['id', 'titel', 'samenvatting', 'status', 'streefbedrag_centen',
+    'opgehaald_centen', 'aantal_vouchers', 'einddatum', 'geplande_datum', 'gepubliceerd_op']) {
     assert.deepEqual(item[key], expected[key], `initiative ${item.id}: ${key}`);
   }
-  assert.deepEqual(item.area,
-    expected.area_slug ? { slug: expected.area_slug, name: expected.area_name } : null,
-    `initiative ${item.id}: area`);
-  assert.match(item.published_at, ISO_UTC);
-  if (item.deadline !== null) assert.match(item.deadline, ISO_UTC);
-  if (item.planned_date !== null) assert.match(item.planned_date, DATE);
+  assert.deepEqual(item.gebied,
+    expected.area_slug ? { slug: expected.area_slug, naam: expected.area_name } : null,
+    `initiative ${item.id}: gebied`);
+  assert.match(item.gepubliceerd_op, ISO_UTC);
+  if (item.einddatum !== null) assert.match(item.einddatum, ISO_UTC);
+  if (item.geplande_datum !== null) assert.match(item.geplande_datum, DATE);
   assert.ok(item.url.startsWith(`${basisUrl()}/initiatieven/${item.id}`), item.url);
   assert.match(item.url, /^https?:\/\/[^/]+\/initiatieven\/\d+(-[a-z0-9-]+)?$/);
 }
 
 async function listIds(query) {
   const body = await ok(`/api/v1/initiatieven?per_pagina=100&${query}`);
-  assert.equal(body.total, body.items.length, `${query}: everything on one page`);
-  return body.items.map((i) => i.id);
+  assert.equal(body.totaal, body.resultaten.length, `${query}: everything on one page`);
+  return body.resultaten.map((i) => i.id);
 }
 
 describe('GET /api/v1/initiatieven', () => {
   test('lists every public initiative, and only those, with the documented fields', async () => {
     const body = await ok('/api/v1/initiatieven');
-    assert.deepEqual(keysOf(body), ['items', 'page', 'per_page', 'total']);
-    assert.equal(body.total, PUBLIC_IDS.length);
-    assert.equal(body.page, 1);
-    assert.equal(body.per_page, 50);
-    assert.deepEqual(sorted(body.items.map((i) => i.id)), PUBLIC_IDS);
+    assert.deepEqual(keysOf(body), ['_links', 'pagina', 'per_pagina', 'resultaten', 'totaal']);
+    assert.equal(body.totaal, PUBLIC_IDS.length);
+    assert.equal(body.pagina, 1);
+    assert.equal(body.per_pagina, 50);
+    assert.deepEqual(sorted(body.resultaten.map((i) => i.id)), PUBLIC_IDS);
     const expected = new Map(publicInitiatives().map((r) => [r.id, r]));
-    for (const item of body.items) assertCard(item, expected.get(item.id));
-    for (const id of HIDDEN_IDS) assert.ok(!body.items.some((i) => i.id === id), `${id} hidden`);
+    for (const item of body.resultaten) assertCard(item, expected.get(item.id));
+    for (const id of HIDDEN_IDS) assert.ok(!body.resultaten.some((i) => i.id === id), `${id} hidden`);
   });
 
   test('the url of an initiative opens its page on the site', async () => {
-    const { items } = await ok('/api/v1/initiatieven?per_pagina=1');
+    const { resultaten: items } = await ok('/api/v1/initiatieven?per_pagina=1');
     const path = new URL(items[0].url).pathname;
     const res = await fetch(new URL(path, server.base));
     assert.equal(res.status, 200);
-    assert.match(await res.text(), new RegExp(items[0].title.slice(0, 20)
+    assert.match(await res.text(), new RegExp(items[0].titel.slice(0, 20)
       .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 
@@ -163,8 +172,8 @@ describe('GET /api/v1/initiatieven', () => {
     const citywide = publicInitiatives('i.area_id IS NULL').map((r) => r.id);
     assert.ok(citywide.length > 0, 'demo data has city-wide initiatives');
     const body = await ok('/api/v1/initiatieven?per_pagina=100&wijk=gemeentebreed');
-    assert.deepEqual(sorted(body.items.map((i) => i.id)), citywide);
-    for (const item of body.items) assert.equal(item.area, null);
+    assert.deepEqual(sorted(body.resultaten.map((i) => i.id)), citywide);
+    for (const item of body.resultaten) assert.equal(item.gebied, null);
   });
 
   test('q searches the text, combined with the other filters', async () => {
@@ -182,45 +191,45 @@ describe('GET /api/v1/initiatieven', () => {
 
   test('sort: nieuw by publication, bijna open ones closest to target, populair by vouchers',
     async () => {
-      const newest = (await ok('/api/v1/initiatieven?per_pagina=100')).items;
-      const explicit = (await ok('/api/v1/initiatieven?per_pagina=100&sort=nieuw')).items;
+      const newest = (await ok('/api/v1/initiatieven?per_pagina=100')).resultaten;
+      const explicit = (await ok('/api/v1/initiatieven?per_pagina=100&sort=nieuw')).resultaten;
       assert.deepEqual(explicit.map((i) => i.id), newest.map((i) => i.id));
       for (let k = 1; k < newest.length; k++) {
-        assert.ok(newest[k - 1].published_at >= newest[k].published_at, 'newest first');
+        assert.ok(newest[k - 1].gepubliceerd_op >= newest[k].gepubliceerd_op, 'newest first');
       }
 
-      const closest = (await ok('/api/v1/initiatieven?per_pagina=100&sort=bijna')).items;
-      const firstOther = closest.findIndex((i) => i.state !== 'open');
+      const closest = (await ok('/api/v1/initiatieven?per_pagina=100&sort=bijna')).resultaten;
+      const firstOther = closest.findIndex((i) => i.status !== 'open');
       assert.ok(firstOther > 0);
-      assert.ok(closest.slice(firstOther).every((i) => i.state !== 'open'), 'open ones first');
-      const ratio = (i) => Math.floor((i.raised_cents * 10000) / i.target_cents);
+      assert.ok(closest.slice(firstOther).every((i) => i.status !== 'open'), 'open ones first');
+      const ratio = (i) => Math.floor((i.opgehaald_centen * 10000) / i.streefbedrag_centen);
       for (let k = 1; k < firstOther; k++) {
         assert.ok(ratio(closest[k - 1]) >= ratio(closest[k]), 'closest to target first');
       }
 
-      const popular = (await ok('/api/v1/initiatieven?per_pagina=100&sort=populair')).items;
+      const popular = (await ok('/api/v1/initiatieven?per_pagina=100&sort=populair')).resultaten;
       for (let k = 1; k < popular.length; k++) {
-        assert.ok(popular[k - 1].vouchers >= popular[k].vouchers, 'most vouchers first');
+        assert.ok(popular[k - 1].aantal_vouchers >= popular[k].aantal_vouchers, 'most vouchers first');
       }
     });
 
   test('pagina and per_pagina page through the whole list without gaps or repeats', async () => {
-    const all = (await ok('/api/v1/initiatieven?per_pagina=100')).items.map((i) => i.id);
+    const all = (await ok('/api/v1/initiatieven?per_pagina=100')).resultaten.map((i) => i.id);
     const seen = [];
     for (let page = 1; page <= Math.ceil(all.length / 5); page++) {
       const body = await ok(`/api/v1/initiatieven?per_pagina=5&pagina=${page}`);
-      assert.equal(body.page, page);
-      assert.equal(body.per_page, 5);
-      assert.equal(body.total, all.length);
-      seen.push(...body.items.map((i) => i.id));
+      assert.equal(body.pagina, page);
+      assert.equal(body.per_pagina, 5);
+      assert.equal(body.totaal, all.length);
+      seen.push(...body.resultaten.map((i) => i.id));
     }
     assert.deepEqual(seen, all);
     const beyond = await ok('/api/v1/initiatieven?per_pagina=5&pagina=999');
-    assert.deepEqual(beyond.items, []);
-    assert.equal(beyond.total, all.length);
+    assert.deepEqual(beyond.resultaten, []);
+    assert.equal(beyond.totaal, all.length);
     // An empty value counts as absent, as on the HTML list.
     const empty = await ok('/api/v1/initiatieven?wijk=&status=&q=&sort=&pagina=&per_pagina=');
-    assert.equal(empty.total, PUBLIC_IDS.length);
+    assert.equal(empty.totaal, PUBLIC_IDS.length);
   });
 
   test('unknown or out-of-range values are refused with 400 and a JSON message', async () => {
@@ -244,14 +253,15 @@ describe('GET /api/v1/initiatieven/ID', () => {
       assertCard(item, expected.get(id), DETAIL_KEYS);
       const [own] = rows("'description', description, 'initiator_name', initiator_name, " +
         "'state_reason', state_reason", `FROM initiatives WHERE id = ${id}`);
-      assert.equal(item.description, own.description);
-      assert.equal(item.initiator_name, own.initiator_name);
-      assert.equal(item.report,
-        item.state === 'uitgevoerd' && own.state_reason ? own.state_reason : null);
-      assert.deepEqual(item.budget_lines, rows("'item', item, 'amount_cents', amount_cents",
+      assert.equal(item.beschrijving, own.description);
+      assert.equal(item.initiatiefnemer, own.initiator_name);
+      assert.equal(item.verslag,
+        item.status === 'uitgevoerd' && own.state_reason ? own.state_reason : null);
+      assert.deepEqual(item.begrotingsposten, rows(
+        "'omschrijving', item, 'bedrag_centen', amount_cents",
         `FROM budget_lines WHERE initiative_id = ${id} ORDER BY position`));
-      assert.deepEqual(item.updates, rows(`'author_role', author_role,
-        'author_name', author_name, 'body', body, 'created_at', ${iso('created_at')}`,
+      assert.deepEqual(item.updates, rows(`'auteur_rol', author_role,
+        'auteur', author_name, 'tekst', body, 'geplaatst_op', ${iso('created_at')}`,
       `FROM initiative_updates WHERE initiative_id = ${id} ORDER BY created_at DESC, id DESC`));
     }
     const withUpdates = number('SELECT count(DISTINCT initiative_id) FROM initiative_updates');
@@ -275,25 +285,25 @@ describe('GET /api/v1/initiatieven/ID', () => {
 describe('GET /api/v1/wijken', () => {
   // A wijk or dorp (or buurt) as the API must show it, from the areas table.
   function expectedArea(row) {
-    const buurten = rows("'slug', slug, 'name', name",
+    const buurten = rows("'slug', slug, 'naam', name",
       `FROM areas WHERE parent_id = ${row.id} ORDER BY name`);
     const open = number(`SELECT count(*) FROM initiatives i JOIN areas a ON a.id = i.area_id
       WHERE (a.id = ${row.id} OR a.parent_id = ${row.id}) AND i.state = 'open'`);
     return {
       slug: row.slug,
-      name: row.name,
-      kind: row.kind,
-      description: row.description,
+      naam: row.name,
+      soort: row.kind,
+      beschrijving: row.description,
       url: `${basisUrl()}/wijken/${row.slug}`,
       wijkaccommodatie: row.venue_name
-        ? { name: row.venue_name, address: row.venue_address || null } : null,
+        ? { naam: row.venue_name, adres: row.venue_address || null } : null,
       wijkregisseur: row.director_name ? {
-        name: row.director_name,
+        naam: row.director_name,
         email: row.director_email || null,
-        phone: row.director_phone || null,
+        telefoon: row.director_phone || null,
       } : null,
       buurten,
-      open_initiatives: open,
+      open_initiatieven: open,
     };
   }
   const AREA_COLUMNS = `'id', id, 'parent_id', parent_id, 'slug', slug, 'name', name,
@@ -303,18 +313,19 @@ describe('GET /api/v1/wijken', () => {
 
   test('lists wijken and dorpen with buurten, venue, wijkregisseur and open count', async () => {
     const body = await ok('/api/v1/wijken');
-    assert.deepEqual(keysOf(body), ['items']);
+    assert.deepEqual(keysOf(body), ['resultaten']);
     const top = rows(AREA_COLUMNS, 'FROM areas WHERE parent_id IS NULL');
     assert.ok(top.length >= 12, 'the Almelo wijken and dorpen');
-    assert.deepEqual(body.items.map((a) => a.slug).sort(), top.map((a) => a.slug).sort());
+    assert.deepEqual(body.resultaten.map((a) => a.slug).sort(), top.map((a) => a.slug).sort());
     const bySlug = new Map(top.map((a) => [a.slug, a]));
-    for (const area of body.items) {
+    for (const area of body.resultaten) {
       assert.deepEqual(keysOf(area), AREA_KEYS, `${area.slug}: fields`);
-      assert.ok(['wijk', 'dorp'].includes(area.kind));
+      assert.ok(['wijk', 'dorp'].includes(area.soort));
       assert.deepEqual(area, expectedArea(bySlug.get(area.slug)), area.slug);
     }
-    assert.ok(body.items.some((a) => a.buurten.length > 0), 'some area has buurten');
-    assert.ok(body.items.some((a) => a.open_initiatives > 0), 'some area has open initiatives');
+    assert.ok(body.resultaten.some((a) => a.buurten.length > 0), 'some area has buurten');
+    assert.ok(body.resultaten.some((a) => a.open_initiatieven > 0),
+      'some area has open initiatives');
   });
 
   test('one wijk, dorp or buurt by slug, with its parent for a buurt', async () => {
@@ -322,10 +333,10 @@ describe('GET /api/v1/wijken', () => {
     const byId = new Map(all.map((a) => [a.id, a]));
     for (const row of all) {
       const area = await ok(`/api/v1/wijken/${row.slug}`);
-      assert.deepEqual(keysOf(area), [...AREA_KEYS, 'parent'].sort(), `${row.slug}: fields`);
+      assert.deepEqual(keysOf(area), [...AREA_KEYS, 'valt_onder'].sort(), `${row.slug}: fields`);
       const parent = row.parent_id
-        ? { slug: byId.get(row.parent_id).slug, name: byId.get(row.parent_id).name } : null;
-      assert.deepEqual(area, { ...expectedArea(row), parent }, row.slug);
+        ? { slug: byId.get(row.parent_id).slug, naam: byId.get(row.parent_id).name } : null;
+      assert.deepEqual(area, { ...expectedArea(row), valt_onder: parent }, row.slug);
     }
   });
 
@@ -339,22 +350,22 @@ describe('GET /api/v1/wijken', () => {
 describe('GET /api/v1/rondes', () => {
   test('every round with its period in UTC, voucher value, issued and donated', async () => {
     const body = await ok('/api/v1/rondes');
-    assert.deepEqual(keysOf(body), ['items']);
-    const expected = rows(`'id', id, 'name', name, 'opens_at', ${iso('opens_at')},
-      'closes_at', ${iso('closes_at')}, 'voucher_cents', voucher_cents, 'issued', issued,
-      'donated', donated`,
+    assert.deepEqual(keysOf(body), ['resultaten']);
+    const expected = rows(`'id', id, 'naam', name, 'opent_op', ${iso('opens_at')},
+      'sluit_op', ${iso('closes_at')}, 'voucherwaarde_centen', voucher_cents,
+      'vouchers_uitgegeven', issued, 'vouchers_gedoneerd', donated`,
     `, (SELECT count(*) FROM vouchers v WHERE v.round_id = r.id AND v.voided_at IS NULL)
       AS issued, (SELECT count(*) FROM ledger d JOIN vouchers v ON v.id = d.voucher_id
         WHERE v.round_id = r.id AND d.kind = 'donation'
         AND d.id NOT IN (SELECT reverses_id FROM ledger WHERE reverses_id IS NOT NULL)) AS donated
       FROM rounds r ORDER BY opens_at DESC`);
     assert.ok(expected.length > 0, 'demo data has rounds');
-    assert.deepEqual(body.items, expected);
-    for (const round of body.items) {
+    assert.deepEqual(body.resultaten, expected);
+    for (const round of body.resultaten) {
       assert.deepEqual(keysOf(round), ROUND_KEYS);
-      assert.match(round.opens_at, ISO_UTC);
-      assert.match(round.closes_at, ISO_UTC);
-      assert.ok(round.opens_at < round.closes_at);
+      assert.match(round.opent_op, ISO_UTC);
+      assert.match(round.sluit_op, ISO_UTC);
+      assert.ok(round.opent_op < round.sluit_op);
     }
   });
 });
@@ -362,20 +373,20 @@ describe('GET /api/v1/rondes', () => {
 describe('GET /api/v1/totalen', () => {
   test('per round and all-time totals equal the ledger', async () => {
     const body = await ok('/api/v1/totalen');
-    assert.deepEqual(keysOf(body), ['all_time', 'rounds']);
+    assert.deepEqual(keysOf(body), ['rondes', 'totaal']);
     const rounds = rows(`'id', id, 'name', name, 'opens_at', ${iso('opens_at')},
       'closes_at', ${iso('closes_at')}`, 'FROM rounds ORDER BY opens_at DESC');
-    assert.deepEqual(body.rounds.map((r) => r.id), rounds.map((r) => r.id));
+    assert.deepEqual(body.rondes.map((r) => r.id), rounds.map((r) => r.id));
 
     // Donations that still stand: not released or returned since.
     const standing = `FROM ledger d JOIN vouchers v ON v.id = d.voucher_id
       WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)`;
-    for (const [k, round] of body.rounds.entries()) {
+    for (const [k, round] of body.rondes.entries()) {
       assert.deepEqual(keysOf(round), TOTAL_ROUND_KEYS);
       const own = rounds[k];
-      assert.equal(round.name, own.name);
-      assert.equal(round.opens_at, own.opens_at);
-      assert.equal(round.closes_at, own.closes_at);
+      assert.equal(round.naam, own.name);
+      assert.equal(round.opent_op, own.opens_at);
+      assert.equal(round.sluit_op, own.closes_at);
       const issued = number(`SELECT count(*) FROM vouchers WHERE round_id = ${own.id}
         AND voided_at IS NULL`);
       const used = number(`SELECT count(*) ${standing} AND v.round_id = ${own.id}`);
@@ -384,29 +395,32 @@ describe('GET /api/v1/totalen', () => {
       const funded = number(`SELECT count(*) FROM audit_log l JOIN rounds r ON r.id = ${own.id}
         WHERE l.action = 'state' AND l.to_value = 'gefinancierd'
         AND l.subject LIKE 'initiative:%' AND l.at >= r.opens_at AND l.at < r.closes_at`);
-      assert.equal(round.issued, issued, `${own.name}: issued`);
-      assert.equal(round.vouchers_used, used, `${own.name}: vouchers used`);
-      assert.equal(round.donated_cents, cents, `${own.name}: donated`);
-      assert.equal(round.funded_count, funded, `${own.name}: funded`);
-      assert.equal(round.participation_permille, issued ? Math.floor((used * 1000) / issued) : 0);
+      assert.equal(round.vouchers_uitgegeven, issued, `${own.name}: issued`);
+      assert.equal(round.vouchers_gebruikt, used, `${own.name}: vouchers used`);
+      assert.equal(round.gedoneerd_centen, cents, `${own.name}: donated`);
+      assert.equal(round.aantal_gefinancierd, funded, `${own.name}: funded`);
+      assert.equal(round.deelname_promille, issued ? Math.floor((used * 1000) / issued) : 0);
     }
-    assert.ok(body.rounds.some((r) => r.donated_cents > 0), 'demo data has donations');
+    assert.ok(body.rondes.some((r) => r.gedoneerd_centen > 0), 'demo data has donations');
 
-    const all = body.all_time;
+    const all = body.totaal;
     assert.deepEqual(keysOf(all), ALL_TIME_KEYS);
     // Every row that changes an initiative's total: donations, releases, returns, contributions.
-    assert.equal(all.raised_cents, number(`SELECT coalesce(sum(l.amount_cents), 0) FROM ledger l
+    assert.equal(all.opgehaald_centen, number(`SELECT coalesce(sum(l.amount_cents), 0) FROM ledger l
       JOIN initiatives i ON i.id = l.initiative_id
       WHERE l.kind <> 'payout' AND i.published_at IS NOT NULL`));
-    assert.equal(all.vouchers_used, number(`SELECT count(*) ${standing}`));
-    assert.equal(all.vouchers_used, body.rounds.reduce((n, r) => n + r.vouchers_used, 0));
-    assert.equal(all.funded_count, BY_STATE.gefinancierd.length + BY_STATE.uitgevoerd.length);
-    assert.equal(all.open_count, BY_STATE.open.length);
+    assert.equal(all.vouchers_gebruikt, number(`SELECT count(*) ${standing}`));
+    assert.equal(all.vouchers_gebruikt,
+      body.rondes.reduce((n, r) => n + r.vouchers_gebruikt, 0));
+    assert.equal(all.aantal_gefinancierd,
+      BY_STATE.gefinancierd.length + BY_STATE.uitgevoerd.length);
+    assert.equal(all.aantal_open, BY_STATE.open.length);
 
     // The rounds endpoint counts the same donations.
-    const { items } = await ok('/api/v1/rondes');
-    for (const round of body.rounds) {
-      assert.equal(items.find((r) => r.id === round.id).donated, round.vouchers_used);
+    const { resultaten } = await ok('/api/v1/rondes');
+    for (const round of body.rondes) {
+      assert.equal(resultaten.find((r) => r.id === round.id).vouchers_gedoneerd,
+        round.vouchers_gebruikt);
     }
   });
 });
@@ -417,7 +431,7 @@ describe('privacy', () => {
   const FORBIDDEN = new RegExp(['mail', 'phone', 'telefoon', 'postcode', 'code', 'token', 'hash',
     'secret', 'household', 'huishoud', 'address', 'adres', 'street', 'straat', 'house',
     'huisnummer', 'co_?organi', 'voucher_id'].join('|'), 'i');
-  const ALLOWED = /(^|\.)(wijkregisseur\.(email|phone)|wijkaccommodatie\.address)$/;
+  const ALLOWED = /(^|\.)(wijkregisseur\.(email|telefoon)|wijkaccommodatie\.adres)$/;
 
   // Walks a JSON value; calls visit(path, key, value) for every object member.
   function walk(value, path, visit) {
@@ -479,6 +493,7 @@ describe('HTTP behaviour', () => {
       assert.equal(head.status, 200, path);
       assert.equal(head.headers['content-type'], 'application/json; charset=utf-8');
       assert.equal(head.headers['access-control-allow-origin'], '*');
+      assert.equal(head.headers['api-version'], '1.0.0');
       assert.equal(head.headers['cache-control'], 'public, max-age=60');
       assert.equal(Number(head.headers['content-length']), Buffer.byteLength(get.text), path);
       assert.equal(head.bodyBytes.length, 0, `${path}: no body`);
@@ -486,7 +501,7 @@ describe('HTTP behaviour', () => {
     const missing = await rawRequest(server.port,
       'HEAD /api/v1/initiatieven/999999 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     assert.equal(missing.status, 404);
-    assert.equal(missing.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(missing.headers['content-type'], 'application/problem+json');
   });
 
   test('unknown API addresses are 404 in JSON, other methods 405 in JSON', async () => {
@@ -503,7 +518,7 @@ describe('HTTP behaviour', () => {
       assert.match(r.headers.get('allow') ?? '', /GET/);
     }
     // The API changed nothing on the way.
-    assert.equal((await ok('/api/v1/initiatieven')).total, PUBLIC_IDS.length);
+    assert.equal((await ok('/api/v1/initiatieven')).totaal, PUBLIC_IDS.length);
   });
 
   test('the server stayed up', () => {
