@@ -31,9 +31,12 @@ static bool copy_snapshot(struct db *db, const char *tmp, char *err, size_t err_
     }
     bool ok = b && rc == SQLITE_DONE && sqlite3_errcode(out) == SQLITE_OK;
     if (ok) {
-        /* A bad copy must never replace a good backup. */
+        /* The pages say WAL like the source's; a copy in rollback mode is one self-contained
+         * file, readable even where no -wal and -shm can be made. db_open turns WAL on again
+         * once it is restored. Then the check: a bad copy must never replace a good backup. */
         sqlite3_stmt *s = NULL;
-        ok = sqlite3_prepare_v2(out, "PRAGMA quick_check", -1, &s, NULL) == SQLITE_OK &&
+        ok = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(out, "PRAGMA quick_check", -1, &s, NULL) == SQLITE_OK &&
              sqlite3_step(s) == SQLITE_ROW &&
              strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0;
         sqlite3_finalize(s);

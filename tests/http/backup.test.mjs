@@ -100,6 +100,7 @@ describe('backup', () => {
       assert.deepEqual((await fs.readdir(dir)).filter((f) => f.startsWith('under-load.db')),
         ['under-load.db']);
       assert.equal((await fs.stat(copy)).mode & 0o777, 0o600);
+      assert.equal(one(copy, 'PRAGMA journal_mode'), 'delete', 'one self-contained file');
       await fs.copyFile(`${db}.key`, `${copy}.key`);
       const v = await runBin(['--db', copy, 'verify']);
       assert.equal(v.code, 0, v.stdout + v.stderr);

@@ -350,6 +350,9 @@ describe('the key file', () => {
     const r = await runBin(['--config', ini, '--db', other, 'user', 'list']);
     refused(r, key, '--db with --config');
     assert.match(r.stderr, /does not match/);
+    const envDb = await runBin(['--config', ini, 'user', 'list'],
+      { env: { ...process.env, BUURTSAMEN_DB: other } });
+    refused(envDb, key, 'BUURTSAMEN_DB with --config');
     // serve on the configured paths, and still no key file beside the database.
     const server = await startServe({ config: ini });
     try {
