@@ -17,8 +17,8 @@ static bool copy_snapshot(struct db *db, const char *tmp, char *err, size_t err_
 {
     sqlite3 *out = NULL;
     int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE, NULL);
-    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(out, "main", db_handle(db), "main")
-                                        : NULL;
+    sqlite3_backup *b =
+        rc == SQLITE_OK ? sqlite3_backup_init(out, "main", db_handle(db), "main") : NULL;
     if (b) {
         /* Busy only while a checkpoint resets the WAL, a moment: try again for 10 s. */
         for (int tries = 0; tries < 500; tries++) {

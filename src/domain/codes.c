@@ -130,8 +130,8 @@ void secret_fingerprint(const unsigned char secret[SECRET_BYTES],
                         unsigned char out[SECRET_FINGERPRINT_BYTES])
 {
     static const char text[] = "buurtsamen key fingerprint v1";
-    crypto_generichash(out, SECRET_FINGERPRINT_BYTES, (const unsigned char *)text,
-                       sizeof text - 1, secret, SECRET_BYTES);
+    crypto_generichash(out, SECRET_FINGERPRINT_BYTES, (const unsigned char *)text, sizeof text - 1,
+                       secret, SECRET_BYTES);
 }
 
 /* 1 and the stored fingerprint in out, 0 when there is none (or no table for it yet, in a

@@ -203,8 +203,8 @@ static void fingerprint(void **state)
     /* The first key is recorded, with an audit row; then it matches and another does not. */
     assert_int_equal(secret_match_db(db, k1, true, 1000), SECRET_RECORDED);
     assert_true(secret_in_use(db));
-    assert_true(db_get_int(db, "SELECT count(*) FROM audit_log WHERE action = 'key-fingerprint'",
-                           &n));
+    assert_true(
+        db_get_int(db, "SELECT count(*) FROM audit_log WHERE action = 'key-fingerprint'", &n));
     assert_int_equal(n, 1);
     assert_int_equal(secret_match_db(db, k1, true, 1001), SECRET_MATCH);
     assert_int_equal(secret_match_db(db, k2, true, 1002), SECRET_MISMATCH);
@@ -310,11 +310,16 @@ static void addresses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(alphabet_and_length), cmocka_unit_test(codes_are_random),
-        cmocka_unit_test(every_single_typo_is_caught), cmocka_unit_test(every_adjacent_swap_is_caught),
-        cmocka_unit_test(normalisation),       cmocka_unit_test(keyed_hash),
-        cmocka_unit_test(secret_file),         cmocka_unit_test(secret_file_exact_size),
-        cmocka_unit_test(fingerprint),         cmocka_unit_test(fingerprint_for_an_old_database),
+        cmocka_unit_test(alphabet_and_length),
+        cmocka_unit_test(codes_are_random),
+        cmocka_unit_test(every_single_typo_is_caught),
+        cmocka_unit_test(every_adjacent_swap_is_caught),
+        cmocka_unit_test(normalisation),
+        cmocka_unit_test(keyed_hash),
+        cmocka_unit_test(secret_file),
+        cmocka_unit_test(secret_file_exact_size),
+        cmocka_unit_test(fingerprint),
+        cmocka_unit_test(fingerprint_for_an_old_database),
         cmocka_unit_test(addresses),
     };
     if (sodium_init() < 0)
