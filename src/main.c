@@ -42,7 +42,10 @@ static void usage(FILE *out)
             "  mail send                 hand queued e-mail to the mail command\n"
             "  export KIND --format F    totals, areas, initiatives or the ledger (csv, xlsx, json)\n"
             "\n"
-            "The database is --db, else $BUURTSAMEN_DB, else the config's, else buurtsamen.db.\n"
+            "The config file is --config, else $BUURTSAMEN_CONFIG (none without either).\n"
+            "The database is --db, else $BUURTSAMEN_DB, else the config's db, else\n"
+            "buurtsamen.db. The key file is the config's key_file, else the database + \".key\";\n"
+            "only init creates it, every other command refuses to run without the right one.\n"
             "Each command takes --help.\n");
 }
 
@@ -61,7 +64,6 @@ int main(int argc, char **argv)
 {
     struct app app = {.handle = site_handle, .housekeeping = housekeeping_start};
     gdSetErrorMethod(gd_to_log);
-    config_defaults(&app.config);
     if (sodium_init() < 0) {
         fprintf(stderr, "buurtsamen: cannot initialise libsodium\n");
         return EXIT_FAIL;
@@ -87,18 +89,14 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (config && *config) {
-        char err[300];
-        if (!config_load(&app.config, config, err, sizeof err)) {
-            fprintf(stderr, "buurtsamen: %s\n", err);
-            return EXIT_FAIL;
-        }
-    }
     const char *env_db = getenv("BUURTSAMEN_DB");
-    if (!db && env_db && *env_db)
+    if (!db || !*db)
         db = env_db;
-    if (db)
-        snprintf(app.config.db_path, sizeof app.config.db_path, "%s", db);
+    char err[700];
+    if (!config_resolve(&app.config, config, db, err, sizeof err)) {
+        fprintf(stderr, "buurtsamen: %s\n", err);
+        return EXIT_FAIL;
+    }
     const char *env_templates = getenv("BUURTSAMEN_TEMPLATES");
     if (env_templates && *env_templates)
         snprintf(app.config.template_dir, sizeof app.config.template_dir, "%s", env_templates);

@@ -4,11 +4,16 @@
 #include "db/db.h"
 #include "domain/codes.h"
 #include "util/assets.h"
+#include "util/log.h"
 #include "view/tmpl.h"
 
+#include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 bool cli_wants_help(int argc, char **argv)
 {
@@ -18,12 +23,38 @@ bool cli_wants_help(int argc, char **argv)
     return false;
 }
 
-struct db *cli_open_db(const struct app *app, bool create)
+/* A newer program on an older database: keep a copy of the database as it was before the
+ * first pending migration, so that an upgrade that goes wrong can be undone. */
+static bool backup_before_migrating(struct db *db, const char *db_path)
+{
+    int current = db_schema_version(db), known = db_known_version();
+    if (current < 1 || current >= known)
+        return true; /* a new database, an up-to-date one, or one db_migrate refuses */
+    char target[600], err[900];
+    snprintf(target, sizeof target, "%s.pre-migration-%03d", db_path, current + 1);
+    if (!cli_backup_write(db, target, err, sizeof err)) {
+        fprintf(stderr,
+                "buurtsamen: not migrating %s from schema version %d: the backup before it "
+                "failed: %s\n",
+                db_path, current, err);
+        return false;
+    }
+    log_info("database %s is at schema version %d, this program at %d: backup before "
+             "migrating written to %s",
+             db_path, current, known, target);
+    return true;
+}
+
+struct db *cli_open_db(struct app *app, bool for_init)
 {
     char err[512];
-    struct db *db = db_open(app->config.db_path, create, err, sizeof err);
+    struct db *db = db_open(app->config.db_path, for_init, err, sizeof err);
     if (!db) {
         fprintf(stderr, "buurtsamen: %s\n", err);
+        return NULL;
+    }
+    if (!backup_before_migrating(db, app->config.db_path)) {
+        db_close(db);
         return NULL;
     }
     if (!db_migrate(db, err, sizeof err)) {
@@ -31,27 +62,86 @@ struct db *cli_open_db(const struct app *app, bool create)
         db_close(db);
         return NULL;
     }
+    if (!for_init && !cli_load_secret(app, db, KEY_LOAD)) {
+        db_close(db);
+        return NULL;
+    }
     return db;
 }
 
-bool cli_load_secret(struct app *app, struct db *db, bool may_create)
+struct db *cli_open_db_as_is(struct app *app)
 {
-    char path[600];
-    if (app->config.key_file[0])
-        snprintf(path, sizeof path, "%s", app->config.key_file);
-    else
-        snprintf(path, sizeof path, "%s.key", app->config.db_path);
-    int64_t vouchers = 0;
-    if (may_create && db)
-        db_get_int(db, "SELECT count(*) FROM vouchers", &vouchers);
-    char err[700];
-    if (!secret_load(path, may_create && vouchers == 0, app->secret, err, sizeof err)) {
-        fprintf(stderr, "buurtsamen: %s%s\n", err,
-                vouchers ? " (the database has vouchers: restore the key file that hashed them)"
-                         : "");
+    char err[512];
+    struct db *db = db_open(app->config.db_path, false, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "buurtsamen: %s\n", err);
+        return NULL;
+    }
+    if (!cli_load_secret(app, db, KEY_CHECK)) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+bool cli_load_secret(struct app *app, struct db *db, enum key_use use)
+{
+    const char *path = app->config.key_file, *db_path = app->config.db_path;
+    struct stat st;
+    bool exists = stat(path, &st) == 0 || errno != ENOENT;
+    bool in_use = secret_in_use(db);
+    if (!exists && (use != KEY_CREATE || in_use)) {
+        if (in_use)
+            fprintf(stderr,
+                    "buurtsamen: key file %s is missing; database %s was set up with a key: "
+                    "restore that key file (a new one would make every issued code unusable)\n",
+                    path, db_path);
+        else
+            fprintf(stderr,
+                    "buurtsamen: key file %s is missing (only `buurtsamen init` creates it)\n",
+                    path);
         return false;
     }
-    return true;
+    char err[700];
+    if (!secret_load(path, use == KEY_CREATE && !exists, app->secret, err, sizeof err)) {
+        fprintf(stderr, "buurtsamen: %s\n", err);
+        return false;
+    }
+    if (!exists)
+        printf("buurtsamen: key file %s created; keep a copy of it apart from the database "
+               "backups\n",
+               path);
+    enum secret_match match = secret_match_db(db, app->secret, use != KEY_CHECK, time(NULL));
+    switch (match) {
+    case SECRET_MATCH:
+    case SECRET_UNRECORDED:
+        return true;
+    case SECRET_RECORDED:
+        if (exists)
+            log_info("key file %s: fingerprint recorded in database %s", path, db_path);
+        return true;
+    case SECRET_RECORDED_CHECKED:
+        log_info("key file %s: fingerprint recorded in database %s, checked against a stored "
+                 "issuance file",
+                 path, db_path);
+        return true;
+    case SECRET_RECORDED_UNCHECKED:
+        log_info("key file %s: fingerprint recorded in database %s; the vouchers issued before "
+                 "could not be checked against it (if printed codes are refused, this is the "
+                 "wrong key file)",
+                 path, db_path);
+        return true;
+    case SECRET_MISMATCH:
+        fprintf(stderr, "buurtsamen: key file %s does not match this database (%s)\n", path,
+                db_path);
+        break;
+    case SECRET_DB_ERROR:
+        fprintf(stderr, "buurtsamen: cannot check key file %s against database %s: %s\n", path,
+                db_path, sqlite3_errmsg(db_handle(db)));
+        break;
+    }
+    sodium_memzero(app->secret, sizeof app->secret);
+    return false;
 }
 
 static char *read_file(const char *path, size_t *len)

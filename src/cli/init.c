@@ -94,7 +94,7 @@ int cli_init(struct app *app, int argc, char **argv)
             db_rollback(db);
             fprintf(stderr, "buurtsamen init: loading the demo data failed\n");
             rc = EXIT_FAIL;
-        } else if (!cli_load_secret(app, db, true)) {
+        } else if (!cli_load_secret(app, db, KEY_CREATE)) {
             rc = EXIT_FAIL;
         } else if (!demo_generate(db, app->secret, time(NULL), &result, err, sizeof err)) {
             fprintf(stderr, "buurtsamen init: %s\n", err);
@@ -105,7 +105,7 @@ int cli_init(struct app *app, int argc, char **argv)
             db_exec(db, "PRAGMA synchronous=FULL");
             print_demo(&result);
         }
-    } else if (!cli_load_secret(app, db, true)) {
+    } else if (!cli_load_secret(app, db, KEY_CREATE)) {
         rc = EXIT_FAIL;
     } else if (!(db_begin(db) && settings_seed(db, &app->config) && db_commit(db))) {
         db_rollback(db);

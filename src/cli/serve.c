@@ -22,9 +22,8 @@ static bool prepare(struct app *app)
     setenv("TZ", tz && *tz ? tz : app->config.tijdzone, 1);
     tzset();
     json_decref(settings);
-    bool ok = cli_load_secret(app, db, true);
     db_close(db);
-    return ok && cli_load_templates(app);
+    return cli_load_templates(app);
 }
 
 static bool parse_threads(const char *s, int *out)

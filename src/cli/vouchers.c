@@ -342,14 +342,10 @@ int cli_vouchers(struct app *app, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    struct db *db = cli_open_db(app, false);
+    struct db *db = cli_open_db(app, false); /* loads and checks the key file too */
     if (!db)
         return EXIT_FAIL;
     tz_from_settings(db, app);
-    if (!cli_load_secret(app, db, true)) {
-        db_close(db);
-        return EXIT_FAIL;
-    }
     json_t *settings = settings_all(db);
     struct issue_output o = {.csv_path = out, .letters = letters ? json_array() : NULL,
                              .quiet = !isatty(STDERR_FILENO)};

@@ -80,3 +80,28 @@ bool config_load(struct config *c, const char *path, char *err, unsigned err_siz
     }
     return true;
 }
+
+bool config_resolve(struct config *c, const char *config_file, const char *db, char *err,
+                    unsigned err_size)
+{
+    config_defaults(c);
+    if (config_file && *config_file && !config_load(c, config_file, err, err_size))
+        return false;
+    if (db && *db) {
+        if (strlen(db) >= sizeof c->db_path) {
+            snprintf(err, err_size, "database path too long: %.60s...", db);
+            return false;
+        }
+        snprintf(c->db_path, sizeof c->db_path, "%s", db);
+    }
+    if (!c->db_path[0]) /* "db =" left empty: the default, never SQLite's temporary database */
+        snprintf(c->db_path, sizeof c->db_path, "buurtsamen.db");
+    if (!c->key_file[0]) {
+        int n = snprintf(c->key_file, sizeof c->key_file, "%s.key", c->db_path);
+        if (n < 0 || (size_t)n >= sizeof c->key_file) {
+            snprintf(err, err_size, "database path too long: %s", c->db_path);
+            return false;
+        }
+    }
+    return true;
+}

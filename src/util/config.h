@@ -23,6 +23,13 @@ struct config {
 };
 
 void config_defaults(struct config *c);
+/* Where the files are, found the same way by every command: the config file is config_file
+ * (--config, else $BUURTSAMEN_CONFIG; none when NULL or empty); the database is db (--db, else
+ * $BUURTSAMEN_DB) when given, else the config's db, else buurtsamen.db; the key file is the
+ * config's key_file, else the database path + ".key". Relative paths are taken from the
+ * working directory. Returns false with a message in err when the config cannot be read. */
+bool config_resolve(struct config *c, const char *config_file, const char *db, char *err,
+                    unsigned err_size);
 /* Reads an INI file; returns false with a message in err on a missing file or bad line. */
 bool config_load(struct config *c, const char *path, char *err, unsigned err_size);
 

@@ -97,11 +97,11 @@ describe('verify and backup', () => {
     const r = await runBin(['--db', db, 'backup', copy]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(copy));
+    await restoreKey(db, copy);
     const v = await runBin(['--db', copy, 'verify']);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     const count = sql(copy, 'SELECT count(*) FROM initiatives').trim();
     assert.equal(count, sql(db, 'SELECT count(*) FROM initiatives').trim());
-    await restoreKey(db, copy);
     const server = await startServe({ db: copy });
     try {
       const res = await fetch(`${server.base}/initiatieven/5`);
@@ -118,6 +118,7 @@ describe('verify and backup', () => {
       const copy = path.join(dir, 'live.db');
       const r = await runBin(['--db', db, 'backup', copy]);
       assert.equal(r.code, 0, r.stderr);
+      await restoreKey(db, copy);
       const v = await runBin(['--db', copy, 'verify']);
       assert.equal(v.code, 0, v.stdout + v.stderr);
       assert.equal((await fetch(`${server.base}/healthz`)).status, 200);
@@ -241,5 +242,142 @@ describe('serve', () => {
       assert.equal(r.signal, null, `${listen}: exits by itself`);
       assert.ok(r.code === 2 || r.code === 1, `${listen}: exit ${r.code}`);
     }
+  });
+});
+
+describe('the key file', () => {
+  // A database made by a plain `init` (no vouchers yet), in its own folder.
+  async function plainDb(name) {
+    const sub = path.join(dir, name);
+    await fs.mkdir(sub);
+    const file = path.join(sub, 'site.db');
+    const r = await runBin(['--db', file, 'init']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.ok(existsSync(`${file}.key`), 'init makes the key beside the database');
+    return file;
+  }
+
+  // One line on stderr, exit 1, naming the key file.
+  function refused(r, keyFile, what) {
+    assert.equal(r.signal, null, `${what}: exits by itself`);
+    assert.equal(r.code, 1, `${what}: exit 1\n${r.stdout}${r.stderr}`);
+    assert.ok(r.stderr.includes(keyFile), `${what}: names ${keyFile}:\n${r.stderr}`);
+    const lines = r.stderr.trim().split('\n').filter((l) => !/applied migration/.test(l));
+    assert.equal(lines.length, 1, `${what}: one line:\n${r.stderr}`);
+  }
+
+  test('serve and fcgi refuse a database without its key file and make none', async () => {
+    const file = await plainDb('nokey');
+    await fs.rm(`${file}.key`);
+    const port = await freePort();
+    const r = await runBin(['--db', file, 'serve', '--listen', `127.0.0.1:${port}`],
+      { timeoutMs: 10_000 });
+    refused(r, `${file}.key`, 'serve');
+    assert.match(r.stderr, /missing/);
+    assert.ok(!existsSync(`${file}.key`), 'serve made no key file');
+    const f = await runBin(['--db', file, 'fcgi', '--socket', path.join(dir, 'nokey.sock')],
+      { timeoutMs: 10_000 });
+    refused(f, `${file}.key`, 'fcgi');
+    assert.ok(!existsSync(`${file}.key`), 'fcgi made no key file');
+  });
+
+  test('every other command refuses to run without the key file', async () => {
+    const copy = await copyDb('nokey-demo.db');
+    await fs.rm(`${copy}.key`);
+    const commands = [
+      ['verify'], ['backup', path.join(dir, 'nokey-backup.db')], ['user', 'list'],
+      ['round', 'list'], ['export', 'totals', '--format', 'csv'], ['housekeeping'],
+      ['mail', 'send'], ['vouchers', 'issue', '--round', '1', '--out', path.join(dir, 'x.csv')],
+    ];
+    for (const cmd of commands) {
+      const r = await runBin(['--db', copy, ...cmd], { timeoutMs: 20_000 });
+      refused(r, `${copy}.key`, cmd.join(' '));
+    }
+    assert.ok(!existsSync(`${copy}.key`), 'no command made a key file');
+    assert.ok(!existsSync(path.join(dir, 'nokey-backup.db')));
+  });
+
+  test('init makes no new key for a database that was set up with one', async () => {
+    const file = await plainDb('lostkey');
+    await fs.rm(`${file}.key`);
+    const r = await runBin(['--db', file, 'init']);
+    refused(r, `${file}.key`, 'init');
+    assert.match(r.stderr, /restore/);
+    assert.ok(!existsSync(`${file}.key`));
+  });
+
+  test('the key file of another database is refused by every command', async () => {
+    const a = await plainDb('keya');
+    const b = await plainDb('keyb');
+    await fs.copyFile(`${b}.key`, `${a}.key`);
+    const port = await freePort();
+    for (const cmd of [['serve', '--listen', `127.0.0.1:${port}`], ['init'], ['user', 'list'],
+      ['verify'], ['backup', path.join(dir, 'wrongkey.db')]]) {
+      const r = await runBin(['--db', a, ...cmd], { timeoutMs: 10_000 });
+      refused(r, `${a}.key`, cmd[0]);
+      assert.match(r.stderr, /does not match this database/, cmd[0]);
+    }
+    // The demo database's vouchers were hashed with its own key: another one is refused.
+    const demoCopy = await copyDb('wrongkey-demo.db');
+    await fs.copyFile(`${b}.key`, `${demoCopy}.key`);
+    const r = await runBin(['--db', demoCopy, 'vouchers', 'issue', '--round', '1',
+      '--out', path.join(dir, 'wrongkey.csv')]);
+    refused(r, `${demoCopy}.key`, 'vouchers issue');
+    assert.match(r.stderr, /does not match/);
+  });
+
+  test('--config alone finds the database and the key file for every command', async () => {
+    const sub = path.join(dir, 'configured');
+    await fs.mkdir(sub);
+    const ini = path.join(sub, 'buurtsamen.ini');
+    const file = path.join(sub, 'buurtsamen.db');
+    const key = path.join(sub, 'geheim.key');
+    await fs.writeFile(ini, `[server]\ndb = ${file}\nkey_file = ${key}\n`);
+    const init = await runBin(['--config', ini, 'init']);
+    assert.equal(init.code, 0, init.stderr);
+    assert.ok(existsSync(key), 'init made the configured key file');
+    assert.ok(!existsSync(`${file}.key`), 'and no second one beside the database');
+    for (const cmd of [['user', 'list'], ['round', 'list'], ['verify'],
+      ['backup', path.join(sub, 'copy.db')], ['housekeeping']]) {
+      const r = await runBin(['--config', ini, ...cmd]);
+      assert.equal(r.code, 0, `${cmd.join(' ')}: ${r.stderr}${r.stdout}`);
+    }
+    const viaEnv = await runBin(['user', 'list'],
+      { env: { ...process.env, BUURTSAMEN_DB: '', BUURTSAMEN_CONFIG: ini } });
+    assert.equal(viaEnv.code, 0, viaEnv.stderr);
+    // --db wins over the config's db; the key stays the configured one, which must match.
+    const other = await plainDb('configured-other');
+    const r = await runBin(['--config', ini, '--db', other, 'user', 'list']);
+    refused(r, key, '--db with --config');
+    assert.match(r.stderr, /does not match/);
+    const envDb = await runBin(['--config', ini, 'user', 'list'],
+      { env: { ...process.env, BUURTSAMEN_DB: other } });
+    refused(envDb, key, 'BUURTSAMEN_DB with --config');
+    // serve on the configured paths, and still no key file beside the database.
+    const server = await startServe({ config: ini });
+    try {
+      assert.equal((await fetch(`${server.base}/healthz`)).status, 200);
+      assert.ok(server.output().includes(file), 'serves the configured database');
+    } finally {
+      await server.stop();
+    }
+    assert.ok(!existsSync(`${file}.key`));
+  });
+
+  test('a database from before key fingerprints gets one from the first command', async () => {
+    const copy = await copyDb('legacy.db');
+    sql(copy, 'DELETE FROM key_fingerprint');
+    const r = await runBin(['--db', copy, 'user', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    // It has vouchers that the key cannot be checked against: it says so.
+    assert.match(r.stderr, /fingerprint recorded.*could not be checked/);
+    assert.equal(sql(copy, 'SELECT count(*) FROM key_fingerprint').trim(), '1');
+    assert.equal(sql(copy, 'SELECT hex(fingerprint) FROM key_fingerprint').trim(),
+      sql(db, 'SELECT hex(fingerprint) FROM key_fingerprint').trim(), 'the same key, the same print');
+    // From then on another key is refused.
+    const other = await plainDb('legacy-other');
+    await fs.copyFile(`${other}.key`, `${copy}.key`);
+    const wrong = await runBin(['--db', copy, 'user', 'list']);
+    refused(wrong, `${copy}.key`, 'user list');
   });
 });

@@ -169,15 +169,18 @@ async function waitHealthy(base, procs, what) {
 }
 
 /**
- * Starts `buurtsamen serve` on a free port; resolves with {base, port, stop(), output()}.
+ * Starts `buurtsamen serve` on a free port (on {db}, or on what {config} names); resolves with
+ * {base, port, stop(), output()}.
  * stop() sends SIGTERM and resolves with {code, signal} once the process has exited.
  */
-export async function startServe({ db, threads } = {}) {
-  if (!db) throw new Error('startServe needs {db}');
+export async function startServe({ db, threads, config } = {}) {
+  if (!db && !config) throw new Error('startServe needs {db} or {config}');
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`];
+    // With {config} alone the config file names the database and the key file.
+    const args = [...(config ? ['--config', config] : []), ...(db ? ['--db', db] : []),
+      'serve', '--listen', `127.0.0.1:${port}`];
     if (threads) args.push('--threads', String(threads));
     const proc = launch(BIN, args);
     const base = `http://127.0.0.1:${port}`;

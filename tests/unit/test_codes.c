@@ -1,5 +1,6 @@
 /* Unit tests for voucher codes: alphabet, length, check character (every single-character
- * typo and every adjacent swap is caught), normalisation, keyed hashing, address rules. */
+ * typo and every adjacent swap is caught), normalisation, keyed hashing, the key file and its
+ * fingerprint in the database, address rules. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/db.h"
 #include "domain/codes.h"
 #include "domain/households.h"
+#include "domain/printfiles.h"
 #include "util/text.h"
 
 static void alphabet_and_length(void **state)
@@ -146,6 +149,119 @@ static void secret_file(void **state)
     unlink(path);
 }
 
+static void secret_file_exact_size(void **state)
+{
+    (void)state;
+    char path[64], err[256];
+    snprintf(path, sizeof path, "/tmp/bs-key-long-%d", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < SECRET_BYTES + 1; i++)
+        fputc(i, f);
+    fclose(f);
+    unsigned char a[SECRET_BYTES];
+    assert_false(secret_load(path, false, a, err, sizeof err)); /* not a key file */
+    assert_non_null(strstr(err, path));
+    assert_false(secret_load(path, true, a, err, sizeof err)); /* and never replaced */
+    unlink(path);
+}
+
+static struct db *fresh_db(const char *path)
+{
+    char err[256];
+    unlink(path);
+    struct db *db = db_open(path, true, err, sizeof err);
+    assert_non_null(db);
+    assert_true(db_migrate(db, err, sizeof err));
+    return db;
+}
+
+static void fingerprint(void **state)
+{
+    (void)state;
+    unsigned char k1[SECRET_BYTES], k2[SECRET_BYTES];
+    unsigned char f1[SECRET_FINGERPRINT_BYTES], f1b[SECRET_FINGERPRINT_BYTES],
+        f2[SECRET_FINGERPRINT_BYTES];
+    randombytes_buf(k1, sizeof k1);
+    randombytes_buf(k2, sizeof k2);
+    secret_fingerprint(k1, f1);
+    secret_fingerprint(k1, f1b);
+    secret_fingerprint(k2, f2);
+    assert_memory_equal(f1, f1b, sizeof f1);
+    assert_memory_not_equal(f1, f2, sizeof f1);
+    assert_memory_not_equal(f1, k1, sizeof f1); /* never the key itself */
+
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/bs-fp-%d.db", (int)getpid());
+    struct db *db = fresh_db(path);
+    assert_false(secret_in_use(db));
+    /* Asked only to check: nothing is written. */
+    assert_int_equal(secret_match_db(db, k1, false, 1000), SECRET_UNRECORDED);
+    int64_t n = -1;
+    assert_true(db_get_int(db, "SELECT count(*) FROM key_fingerprint", &n));
+    assert_int_equal(n, 0);
+    /* The first key is recorded, with an audit row; then it matches and another does not. */
+    assert_int_equal(secret_match_db(db, k1, true, 1000), SECRET_RECORDED);
+    assert_true(secret_in_use(db));
+    assert_true(
+        db_get_int(db, "SELECT count(*) FROM audit_log WHERE action = 'key-fingerprint'", &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(secret_match_db(db, k1, true, 1001), SECRET_MATCH);
+    assert_int_equal(secret_match_db(db, k2, true, 1002), SECRET_MISMATCH);
+    assert_int_equal(secret_match_db(db, k2, false, 1002), SECRET_MISMATCH);
+    assert_true(db_get_int(db, "SELECT count(*) FROM audit_log", &n));
+    assert_int_equal(n, 1);
+    db_close(db);
+    unlink(path);
+}
+
+/* A database from before fingerprints, with a round and an issuance file made with k1. */
+static struct db *legacy_db(const char *path, const unsigned char *k1, bool with_file)
+{
+    struct db *db = fresh_db(path);
+    assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'a', 'A');"
+                            "INSERT INTO households(id, postcode, house_number, street, city, "
+                            "area_id) VALUES (1, '7607 AB', 1, 'Straat', 'Almelo', 1);"
+                            "INSERT INTO rounds(id, name, opens_at, closes_at, voucher_cents) "
+                            "VALUES (1, 'R', '2026-01-01 00:00:00', '2026-02-01 00:00:00', 750);"
+                            "INSERT INTO vouchers(round_id, household_id, code_hash, value_cents,"
+                            " issued_at) VALUES (1, 1, randomblob(32), 750, '2026-01-01');"));
+    if (with_file)
+        assert_true(printfile_store(db, k1, 1, "csv", "Codes", "code\n", 5, "test"));
+    return db;
+}
+
+static void fingerprint_for_an_old_database(void **state)
+{
+    (void)state;
+    unsigned char k1[SECRET_BYTES], k2[SECRET_BYTES];
+    randombytes_buf(k1, sizeof k1);
+    randombytes_buf(k2, sizeof k2);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/bs-fp-old-%d.db", (int)getpid());
+
+    /* Vouchers and an issuance file: the file tells the right key from a wrong one. */
+    struct db *db = legacy_db(path, k1, true);
+    assert_true(secret_in_use(db)); /* init must not make a new key for it */
+    assert_int_equal(secret_match_db(db, k2, true, 1000), SECRET_MISMATCH);
+    int64_t n = -1;
+    assert_true(db_get_int(db, "SELECT count(*) FROM key_fingerprint", &n));
+    assert_int_equal(n, 0); /* a wrong key is never recorded */
+    assert_int_equal(secret_match_db(db, k1, false, 1000), SECRET_UNRECORDED);
+    assert_int_equal(secret_match_db(db, k1, true, 1000), SECRET_RECORDED_CHECKED);
+    assert_int_equal(secret_match_db(db, k1, true, 1000), SECRET_MATCH);
+    assert_int_equal(secret_match_db(db, k2, true, 1000), SECRET_MISMATCH);
+    db_close(db);
+
+    /* Vouchers only: nothing to check the key against; recorded, and said so. */
+    db = legacy_db(path, k1, false);
+    assert_int_equal(secret_match_db(db, k2, true, 1000), SECRET_RECORDED_UNCHECKED);
+    assert_int_equal(secret_match_db(db, k2, true, 1000), SECRET_MATCH);
+    assert_int_equal(secret_match_db(db, k1, true, 1000), SECRET_MISMATCH);
+    db_close(db);
+    unlink(path);
+}
+
 static void addresses(void **state)
 {
     (void)state;
@@ -194,10 +310,17 @@ static void addresses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(alphabet_and_length), cmocka_unit_test(codes_are_random),
-        cmocka_unit_test(every_single_typo_is_caught), cmocka_unit_test(every_adjacent_swap_is_caught),
-        cmocka_unit_test(normalisation),       cmocka_unit_test(keyed_hash),
-        cmocka_unit_test(secret_file),         cmocka_unit_test(addresses),
+        cmocka_unit_test(alphabet_and_length),
+        cmocka_unit_test(codes_are_random),
+        cmocka_unit_test(every_single_typo_is_caught),
+        cmocka_unit_test(every_adjacent_swap_is_caught),
+        cmocka_unit_test(normalisation),
+        cmocka_unit_test(keyed_hash),
+        cmocka_unit_test(secret_file),
+        cmocka_unit_test(secret_file_exact_size),
+        cmocka_unit_test(fingerprint),
+        cmocka_unit_test(fingerprint_for_an_old_database),
+        cmocka_unit_test(addresses),
     };
     if (sodium_init() < 0)
         return 1;
