@@ -83,7 +83,7 @@ check:
 	@$(MAKE) --no-print-directory all $(UNIT)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory node
-	cd tests && node --test --test-concurrency=1 http/ fcgi/ e2e/
+	cd tests && node --test --test-concurrency=1 repo/ http/ fcgi/ e2e/
 
 unit: $(UNIT)
 	@set -e; for t in $(UNIT); do echo "== $$t"; $$t; done

@@ -7,7 +7,10 @@
 
 #include <stdio.h>
 
-#define NEWS_WHERE "WHERE n.published = 1 AND (?1 = 0 OR n.area_id = ?1 OR n.area_id IS NULL) "
+/* An area's news: its own, its buurten's and the city-wide posts (area 0: all posts). */
+#define NEWS_WHERE                                                                                \
+    "WHERE n.published = 1 AND (?1 = 0 OR n.area_id IS NULL OR n.area_id = ?1 OR "              \
+    "n.area_id IN (SELECT id FROM areas WHERE parent_id = ?1)) "
 
 json_t *news_list(struct db *db, int64_t area_id, int limit, int offset, int64_t *total)
 {

@@ -78,6 +78,17 @@ void area_page(struct request *req)
             href[n] = '\0';
             json_object_set_new(area, "director_phone_href", json_string(href));
         }
+        /* A wijk or dorp has its own feed; a buurt's news is in its wijk's. */
+        json_t *parent = json_object_get(area, "parent");
+        json_t *owner = parent ? parent : area;
+        json_object_set_new(
+            data, "feed",
+            json_pack("{s:s, s:s}", "href",
+                      arena_printf(&req->arena, "/feeds/%s.atom",
+                                   json_string_value(json_object_get(owner, "slug"))),
+                      "title",
+                      arena_printf(&req->arena, "Berichten uit %s",
+                                   json_string_value(json_object_get(owner, "name")))));
         json_object_set_new(data, "area", area);
         title = json_string_value(json_object_get(area, "name"));
     }

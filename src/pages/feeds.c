@@ -1,6 +1,7 @@
 /* Atom feeds of the news: one per wijk or dorp (its posts and the city-wide ones) and one for
  * the whole municipality. */
 #include "domain/areas.h"
+#include "domain/initiatives.h"
 #include "domain/news.h"
 #include "domain/settings.h"
 #include "pages/page.h"
@@ -90,6 +91,70 @@ void feed_page(struct request *req)
         return;
     }
     json_decref(data);
+    response_set_header(req, "Content-Type", "application/atom+xml; charset=utf-8");
+    response_set_header(req, "Cache-Control", "public, max-age=300");
+}
+
+/* /feeds/initiatieven/ID.atom: the updates of one public initiative, for those who follow it. */
+void initiative_feed_page(struct request *req)
+{
+    const char *param = req->params[0];
+    size_t len = strlen(param);
+    int64_t id = 0;
+    if (len > 5 && len < 32 && strcmp(param + len - 5, ".atom") == 0) {
+        char number[32];
+        snprintf(number, sizeof number, "%.*s", (int)(len - 5), param);
+        id = page_id_param(number);
+    }
+    json_t *item = id > 0 ? initiative_get_public(req->db, id) : NULL;
+    if (!item) {
+        page_error(req, 404, "Deze feed bestaat niet: het initiatief bestaat niet of is (nog) "
+                             "niet openbaar.");
+        return;
+    }
+    json_t *settings = settings_all(req->db);
+    const char *site = json_string_value(json_object_get(settings, "site_naam")) ?: "Buurt Samen";
+    const char *base = json_string_value(json_object_get(settings, "basis_url")) ?: "";
+    const char *title = json_string_value(json_object_get(item, "title")) ?: "";
+    json_t *entries = json_array();
+    size_t i;
+    json_t *update;
+    json_array_foreach(json_object_get(item, "updates"), i, update)
+    {
+        const char *body = json_string_value(json_object_get(update, "body")) ?: "";
+        struct buf html = {0};
+        format_paragraphs(&html, body);
+        size_t cut = strcspn(body, "\n");
+        json_array_append_new(
+            entries,
+            json_pack("{s:s, s:s, s:o, s:O, s:s%, s:s}", "title",
+                      arena_printf(&req->arena, "Update: %s", title), "url",
+                      arena_printf(&req->arena, "/initiatieven/%lld#update-%lld", (long long)id,
+                                   (long long)json_integer_value(json_object_get(update, "id"))),
+                      "updated",
+                      rfc3339(json_string_value(json_object_get(update, "created_at"))),
+                      "author_name", json_object_get(update, "author_name"), "teaser", body,
+                      cut > 220 ? (size_t)220 : cut, "body_html", html.data ? html.data : ""));
+        buf_free(&html);
+    }
+    json_t *first = json_array_get(entries, 0);
+    json_t *data = json_pack(
+        "{s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "news", entries, "updated",
+        first ? json_incref(json_object_get(first, "updated"))
+              : rfc3339(json_string_value(json_object_get(item, "published_at"))),
+        "title", arena_printf(&req->arena, "%s: updates, %s", title, site), "self",
+        arena_printf(&req->arena, "%s/feeds/initiatieven/%s", base, param), "alternate",
+        arena_printf(&req->arena, "%s/initiatieven/%lld", base, (long long)id), "base", base,
+        "site", site);
+    json_decref(item);
+    json_decref(settings);
+    buf_reset(&req->resp.body);
+    bool ok = tmpl_render(req->app->templates, "feed", NULL, data, &req->resp.body);
+    json_decref(data);
+    if (!ok) {
+        page_error(req, 500, "De feed kon niet worden gemaakt.");
+        return;
+    }
     response_set_header(req, "Content-Type", "application/atom+xml; charset=utf-8");
     response_set_header(req, "Cache-Control", "public, max-age=300");
 }

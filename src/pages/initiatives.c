@@ -208,5 +208,8 @@ void initiative_page(struct request *req)
     }
     char title[200];
     snprintf(title, sizeof title, "%s", json_string_value(json_object_get(item, "title")));
-    page_render(req, "initiative", title, json_pack("{s:o}", "i", item));
+    json_t *feed = json_pack(
+        "{s:s, s:s}", "href", arena_printf(&req->arena, "/feeds/initiatieven/%lld.atom", (long long)id),
+        "title", arena_printf(&req->arena, "Updates van %s", title));
+    page_render(req, "initiative", title, json_pack("{s:o, s:o}", "i", item, "feed", feed));
 }

@@ -12,6 +12,8 @@ void news_list_page(struct request *req);
 void news_page(struct request *req);
 void accessibility_page(struct request *req);
 void privacy_page(struct request *req);
+void open_data_page(struct request *req);
+void open_data_csv(struct request *req);
 void health_page(struct request *req);
 void static_page(struct request *req);
 void donate_page(struct request *req);
@@ -50,6 +52,7 @@ void staff_news_edit_post(struct request *req);
 void staff_news_publish_post(struct request *req);
 void staff_news_unpublish_post(struct request *req);
 void feed_page(struct request *req);
+void initiative_feed_page(struct request *req);
 
 void admin_money_page(struct request *req);
 void admin_payout_post(struct request *req);

@@ -1122,6 +1122,64 @@ describe('news for a wijk', () => {
       assert.equal(one(`SELECT published FROM news WHERE id = ${cityId}`), '1');
     });
 
+  test("a buurt's news reaches its wijk's page and feed; every page links its own feed",
+    async () => {
+      one(`INSERT INTO news (area_id, title, body, author_name, published, published_at)
+        VALUES ((SELECT id FROM areas WHERE slug = 'riet-noord'), 'Snoeiavond Riet-Noord',
+        'Samen de heggen snoeien.', 'Wijkregisseur', 1, datetime('now'))`);
+      const id = Number(one('SELECT max(id) FROM news'));
+      const inFeed = feedEntries(await feed('/feeds/de-riet.atom'))
+        .some((e) => e.link?.endsWith(`/berichten/${id}`));
+      assert.ok(inFeed, "the buurt's post is in its wijk's feed");
+      const wijk = await fetchPage(server.base, '/wijken/de-riet');
+      assert.match(wijk.text, /Snoeiavond Riet-Noord/, "and on its wijk's page");
+      const elsewhere = feedEntries(await feed('/feeds/aadorp.atom'))
+        .some((e) => e.link?.endsWith(`/berichten/${id}`));
+      assert.ok(!elsewhere, 'not in the feed of another dorp');
+      const alternate = (html) => [...html.matchAll(
+        /<link rel="alternate" type="application\/atom\+xml" title="[^"]+" href="([^"]+)">/g)]
+        .map((m) => m[1]);
+      assert.deepEqual(alternate(wijk.text), ['/feeds/de-riet.atom'], 'a wijk links its own feed');
+      assert.deepEqual(alternate((await fetchPage(server.base, '/wijken/riet-noord')).text),
+        ['/feeds/de-riet.atom'], "a buurt links its wijk's feed");
+      assert.deepEqual(alternate((await fetchPage(server.base, '/')).text),
+        ['/feeds/gemeente.atom'], 'other pages link the city feed');
+      // Every <time> on the news pages names its moment with a zone.
+      for (const path of ['/berichten', `/berichten/${id}`, '/wijken/de-riet', '/']) {
+        const { text } = await fetchPage(server.base, path);
+        for (const m of text.matchAll(/<time datetime="([^"]*)"/g)) {
+          assert.match(m[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, `${path}: ${m[1]}`);
+        }
+      }
+    });
+
+  test("an initiative's updates as a feed, linked from its page", async () => {
+    const withUpdates = Number(one(`SELECT u.initiative_id FROM initiative_updates u
+      JOIN initiatives i ON i.id = u.initiative_id WHERE i.published_at IS NOT NULL
+      AND i.state NOT IN ('ingediend', 'wijziging_gevraagd', 'afgewezen')
+      GROUP BY u.initiative_id ORDER BY count(*) DESC LIMIT 1`));
+    const page = await fetchPage(server.base, `/initiatieven/${withUpdates}`);
+    assert.match(page.text,
+      new RegExp(`<link rel="alternate" type="application/atom\\+xml" title="[^"]+" href="/feeds/initiatieven/${withUpdates}.atom">`));
+    assert.match(page.text, new RegExp(`href="/feeds/initiatieven/${withUpdates}.atom"`));
+    const xml = await feed(`/feeds/initiatieven/${withUpdates}.atom`);
+    const entries = feedEntries(xml);
+    const count = Number(one(`SELECT count(*) FROM initiative_updates
+      WHERE initiative_id = ${withUpdates}`));
+    assert.equal(entries.length, count, 'one entry per update');
+    assert.equal(new Set(entries.map((e) => e.id)).size, count, 'unique entry ids');
+    for (const e of entries) {
+      assert.match(e.updated ?? '', RFC3339);
+      assert.match(e.link ?? '', new RegExp(`/initiatieven/${withUpdates}#update-\\d+$`));
+      const anchor = e.link.split('#')[1];
+      assert.match(page.text, new RegExp(`id="${anchor}"`), `${anchor} is on the page`);
+    }
+    for (const p of ['/feeds/initiatieven/999999.atom', '/feeds/initiatieven/1.rss',
+      `/feeds/initiatieven/${one("SELECT min(id) FROM initiatives WHERE state = 'ingediend'")}.atom`]) {
+      assert.equal((await fetchPage(server.base, p)).status, 404, p);
+    }
+  });
+
   test('the feeds are well-formed Atom', async () => {
     for (const p of ['/feeds/de-riet.atom', '/feeds/gemeente.atom', '/feeds/aadorp.atom']) {
       const xml = await feed(p);

@@ -197,3 +197,42 @@ describe('conditional GET', () => {
     if (/no-store/.test(r.headers.get('cache-control'))) assert.equal(r.headers.get('etag'), null);
   });
 });
+
+describe('/open-data', () => {
+  test('names the licence, the OpenAPI document and the CSV files', async () => {
+    const page = await get('/open-data');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<h1>Open data<\/h1>/);
+    assert.match(page.text, /href="https:\/\/creativecommons\.org\/publicdomain\/zero\/1\.0\/deed\.nl" rel="license"/);
+    for (const href of ['/api/v1/openapi.json', '/open-data/initiatieven.csv',
+      '/open-data/wijken.csv', '/open-data/rondes.csv']) {
+      assert.match(page.text, new RegExp(`href="${href}"`), href);
+    }
+    assert.match((await get('/')).text, /href="\/open-data"/, 'linked from every page');
+  });
+
+  test('the CSV files hold the public data and nothing private', async () => {
+    const secrets = sql(db, `SELECT initiator_email FROM initiatives
+      UNION SELECT initiator_phone FROM initiatives WHERE initiator_phone <> ''`)
+      .trim().split('\n').filter(Boolean);
+    const files = {
+      'initiatieven.csv': PUBLIC_IDS.length,
+      'wijken.csv': Number(sql(db, 'SELECT count(*) FROM areas').trim()),
+      'rondes.csv': Number(sql(db, 'SELECT count(*) FROM rounds').trim()),
+    };
+    for (const [file, count] of Object.entries(files)) {
+      const r = await get(`/open-data/${file}`);
+      assert.equal(r.status, 200, file);
+      assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
+      assert.match(r.headers.get('link'), /rel="license"/);
+      const lines = r.text.split('\r\n').filter(Boolean);
+      assert.equal(lines.length, count + 1, `${file}: a header and a row each`);
+      assert.match(lines[0], /^(id|slug);/);
+      for (const s of secrets) assert.ok(!r.text.includes(s), `${file} leaks ${s}`);
+    }
+    const ids = (await get('/open-data/initiatieven.csv')).text.split('\r\n').slice(1)
+      .filter(Boolean).map((l) => Number(l.split(';')[0])).sort((a, b) => a - b);
+    assert.deepEqual(ids, PUBLIC_IDS);
+    assert.equal((await get('/open-data/huishoudens.csv')).status, 404);
+  });
+});
