@@ -118,8 +118,8 @@ static enum issue_result replace_check(struct db *db, int64_t round_id, const ch
     sqlite3_bind_text(s, 3, addition, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, round_id);
     int rc = sqlite3_step(s);
-    enum issue_result r = rc == SQLITE_DONE  ? ISSUE_NO_HOUSEHOLD
-                          : rc != SQLITE_ROW ? ISSUE_FAILED
+    enum issue_result r = rc == SQLITE_DONE          ? ISSUE_NO_HOUSEHOLD
+                          : rc != SQLITE_ROW         ? ISSUE_FAILED
                           : sqlite3_column_int(s, 0) ? ISSUE_USED
                                                      : ISSUE_OK;
     sqlite3_reset(s);
@@ -133,9 +133,9 @@ enum issue_result letters_replace(struct db *db, const unsigned char secret[SECR
 {
     if (!db_begin(db))
         return ISSUE_FAILED;
-    enum issue_result r = round_exists(db, round_id) ? replace_check(db, round_id, postcode,
-                                                                     number, addition)
-                                                     : ISSUE_NO_ROUND;
+    enum issue_result r = round_exists(db, round_id)
+                              ? replace_check(db, round_id, postcode, number, addition)
+                              : ISSUE_NO_ROUND;
     if (r == ISSUE_OK) {
         char err[300];
         if (!vouchers_replace(db, secret, round_id, postcode, number, addition, now, sink, err,

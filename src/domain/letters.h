@@ -23,7 +23,7 @@ struct letters_info {
     char base_url[256];
     char round_name[96];
     int64_t value_cents;
-    time_t valid_until; /* the last second of the round */
+    time_t valid_until;                                     /* the last second of the round */
     char site_name[128], gemeente[128], contact_email[128]; /* settings, else the config's */
 };
 

@@ -24,7 +24,8 @@ static enum staff_areas_result replace(struct db *db, int64_t user_id, const cha
                                        size_t nslugs)
 {
     /* Every area named must be a wijk or dorp, or nothing changes. */
-    sqlite3_stmt *known = db_prepare(db, "SELECT 1 FROM areas WHERE slug = ? AND parent_id IS NULL");
+    sqlite3_stmt *known =
+        db_prepare(db, "SELECT 1 FROM areas WHERE slug = ? AND parent_id IS NULL");
     if (!known)
         return STAFF_AREAS_DB;
     for (size_t i = 0; i < nslugs; i++) {
@@ -44,8 +45,9 @@ static enum staff_areas_result replace(struct db *db, int64_t user_id, const cha
     sqlite3_reset(d);
     if (rc != SQLITE_DONE)
         return STAFF_AREAS_DB;
-    sqlite3_stmt *a = db_prepare(db, "INSERT OR IGNORE INTO user_areas(user_id, area_id) "
-                                     "SELECT ?, id FROM areas WHERE slug = ? AND parent_id IS NULL");
+    sqlite3_stmt *a =
+        db_prepare(db, "INSERT OR IGNORE INTO user_areas(user_id, area_id) "
+                       "SELECT ?, id FROM areas WHERE slug = ? AND parent_id IS NULL");
     if (!a)
         return STAFF_AREAS_DB;
     for (size_t i = 0; i < nslugs; i++) {
@@ -60,8 +62,8 @@ static enum staff_areas_result replace(struct db *db, int64_t user_id, const cha
 }
 
 enum staff_areas_result staff_areas_set(struct db *db, int64_t user_id, const char *username,
-                                        const char *const *slugs, size_t nslugs,
-                                        const char *actor, time_t now)
+                                        const char *const *slugs, size_t nslugs, const char *actor,
+                                        time_t now)
 {
     if (!db_begin(db))
         return STAFF_AREAS_DB;

@@ -21,7 +21,7 @@ enum staff_areas_result {
  * audit row (subject: the username; to: the slugs as given, comma-separated), in one
  * transaction. */
 enum staff_areas_result staff_areas_set(struct db *db, int64_t user_id, const char *username,
-                                        const char *const *slugs, size_t nslugs,
-                                        const char *actor, time_t now);
+                                        const char *const *slugs, size_t nslugs, const char *actor,
+                                        time_t now);
 
 #endif

@@ -36,7 +36,7 @@ void setup_area_page(struct request *req)
     page_render(req, "setup_area", json_string_value(json_object_get(area, "name")), data);
 }
 
-static const char *const area_fields[] = {"description", "venue_name", "venue_address",
+static const char *const area_fields[] = {"description",   "venue_name",     "venue_address",
                                           "director_name", "director_email", "director_phone"};
 
 static const char *area_message(enum area_result r)
@@ -80,13 +80,15 @@ static void area_save_post(struct request *req, int64_t id)
     const char *kind = request_form(req, "kind"), *parent_s = request_form(req, "parent");
     int64_t parent = 0;
     if (!id) {
-        ok = ok && kind && (!strcmp(kind, "wijk") || !strcmp(kind, "dorp") || !strcmp(kind, "buurt"));
+        ok = ok && kind &&
+             (!strcmp(kind, "wijk") || !strcmp(kind, "dorp") || !strcmp(kind, "buurt"));
         if (ok && !strcmp(kind, "buurt"))
             ok = parent_s && parse_int64(parent_s, 1, INT64_MAX, &parent);
     }
     if (!ok) {
-        page_error(req, 400, "Controleer de velden: een naam (hoogstens 80 tekens), een soort, bij "
-                             "een buurt de wijk of het dorp, en een geldig e-mailadres of niets.");
+        page_error(req, 400,
+                   "Controleer de velden: een naam (hoogstens 80 tekens), een soort, bij "
+                   "een buurt de wijk of het dorp, en een geldig e-mailadres of niets.");
         return;
     }
     char slug[80] = "";
@@ -94,10 +96,16 @@ static void area_save_post(struct request *req, int64_t id)
         const char *given = request_form(req, "slug");
         format_slug(slug, sizeof slug, given && *given ? given : name);
     }
-    struct area_fields f = {.name = name, .description = vals[0], .venue_name = vals[1],
-                            .venue_address = vals[2], .director_name = vals[3],
-                            .director_email = vals[4], .director_phone = vals[5],
-                            .kind = id ? NULL : kind, .parent_id = parent, .slug = slug};
+    struct area_fields f = {.name = name,
+                            .description = vals[0],
+                            .venue_name = vals[1],
+                            .venue_address = vals[2],
+                            .director_name = vals[3],
+                            .director_email = vals[4],
+                            .director_phone = vals[5],
+                            .kind = id ? NULL : kind,
+                            .parent_id = parent,
+                            .slug = slug};
     enum area_result r = area_save(req->db, &f, user.username, time(NULL), &id);
     if (r != AREA_OK) {
         page_error(req, r == AREA_NOT_FOUND ? 404 : r == AREA_DB ? 503 : 409, area_message(r));

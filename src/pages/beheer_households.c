@@ -28,14 +28,17 @@ static void render_report(struct request *req, const struct user *user,
                                                 "message", r->errors[i].message));
     json_object_set_new(data, "errors", errors);
     json_object_set_new(data, "more_errors",
-                        json_integer(r->total_errors - (long)r->nerrors > 0 ? r->total_errors - (long)r->nerrors : 0));
+                        json_integer(r->total_errors - (long)r->nerrors > 0
+                                         ? r->total_errors - (long)r->nerrors
+                                         : 0));
     json_object_set_new(data, "rows", json_integer(r->rows));
     json_object_set_new(data, "added", json_integer(r->added));
     json_object_set_new(data, "updated", json_integer(r->updated));
     json_object_set_new(data, "unchanged", json_integer(r->unchanged));
     json_object_set_new(data, "pending", json_integer(pending));
     json_object_set_new(data, "imported", json_boolean(imported));
-    page_render(req, "setup_households_report", imported ? "Huishoudens ingelezen" : "Voorbeeld van de import", data);
+    page_render(req, "setup_households_report",
+                imported ? "Huishoudens ingelezen" : "Voorbeeld van de import", data);
     req->resp.status = status;
 }
 
@@ -62,8 +65,8 @@ void setup_households_import_post(struct request *req)
     if (!admin_required(req, &user))
         return;
     struct import_report r;
-    enum households_result res = households_import_upload(
-        req->db, page_id_param(req->params[0]), user.username, time(NULL), &r);
+    enum households_result res = households_import_upload(req->db, page_id_param(req->params[0]),
+                                                          user.username, time(NULL), &r);
     switch (res) {
     case HOUSEHOLDS_NO_UPLOAD:
         page_error(req, 404, "Deze upload bestaat niet (meer). Upload het bestand opnieuw.");
@@ -73,7 +76,9 @@ void setup_households_import_post(struct request *req)
     case HOUSEHOLDS_DB:
         /* The report lists the file's errors, or the database's refusal. */
         render_report(req, &user, &r, 0, res == HOUSEHOLDS_IMPORTED,
-                      res == HOUSEHOLDS_IMPORTED ? 200 : res == HOUSEHOLDS_REFUSED ? 409 : 503);
+                      res == HOUSEHOLDS_IMPORTED  ? 200
+                      : res == HOUSEHOLDS_REFUSED ? 409
+                                                  : 503);
         break;
     }
     import_report_free(&r);

@@ -76,15 +76,16 @@ static void issue(struct request *req, bool replacement)
     if (replacement) {
         const char *t = request_form(req, "toevoeging");
         if (!postcode_normalize(request_form(req, "postcode") ?: "", pc) ||
-            !house_number_normalize(request_form(req, "huisnummer") ?: "", t ? t : "", &number, add)) {
+            !house_number_normalize(request_form(req, "huisnummer") ?: "", t ? t : "", &number,
+                                    add)) {
             page_error(req, 400, "Vul een geldige postcode en een huisnummer in.");
             return;
         }
     }
     char title[160];
     snprintf(title, sizeof title, "%s%s", info.round_name, replacement ? ", vervanging" : "");
-    struct web_issue w = {.req = req, .round_id = round_id, .actor = user.username,
-                          .title = title, .info = &info};
+    struct web_issue w = {
+        .req = req, .round_id = round_id, .actor = user.username, .title = title, .info = &info};
     letters_begin(&w.letters, info.base_url, true);
     struct issue_sink sink = {.ctx = &w, .letter = web_letter, .finish = web_finish};
     enum issue_result r;
@@ -134,13 +135,15 @@ void setup_file_download(struct request *req)
         page_error(req, 404, "Dit bestand bestaat niet (meer).");
         return;
     case PRINTFILE_UNREADABLE:
-        page_error(req, 500, "Dit bestand kan niet worden gelezen: is het sleutelbestand vervangen?");
+        page_error(req, 500,
+                   "Dit bestand kan niet worden gelezen: is het sleutelbestand vervangen?");
         return;
     case PRINTFILE_DB:
         page_error(req, 503, "Het bestand kan nu niet worden opgehaald; probeer het opnieuw.");
         return;
     }
-    response_set_header(req, "Content-Type", csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8");
+    response_set_header(req, "Content-Type",
+                        csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8");
     response_set_header(req, "Content-Disposition",
                         arena_printf(&req->arena, "attachment; filename=\"vouchers-%lld.%s\"",
                                      (long long)id, csv ? "csv" : "html"));

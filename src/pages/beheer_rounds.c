@@ -43,10 +43,12 @@ void setup_rounds_page(struct request *req)
         strftime(day, sizeof day, "%Y-%m-%d", &tm);
         json_object_set_new(r, "closes_input", json_string(day));
         json_int_t cents = json_integer_value(json_object_get(r, "voucher_cents"));
-        json_object_set_new(r, "value_input", json_sprintf("%lld,%02lld", (long long)(cents / 100),
-                                                           (long long)(cents % 100)));
-        json_object_set_new(r, "not_started",
-                            json_boolean(strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0));
+        json_object_set_new(
+            r, "value_input",
+            json_sprintf("%lld,%02lld", (long long)(cents / 100), (long long)(cents % 100)));
+        json_object_set_new(
+            r, "not_started",
+            json_boolean(strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0));
     }
     json_object_set_new(data, "rounds", rounds);
     json_object_set_new(data, "files", printfiles_list(req->db));
@@ -128,8 +130,9 @@ void setup_round_add_post(struct request *req)
     int64_t cents;
     if (!name || !round_dates(req, &opens, &closes) ||
         !parse_cents(request_form(req, "waarde"), 100000, &cents) || cents <= 0) {
-        page_error(req, 400, "Geef een naam, een begin- en einddatum (jjjj-mm-dd, het einde na het "
-                             "begin) en een waarde zoals 7,50.");
+        page_error(req, 400,
+                   "Geef een naam, een begin- en einddatum (jjjj-mm-dd, het einde na het "
+                   "begin) en een waarde zoals 7,50.");
         return;
     }
     enum round_error err =

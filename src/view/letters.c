@@ -30,8 +30,8 @@ bool letters_add(void *ctx, const struct letter *l)
     struct letters *o = ctx;
     char link[400];
     letters_link(link, sizeof link, o->base_url, l->code);
-    const char *fields[] = {l->postcode, l->house_number, l->street, l->city, l->area, l->code,
-                            link};
+    const char *fields[] = {l->postcode, l->house_number, l->street, l->city,
+                            l->area,     l->code,         link};
     csv_write_row(&o->csv, fields, 7, ';');
     if (o->letters) {
         struct buf svg = {0};
@@ -55,10 +55,9 @@ bool letters_render(const struct letters *l, const struct tmpl_set *templates,
     snprintf(donate, sizeof donate, "%s/doneren", info->base_url);
     json_t *list = l->letters ? json_incref(l->letters) : json_array();
     json_t *data = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "letters", list,
-                             "round_name",
-                             info->round_name, "value", value, "valid_until", until, "site_name",
-                             info->site_name, "gemeente", info->gemeente, "contact_email",
-                             info->contact_email, "donate_url", donate);
+                             "round_name", info->round_name, "value", value, "valid_until", until,
+                             "site_name", info->site_name, "gemeente", info->gemeente,
+                             "contact_email", info->contact_email, "donate_url", donate);
     bool ok = data && tmpl_render(templates, "letters", NULL, data, out);
     json_decref(data);
     return ok;

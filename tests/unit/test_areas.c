@@ -46,11 +46,13 @@ static void lists_and_get(void **state)
     json_t *all = areas_admin_list(db);
     assert_int_equal(json_array_size(all), 3);
     /* Grouped: wijk A, its buurt A1, then dorp B. */
-    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "slug")), "wijk-a");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "slug")),
+                        "wijk-a");
     json_t *a1 = json_array_get(all, 1);
     assert_string_equal(json_string_value(json_object_get(a1, "slug")), "buurt-a1");
     assert_string_equal(json_string_value(json_object_get(a1, "parent_name")), "A");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 2), "slug")), "dorp-b");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 2), "slug")),
+                        "dorp-b");
     json_decref(all);
     json_t *top = areas_top_level(db);
     assert_int_equal(json_array_size(top), 2);
@@ -68,23 +70,29 @@ static void add_and_edit_with_audit(void **state)
 {
     (void)state;
     struct db *db = open_db();
-    struct area_fields f = {.name = "Nieuwstraat", .description = "Een buurt.", .kind = "buurt",
-                            .parent_id = 2, .slug = "nieuwstraat",
+    struct area_fields f = {.name = "Nieuwstraat",
+                            .description = "Een buurt.",
+                            .kind = "buurt",
+                            .parent_id = 2,
+                            .slug = "nieuwstraat",
                             .director_email = "a@example.org"};
     int64_t id = 0;
     assert_int_equal(area_save(db, &f, "beheerder", T0, &id), AREA_OK);
     assert_true(id > 3);
     assert_int_equal(count(db, "SELECT count(*) FROM areas WHERE slug = 'nieuwstraat' AND "
-                               "parent_id = 2 AND director_email = 'a@example.org'"), 1);
+                               "parent_id = 2 AND director_email = 'a@example.org'"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'area-save' AND "
-                               "actor = 'beheerder' AND to_value = 'Nieuwstraat'"), 1);
+                               "actor = 'beheerder' AND to_value = 'Nieuwstraat'"),
+                     1);
     /* An edit keeps kind, parent and slug; it changes the rest. */
-    struct area_fields e = {.name = "Nieuwe straat", .venue_name = "Het Huis", .kind = "wijk",
-                            .slug = "iets-anders"};
+    struct area_fields e = {
+        .name = "Nieuwe straat", .venue_name = "Het Huis", .kind = "wijk", .slug = "iets-anders"};
     assert_int_equal(area_save(db, &e, "beheerder", T0, &id), AREA_OK);
     assert_int_equal(count(db, "SELECT count(*) FROM areas WHERE name = 'Nieuwe straat' AND "
                                "slug = 'nieuwstraat' AND kind = 'buurt' AND venue_name = "
-                               "'Het Huis' AND description = ''"), 1);
+                               "'Het Huis' AND description = ''"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'area-save'"), 2);
     int64_t missing = 99;
     assert_int_equal(area_save(db, &e, "beheerder", T0, &missing), AREA_NOT_FOUND);

@@ -25,7 +25,8 @@ static struct db *open_db(void)
     struct db *db = db_open(":memory:", true, err, sizeof err);
     assert_non_null(db);
     assert_true(db_migrate(db, err, sizeof err));
-    assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'wijk-a', 'A')"));
+    assert_true(
+        db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'wijk-a', 'A')"));
     return db;
 }
 

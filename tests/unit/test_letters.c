@@ -121,7 +121,8 @@ static void replace_refusals_are_enums(void **state)
                      ISSUE_NO_HOUSEHOLD);
     assert_int_equal(letters_replace(f.db, f.secret, 99, "7600 AA", 2, "", "beh", T0, &sink),
                      ISSUE_NO_ROUND);
-    assert_int_equal(count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'vouchers-replace'"), 0);
+    assert_int_equal(
+        count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'vouchers-replace'"), 0);
     assert_int_equal(letters_replace(f.db, f.secret, f.round1, "7600 AA", 2, "", "beh", T0, &sink),
                      ISSUE_OK);
     assert_int_equal(count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'vouchers-replace' "
@@ -206,10 +207,10 @@ static bool web_finish(void *ctx)
 {
     struct web *w = ctx;
     struct buf html = {0};
-    bool ok = letters_render(&w->letters, w->app->templates, w->info, &html) &&
-              printfiles_store_issue(w->db, w->app->secret, 1, "R, vervanging",
-                                     json_array_size(w->letters.letters), &w->letters.csv, &html,
-                                     "beh");
+    bool ok =
+        letters_render(&w->letters, w->app->templates, w->info, &html) &&
+        printfiles_store_issue(w->db, w->app->secret, 1, "R, vervanging",
+                               json_array_size(w->letters.letters), &w->letters.csv, &html, "beh");
     buf_free(&html);
     return ok;
 }
@@ -250,16 +251,17 @@ static void cli_and_web_same_letter(void **state)
     assert_true(db_migrate(db, err, sizeof err));
     assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'noord', "
                             "'Noord')"));
-    assert_true(db_exec(db, "INSERT INTO households(postcode, house_number, addition, street, city, "
-                            "area_id) VALUES ('7607 AB', 12, 'A', 'Dorpsstraat', 'Almelo', 1)"));
+    assert_true(db_exec(db,
+                        "INSERT INTO households(postcode, house_number, addition, street, city, "
+                        "area_id) VALUES ('7607 AB', 12, 'A', 'Dorpsstraat', 'Almelo', 1)"));
     int64_t round = 0;
     assert_int_equal(round_add(db, "R", T0, T0 + 100 * DAY_S, 750, &round), ROUND_OK);
     char csv_path[80], html_path[80], round_s[24];
     snprintf(csv_path, sizeof csv_path, "%s/out.csv", dir);
     snprintf(html_path, sizeof html_path, "%s/brieven.html", dir);
     snprintf(round_s, sizeof round_s, "%lld", (long long)round);
-    char *argv[] = {"vouchers", "issue", "--round", round_s, "--out", csv_path, "--letters",
-                    html_path, NULL};
+    char *argv[] = {"vouchers", "issue",     "--round", round_s, "--out",
+                    csv_path,   "--letters", html_path, NULL};
     assert_int_equal(cli_vouchers(&app, 8, argv), EXIT_OK);
     char *cli_csv = slurp(csv_path), *cli_html = slurp(html_path);
 

@@ -49,8 +49,10 @@ static void download_is_audited(void **state)
     assert_true(csv);
     assert_string_equal(out.data, "postcode;code\n7600 AA;ABCD\n");
     char sql[160];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE action = 'file-download' AND "
-                              "subject = 'file:%lld' AND actor = 'beh'", (long long)id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE action = 'file-download' AND "
+             "subject = 'file:%lld' AND actor = 'beh'",
+             (long long)id);
     assert_int_equal(count(f.db, sql), 1);
     assert_int_equal(printfile_download(f.db, f.secret, 999, "beh", T0, &csv, &out),
                      PRINTFILE_NOT_FOUND);
@@ -58,7 +60,8 @@ static void download_is_audited(void **state)
     assert_int_equal(printfile_download(f.db, other, id, "beh", T0, &csv, &out),
                      PRINTFILE_UNREADABLE);
     assert_int_equal(out.len, 0);
-    assert_int_equal(count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'file-download'"), 1);
+    assert_int_equal(count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'file-download'"),
+                     1);
     /* No audit row, no codes. */
     assert_true(db_exec(f.db, "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
                               "BEGIN SELECT RAISE(ABORT, 'refused'); END"));

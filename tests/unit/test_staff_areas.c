@@ -41,7 +41,8 @@ static void list_marks_mine(void **state)
     struct db *db = open_db();
     json_t *list = staff_areas_list(db, 7);
     assert_int_equal(json_array_size(list), 2); /* wijken and dorpen only */
-    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "slug")), "wijk-a");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "slug")),
+                        "wijk-a");
     assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "mine")), 1);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "mine")), 0);
     json_decref(list);
@@ -73,13 +74,15 @@ static void refusals_change_nothing(void **state)
     assert_int_equal(staff_areas_set(db, 7, "ria", buurt, 2, "b", T0), STAFF_AREAS_UNKNOWN_AREA);
     const char *unknown[] = {"nergens"};
     assert_int_equal(staff_areas_set(db, 7, "ria", unknown, 1, "b", T0), STAFF_AREAS_UNKNOWN_AREA);
-    assert_int_equal(count(db, "SELECT count(*) FROM user_areas WHERE user_id = 7 AND area_id = 1"), 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM user_areas WHERE user_id = 7 AND area_id = 1"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM user_areas"), 1);
     assert_true(db_exec(db, "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
                             "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
     const char *b[] = {"dorp-b"};
     assert_int_equal(staff_areas_set(db, 7, "ria", b, 1, "b", T0), STAFF_AREAS_DB);
-    assert_int_equal(count(db, "SELECT count(*) FROM user_areas WHERE user_id = 7 AND area_id = 1"), 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM user_areas WHERE user_id = 7 AND area_id = 1"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM user_areas"), 1);
     assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), 0);
     assert_int_equal(db_depth(db), 0);
