@@ -4,14 +4,12 @@
 #include "db/db.h"
 #include "domain/households.h"
 #include "domain/issuance.h"
+#include "domain/letters.h"
 #include "domain/rounds.h"
 #include "domain/settings.h"
-#include "util/csv_write.h"
 #include "util/text.h"
-#include "view/escape.h"
 #include "view/format.h"
-#include "view/qr.h"
-#include "view/tmpl.h"
+#include "view/letters.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -189,11 +187,9 @@ int cli_households(struct app *app, int argc, char **argv)
     return ok ? EXIT_OK : EXIT_FAIL;
 }
 
-/* The printer's file and the printable letters, written as issuance goes. */
+/* The printer's file and the printable letters (view/letters.h), written as issuance goes. */
 struct issue_output {
-    struct buf csv;
-    json_t *letters;
-    const char *base_url;
+    struct letters letters;
     const char *csv_path;
     char tmp_path[600];
     bool quiet;
@@ -202,22 +198,7 @@ struct issue_output {
 static bool on_letter(void *ctx, const struct letter *l)
 {
     struct issue_output *o = ctx;
-    char link[400];
-    snprintf(link, sizeof link, "%s/doneren?code=%s", o->base_url, l->code);
-    const char *fields[] = {l->postcode, l->house_number, l->street, l->city, l->area, l->code,
-                            link};
-    csv_write_row(&o->csv, fields, 7, ';');
-    if (o->letters) {
-        struct buf svg = {0};
-        qr_svg(&svg, link, 32);
-        json_array_append_new(o->letters,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "postcode",
-                                        l->postcode, "house_number", l->house_number, "street",
-                                        l->street, "city", l->city, "area", l->area, "code",
-                                        l->code, "link", link, "qr", svg.data ? svg.data : ""));
-        buf_free(&svg);
-    }
-    return true;
+    return letters_add(&o->letters, l);
 }
 
 static bool write_all(int fd, const char *data, size_t len)
@@ -244,7 +225,8 @@ static bool on_finish(void *ctx)
         fprintf(stderr, "buurtsamen vouchers: cannot write %s: %s\n", o->tmp_path, strerror(errno));
         return false;
     }
-    bool ok = write_all(fd, o->csv.data ? o->csv.data : "", o->csv.len) && fsync(fd) == 0;
+    const struct buf *csv = &o->letters.csv;
+    bool ok = write_all(fd, csv->data ? csv->data : "", csv->len) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok) {
         fprintf(stderr, "buurtsamen vouchers: writing %s failed\n", o->tmp_path);
@@ -267,39 +249,19 @@ static bool write_letters(struct app *app, struct db *db, struct issue_output *o
 {
     if (!cli_load_templates(app))
         return false;
-    json_t *settings = settings_all(db);
-    json_t *round = round_get(db, round_id);
-    char value[32] = "", until[64] = "";
-    if (round) {
-        format_money(value, sizeof value, json_integer_value(json_object_get(round, "voucher_cents")));
-        time_t closes = parse_utc(json_string_value(json_object_get(round, "closes_at")));
-        format_date(until, sizeof until, closes - 1);
-    }
-    json_t *data = json_pack(
-        "{s:O, s:s, s:s, s:s, s:s, s:s, s:s}", "letters", o->letters, "round_name",
-        round ? json_string_value(json_object_get(round, "name")) : "", "value", value,
-        "valid_until", until, "site_name",
-        json_string_value(json_object_get(settings, "site_naam")) ?: app->config.site_naam,
-        "gemeente",
-        json_string_value(json_object_get(settings, "gemeente_naam")) ?: app->config.gemeente_naam,
-        "contact_email",
-        json_string_value(json_object_get(settings, "contact_email")) ?: app->config.contact_email,
-        "donate_url", "");
-    char donate_url[300];
-    snprintf(donate_url, sizeof donate_url, "%s/doneren", o->base_url);
-    json_object_set_new(data, "donate_url", json_string(donate_url));
+    struct letters_info info;
     struct buf html = {0};
-    bool ok = tmpl_render(app->templates, "letters", NULL, data, &html);
+    bool ok = letters_info_load(db, &app->config, round_id, &info) &&
+              letters_render(&o->letters, app->templates, &info, &html);
     FILE *f = ok ? fopen(path, "w") : NULL;
     ok = f && fwrite(html.data, 1, html.len, f) == html.len;
     if (f)
         ok = fclose(f) == 0 && ok;
     if (!ok)
         fprintf(stderr, "buurtsamen vouchers: cannot write letters to %s\n", path);
+    if (html.data)
+        sodium_memzero(html.data, html.len);
     buf_free(&html);
-    json_decref(data);
-    json_decref(round);
-    json_decref(settings);
     return ok;
 }
 
@@ -346,15 +308,10 @@ int cli_vouchers(struct app *app, int argc, char **argv)
     if (!db)
         return EXIT_FAIL;
     tz_from_settings(db, app);
-    json_t *settings = settings_all(db);
-    struct issue_output o = {.csv_path = out, .letters = letters ? json_array() : NULL,
-                             .quiet = !isatty(STDERR_FILENO)};
-    const char *base = json_string_value(json_object_get(settings, "basis_url"));
-    o.base_url = base ? base : app->config.basis_url;
-    const char *header[] = {"postcode", "huisnummer", "straat", "woonplaats", "wijk", "code",
-                            "link"};
-    buf_puts(&o.csv, "\xef\xbb\xbf"); /* BOM: Dutch Excel then reads UTF-8 */
-    csv_write_row(&o.csv, header, 7, ';');
+    struct issue_output o = {.csv_path = out, .quiet = !isatty(STDERR_FILENO)};
+    char base_url[256];
+    letters_base_url(db, &app->config, base_url, sizeof base_url);
+    letters_begin(&o.letters, base_url, letters != NULL);
     struct issue_sink sink = {.ctx = &o, .letter = on_letter, .finish = on_finish,
                               .progress = on_progress};
     char err[300] = "";
@@ -386,10 +343,7 @@ int cli_vouchers(struct app *app, int argc, char **argv)
         else if (letters)
             rc = EXIT_FAIL;
     }
-    sodium_memzero(o.csv.data ? o.csv.data : (char[1]){0}, o.csv.len);
-    buf_free(&o.csv);
-    json_decref(o.letters);
-    json_decref(settings);
+    letters_end(&o.letters);
     db_close(db);
     return rc;
 }

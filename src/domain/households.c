@@ -1,6 +1,8 @@
 /* Household import and address normalisation. */
 #include "domain/households.h"
 #include "db/db.h"
+#include "domain/audit.h"
+#include "domain/printfiles.h"
 #include "util/alloc.h"
 #include "util/text.h"
 
@@ -395,4 +397,45 @@ void import_report_free(struct import_report *report)
     free(report->errors);
     report->errors = NULL;
     report->nerrors = 0;
+}
+
+int64_t households_count(struct db *db)
+{
+    int64_t n = -1;
+    return db_get_int(db, "SELECT count(*) FROM households", &n) ? n : -1;
+}
+
+enum households_result households_import_upload(struct db *db, int64_t upload_id,
+                                                const char *actor, time_t now,
+                                                struct import_report *report)
+{
+    memset(report, 0, sizeof *report);
+    if (!db_begin(db)) {
+        add_error(report, 0, "de database is bezet; probeer het opnieuw");
+        return HOUSEHOLDS_DB;
+    }
+    size_t len = 0;
+    char *data = upload_take(db, upload_id, &len);
+    if (!data) {
+        db_rollback(db);
+        return HOUSEHOLDS_NO_UPLOAD;
+    }
+    /* The import's own transaction nests in this one: the rows, the upload's removal and the
+     * audit row land together or not at all. */
+    bool written = households_import(db, data, len, report);
+    free(data);
+    if (!written) {
+        db_rollback(db);
+        return HOUSEHOLDS_REFUSED; /* the report says why */
+    }
+    char summary[80];
+    snprintf(summary, sizeof summary, "%ld nieuw, %ld gewijzigd", report->added, report->updated);
+    if (!upload_delete(db, upload_id) ||
+        !audit_add(db, now, actor, "households-import", "", "", summary, "") || !db_commit(db)) {
+        db_rollback(db);
+        report->added = report->updated = report->unchanged = 0;
+        add_error(report, 0, "de database weigerde de adressen; er is niets ingelezen");
+        return HOUSEHOLDS_DB;
+    }
+    return HOUSEHOLDS_IMPORTED;
 }

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct db;
 
@@ -38,5 +39,21 @@ bool households_import(struct db *db, const char *data, size_t len, struct impor
 /* The same checks and counts without keeping anything (for a preview). */
 bool households_preview(struct db *db, const char *data, size_t len, struct import_report *report);
 void import_report_free(struct import_report *report);
+
+/* How many households the register holds; -1 on an error. */
+int64_t households_count(struct db *db);
+
+enum households_result {
+    HOUSEHOLDS_IMPORTED,
+    HOUSEHOLDS_NO_UPLOAD, /* no pending upload with this id (imported or never made) */
+    HOUSEHOLDS_REFUSED,   /* the file has errors (in the report); nothing written */
+    HOUSEHOLDS_DB
+};
+
+/* Imports a pending upload (see printfiles.h), removes it and writes the audit row, in one
+ * transaction; the report says what was found, as households_import's. */
+enum households_result households_import_upload(struct db *db, int64_t upload_id,
+                                                const char *actor, time_t now,
+                                                struct import_report *report);
 
 #endif

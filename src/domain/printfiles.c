@@ -2,9 +2,11 @@
 #include "domain/printfiles.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/audit.h"
 #include "util/alloc.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -129,12 +131,74 @@ char *upload_take(struct db *db, int64_t id, size_t *len)
     return data;
 }
 
-void upload_delete(struct db *db, int64_t id)
+bool upload_delete(struct db *db, int64_t id)
 {
     sqlite3_stmt *s = db_prepare(db, "DELETE FROM pending_imports WHERE id = ?");
     if (!s)
-        return;
+        return false;
     sqlite3_bind_int64(s, 1, id);
-    sqlite3_step(s);
+    bool deleted = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
     sqlite3_reset(s);
+    return deleted;
+}
+
+bool printfiles_store_issue(struct db *db, const unsigned char secret[SECRET_BYTES],
+                            int64_t round_id, const char *title, size_t nletters,
+                            const struct buf *csv, const struct buf *html, const char *actor)
+{
+    char full[240];
+    snprintf(full, sizeof full, "%s, %zu brief/brieven", title, nletters);
+    return printfile_store(db, secret, round_id, "csv", full, csv->data ? csv->data : "",
+                           csv->len, actor) &&
+           printfile_store(db, secret, round_id, "html", full, html->data ? html->data : "",
+                           html->len, actor);
+}
+
+static bool audit_file(struct db *db, const char *actor, time_t now, const char *action,
+                       int64_t id)
+{
+    char subject[40];
+    snprintf(subject, sizeof subject, "file:%lld", (long long)id);
+    return audit_add(db, now, actor, action, subject, "", "", "");
+}
+
+enum printfile_result printfile_download(struct db *db, const unsigned char secret[SECRET_BYTES],
+                                         int64_t id, const char *actor, time_t now, bool *csv,
+                                         struct buf *out)
+{
+    /* A GET that writes: who saw the codes is audited, so the read snapshot ends here. */
+    db_read_end(db);
+    if (!db_begin(db))
+        return PRINTFILE_DB;
+    int status = printfile_read(db, secret, id, csv, out);
+    enum printfile_result r = status == 404   ? PRINTFILE_NOT_FOUND
+                              : status        ? PRINTFILE_UNREADABLE
+                              : audit_file(db, actor, now, "file-download", id) ? PRINTFILE_OK
+                                                                                 : PRINTFILE_DB;
+    if (r != PRINTFILE_OK) {
+        db_rollback(db);
+    } else if (!db_commit(db)) {
+        r = PRINTFILE_DB;
+    }
+    if (r != PRINTFILE_OK && out->len) {
+        sodium_memzero(out->data, out->len);
+        buf_reset(out);
+    }
+    return r;
+}
+
+enum printfile_result printfile_remove(struct db *db, int64_t id, const char *actor, time_t now)
+{
+    if (id <= 0)
+        return PRINTFILE_NOT_FOUND;
+    if (!db_begin(db))
+        return PRINTFILE_DB;
+    enum printfile_result r = !printfile_delete(db, id)                          ? PRINTFILE_NOT_FOUND
+                              : audit_file(db, actor, now, "file-delete", id) ? PRINTFILE_OK
+                                                                                : PRINTFILE_DB;
+    if (r != PRINTFILE_OK) {
+        db_rollback(db);
+        return r;
+    }
+    return db_commit(db) ? PRINTFILE_OK : PRINTFILE_DB;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "domain/codes.h"
 #include "util/buf.h"
@@ -24,10 +25,32 @@ int printfile_read(struct db *db, const unsigned char secret[SECRET_BYTES], int6
 json_t *printfiles_list(struct db *db);
 bool printfile_delete(struct db *db, int64_t id);
 
+enum printfile_result {
+    PRINTFILE_OK,
+    PRINTFILE_NOT_FOUND,  /* no file with this id (deleted already) */
+    PRINTFILE_UNREADABLE, /* it does not decrypt: the key file was replaced */
+    PRINTFILE_DB
+};
+
+/* Both files of one issuance, the printer's CSV and the letters, stored with the title
+ * "TITLE, N brief/brieven"; inside the caller's (the issuance's) transaction. */
+bool printfiles_store_issue(struct db *db, const unsigned char secret[SECRET_BYTES],
+                            int64_t round_id, const char *title, size_t nletters,
+                            const struct buf *csv, const struct buf *html, const char *actor);
+/* A download for the council: decrypts the file into out and writes the audit row (the codes
+ * were seen) in one transaction. A download is a GET, so this ends the request's read snapshot
+ * first, on purpose. */
+enum printfile_result printfile_download(struct db *db, const unsigned char secret[SECRET_BYTES],
+                                         int64_t id, const char *actor, time_t now, bool *csv,
+                                         struct buf *out);
+/* Deletes a stored file and writes the audit row, in one transaction. */
+enum printfile_result printfile_remove(struct db *db, int64_t id, const char *actor, time_t now);
+
 /* An uploaded address file kept until it is confirmed; returns its id, 0 on failure. */
 int64_t upload_store(struct db *db, const char *data, size_t len, const char *actor);
 /* The upload's content (malloc'ed, to free), or NULL when there is none. */
 char *upload_take(struct db *db, int64_t id, size_t *len);
-void upload_delete(struct db *db, int64_t id);
+/* False when nothing was deleted or the database refused. */
+bool upload_delete(struct db *db, int64_t id);
 
 #endif

@@ -1,0 +1,99 @@
+/* Household import of a pending upload: the rows, the upload's removal and the audit row in
+ * one transaction; a file with errors or a refused audit row changes nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "domain/households.h"
+#include "domain/printfiles.h"
+#include "util/log.h"
+
+#define T0 ((time_t)1800000000)
+
+static const char good[] = "postcode;huisnummer;toevoeging;straat;woonplaats;wijk\n"
+                           "7607 AB;12;a;Dorpsstraat;Almelo;wijk-a\n"
+                           "7607AB;14;;Dorpsstraat;Almelo;A\n";
+static const char bad[] = "postcode;huisnummer;toevoeging;straat;woonplaats;wijk\n"
+                          "7607 AB;12;a;Dorpsstraat;Almelo;nergens\n";
+
+static struct db *open_db(void)
+{
+    char err[256];
+    struct db *db = db_open(":memory:", true, err, sizeof err);
+    assert_non_null(db);
+    assert_true(db_migrate(db, err, sizeof err));
+    assert_true(
+        db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'wijk-a', 'A')"));
+    return db;
+}
+
+static int64_t count(struct db *db, const char *sql)
+{
+    int64_t n = -1;
+    assert_true(db_get_int(db, sql, &n));
+    return n;
+}
+
+static void import_upload_with_audit(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    assert_int_equal(households_count(db), 0);
+    int64_t up = upload_store(db, good, strlen(good), "beh");
+    assert_true(up > 0);
+    struct import_report r;
+    assert_int_equal(households_import_upload(db, up, "beh", T0, &r), HOUSEHOLDS_IMPORTED);
+    assert_int_equal(r.added, 2);
+    import_report_free(&r);
+    assert_int_equal(households_count(db), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM pending_imports"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'households-import' "
+                               "AND actor = 'beh' AND to_value = '2 nieuw, 0 gewijzigd'"),
+                     1);
+    /* The upload is gone: a second confirmation finds nothing. */
+    assert_int_equal(households_import_upload(db, up, "beh", T0, &r), HOUSEHOLDS_NO_UPLOAD);
+    import_report_free(&r);
+    assert_int_equal(households_import_upload(db, 0, "beh", T0, &r), HOUSEHOLDS_NO_UPLOAD);
+    import_report_free(&r);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), 1);
+    db_close(db);
+}
+
+static void refusals_change_nothing(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    int64_t up = upload_store(db, bad, strlen(bad), "beh");
+    struct import_report r;
+    assert_int_equal(households_import_upload(db, up, "beh", T0, &r), HOUSEHOLDS_REFUSED);
+    assert_int_equal(r.total_errors, 1);
+    assert_int_equal(r.errors[0].line, 2);
+    import_report_free(&r);
+    assert_int_equal(households_count(db), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM pending_imports"), 1);
+    /* A refused audit row: no addresses, and the upload is kept for another try. */
+    int64_t ok = upload_store(db, good, strlen(good), "beh");
+    assert_true(db_exec(db, "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
+                            "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    assert_int_equal(households_import_upload(db, ok, "beh", T0, &r), HOUSEHOLDS_DB);
+    assert_int_equal(r.added, 0);
+    assert_true(r.nerrors > 0);
+    import_report_free(&r);
+    assert_int_equal(households_count(db), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM pending_imports"), 2);
+    assert_int_equal(db_depth(db), 0);
+    db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(import_upload_with_audit),
+        cmocka_unit_test(refusals_change_nothing),
+    };
+    log_set_quiet(1);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
