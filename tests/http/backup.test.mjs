@@ -4,11 +4,11 @@
 // it migrates and says where.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  makeDemoDb, removeDb, runBin, sql, startServe, tempDir, removeTemp,
+  ROOT, makeDemoDb, removeDb, runBin, sql, startServe, tempDir, removeTemp,
 } from '../lib/server.mjs';
 import { issueCodes, openCityWideInitiative, receiptId, session } from '../lib/vouchers.mjs';
 
@@ -147,9 +147,14 @@ describe('backup', () => {
   });
 });
 
+// The newest migration this program knows: the highest sql/NNN_*.sql.
+const LATEST = Math.max(...readdirSync(path.join(ROOT, 'sql'))
+  .map((f) => /^(\d{3})_.*\.sql$/.exec(f)?.[1]).filter(Boolean).map(Number));
+
 describe('upgrade', () => {
-  // A database one migration older than the program: init's database without the last
-  // migration (the key fingerprint table) and its record.
+  // A database older than the program: init's database as it was at schema 4, without the
+  // key fingerprint (migration 5) and what came after it (6: the site_changes table and its
+  // triggers), and without their records.
   async function olderDb(name) {
     const sub = path.join(dir, name);
     await fs.mkdir(sub);
@@ -157,8 +162,11 @@ describe('upgrade', () => {
     const r = await runBin(['--db', file, 'init']);
     assert.equal(r.code, 0, r.stderr);
     const latest = Number(one(file, 'SELECT max(version) FROM schema_migrations'));
-    assert.equal(latest, 5, 'the last migration is the key fingerprint');
-    sql(file, `DROP TABLE key_fingerprint; DELETE FROM schema_migrations WHERE version = 5;
+    assert.equal(latest, LATEST, 'init applied every migration');
+    const triggers = one(file, "SELECT group_concat('DROP TRIGGER ' || name || ';', ' ') " +
+      "FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'site\\_changes\\_%' ESCAPE '\\'");
+    sql(file, `${triggers} DROP TABLE site_changes; DROP TABLE key_fingerprint;
+      DELETE FROM schema_migrations WHERE version >= 5;
       CREATE TABLE upgrade_marker (value TEXT); INSERT INTO upgrade_marker VALUES ('ja');`);
     return { file, backup: `${file}.pre-migration-005` };
   }
@@ -181,7 +189,7 @@ describe('upgrade', () => {
       '0');
     assert.equal(one(backup, 'SELECT value FROM upgrade_marker'), 'ja');
     assert.equal(one(backup, 'PRAGMA integrity_check'), 'ok');
-    assert.equal(one(file, 'SELECT max(version) FROM schema_migrations'), '5');
+    assert.equal(one(file, 'SELECT max(version) FROM schema_migrations'), String(LATEST));
     assert.equal(one(file, 'SELECT count(*) FROM key_fingerprint'), '1');
     const v = await runBin(['--db', file, 'verify']);
     assert.equal(v.code, 0, v.stdout + v.stderr);
