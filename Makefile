@@ -69,7 +69,7 @@ RELOCATE   := sed -e 's|/usr/bin/buurtsamen|$(BINDIR)/buurtsamen|g' \
 # BUURTSAMEN_BIN (make http BUURTSAMEN_BIN=build/asan/buurtsamen) runs the node suites against
 # another build; the suites run in tests/, so the path is made absolute here.
 ifneq ($(BUURTSAMEN_BIN),)
-export BUURTSAMEN_BIN := $(abspath $(BUURTSAMEN_BIN))
+override export BUURTSAMEN_BIN := $(abspath $(BUURTSAMEN_BIN))
 endif
 
 .PHONY: all asan deps test-deps run check unit http fcgi e2e deploy bench fuzz format clean \
