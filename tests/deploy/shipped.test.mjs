@@ -3,7 +3,8 @@
 // file, the shipped config; `systemd-analyze verify` on the installed units; the .deb.
 //
 // The only changes made to shipped files are the rewrites in ROOTED (absolute paths moved
-// under the temp root) and in nginxServerBlock() (listen port, and nothing else).
+// under the temp root), the ports (nginxServerBlock() and the config's `listen`), and nothing
+// else; nginxMain() stands in for Debian's /etc/nginx/nginx.conf around the server block.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -523,9 +524,12 @@ describe('make deb', () => {
     assert.equal(debs.length, 1, `one package: ${debs}`);
     const deb = path.join(ROOT, 'build/deb', debs[0]);
 
-    const lintian = await run('lintian', ['--tag-display-limit', '0', deb])
+    // The .changes: both packages (with -dbgsym) and the .buildinfo.
+    const changes = deb.replace(/\.deb$/, '.changes');
+    const lintian = await run('lintian', ['--tag-display-limit', '0', changes])
       .catch((err) => err);
-    const tags = `${lintian.stdout}`.split('\n').filter(Boolean);
+    assert.equal(typeof lintian.stdout, 'string', `lintian ran: ${lintian.message ?? ''}`);
+    const tags = lintian.stdout.split('\n').filter(Boolean);
     const errors = tags.filter((l) => /^E: /.test(l));
     assert.deepEqual(errors, [], `lintian errors:\n${tags.join('\n')}`);
 
