@@ -196,11 +196,11 @@ install: build/buurtsamen
 	fi
 
 # make deb: a Debian package, built with debhelper in a copy of the tree under build/deb
-# (dpkg-buildpackage writes next to the source directory), results in build/deb.
+# (dpkg-buildpackage writes next to the source directory), results in build/deb. Installs
+# what is missing first, as make run does.
 DEB_SRC := Makefile LICENSE README.md debian deploy doc sql src static templates
 deb:
-	@command -v dpkg-buildpackage >/dev/null || \
-	    { echo "make deb needs dpkg-dev and debhelper (deploy/install-deps test)"; exit 1; }
+	@deploy/install-deps deb
 	rm -rf build/deb
 	mkdir -p build/deb/src/buurtsamen
 	cp -R $(DEB_SRC) build/deb/src/buurtsamen/
