@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "domain/export.h"
+
 struct db;
 
 /* What the figures count, for one round R (the same rules in every report and export):
@@ -53,7 +55,6 @@ json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area);
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area);
 
 enum export_kind { EXPORT_TOTALS, EXPORT_AREAS, EXPORT_INITIATIVES, EXPORT_LEDGER };
-enum export_format { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON };
 
 struct export_options {
     enum export_kind kind;
@@ -63,9 +64,8 @@ struct export_options {
 };
 
 bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas initiatives ledger */
-bool export_format_parse(const char *s, enum export_format *out); /* csv xlsx json */
 
-/* Writes the export. CSV and JSON stream to `out` row by row in bounded memory; XLSX is
+/* Writes the export through the writer of export.h. CSV and JSON stream to `out` row by row in bounded memory; XLSX is
  * written to the file `xlsx_path` with libxlsxwriter in constant-memory mode (a sheet holds
  * 1 048 575 rows; more go on a second sheet with the same header). All of it is read in one
  * snapshot. On failure returns false with a one-line reason in err.
@@ -82,7 +82,7 @@ bool export_format_parse(const char *s, enum export_format *out); /* csv xlsx js
  *               on the initiative's total; payouts positive), partner, reference — never a
  *               voucher, household or address.
  *
- * CSV: UTF-8 with BOM, a Dutch header row, CRLF; amounts in euros with a decimal comma (a
+ * The formats (export.h): CSV: UTF-8 with BOM, a Dutch header row, CRLF; amounts in euros with a decimal comma (a
  * point when sep is ','), no thousands separator; participation in per cent with one
  * decimal; times as local 'YYYY-MM-DD HH:MM'; text cells through csv_write_field. XLSX: the
  * same columns with real numbers, euros formatted "#,##0.00", date-time cells. JSON: an
