@@ -3,10 +3,14 @@
 #include "db/db.h"
 #include "db/rows.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- The figures ---------------------------------------------------------------------- */
 
@@ -153,6 +157,41 @@ json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_a
     sqlite3_bind_int64(s, 1, round_id);
     sqlite3_bind_int64(s, 2, only_area);
     return db_rows_array(s);
+}
+
+json_t *report_funded_in_round(struct db *db, int64_t round_id)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT i.id, i.title, i.state, i.raised_cents, i.state_reason, "
+            "coalesce(a.name, 'Gemeentebreed') AS area_name FROM rounds r JOIN initiatives i "
+            "LEFT JOIN areas a ON a.id = i.area_id WHERE r.id = ?1 AND i.state IN "
+            "('gefinancierd', 'uitgevoerd') AND EXISTS (SELECT 1 FROM audit_log l WHERE "
+            "l.action = 'state' AND l.to_value = 'gefinancierd' AND l.subject = 'initiative:' "
+            "|| i.id AND l.at >= r.opens_at AND l.at < r.closes_at) ORDER BY i.title");
+    if (!s)
+        return NULL;
+    sqlite3_bind_int64(s, 1, round_id);
+    return db_rows_array(s);
+}
+
+int report_areas_of_user(struct db *db, int64_t user_id, int64_t *ids, int max)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT DISTINCT coalesce(a.parent_id, a.id) AS top FROM "
+                                     "user_areas ua JOIN areas a ON a.id = ua.area_id "
+                                     "WHERE ua.user_id = ? ORDER BY top");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, user_id);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max)
+        ids[n++] = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+int64_t report_data_version(struct db *db)
+{
+    return db_data_version(db);
 }
 
 /* ---- The four exports ----------------------------------------------------------------- */
@@ -435,4 +474,42 @@ bool export_write(struct db *db, const struct export_options *opt, FILE *out, co
     if (snapshot)
         db_read_end(db);
     return ok;
+}
+
+bool export_write_tmpfile(struct db *db, const struct export_options *opt, int *fd_out,
+                          size_t *len_out, char *err, size_t err_size)
+{
+    char path[] = "/tmp/buurtsamen-export-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(err, err_size, "cannot make a temporary file");
+        return false;
+    }
+    bool ok;
+    if (opt->format == EXPORT_XLSX) {
+        ok = export_write(db, opt, NULL, path, err, err_size);
+    } else {
+        FILE *f = fdopen(dup(fd), "w");
+        ok = f && export_write(db, opt, f, NULL, err, err_size);
+        if (f)
+            ok = fclose(f) == 0 && ok;
+        else
+            snprintf(err, err_size, "cannot write the temporary file");
+    }
+    close(fd);
+    /* Reopened by name: libxlsxwriter writes the file anew. Unlinked at once, so that only
+     * the descriptor keeps it. */
+    fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    unlink(path);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        if (ok)
+            snprintf(err, err_size, "cannot read the temporary file back");
+        return false;
+    }
+    *fd_out = fd;
+    *len_out = (size_t)st.st_size;
+    return true;
 }

@@ -54,6 +54,21 @@ json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area);
  * The sums equal report_rounds' donated and donated_cents. NULL on a database error. */
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area);
 
+/* The initiatives funded during round_id, for the transparency page: those now gefinancierd
+ * or uitgevoerd whose move to gefinancierd (by the audit log) falls between the round's
+ * opening and closing, by title: id, title, state, raised_cents, state_reason, area_name
+ * ("Gemeentebreed" for city-wide). An empty array for an unknown round, NULL on an error. */
+json_t *report_funded_in_round(struct db *db, int64_t round_id);
+
+/* The wijken and dorpen whose figures a wijkregisseur sees: the top-level areas of the
+ * areas assigned (a buurt counts with its wijk), at most max ids into ids, smallest first.
+ * Returns how many, or -1 on a database error. */
+int report_areas_of_user(struct db *db, int64_t user_id, int64_t *ids, int max);
+
+/* A number that changes whenever the figures may have changed (any change to the database,
+ * by any connection): the key for caches of reports. */
+int64_t report_data_version(struct db *db);
+
 enum export_kind { EXPORT_TOTALS, EXPORT_AREAS, EXPORT_INITIATIVES, EXPORT_LEDGER };
 
 struct export_options {
@@ -90,5 +105,10 @@ bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas in
  * "YYYY-MM-DDTHH:MM:SSZ", kinds as stored. */
 bool export_write(struct db *db, const struct export_options *opt, FILE *out, const char *xlsx_path,
                   char *err, size_t err_size);
+
+/* The export (as export_write) in an unlinked temporary file, for a download: on success
+ * *fd_out is open for reading at its start (the caller closes it) and *len_out its size. */
+bool export_write_tmpfile(struct db *db, const struct export_options *opt, int *fd_out,
+                          size_t *len_out, char *err, size_t err_size);
 
 #endif
