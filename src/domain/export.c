@@ -237,7 +237,8 @@ static void format_minute(char out[20], const struct tm *tm)
     out[16] = '\0';
 }
 
-static void csv_cell(struct export_writer *w, const struct export_column *col, const struct export_cell *v)
+static void csv_cell(struct export_writer *w, const struct export_column *col,
+                     const struct export_cell *v)
 {
     char text[64];
     const char *s = text;
@@ -472,8 +473,8 @@ const char *export_format_extension(enum export_format format)
 
 struct export_writer *export_writer_open(enum export_format format, char sep,
                                          const struct export_column *cols, int ncols,
-                                         const char *sheet_name, FILE *out,
-                                         const char *xlsx_path, char *err, size_t err_size)
+                                         const char *sheet_name, FILE *out, const char *xlsx_path,
+                                         char *err, size_t err_size)
 {
     struct export_writer *w = xcalloc(1, sizeof *w);
     *w = (struct export_writer){.format = format,

@@ -58,8 +58,8 @@ struct export_writer;
  * the columns' names, amounts in integer cents, times as UTC "YYYY-MM-DDTHH:MM:SSZ". */
 struct export_writer *export_writer_open(enum export_format format, char sep,
                                          const struct export_column *cols, int ncols,
-                                         const char *sheet_name, FILE *out,
-                                         const char *xlsx_path, char *err, size_t err_size);
+                                         const char *sheet_name, FILE *out, const char *xlsx_path,
+                                         char *err, size_t err_size);
 /* One row: cells[c] for cols[c]. */
 void export_writer_row(struct export_writer *w, const struct export_cell *cells);
 /* One row from an object: each column's value is the member of the column's name. */

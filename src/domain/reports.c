@@ -197,16 +197,17 @@ int64_t report_data_version(struct db *db)
 /* ---- The four exports ----------------------------------------------------------------- */
 
 #define FIGURE_COLUMNS                                                                             \
-    {"huishoudens", "households", EXPORT_INT, 12, NULL}, {"uitgegeven", "issued", EXPORT_INT, 11, NULL}, \
-        {"gedoneerd", "donated", EXPORT_INT, 10, NULL},                                               \
-        {"deelname_pct", "participation_permille", EXPORT_PERMILLE, 13, NULL},                        \
-        {"gedoneerd_bedrag", "donated_cents", EXPORT_CENTS, 17, NULL},                                \
-        {"bijdragen", "contributed_cents", EXPORT_CENTS, 12, NULL},                                   \
-        {"uitbetaald", "paid_out_cents", EXPORT_CENTS, 12, NULL}, {"open", "open", EXPORT_INT, 7, NULL}, \
-        {"gefinancierd", "funded", EXPORT_INT, 13, NULL},                                             \
-        {"uitgevoerd", "carried_out", EXPORT_INT, 11, NULL},                                          \
+    {"huishoudens", "households", EXPORT_INT, 12, NULL},                                           \
+        {"uitgegeven", "issued", EXPORT_INT, 11, NULL},                                            \
+        {"gedoneerd", "donated", EXPORT_INT, 10, NULL},                                            \
+        {"deelname_pct", "participation_permille", EXPORT_PERMILLE, 13, NULL},                     \
+        {"gedoneerd_bedrag", "donated_cents", EXPORT_CENTS, 17, NULL},                             \
+        {"bijdragen", "contributed_cents", EXPORT_CENTS, 12, NULL},                                \
+        {"uitbetaald", "paid_out_cents", EXPORT_CENTS, 12, NULL},                                  \
+        {"open", "open", EXPORT_INT, 7, NULL}, {"gefinancierd", "funded", EXPORT_INT, 13, NULL},   \
+        {"uitgevoerd", "carried_out", EXPORT_INT, 11, NULL},                                       \
     {                                                                                              \
-        "niet_gehaald", "not_reached", EXPORT_INT, 13, NULL                                           \
+        "niet_gehaald", "not_reached", EXPORT_INT, 13, NULL                                        \
     }
 
 static const struct export_column totals_columns[] = {
@@ -266,7 +267,8 @@ static const struct export_column ledger_columns[] = {
 };
 
 #define COLUMNS(a) (sizeof(a) / sizeof *(a))
-_Static_assert(COLUMNS(totals_columns) <= EXPORT_MAX_COLUMNS && COLUMNS(areas_columns) <= EXPORT_MAX_COLUMNS &&
+_Static_assert(COLUMNS(totals_columns) <= EXPORT_MAX_COLUMNS &&
+                   COLUMNS(areas_columns) <= EXPORT_MAX_COLUMNS &&
                    COLUMNS(initiatives_columns) <= EXPORT_MAX_COLUMNS &&
                    COLUMNS(ledger_columns) <= EXPORT_MAX_COLUMNS,
                "a row's cells live in an array of MAX_COLUMNS");
@@ -276,7 +278,9 @@ static void export_objects(struct export_writer *w, json_t *rows)
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
+    {
         export_writer_row_object(w, row);
+    }
 }
 
 static void export_totals(struct export_writer *w, struct db *db, int64_t round_id)

@@ -80,10 +80,10 @@ struct export_options {
 
 bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas initiatives ledger */
 
-/* Writes the export through the writer of export.h. CSV and JSON stream to `out` row by row in bounded memory; XLSX is
- * written to the file `xlsx_path` with libxlsxwriter in constant-memory mode (a sheet holds
- * 1 048 575 rows; more go on a second sheet with the same header). All of it is read in one
- * snapshot. On failure returns false with a one-line reason in err.
+/* Writes the export through the writer of export.h. CSV and JSON stream to `out` row by row in
+ * bounded memory; XLSX is written to the file `xlsx_path` with libxlsxwriter in constant-memory
+ * mode (a sheet holds 1 048 575 rows; more go on a second sheet with the same header). All of it is
+ * read in one snapshot. On failure returns false with a one-line reason in err.
  *
  *  totals       report_rounds (every round, or the round_id);
  *  areas        report_areas for each round (or the round_id), with the round's id and name;
@@ -97,9 +97,9 @@ bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas in
  *               on the initiative's total; payouts positive), partner, reference — never a
  *               voucher, household or address.
  *
- * The formats (export.h): CSV: UTF-8 with BOM, a Dutch header row, CRLF; amounts in euros with a decimal comma (a
- * point when sep is ','), no thousands separator; participation in per cent with one
- * decimal; times as local 'YYYY-MM-DD HH:MM'; text cells through csv_write_field. XLSX: the
+ * The formats (export.h): CSV: UTF-8 with BOM, a Dutch header row, CRLF; amounts in euros with a
+ * decimal comma (a point when sep is ','), no thousands separator; participation in per cent with
+ * one decimal; times as local 'YYYY-MM-DD HH:MM'; text cells through csv_write_field. XLSX: the
  * same columns with real numbers, euros formatted "#,##0.00", date-time cells. JSON: an
  * array of objects with English snake_case names, amounts in integer cents, times in UTC as
  * "YYYY-MM-DDTHH:MM:SSZ", kinds as stored. */

@@ -41,8 +41,8 @@ enum staff_result staff_user_add(struct db *db, const char *actor, const char *u
     return finish(db, ok, STAFF_BUSY);
 }
 
-enum staff_result staff_user_set_disabled(struct db *db, const char *actor,
-                                          const char *username, bool disabled, time_t now)
+enum staff_result staff_user_set_disabled(struct db *db, const char *actor, const char *username,
+                                          bool disabled, time_t now)
 {
     if (disabled && strcmp(actor, username) == 0)
         return STAFF_SELF;
@@ -54,14 +54,13 @@ enum staff_result staff_user_set_disabled(struct db *db, const char *actor,
         return STAFF_NO_USER;
     }
     bool ok = user_set_disabled(db, target.username, disabled) &&
-              audit_add(db, now, actor, disabled ? "user-disable" : "user-enable",
-                        target.username, "", "", "");
+              audit_add(db, now, actor, disabled ? "user-disable" : "user-enable", target.username,
+                        "", "", "");
     return finish(db, ok, STAFF_BUSY);
 }
 
-enum staff_result staff_user_reset_password(struct db *db, const char *actor,
-                                            const char *username, const char *password,
-                                            time_t now)
+enum staff_result staff_user_reset_password(struct db *db, const char *actor, const char *username,
+                                            const char *password, time_t now)
 {
     if (!db_begin(db))
         return STAFF_BUSY;

@@ -28,12 +28,11 @@ enum staff_result staff_user_add(struct db *db, const char *actor, const char *u
                                  time_t now, char *err, size_t err_size);
 /* Disables (ending the account's sessions) or enables an account, with the audit row
  * "user-disable" or "user-enable". Refuses an actor disabling their own account. */
-enum staff_result staff_user_set_disabled(struct db *db, const char *actor,
-                                          const char *username, bool disabled, time_t now);
+enum staff_result staff_user_set_disabled(struct db *db, const char *actor, const char *username,
+                                          bool disabled, time_t now);
 /* Sets a new password (ending the account's sessions) with the audit row "user-passwd". */
-enum staff_result staff_user_reset_password(struct db *db, const char *actor,
-                                            const char *username, const char *password,
-                                            time_t now);
+enum staff_result staff_user_reset_password(struct db *db, const char *actor, const char *username,
+                                            const char *password, time_t now);
 /* The wijken and dorpen to assign to a wijkregisseur, by name: slug, name. NULL on an error. */
 json_t *staff_area_choices(struct db *db);
 

@@ -59,8 +59,10 @@ static void money_screen(void **state)
     assert_int_equal(number(row, "paid_cents"), 400);
     json_decref(unpaid);
     /* Carried out and unpaid counts too; a city-wide one is "Gemeentebreed". */
-    snprintf(sql, sizeof sql, "UPDATE initiatives SET state = 'uitgevoerd', raised_cents = 700 "
-                              "WHERE id = %lld", (long long)city);
+    snprintf(sql, sizeof sql,
+             "UPDATE initiatives SET state = 'uitgevoerd', raised_cents = 700 "
+             "WHERE id = %lld",
+             (long long)city);
     assert_true(db_exec(db, sql));
     unpaid = money_unpaid(db);
     assert_int_equal(json_array_size(unpaid), 2);
@@ -152,13 +154,14 @@ static void outbox_for_the_admin(void **state)
     json_t *rows = outbox_list(db, 200);
     assert_int_equal(json_array_size(rows), 0);
     json_decref(rows);
-    assert_true(db_exec(db, "INSERT INTO outbox(id, created_at, to_addr, subject, body, attempts, "
-                            "next_attempt_at, sent_at, last_error) VALUES "
-                            "(1, 1800000000, 'a@x.example', 'Eén', 'b', 1, 1800000000, 1800000060, ''), "
-                            "(2, 1800000100, 'b@x.example', 'Twee', 'b', 3, 1800003600, NULL, "
-                            "'421 try later'), "
-                            "(3, 1800000200, 'c@x.example', 'Drie', 'b', 0, 1800000200, NULL, ''), "
-                            "(4, 1800000300, 'd@x.example', 'Vier', 'b', 1, 1800000300, 1800000360, '')"));
+    assert_true(
+        db_exec(db, "INSERT INTO outbox(id, created_at, to_addr, subject, body, attempts, "
+                    "next_attempt_at, sent_at, last_error) VALUES "
+                    "(1, 1800000000, 'a@x.example', 'Eén', 'b', 1, 1800000000, 1800000060, ''), "
+                    "(2, 1800000100, 'b@x.example', 'Twee', 'b', 3, 1800003600, NULL, "
+                    "'421 try later'), "
+                    "(3, 1800000200, 'c@x.example', 'Drie', 'b', 0, 1800000200, NULL, ''), "
+                    "(4, 1800000300, 'd@x.example', 'Vier', 'b', 1, 1800000300, 1800000360, '')"));
     assert_int_equal(outbox_waiting(db), 2);
     rows = outbox_list(db, 200);
     assert_int_equal(json_array_size(rows), 4);

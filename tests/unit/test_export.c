@@ -49,9 +49,18 @@ static char *write_rows(enum export_format format, char sep,
     return text;
 }
 
-#define TEXT(s) {.text = (s)}
-#define NUM(n)  {.number = (n)}
-#define NUL     {.null = true}
+#define TEXT(s)                                                                                    \
+    {                                                                                              \
+        .text = (s)                                                                                \
+    }
+#define NUM(n)                                                                                     \
+    {                                                                                              \
+        .number = (n)                                                                              \
+    }
+#define NUL                                                                                        \
+    {                                                                                              \
+        .null = true                                                                               \
+    }
 
 static void csv_rows(void **state)
 {
@@ -59,10 +68,8 @@ static void csv_rows(void **state)
     setenv("TZ", "Europe/Amsterdam", 1);
     tzset();
     const struct export_cell rows[][NCOLS] = {
-        {TEXT("Speeltuin"), NUM(3), NUM(125050), NUM(417), TEXT("2027-01-16 23:30:00"),
-         TEXT("a")},
-        {TEXT("=HYPERLINK(\"x\")"), NUM(-2), NUM(-750), NUM(0), TEXT("niet een tijd"),
-         TEXT("b")},
+        {TEXT("Speeltuin"), NUM(3), NUM(125050), NUM(417), TEXT("2027-01-16 23:30:00"), TEXT("a")},
+        {TEXT("=HYPERLINK(\"x\")"), NUM(-2), NUM(-750), NUM(0), TEXT("niet een tijd"), TEXT("b")},
         {TEXT("+31 6"), NUL, NUM(5), NUM(1000), NUL, TEXT("@SUM(A1)")},
         {TEXT("-1"), NUM(0), NUM(0), NUM(5), TEXT(""), TEXT("x;y")},
     };
@@ -146,8 +153,8 @@ static void xlsx_file(void **state)
     char err[200];
     struct export_writer *w =
         export_writer_open(EXPORT_XLSX, 0, columns, NCOLS, "Blad", NULL, path, err, sizeof err);
-    const struct export_cell row[NCOLS] = {TEXT("=1+1"), NUM(3), NUM(750), NUM(417),
-                                           TEXT("2027-01-16 23:30:00"), TEXT("a")};
+    const struct export_cell row[NCOLS] = {
+        TEXT("=1+1"), NUM(3), NUM(750), NUM(417), TEXT("2027-01-16 23:30:00"), TEXT("a")};
     for (int i = 0; i < 100; i++)
         export_writer_row(w, row);
     assert_true(export_writer_close(w));
@@ -212,9 +219,12 @@ static void formats_by_name(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(csv_rows),          cmocka_unit_test(json_rows),
-        cmocka_unit_test(object_rows),       cmocka_unit_test(xlsx_file),
-        cmocka_unit_test(failures_are_sticky), cmocka_unit_test(formats_by_name),
+        cmocka_unit_test(csv_rows),
+        cmocka_unit_test(json_rows),
+        cmocka_unit_test(object_rows),
+        cmocka_unit_test(xlsx_file),
+        cmocka_unit_test(failures_are_sticky),
+        cmocka_unit_test(formats_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

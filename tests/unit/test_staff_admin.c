@@ -75,17 +75,17 @@ static void adding_a_user(void **state)
                                "to_value = 'wijkregisseur' AND at = '2027-01-15 08:00:00'"),
                      1);
     /* Without an address: none is stored. */
-    assert_int_equal(staff_user_add(db, "cli", "piet", "admin", good_password, NULL, 0, "", T0,
-                                    err, sizeof err),
-                     STAFF_OK);
+    assert_int_equal(
+        staff_user_add(db, "cli", "piet", "admin", good_password, NULL, 0, "", T0, err, sizeof err),
+        STAFF_OK);
     assert_true(user_get(db, "piet", &u));
     assert_string_equal(u.email, "");
 
     /* Refusals change nothing and write no audit row. */
     int64_t users = count(db, "SELECT count(*) FROM users");
     int64_t audits = count(db, "SELECT count(*) FROM audit_log");
-    assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password, NULL,
-                                    0, "geen adres", T0, err, sizeof err),
+    assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password, NULL, 0,
+                                    "geen adres", T0, err, sizeof err),
                      STAFF_BAD_EMAIL);
     assert_int_equal(staff_user_add(db, "beheer", "Niet Goed!", "wijkregisseur", good_password,
                                     NULL, 0, NULL, T0, err, sizeof err),
@@ -99,8 +99,8 @@ static void adding_a_user(void **state)
                                     T0, err, sizeof err),
                      STAFF_INVALID);
     const char *unknown[] = {"wijk-a", "nergens"};
-    assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password,
-                                    unknown, 2, NULL, T0, err, sizeof err),
+    assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password, unknown,
+                                    2, NULL, T0, err, sizeof err),
                      STAFF_INVALID);
     assert_int_equal(count(db, "SELECT count(*) FROM users"), users);
     assert_int_equal(count(db, "SELECT count(*) FROM user_areas WHERE user_id NOT IN "
@@ -111,8 +111,8 @@ static void adding_a_user(void **state)
 
     /* No audit row, no account (and no areas, no address). */
     refuse_audit(db, "user-add");
-    assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password, areas,
-                                    2, "klaas@almelo.example", T0, err, sizeof err),
+    assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password, areas, 2,
+                                    "klaas@almelo.example", T0, err, sizeof err),
                      STAFF_BUSY);
     assert_false(user_get(db, "klaas", &u));
     assert_int_equal(count(db, "SELECT count(*) FROM users"), users);
@@ -197,8 +197,7 @@ static void resetting_a_password(void **state)
                      1);
 
     refuse_audit(db, "user-passwd");
-    assert_int_equal(staff_user_reset_password(db, "beheer", "jan", good_password, T0),
-                     STAFF_BUSY);
+    assert_int_equal(staff_user_reset_password(db, "beheer", "jan", good_password, T0), STAFF_BUSY);
     assert_true(user_authenticate(db, "jan", other_password, &u)); /* the old one still works */
     assert_int_equal(db_depth(db), 0);
     db_close(db);
