@@ -3,6 +3,7 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "domain/export.h"
 #include "domain/reports.h"
 #include "domain/settings.h"
 #include "util/text.h"

@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "domain/audit.h"
-#include "domain/submission.h"
+#include "domain/staff_admin.h"
 #include "domain/users.h"
 
 #include <sodium.h>
@@ -118,17 +118,22 @@ int cli_user(struct app *app, int argc, char **argv)
             rc = EXIT_USAGE;
         } else if (rc == EXIT_OK && !new_password(generate, password, sizeof password)) {
             rc = EXIT_FAIL;
-        } else if (rc == EXIT_OK &&
-                   !user_add(db, name, role, password, areas, nareas, err, sizeof err)) {
-            fprintf(stderr, "buurtsamen user add: %s\n", err);
-            rc = EXIT_FAIL;
-        } else if (rc == EXIT_OK && email && !(email_valid(email) && user_set_email(db, name, email))) {
-            fprintf(stderr, "buurtsamen user add: the user was added, but '%s' is not a usable "
-                            "e-mail address\n", email);
-            rc = EXIT_FAIL;
         } else if (rc == EXIT_OK) {
-            audit_add(db, time(NULL), "cli", "user-add", name, "", role, "");
-            printf("user %s added (%s)\n", name, role);
+            /* The account, its address and its audit row land together or not at all. */
+            enum staff_result r = staff_user_add(db, "cli", name, role, password, areas, nareas,
+                                                 email, time(NULL), err, sizeof err);
+            if (r == STAFF_OK) {
+                printf("user %s added (%s)\n", name, role);
+            } else {
+                if (r == STAFF_INVALID)
+                    fprintf(stderr, "buurtsamen user add: %s\n", err);
+                else if (r == STAFF_BAD_EMAIL)
+                    fprintf(stderr, "buurtsamen user add: '%s' is not a usable e-mail address; "
+                                    "nothing was added\n", email);
+                else
+                    fprintf(stderr, "buurtsamen user add: the database refused the change\n");
+                rc = EXIT_FAIL;
+            }
         }
     } else if ((strcmp(cmd, "passwd") == 0) && argc >= 3) {
         bool generate = argc == 4 && strcmp(argv[3], "--generate") == 0;

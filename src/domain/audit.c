@@ -1,6 +1,7 @@
 /* Audit log entries. */
 #include "domain/audit.h"
 #include "db/db.h"
+#include "db/rows.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -39,4 +40,20 @@ bool audit_state_change(struct db *db, time_t at, const char *actor, int64_t ini
     char subject[40];
     snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
     return insert(db, at, actor, "state", subject, from, to, reason);
+}
+
+json_t *audit_search(struct db *db, const struct audit_filter *filter, int limit)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT at, actor, action, subject, from_value, to_value, reason FROM audit_log "
+            "WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2) "
+            "AND (?3 = '' OR at >= ?3) AND (?4 = '' OR at < date(?4, '+1 day')) "
+            "ORDER BY id DESC LIMIT ?5");
+    if (!s)
+        return NULL;
+    const char *values[] = {filter->actor, filter->action, filter->from, filter->to};
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_text(s, i + 1, values[i] ? values[i] : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, limit);
+    return db_rows_array(s);
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "domain/export.h"
+
 struct db;
 
 /* What the figures count, for one round R (the same rules in every report and export):
@@ -52,8 +54,22 @@ json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area);
  * The sums equal report_rounds' donated and donated_cents. NULL on a database error. */
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area);
 
+/* The initiatives funded during round_id, for the transparency page: those now gefinancierd
+ * or uitgevoerd whose move to gefinancierd (by the audit log) falls between the round's
+ * opening and closing, by title: id, title, state, raised_cents, state_reason, area_name
+ * ("Gemeentebreed" for city-wide). An empty array for an unknown round, NULL on an error. */
+json_t *report_funded_in_round(struct db *db, int64_t round_id);
+
+/* The wijken and dorpen whose figures a wijkregisseur sees: the top-level areas of the
+ * areas assigned (a buurt counts with its wijk), at most max ids into ids, smallest first.
+ * Returns how many, or -1 on a database error. */
+int report_areas_of_user(struct db *db, int64_t user_id, int64_t *ids, int max);
+
+/* A number that changes whenever the figures may have changed (any change to the database,
+ * by any connection): the key for caches of reports. */
+int64_t report_data_version(struct db *db);
+
 enum export_kind { EXPORT_TOTALS, EXPORT_AREAS, EXPORT_INITIATIVES, EXPORT_LEDGER };
-enum export_format { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON };
 
 struct export_options {
     enum export_kind kind;
@@ -63,12 +79,11 @@ struct export_options {
 };
 
 bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas initiatives ledger */
-bool export_format_parse(const char *s, enum export_format *out); /* csv xlsx json */
 
-/* Writes the export. CSV and JSON stream to `out` row by row in bounded memory; XLSX is
- * written to the file `xlsx_path` with libxlsxwriter in constant-memory mode (a sheet holds
- * 1 048 575 rows; more go on a second sheet with the same header). All of it is read in one
- * snapshot. On failure returns false with a one-line reason in err.
+/* Writes the export through the writer of export.h. CSV and JSON stream to `out` row by row in
+ * bounded memory; XLSX is written to the file `xlsx_path` with libxlsxwriter in constant-memory
+ * mode (a sheet holds 1 048 575 rows; more go on a second sheet with the same header). All of it is
+ * read in one snapshot. On failure returns false with a one-line reason in err.
  *
  *  totals       report_rounds (every round, or the round_id);
  *  areas        report_areas for each round (or the round_id), with the round's id and name;
@@ -82,13 +97,18 @@ bool export_format_parse(const char *s, enum export_format *out); /* csv xlsx js
  *               on the initiative's total; payouts positive), partner, reference — never a
  *               voucher, household or address.
  *
- * CSV: UTF-8 with BOM, a Dutch header row, CRLF; amounts in euros with a decimal comma (a
- * point when sep is ','), no thousands separator; participation in per cent with one
- * decimal; times as local 'YYYY-MM-DD HH:MM'; text cells through csv_write_field. XLSX: the
+ * The formats (export.h): CSV: UTF-8 with BOM, a Dutch header row, CRLF; amounts in euros with a
+ * decimal comma (a point when sep is ','), no thousands separator; participation in per cent with
+ * one decimal; times as local 'YYYY-MM-DD HH:MM'; text cells through csv_write_field. XLSX: the
  * same columns with real numbers, euros formatted "#,##0.00", date-time cells. JSON: an
  * array of objects with English snake_case names, amounts in integer cents, times in UTC as
  * "YYYY-MM-DDTHH:MM:SSZ", kinds as stored. */
 bool export_write(struct db *db, const struct export_options *opt, FILE *out, const char *xlsx_path,
                   char *err, size_t err_size);
+
+/* The export (as export_write) in an unlinked temporary file, for a download: on success
+ * *fd_out is open for reading at its start (the caller closes it) and *len_out its size. */
+bool export_write_tmpfile(struct db *db, const struct export_options *opt, int *fd_out,
+                          size_t *len_out, char *err, size_t err_size);
 
 #endif

@@ -1,10 +1,11 @@
 /* Admin screens: money in and out (contributions, payouts), settings, staff accounts, the
  * audit log and the e-mail outbox. Only for the role admin. */
-#include "db/db.h"
-#include "db/rows.h"
 #include "domain/audit.h"
 #include "domain/ledger.h"
+#include "domain/money.h"
+#include "domain/outbox_list.h"
 #include "domain/settings.h"
+#include "domain/staff_admin.h"
 #include "domain/submission.h"
 #include "domain/users.h"
 #include "http/csrf.h"
@@ -40,13 +41,7 @@ void admin_money_page(struct request *req)
     if (!admin_required(req, &user))
         return;
     json_t *data = admin_data(req, &user);
-    sqlite3_stmt *s = db_prepare(
-        req->db, "SELECT i.id, i.title, i.state, i.raised_cents, coalesce(a.name, 'Gemeentebreed') "
-                 "AS area_name, coalesce((SELECT sum(amount_cents) FROM ledger l WHERE "
-                 "l.initiative_id = i.id AND l.kind = 'payout'), 0) AS paid_cents FROM initiatives i "
-                 "LEFT JOIN areas a ON a.id = i.area_id WHERE i.state IN ('gefinancierd', "
-                 "'uitgevoerd') AND i.raised_cents > paid_cents ORDER BY i.updated_at");
-    json_t *unpaid = s ? db_rows_array(s) : NULL;
+    json_t *unpaid = money_unpaid(req->db);
     size_t i;
     json_t *row;
     json_array_foreach(unpaid, i, row)
@@ -61,14 +56,9 @@ void admin_money_page(struct request *req)
                                          (long long)((raised - paid) % 100)));
     }
     json_object_set_new(data, "unpaid", unpaid ? unpaid : json_array());
-    s = db_prepare(req->db, "SELECT i.id, i.title FROM initiatives i WHERE i.state IN ('open', "
-                            "'gefinancierd') ORDER BY i.title");
-    json_t *open = s ? db_rows_array(s) : NULL;
+    json_t *open = money_initiatives_to_choose(req->db);
     json_object_set_new(data, "open", open ? open : json_array());
-    s = db_prepare(req->db, "SELECT l.at, l.kind, l.amount_cents, l.partner, l.reference, l.actor, "
-                            "i.title FROM ledger l JOIN initiatives i ON i.id = l.initiative_id "
-                            "WHERE l.kind IN ('contribution', 'payout') ORDER BY l.id DESC LIMIT 50");
-    json_t *recent = s ? db_rows_array(s) : NULL;
+    json_t *recent = money_recent(req->db, 50);
     json_array_foreach(recent, i, row)
         page_set_money(row, "amount", json_integer_value(json_object_get(row, "amount_cents")));
     json_object_set_new(data, "recent", recent ? recent : json_array());
@@ -236,22 +226,17 @@ void admin_settings_post(struct request *req)
         render_settings(req, &user, errors, values, 400);
         return;
     }
-    bool ok = db_begin(req->db);
-    json_t *old = settings_all(req->db);
-    for (size_t i = 0; ok && i < sizeof settings_form / sizeof settings_form[0]; i++) {
-        const char *key = settings_form[i].key;
-        const char *v = json_string_value(json_object_get(values, key));
-        const char *was = json_string_value(json_object_get(old, key)) ?: "";
-        if (!strcmp(v, was))
-            continue;
-        ok = settings_set(req->db, key, v) &&
-             audit_add(req->db, time(NULL), user.username, "setting", key, was, v, "");
+    enum { NSETTINGS = sizeof settings_form / sizeof settings_form[0] };
+    const char *keys[NSETTINGS], *new_values[NSETTINGS];
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        keys[i] = settings_form[i].key;
+        new_values[i] = json_string_value(json_object_get(values, keys[i]));
     }
-    json_decref(old);
+    enum staff_result r =
+        staff_settings_save(req->db, user.username, keys, new_values, NSETTINGS, time(NULL));
     json_decref(values);
     json_decref(errors);
-    if (!ok || !db_commit(req->db)) {
-        db_rollback(req->db);
+    if (r != STAFF_OK) {
         page_error(req, 503, "Opslaan lukte nu niet. Probeer het zo opnieuw.");
         return;
     }
@@ -267,11 +252,34 @@ void admin_users_page(struct request *req)
         return;
     json_t *data = admin_data(req, &user);
     json_object_set_new(data, "users", users_list(req->db));
-    sqlite3_stmt *s = db_prepare(req->db, "SELECT slug, name FROM areas WHERE parent_id IS NULL "
-                                          "ORDER BY name");
-    json_t *areas = s ? db_rows_array(s) : NULL;
+    json_t *areas = staff_area_choices(req->db);
     json_object_set_new(data, "areas", areas ? areas : json_array());
     page_render(req, "admin_users", "Medewerkers", data);
+}
+
+static const char *user_message(enum staff_result r)
+{
+    switch (r) {
+    case STAFF_OK:
+        return NULL;
+    case STAFF_INVALID:
+        return "De medewerker kon niet worden toegevoegd: controleer de gebruikersnaam (2-40 "
+               "tekens a-z, 0-9, . _ -; nog niet in gebruik), de rol en de gebieden.";
+    case STAFF_BAD_EMAIL:
+        return "Vul een gebruikersnaam, een rol en eventueel een geldig e-mailadres in.";
+    case STAFF_NO_USER:
+        return "Deze medewerker bestaat niet.";
+    case STAFF_SELF:
+        return "U kunt uw eigen account niet uitschakelen.";
+    case STAFF_BUSY:
+        break;
+    }
+    return "Dat lukte nu niet. Probeer het zo opnieuw.";
+}
+
+static int user_status(enum staff_result r)
+{
+    return r == STAFF_BUSY ? 503 : r == STAFF_NO_USER ? 404 : r == STAFF_SELF ? 409 : 400;
 }
 
 static void password_shown(struct request *req, const struct user *user, const char *name,
@@ -297,20 +305,18 @@ void admin_users_post(struct request *req)
             areas[nareas++] = req->form_fields.items[i].value;
     char password[21], err[200];
     password_generate(password);
-    if (!name || !role || (email && *email && !email_valid(email))) {
-        page_error(req, 400, "Vul een gebruikersnaam, een rol en eventueel een geldig e-mailadres in.");
+    if (!name || !role) {
+        page_error(req, 400, user_message(STAFF_BAD_EMAIL));
         return;
     }
-    if (!user_add(req->db, name, role, password, strcmp(role, "admin") ? areas : NULL,
-                  strcmp(role, "admin") ? nareas : 0, err, sizeof err)) {
-        page_error(req, 400, "De medewerker kon niet worden toegevoegd: controleer de "
-                             "gebruikersnaam (2-40 tekens a-z, 0-9, . _ -; nog niet in gebruik), de "
-                             "rol en de gebieden.");
+    bool admin = !strcmp(role, "admin"); /* an admin sees every area: none to assign */
+    enum staff_result r =
+        staff_user_add(req->db, user.username, name, role, password, admin ? NULL : areas,
+                       admin ? 0 : nareas, email, time(NULL), err, sizeof err);
+    if (r != STAFF_OK) {
+        page_error(req, user_status(r), user_message(r));
         return;
     }
-    if (email && *email)
-        user_set_email(req->db, name, email);
-    audit_add(req->db, time(NULL), user.username, "user-add", name, "", role, "");
     password_shown(req, &user, name, password);
 }
 
@@ -331,22 +337,22 @@ void admin_user_action_post(struct request *req)
     }
     if (!strcmp(action, "uitschakelen") || !strcmp(action, "inschakelen")) {
         bool disable = !strcmp(action, "uitschakelen");
-        if (disable && !strcmp(target.username, user.username)) {
-            page_error(req, 409, "U kunt uw eigen account niet uitschakelen.");
+        enum staff_result r =
+            staff_user_set_disabled(req->db, user.username, target.username, disable, time(NULL));
+        if (r != STAFF_OK) {
+            page_error(req, user_status(r), user_message(r));
             return;
         }
-        user_set_disabled(req->db, target.username, disable);
-        audit_add(req->db, time(NULL), user.username, disable ? "user-disable" : "user-enable",
-                  target.username, "", "", "");
         redirect(req, "/beheer/medewerkers?gedaan=1");
     } else if (!strcmp(action, "wachtwoord")) {
         char password[21];
         password_generate(password);
-        if (!user_set_password(req->db, target.username, password)) {
-            page_error(req, 503, "Dat lukte nu niet.");
+        enum staff_result r =
+            staff_user_reset_password(req->db, user.username, target.username, password, time(NULL));
+        if (r != STAFF_OK) {
+            page_error(req, user_status(r), user_message(r));
             return;
         }
-        audit_add(req->db, time(NULL), user.username, "user-passwd", target.username, "", "", "");
         password_shown(req, &user, target.username, password);
     } else {
         page_error(req, 400, "Deze actie kennen we niet.");
@@ -366,19 +372,8 @@ void admin_audit_page(struct request *req)
         page_error(req, 400, "Controleer de filters: data als jjjj-mm-dd.");
         return;
     }
-    sqlite3_stmt *s = db_prepare(
-        req->db, "SELECT at, actor, action, subject, from_value, to_value, reason FROM audit_log "
-                 "WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2) "
-                 "AND (?3 = '' OR at >= ?3) AND (?4 = '' OR at < date(?4, '+1 day')) "
-                 "ORDER BY id DESC LIMIT 500");
-    json_t *rows = NULL;
-    if (s) {
-        sqlite3_bind_text(s, 1, who ? who : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, what ? what : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, from ? from : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, to ? to : "", -1, SQLITE_STATIC);
-        rows = db_rows_array(s);
-    }
+    struct audit_filter filter = {.actor = who, .action = what, .from = from, .to = to};
+    json_t *rows = audit_search(req->db, &filter, 500);
     json_t *data = admin_data(req, &user);
     json_object_set_new(data, "rows", rows ? rows : json_array());
     json_object_set_new(data, "wie", json_string(who ? who : ""));
@@ -394,16 +389,10 @@ void admin_outbox_page(struct request *req)
     struct user user;
     if (!admin_required(req, &user))
         return;
-    sqlite3_stmt *s = db_prepare(
-        req->db, "SELECT id, to_addr, subject, attempts, last_error, sent_at IS NOT NULL AS sent, "
-                 "datetime(created_at, 'unixepoch') AS created, "
-                 "datetime(next_attempt_at, 'unixepoch') AS next FROM outbox "
-                 "ORDER BY sent_at IS NOT NULL, id DESC LIMIT 200");
-    json_t *rows = s ? db_rows_array(s) : NULL;
+    json_t *rows = outbox_list(req->db, 200);
     json_t *data = admin_data(req, &user);
     json_object_set_new(data, "rows", rows ? rows : json_array());
-    int64_t waiting = 0;
-    db_get_int(req->db, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", &waiting);
-    json_object_set_new(data, "waiting", json_integer(waiting));
+    int64_t waiting = outbox_waiting(req->db);
+    json_object_set_new(data, "waiting", json_integer(waiting > 0 ? waiting : 0));
     page_render(req, "admin_outbox", "E-mail", data);
 }

@@ -1,8 +1,7 @@
 /* The dashboard for staff (per round and per area, with SVG charts), the exports in the
  * browser, and the public transparency page. */
 #include "app.h"
-#include "db/db.h"
-#include "db/rows.h"
+#include "domain/export.h"
 #include "domain/reports.h"
 #include "domain/rounds.h"
 #include "domain/initiatives.h"
@@ -10,18 +9,15 @@
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "view/charts.h"
 #include "view/format.h"
 
-#include <errno.h>
 #include <stdint.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The reports scan the ledger; each thread keeps its recent answers until the database changes
  * (data_version) or a minute passes. The caller gets its own copy to decorate. */
@@ -37,7 +33,7 @@ static _Thread_local struct report_cache_entry report_cache[32];
 static json_t *cached_report(struct request *req, enum report_kind kind, int64_t round_id,
                              int64_t area_id)
 {
-    int64_t version = db_data_version(req->db);
+    int64_t version = report_data_version(req->db);
     time_t now = time(NULL);
     struct report_cache_entry *slot =
         &report_cache[((uint64_t)kind * 31 + (uint64_t)round_id * 7 + (uint64_t)area_id) % 32];
@@ -122,17 +118,8 @@ void dashboard_page(struct request *req)
         json_decref(all);
     } else {
         /* A wijkregisseur sees the wijken and dorpen assigned (a buurt counts with its wijk). */
-        sqlite3_stmt *s = db_prepare(req->db, "SELECT DISTINCT coalesce(a.parent_id, a.id) FROM "
-                                              "user_areas ua JOIN areas a ON a.id = ua.area_id "
-                                              "WHERE ua.user_id = ?");
         int64_t ids[64];
-        int n = 0;
-        if (s) {
-            sqlite3_bind_int64(s, 1, user.id);
-            while (sqlite3_step(s) == SQLITE_ROW && n < 64)
-                ids[n++] = sqlite3_column_int64(s, 0);
-            sqlite3_reset(s);
-        }
+        int n = report_areas_of_user(req->db, user.id, ids, 64);
         for (int k = 0; k < n; k++) {
             json_t *one = cached_report(req, R_AREAS, round_id, ids[k]);
             if (one)
@@ -231,45 +218,22 @@ void export_download(struct request *req)
         }
         json_decref(exists);
     }
-    char path[] = "/tmp/buurtsamen-export-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        page_error(req, 503, "De export kon niet worden gemaakt.");
-        return;
-    }
+    int fd;
+    size_t len;
     char err[256] = "";
-    bool ok;
-    if (opt.format == EXPORT_XLSX) {
-        ok = export_write(req->db, &opt, NULL, path, err, sizeof err);
-    } else {
-        FILE *f = fdopen(dup(fd), "w");
-        ok = f && export_write(req->db, &opt, f, NULL, err, sizeof err);
-        if (f)
-            ok = fclose(f) == 0 && ok;
-    }
-    close(fd);
-    fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    unlink(path);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
+    if (!export_write_tmpfile(req->db, &opt, &fd, &len, err, sizeof err)) {
+        log_error("export %s as %s: %s", kind, format, err);
         page_error(req, 503, "De export kon niet worden gemaakt.");
         return;
     }
-    static const char *const types[] = {"text/csv; charset=utf-8",
-                                        "application/vnd.openxmlformats-officedocument."
-                                        "spreadsheetml.sheet",
-                                        "application/json"};
-    static const char *const exts[] = {"csv", "xlsx", "json"};
     req->resp.file_fd = fd;
-    req->resp.file_len = (size_t)st.st_size;
-    response_set_header(req, "Content-Type", types[opt.format]);
+    req->resp.file_len = len;
+    response_set_header(req, "Content-Type", export_format_content_type(opt.format));
     response_set_header(req, "Content-Disposition",
                         arena_printf(&req->arena, "attachment; filename=\"buurtsamen-%s%s%s.%s\"",
                                      kind, opt.round_id ? "-ronde-" : "",
                                      opt.round_id ? arena_printf(&req->arena, "%lld", (long long)opt.round_id) : "",
-                                     exts[opt.format]));
+                                     export_format_extension(opt.format)));
 }
 
 /* Public: per round the totals, and the initiatives it funded with what they did. */
@@ -287,21 +251,8 @@ void transparency_page(struct request *req)
         money_fields(row);
         page_set_date(row, "opens", "opens_at");
         page_set_date(row, "closes", "closes_at");
-        sqlite3_stmt *s = db_prepare(
-            req->db, "SELECT i.id, i.title, i.state, i.raised_cents, i.state_reason, "
-                     "coalesce(a.name, 'Gemeentebreed') AS area_name FROM initiatives i "
-                     "LEFT JOIN areas a ON a.id = i.area_id WHERE i.state IN ('gefinancierd', "
-                     "'uitgevoerd') AND EXISTS (SELECT 1 FROM audit_log l WHERE l.action = 'state' "
-                     "AND l.to_value = 'gefinancierd' AND l.subject = 'initiative:' || i.id "
-                     "AND l.at >= ?1 AND l.at < ?2) ORDER BY i.title");
-        json_t *funded = NULL;
-        if (s) {
-            sqlite3_bind_text(s, 1, json_string_value(json_object_get(row, "opens_at")), -1,
-                              SQLITE_TRANSIENT);
-            sqlite3_bind_text(s, 2, json_string_value(json_object_get(row, "closes_at")), -1,
-                              SQLITE_TRANSIENT);
-            funded = db_rows_array(s);
-        }
+        json_t *funded =
+            report_funded_in_round(req->db, json_integer_value(json_object_get(row, "round_id")));
         size_t k;
         json_t *f;
         json_array_foreach(funded, k, f)

@@ -550,6 +550,73 @@ static void xlsx_exports(void **state)
     world_close(&w);
 }
 
+/* The transparency page's list, the dashboard's areas for a wijkregisseur, the cache key and
+ * the download's temporary file. */
+static void funded_areas_version_and_download(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w);
+    struct db *db = w.f.db;
+
+    /* Only the city-wide initiative reached its target, during R1. */
+    json_t *funded = report_funded_in_round(db, w.f.round1);
+    assert_non_null(funded);
+    assert_int_equal(json_array_size(funded), 1);
+    json_t *one = json_array_get(funded, 0);
+    assert_int_equal(field(one, "id"), w.city);
+    assert_string_equal(json_string_value(json_object_get(one, "title")), "Stadsfeest");
+    assert_string_equal(json_string_value(json_object_get(one, "area_name")), "Gemeentebreed");
+    assert_string_equal(json_string_value(json_object_get(one, "state")), "gefinancierd");
+    assert_int_equal(field(one, "raised_cents"), 1500);
+    json_decref(funded);
+    funded = report_funded_in_round(db, w.f.round2); /* funded before R2 opened */
+    assert_int_equal(json_array_size(funded), 0);
+    json_decref(funded);
+    funded = report_funded_in_round(db, 999);
+    assert_int_equal(json_array_size(funded), 0);
+    json_decref(funded);
+
+    /* A buurt counts with its wijk; each wijk once. */
+    assert_true(db_exec(db, "INSERT INTO users(id, username, display_name, role, password_hash) "
+                            "VALUES (7, 'wr', 'wr', 'wijkregisseur', 'x'), "
+                            "(8, 'leeg', 'leeg', 'wijkregisseur', 'x'); "
+                            "INSERT INTO user_areas(user_id, area_id) VALUES (7, 3), (7, 2), (7, 1)"));
+    int64_t ids[4];
+    assert_int_equal(report_areas_of_user(db, 7, ids, 4), 2);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(ids[1], 2);
+    assert_int_equal(report_areas_of_user(db, 7, ids, 1), 1);
+    assert_int_equal(report_areas_of_user(db, 8, ids, 4), 0);
+
+    /* The cache key moves with every change. */
+    int64_t v = report_data_version(db);
+    assert_int_equal(report_data_version(db), v);
+    assert_true(db_exec(db, "UPDATE initiatives SET title = 'Stadsfeest!' WHERE title = 'Stadsfeest'"));
+    assert_true(report_data_version(db) != v);
+
+    /* The download: a readable, already unlinked file with the whole export. */
+    struct export_options opt = {.kind = EXPORT_TOTALS, .format = EXPORT_CSV, .sep = ';'};
+    int fd = -1;
+    size_t len = 0;
+    char err[256];
+    assert_true(export_write_tmpfile(db, &opt, &fd, &len, err, sizeof err));
+    char text[4096];
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    assert_true(got > 0 && (size_t)got == len);
+    text[got] = '\0';
+    assert_starts(text, "\xef\xbb\xbfronde;naam;opent;sluit;");
+    opt.format = EXPORT_XLSX;
+    assert_true(export_write_tmpfile(db, &opt, &fd, &len, err, sizeof err));
+    assert_true(read(fd, text, 2) == 2 && memcmp(text, "PK", 2) == 0 && len > 1000);
+    close(fd);
+    opt.round_id = 999;
+    assert_false(export_write_tmpfile(db, &opt, &fd, &len, err, sizeof err));
+    assert_string_equal(err, "there is no round 999");
+    world_close(&w);
+}
+
 static void names_parse(void **state)
 {
     (void)state;
@@ -574,6 +641,7 @@ int main(void)
         cmocka_unit_test(csv_exports),
         cmocka_unit_test(json_exports),
         cmocka_unit_test(xlsx_exports),
+        cmocka_unit_test(funded_areas_version_and_download),
         cmocka_unit_test(names_parse),
     };
     log_set_quiet(1);

@@ -1,0 +1,534 @@
+/* The CSV, XLSX and JSON writer; what it writes is described in export.h. */
+#include "domain/export.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/csv_write.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+struct export_writer {
+    enum export_format format;
+    char requested_sep;
+    const struct export_column *cols;
+    int ncols;
+    char sep, decimal;
+    FILE *out;
+    struct buf line;
+    /* XLSX */
+    const char *xlsx_path;
+    const char *sheet_name;
+    lxw_workbook *book;
+    lxw_worksheet *sheet;
+    lxw_format *bold, *money, *when, *percent;
+    lxw_row_t sheet_row; /* the next row to write in the current sheet */
+    int sheets;
+    /* The zone's offset in the last UTC hour converted: ledger rows come in time order, so
+     * localtime_r runs about once an hour of ledger rather than once a row. */
+    int64_t offset_hour;
+    long offset_seconds;
+    bool offset_known; /* false also for an hour in which the offset changes */
+    long rows;
+    bool failed;
+    char *err;
+    size_t err_size;
+};
+
+static void writer_fail(struct export_writer *w, const char *what, const char *detail)
+{
+    if (!w->failed)
+        snprintf(w->err, w->err_size, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+    w->failed = true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The calendar date of a day count (civil_from_days, the inverse of the above). */
+static void civil_from_days(int64_t z, struct tm *tm)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    tm->tm_year = (int)(yoe + era * 400 + (m <= 2)) - 1900;
+    tm->tm_mon = m - 1;
+    tm->tm_mday = d;
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Stored UTC text 'YYYY-MM-DD HH:MM:SS' as local time (the process's TZ). Runs once a row
+ * for a million rows, hence no sscanf and no localtime_r per row. */
+static bool local_time(struct export_writer *w, const char *utc, struct tm *tm)
+{
+    if (!utc || strlen(utc) != 19 || utc[4] != '-' || utc[7] != '-' || utc[10] != ' ' ||
+        utc[13] != ':' || utc[16] != ':')
+        return false;
+    int y = digits(utc, 4), mo = digits(utc + 5, 2), d = digits(utc + 8, 2);
+    int h = digits(utc + 11, 2), mi = digits(utc + 14, 2), sec = digits(utc + 17, 2);
+    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        sec < 0 || sec > 59)
+        return false;
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    int64_t hour = t / 3600;
+    if (!w->offset_known || hour != w->offset_hour) {
+        time_t first = (time_t)(hour * 3600), last = first + 3599;
+        struct tm a, b;
+        w->offset_hour = hour;
+        w->offset_known =
+            localtime_r(&first, &a) && localtime_r(&last, &b) && a.tm_gmtoff == b.tm_gmtoff;
+        w->offset_seconds = w->offset_known ? a.tm_gmtoff : 0;
+        if (!w->offset_known) { /* the offset changes within this hour: ask for each row */
+            time_t exact = (time_t)t;
+            return localtime_r(&exact, tm) != NULL;
+        }
+    }
+    int64_t local = t + w->offset_seconds;
+    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t rest = local - day * 86400;
+    civil_from_days(day, tm);
+    tm->tm_hour = (int)(rest / 3600);
+    tm->tm_min = (int)(rest / 60 % 60);
+    tm->tm_sec = (int)(rest % 60);
+    return true;
+}
+
+static void sheet_start(struct export_writer *w)
+{
+    char name[32];
+    w->sheets++;
+    if (w->sheets == 1)
+        snprintf(name, sizeof name, "%s", w->sheet_name);
+    else
+        snprintf(name, sizeof name, "%s (%d)", w->sheet_name, w->sheets);
+    w->sheet = workbook_add_worksheet(w->book, name);
+    if (!w->sheet) {
+        writer_fail(w, "cannot add a worksheet", NULL);
+        return;
+    }
+    for (int c = 0; c < w->ncols; c++) {
+        worksheet_set_column(w->sheet, (lxw_col_t)c, (lxw_col_t)c, w->cols[c].width, NULL);
+        lxw_error e = worksheet_write_string(w->sheet, 0, (lxw_col_t)c, w->cols[c].header, w->bold);
+        if (e != LXW_NO_ERROR)
+            writer_fail(w, "writing the XLSX header", lxw_strerror(e));
+    }
+    worksheet_freeze_panes(w->sheet, 1, 0);
+    w->sheet_row = 1;
+}
+
+static bool writer_begin(struct export_writer *w)
+{
+    w->sep = w->requested_sep == ',' ? ',' : ';';
+    w->decimal = w->sep == ',' ? '.' : ',';
+    switch (w->format) {
+    case EXPORT_CSV:
+        buf_puts(&w->line, "\xef\xbb\xbf"); /* BOM: Dutch Excel then reads UTF-8 */
+        for (int c = 0; c < w->ncols; c++) {
+            if (c)
+                buf_putc(&w->line, w->sep);
+            csv_write_field(&w->line, w->cols[c].header, w->sep);
+        }
+        buf_puts(&w->line, "\r\n");
+        if (fwrite(w->line.data, 1, w->line.len, w->out) != w->line.len)
+            writer_fail(w, "writing failed", NULL);
+        buf_reset(&w->line);
+        break;
+    case EXPORT_JSON:
+        if (fputs("[", w->out) == EOF)
+            writer_fail(w, "writing failed", NULL);
+        break;
+    case EXPORT_XLSX: {
+        lxw_workbook_options options = {.constant_memory = LXW_TRUE};
+        w->book = workbook_new_opt(w->xlsx_path, &options);
+        if (!w->book) {
+            writer_fail(w, "cannot create the XLSX file", w->xlsx_path);
+            break;
+        }
+        w->bold = workbook_add_format(w->book);
+        format_set_bold(w->bold);
+        w->money = workbook_add_format(w->book);
+        format_set_num_format(w->money, "#,##0.00");
+        w->when = workbook_add_format(w->book);
+        format_set_num_format(w->when, "yyyy-mm-dd hh:mm");
+        w->percent = workbook_add_format(w->book);
+        format_set_num_format(w->percent, "0.0%");
+        sheet_start(w);
+        break;
+    }
+    }
+    return !w->failed;
+}
+
+/* The decimal digits of v, NUL-terminated, into out (24 bytes); returns the length.
+ * By hand, since it runs for most cells of a million rows. */
+static size_t put_int(char *out, int64_t v)
+{
+    char rev[24];
+    size_t n = 0, len = 0;
+    uint64_t u = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = rev[--n];
+    out[len] = '\0';
+    return len;
+}
+
+/* "1250,50", "-7,50", "0,05": euros with the decimal mark, no thousands separator. */
+static void format_euros(char out[32], int64_t cents, char decimal)
+{
+    uint64_t v = cents < 0 ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
+    size_t n = 0;
+    if (cents < 0)
+        out[n++] = '-';
+    n += put_int(out + n, (int64_t)(v / 100));
+    out[n++] = decimal;
+    out[n++] = (char)('0' + v % 100 / 10);
+    out[n++] = (char)('0' + v % 10);
+    out[n] = '\0';
+}
+
+/* "2027-01-15 09:00" */
+static void format_minute(char out[20], const struct tm *tm)
+{
+    int y = tm->tm_year + 1900;
+    const int parts[] = {tm->tm_mon + 1, tm->tm_mday, tm->tm_hour, tm->tm_min};
+    static const char seps[] = "-- :";
+    out[0] = (char)('0' + y / 1000 % 10);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    for (int i = 0; i < 4; i++) {
+        out[4 + 3 * i] = seps[i];
+        out[5 + 3 * i] = (char)('0' + parts[i] / 10 % 10);
+        out[6 + 3 * i] = (char)('0' + parts[i] % 10);
+    }
+    out[16] = '\0';
+}
+
+static void csv_cell(struct export_writer *w, const struct export_column *col,
+                     const struct export_cell *v)
+{
+    char text[64];
+    const char *s = text;
+    struct tm tm;
+    text[0] = '\0';
+    if (v->null) {
+        s = "";
+    } else {
+        switch (col->type) {
+        case EXPORT_TEXT:
+            s = v->text ? v->text : "";
+            if (col->label)
+                s = col->label(s);
+            break;
+        case EXPORT_INT:
+            put_int(text, v->number);
+            break;
+        case EXPORT_CENTS:
+            format_euros(text, v->number, w->decimal);
+            break;
+        case EXPORT_PERMILLE:
+            snprintf(text, sizeof text, "%" PRId64 "%c%" PRId64, v->number / 10, w->decimal,
+                     v->number % 10);
+            break;
+        case EXPORT_TIME:
+            if (local_time(w, v->text, &tm))
+                format_minute(text, &tm);
+            else
+                s = v->text ? v->text : "";
+            break;
+        }
+    }
+    /* A number made here from an integer is never a formula, but csv_write_field would turn
+     * a negative one (a release, a return) into text for the spreadsheet; so those go as
+     * they are. Everything else, text above all, goes through it. */
+    if (s == text && text[0] == '-' && col->type != EXPORT_TEXT && col->type != EXPORT_TIME)
+        buf_puts(&w->line, text);
+    else
+        csv_write_field(&w->line, s, w->sep);
+}
+
+static void xlsx_cell(struct export_writer *w, int c, const struct export_cell *v)
+{
+    const struct export_column *col = &w->cols[c];
+    lxw_col_t x = (lxw_col_t)c;
+    lxw_error e = LXW_NO_ERROR;
+    struct tm tm;
+    if (v->null)
+        return;
+    switch (col->type) {
+    case EXPORT_TEXT: {
+        const char *s = v->text ? v->text : "";
+        if (col->label)
+            s = col->label(s);
+        if (*s) /* write_string stores text, never a formula */
+            e = worksheet_write_string(w->sheet, w->sheet_row, x, s, NULL);
+        break;
+    }
+    case EXPORT_INT:
+        e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number, NULL);
+        break;
+    case EXPORT_CENTS:
+        /* Only here does money become a double: a spreadsheet's number, shown to the cent. */
+        e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number / 100.0, w->money);
+        break;
+    case EXPORT_PERMILLE:
+        e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number / 1000.0,
+                                   w->percent);
+        break;
+    case EXPORT_TIME:
+        if (local_time(w, v->text, &tm)) {
+            lxw_datetime dt = {.year = tm.tm_year + 1900,
+                               .month = tm.tm_mon + 1,
+                               .day = tm.tm_mday,
+                               .hour = tm.tm_hour,
+                               .min = tm.tm_min,
+                               .sec = tm.tm_sec};
+            e = worksheet_write_datetime(w->sheet, w->sheet_row, x, &dt, w->when);
+        } else if (v->text && *v->text) {
+            e = worksheet_write_string(w->sheet, w->sheet_row, x, v->text, NULL);
+        }
+        break;
+    }
+    if (e != LXW_NO_ERROR)
+        writer_fail(w, "writing an XLSX cell", lxw_strerror(e));
+}
+
+static json_t *json_cell(const struct export_column *col, const struct export_cell *v)
+{
+    if (v->null)
+        return json_null();
+    switch (col->type) {
+    case EXPORT_TEXT: {
+        json_t *s = json_string(v->text ? v->text : "");
+        return s ? s : json_string(""); /* not UTF-8: never expected, input is validated */
+    }
+    case EXPORT_TIME: {
+        const char *t = v->text ? v->text : "";
+        char iso[21];
+        if (strlen(t) == 19 && t[10] == ' ') {
+            memcpy(iso, t, 10);
+            iso[10] = 'T';
+            memcpy(iso + 11, t + 11, 8);
+            iso[19] = 'Z';
+            iso[20] = '\0';
+            return json_string(iso);
+        }
+        json_t *s = json_string(t);
+        return s ? s : json_string("");
+    }
+    case EXPORT_INT:
+    case EXPORT_CENTS:
+    case EXPORT_PERMILLE:
+        break;
+    }
+    return json_integer(v->number);
+}
+
+static int json_to_buf(const char *data, size_t len, void *ctx)
+{
+    buf_append(ctx, data, len);
+    return 0;
+}
+
+static void writer_row(struct export_writer *w, const struct export_cell *cells)
+{
+    if (w->failed)
+        return;
+    switch (w->format) {
+    case EXPORT_CSV:
+        for (int c = 0; c < w->ncols; c++) {
+            if (c)
+                buf_putc(&w->line, w->sep);
+            csv_cell(w, &w->cols[c], &cells[c]);
+        }
+        buf_puts(&w->line, "\r\n");
+        if (fwrite(w->line.data, 1, w->line.len, w->out) != w->line.len)
+            writer_fail(w, "writing failed", NULL);
+        buf_reset(&w->line);
+        break;
+    case EXPORT_JSON: {
+        json_t *obj = json_object();
+        for (int c = 0; c < w->ncols; c++)
+            json_object_set_new(obj, w->cols[c].name, json_cell(&w->cols[c], &cells[c]));
+        /* Into the line buffer and out with one fwrite: json_dumpf writes token by token. */
+        buf_puts(&w->line, w->rows ? ",\n" : "\n");
+        if (json_dump_callback(obj, json_to_buf, &w->line, JSON_COMPACT | JSON_PRESERVE_ORDER))
+            writer_fail(w, "writing JSON failed", NULL);
+        else if (fwrite(w->line.data, 1, w->line.len, w->out) != w->line.len)
+            writer_fail(w, "writing failed", NULL);
+        buf_reset(&w->line);
+        json_decref(obj);
+        break;
+    }
+    case EXPORT_XLSX:
+        if (w->sheet_row >= LXW_ROW_MAX)
+            sheet_start(w);
+        for (int c = 0; c < w->ncols && !w->failed; c++)
+            xlsx_cell(w, c, &cells[c]);
+        w->sheet_row++;
+        break;
+    }
+    w->rows++;
+}
+
+static bool writer_end(struct export_writer *w)
+{
+    switch (w->format) {
+    case EXPORT_CSV:
+        break;
+    case EXPORT_JSON:
+        if (!w->failed && fputs("\n]\n", w->out) == EOF)
+            writer_fail(w, "writing failed", NULL);
+        break;
+    case EXPORT_XLSX:
+        if (w->book) {
+            lxw_error e = workbook_close(w->book); /* frees it, also after a failure */
+            w->book = NULL;
+            if (e != LXW_NO_ERROR)
+                writer_fail(w, "writing the XLSX file failed", lxw_strerror(e));
+            if (w->failed)
+                unlink(w->xlsx_path);
+        }
+        break;
+    }
+    if (w->out && !w->failed && (fflush(w->out) != 0 || ferror(w->out)))
+        writer_fail(w, "writing failed", NULL);
+    buf_free(&w->line);
+    return !w->failed;
+}
+
+/* ---- The public face ------------------------------------------------------------------ */
+
+bool export_format_parse(const char *s, enum export_format *out)
+{
+    static const char *const names[] = {"csv", "xlsx", "json"};
+    static const enum export_format formats[] = {EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON};
+    for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = formats[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *export_format_content_type(enum export_format format)
+{
+    switch (format) {
+    case EXPORT_CSV:
+        return "text/csv; charset=utf-8";
+    case EXPORT_XLSX:
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    case EXPORT_JSON:
+        break;
+    }
+    return "application/json";
+}
+
+const char *export_format_extension(enum export_format format)
+{
+    switch (format) {
+    case EXPORT_CSV:
+        return "csv";
+    case EXPORT_XLSX:
+        return "xlsx";
+    case EXPORT_JSON:
+        break;
+    }
+    return "json";
+}
+
+struct export_writer *export_writer_open(enum export_format format, char sep,
+                                         const struct export_column *cols, int ncols,
+                                         const char *sheet_name, FILE *out, const char *xlsx_path,
+                                         char *err, size_t err_size)
+{
+    struct export_writer *w = xcalloc(1, sizeof *w);
+    *w = (struct export_writer){.format = format,
+                                .requested_sep = sep,
+                                .cols = cols,
+                                .ncols = ncols,
+                                .out = format == EXPORT_XLSX ? NULL : out,
+                                .xlsx_path = xlsx_path,
+                                .sheet_name = sheet_name ? sheet_name : "Export",
+                                .err = err,
+                                .err_size = err_size};
+    if (err_size)
+        err[0] = '\0';
+    if (format == EXPORT_XLSX ? !xlsx_path || !*xlsx_path : !out)
+        writer_fail(w, format == EXPORT_XLSX ? "XLSX is written to a file" : "no output", NULL);
+    else if (sep && sep != ';' && sep != ',')
+        writer_fail(w, "the CSV separator is ';' or ','", NULL);
+    else if (ncols < 1 || ncols > EXPORT_MAX_COLUMNS)
+        writer_fail(w, "an export has 1 to 16 columns", NULL);
+    else
+        writer_begin(w);
+    return w;
+}
+
+void export_writer_row(struct export_writer *w, const struct export_cell *cells)
+{
+    writer_row(w, cells);
+}
+
+void export_writer_row_object(struct export_writer *w, json_t *row)
+{
+    struct export_cell cells[EXPORT_MAX_COLUMNS];
+    for (int c = 0; c < w->ncols; c++) {
+        json_t *v = json_object_get(row, w->cols[c].name);
+        cells[c] = (struct export_cell){.null = !v || json_is_null(v),
+                                        .number = json_integer_value(v),
+                                        .text = json_string_value(v)};
+    }
+    writer_row(w, cells);
+}
+
+void export_writer_fail(struct export_writer *w, const char *what, const char *detail)
+{
+    writer_fail(w, what, detail);
+}
+
+bool export_writer_failed(const struct export_writer *w)
+{
+    return w->failed;
+}
+
+bool export_writer_close(struct export_writer *w)
+{
+    bool ok = writer_end(w);
+    free(w);
+    return ok;
+}

@@ -1,0 +1,34 @@
+/* Reads for the money screen; see money.h. */
+#include "domain/money.h"
+#include "db/db.h"
+#include "db/rows.h"
+
+json_t *money_unpaid(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT i.id, i.title, i.state, i.raised_cents, coalesce(a.name, 'Gemeentebreed') "
+            "AS area_name, coalesce((SELECT sum(amount_cents) FROM ledger l WHERE "
+            "l.initiative_id = i.id AND l.kind = 'payout'), 0) AS paid_cents FROM initiatives i "
+            "LEFT JOIN areas a ON a.id = i.area_id WHERE i.state IN ('gefinancierd', "
+            "'uitgevoerd') AND i.raised_cents > paid_cents ORDER BY i.updated_at, i.id");
+    return s ? db_rows_array(s) : NULL;
+}
+
+json_t *money_initiatives_to_choose(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i WHERE i.state IN "
+                                     "('open', 'gefinancierd') ORDER BY i.title, i.id");
+    return s ? db_rows_array(s) : NULL;
+}
+
+json_t *money_recent(struct db *db, int limit)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT l.at, l.kind, l.amount_cents, l.partner, l.reference, l.actor, i.title "
+            "FROM ledger l JOIN initiatives i ON i.id = l.initiative_id "
+            "WHERE l.kind IN ('contribution', 'payout') ORDER BY l.id DESC LIMIT ?");
+    if (!s)
+        return NULL;
+    sqlite3_bind_int(s, 1, limit);
+    return db_rows_array(s);
+}

@@ -1,0 +1,20 @@
+/* What the admin's money screen reads: initiatives still to be paid, those that may take a
+ * contribution or a payout, and the latest contributions and payouts. The writes are in
+ * ledger.h (ledger_contribution, ledger_payout). Amounts are int64 cents. */
+#ifndef BS_MONEY_H
+#define BS_MONEY_H
+#include <jansson.h>
+
+struct db;
+
+/* Funded or carried-out initiatives that raised more than was paid out to them, the longest
+ * unchanged first: id, title, state, raised_cents, area_name ("Gemeentebreed" for city-wide),
+ * paid_cents. NULL on a database error. */
+json_t *money_unpaid(struct db *db);
+/* Open and funded initiatives by title, for choosing one: id, title. NULL on an error. */
+json_t *money_initiatives_to_choose(struct db *db);
+/* The latest `limit` contributions and payouts, newest first: at, kind, amount_cents,
+ * partner, reference, actor, title (of the initiative). NULL on a database error. */
+json_t *money_recent(struct db *db, int limit);
+
+#endif

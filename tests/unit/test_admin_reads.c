@@ -1,0 +1,197 @@
+/* What the admin screens read: initiatives still to be paid and the latest money (money.h),
+ * the audit log search (audit.h) and the e-mail outbox (outbox_list.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "ledger_fixture.h"
+#include "domain/money.h"
+#include "domain/outbox_list.h"
+#include "util/log.h"
+
+static const char *text(json_t *row, const char *name)
+{
+    return json_string_value(json_object_get(row, name));
+}
+
+static json_int_t number(json_t *row, const char *name)
+{
+    json_t *v = json_object_get(row, name);
+    assert_true(json_is_integer(v));
+    return json_integer_value(v);
+}
+
+/* Three initiatives funded by partners: A (wijk A) paid in part, the city-wide one paid in
+ * full, B open with a contribution, and one that ended unfunded. */
+static void money_screen(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 3));
+    struct db *db = f.db;
+    int64_t a = fixture_initiative(&f, 1, 1000), city = fixture_initiative(&f, 0, 500);
+    int64_t b = fixture_initiative(&f, 2, 900), gone = fixture_initiative(&f, 2, 900);
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "UPDATE initiatives SET title = 'Speeltuin' WHERE id = %lld; "
+             "UPDATE initiatives SET title = 'Feest' WHERE id = %lld; "
+             "UPDATE initiatives SET title = 'Bankjes' WHERE id = %lld; "
+             "UPDATE initiatives SET title = 'Weg', state = 'niet_gehaald' WHERE id = %lld",
+             (long long)a, (long long)city, (long long)b, (long long)gone);
+    assert_true(db_exec(db, sql));
+    assert_int_equal(ledger_contribution(db, a, 1000, "Woonstede", "beheer", T0), MONEY_OK);
+    assert_int_equal(ledger_contribution(db, city, 500, "Fonds", "beheer", T0 + 10), MONEY_OK);
+    assert_int_equal(ledger_contribution(db, b, 100, "Fonds", "beheer", T0 + 20), MONEY_OK);
+    assert_int_equal(ledger_payout(db, a, 400, "BETAAL-1", "beheer", T0 + 30), MONEY_OK);
+    assert_int_equal(ledger_payout(db, city, 500, "BETAAL-2", "beheer", T0 + 40), MONEY_OK);
+    assert_int_equal(fixture_verify(&f), 0);
+
+    json_t *unpaid = money_unpaid(db);
+    assert_non_null(unpaid);
+    assert_int_equal(json_array_size(unpaid), 1);
+    json_t *row = json_array_get(unpaid, 0);
+    assert_int_equal(number(row, "id"), a);
+    assert_string_equal(text(row, "title"), "Speeltuin");
+    assert_string_equal(text(row, "state"), "gefinancierd");
+    assert_string_equal(text(row, "area_name"), "A");
+    assert_int_equal(number(row, "raised_cents"), 1000);
+    assert_int_equal(number(row, "paid_cents"), 400);
+    json_decref(unpaid);
+    /* Carried out and unpaid counts too; a city-wide one is "Gemeentebreed". */
+    snprintf(sql, sizeof sql,
+             "UPDATE initiatives SET state = 'uitgevoerd', raised_cents = 700 "
+             "WHERE id = %lld",
+             (long long)city);
+    assert_true(db_exec(db, sql));
+    unpaid = money_unpaid(db);
+    assert_int_equal(json_array_size(unpaid), 2);
+    row = json_array_get(unpaid, 1);
+    assert_int_equal(number(row, "id"), city);
+    assert_string_equal(text(row, "area_name"), "Gemeentebreed");
+    assert_int_equal(number(row, "paid_cents"), 500);
+    json_decref(unpaid);
+
+    /* To choose from: open and funded, by title. */
+    json_t *choose = money_initiatives_to_choose(db);
+    assert_int_equal(json_array_size(choose), 2);
+    assert_string_equal(text(json_array_get(choose, 0), "title"), "Bankjes");
+    assert_string_equal(text(json_array_get(choose, 1), "title"), "Speeltuin");
+    json_decref(choose);
+
+    /* The latest contributions and payouts, newest first, without donations. */
+    json_t *recent = money_recent(db, 50);
+    assert_int_equal(json_array_size(recent), 5);
+    row = json_array_get(recent, 0);
+    assert_string_equal(text(row, "kind"), "payout");
+    assert_string_equal(text(row, "reference"), "BETAAL-2");
+    assert_string_equal(text(row, "title"), "Feest");
+    assert_string_equal(text(row, "actor"), "beheer");
+    assert_int_equal(number(row, "amount_cents"), 500);
+    row = json_array_get(recent, 4);
+    assert_string_equal(text(row, "kind"), "contribution");
+    assert_string_equal(text(row, "partner"), "Woonstede");
+    assert_string_equal(text(row, "at"), "2027-01-15 08:00:00");
+    json_decref(recent);
+    recent = money_recent(db, 2);
+    assert_int_equal(json_array_size(recent), 2);
+    json_decref(recent);
+    fixture_close(&f);
+}
+
+static size_t search(struct db *db, const char *actor, const char *action, const char *from,
+                     const char *to, int limit, json_t **rows)
+{
+    struct audit_filter filter = {.actor = actor, .action = action, .from = from, .to = to};
+    json_decref(*rows);
+    *rows = audit_search(db, &filter, limit);
+    assert_non_null(*rows);
+    return json_array_size(*rows);
+}
+
+static void audit_log_search(void **state)
+{
+    (void)state;
+    char err[200];
+    struct db *db = db_open(":memory:", true, err, sizeof err);
+    assert_true(db && db_migrate(db, err, sizeof err));
+    /* 2027-01-15 08:00, the 16th 08:00 and 23:59:59, the 17th 00:00 UTC. */
+    assert_true(audit_add(db, T0, "beheer", "setting", "site_naam", "a", "b", ""));
+    assert_true(audit_add(db, T0 + DAY_S, "jan", "user-add", "piet", "", "admin", ""));
+    assert_true(audit_add(db, T0 + DAY_S + 57599, "beheer", "user-add", "kees", "", "admin", ""));
+    assert_true(audit_add(db, T0 + DAY_S + 57600, "beheer", "setting", "regels", "", "x", "omdat"));
+    json_t *rows = NULL;
+    assert_int_equal(search(db, NULL, NULL, NULL, NULL, 500, &rows), 4);
+    json_t *newest = json_array_get(rows, 0);
+    assert_string_equal(text(newest, "subject"), "regels");
+    assert_string_equal(text(newest, "at"), "2027-01-17 00:00:00");
+    assert_string_equal(text(newest, "reason"), "omdat");
+    assert_string_equal(text(newest, "to_value"), "x");
+    assert_int_equal(search(db, "", "", "", "", 500, &rows), 4);
+    assert_int_equal(search(db, "beheer", NULL, NULL, NULL, 500, &rows), 3);
+    assert_int_equal(search(db, "beheer", "user-add", NULL, NULL, 500, &rows), 1);
+    assert_string_equal(text(json_array_get(rows, 0), "subject"), "kees");
+    assert_int_equal(search(db, "bEHEER", NULL, NULL, NULL, 500, &rows), 0); /* exactly */
+    assert_int_equal(search(db, NULL, "user", NULL, NULL, 500, &rows), 0);
+    /* Both days included. */
+    assert_int_equal(search(db, NULL, NULL, "2027-01-16", "2027-01-16", 500, &rows), 2);
+    assert_int_equal(search(db, NULL, NULL, "2027-01-16", NULL, 500, &rows), 3);
+    assert_int_equal(search(db, NULL, NULL, NULL, "2027-01-15", 500, &rows), 1);
+    assert_int_equal(search(db, NULL, NULL, "2027-01-18", NULL, 500, &rows), 0);
+    assert_int_equal(search(db, NULL, NULL, NULL, NULL, 2, &rows), 2);
+    assert_string_equal(text(json_array_get(rows, 1), "subject"), "kees");
+    json_decref(rows);
+    db_close(db);
+}
+
+static void outbox_for_the_admin(void **state)
+{
+    (void)state;
+    char err[200];
+    struct db *db = db_open(":memory:", true, err, sizeof err);
+    assert_true(db && db_migrate(db, err, sizeof err));
+    assert_int_equal(outbox_waiting(db), 0);
+    json_t *rows = outbox_list(db, 200);
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+    assert_true(
+        db_exec(db, "INSERT INTO outbox(id, created_at, to_addr, subject, body, attempts, "
+                    "next_attempt_at, sent_at, last_error) VALUES "
+                    "(1, 1800000000, 'a@x.example', 'Eén', 'b', 1, 1800000000, 1800000060, ''), "
+                    "(2, 1800000100, 'b@x.example', 'Twee', 'b', 3, 1800003600, NULL, "
+                    "'421 try later'), "
+                    "(3, 1800000200, 'c@x.example', 'Drie', 'b', 0, 1800000200, NULL, ''), "
+                    "(4, 1800000300, 'd@x.example', 'Vier', 'b', 1, 1800000300, 1800000360, '')"));
+    assert_int_equal(outbox_waiting(db), 2);
+    rows = outbox_list(db, 200);
+    assert_int_equal(json_array_size(rows), 4);
+    /* What waits first, then what was sent, each newest first. */
+    const int64_t order[] = {3, 2, 4, 1};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(number(json_array_get(rows, i), "id"), order[i]);
+    json_t *failed = json_array_get(rows, 1);
+    assert_string_equal(text(failed, "to_addr"), "b@x.example");
+    assert_string_equal(text(failed, "subject"), "Twee");
+    assert_string_equal(text(failed, "last_error"), "421 try later");
+    assert_int_equal(number(failed, "attempts"), 3);
+    assert_int_equal(number(failed, "sent"), 0);
+    assert_string_equal(text(failed, "created"), "2027-01-15 08:01:40");
+    assert_string_equal(text(failed, "next"), "2027-01-15 09:00:00");
+    assert_int_equal(number(json_array_get(rows, 2), "sent"), 1);
+    json_decref(rows);
+    rows = outbox_list(db, 3);
+    assert_int_equal(json_array_size(rows), 3);
+    json_decref(rows);
+    db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(money_screen),
+        cmocka_unit_test(audit_log_search),
+        cmocka_unit_test(outbox_for_the_admin),
+    };
+    log_set_quiet(1);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,230 @@
+/* The export writer on its own: CSV (BOM, header, separators, decimal marks, formulas
+ * neutralised, negative amounts as numbers, local times), JSON (names, cents, UTC times,
+ * nulls), XLSX (a file appears; refused without a path) and sticky failures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain/export.h"
+
+static const char *shout(const char *v)
+{
+    return strcmp(v, "a") == 0 ? "AAA" : v;
+}
+
+static const struct export_column columns[] = {
+    {"naam", "name", EXPORT_TEXT, 20, NULL},
+    {"aantal", "count", EXPORT_INT, 8, NULL},
+    {"bedrag", "amount_cents", EXPORT_CENTS, 10, NULL},
+    {"deelname", "permille", EXPORT_PERMILLE, 10, NULL},
+    {"tijd", "at", EXPORT_TIME, 17, NULL},
+    {"soort", "kind", EXPORT_TEXT, 8, shout},
+};
+enum { NCOLS = sizeof columns / sizeof columns[0] };
+
+/* Writes rows of cells in a format into memory; returns the text (to free). */
+static char *write_rows(enum export_format format, char sep,
+                        const struct export_cell (*rows)[NCOLS], size_t nrows, bool *ok)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    char err[200];
+    struct export_writer *w =
+        export_writer_open(format, sep, columns, NCOLS, "Test", out, NULL, err, sizeof err);
+    for (size_t i = 0; i < nrows; i++)
+        export_writer_row(w, rows[i]);
+    *ok = export_writer_close(w);
+    if (!*ok)
+        fprintf(stderr, "export failed: %s\n", err);
+    assert_int_equal(fclose(out), 0);
+    return text;
+}
+
+#define TEXT(s)                                                                                    \
+    {                                                                                              \
+        .text = (s)                                                                                \
+    }
+#define NUM(n)                                                                                     \
+    {                                                                                              \
+        .number = (n)                                                                              \
+    }
+#define NUL                                                                                        \
+    {                                                                                              \
+        .null = true                                                                               \
+    }
+
+static void csv_rows(void **state)
+{
+    (void)state;
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    const struct export_cell rows[][NCOLS] = {
+        {TEXT("Speeltuin"), NUM(3), NUM(125050), NUM(417), TEXT("2027-01-16 23:30:00"), TEXT("a")},
+        {TEXT("=HYPERLINK(\"x\")"), NUM(-2), NUM(-750), NUM(0), TEXT("niet een tijd"), TEXT("b")},
+        {TEXT("+31 6"), NUL, NUM(5), NUM(1000), NUL, TEXT("@SUM(A1)")},
+        {TEXT("-1"), NUM(0), NUM(0), NUM(5), TEXT(""), TEXT("x;y")},
+    };
+    bool ok;
+    char *csv = write_rows(EXPORT_CSV, ';', rows, 4, &ok);
+    assert_true(ok);
+    assert_string_equal(csv, "\xef\xbb\xbf"
+                             "naam;aantal;bedrag;deelname;tijd;soort\r\n"
+                             "Speeltuin;3;1250,50;41,7;2027-01-17 00:30;AAA\r\n"
+                             "\"'=HYPERLINK(\"\"x\"\")\";-2;-7,50;0,0;niet een tijd;b\r\n"
+                             "\"'+31 6\";;0,05;100,0;;\"'@SUM(A1)\"\r\n"
+                             "\"'-1\";0;0,00;0,5;;\"x;y\"\r\n");
+    free(csv);
+
+    /* With ',' amounts take a decimal point; a ';' in text is then no reason to quote. */
+    csv = write_rows(EXPORT_CSV, ',', rows + 3, 1, &ok);
+    assert_true(ok);
+    assert_string_equal(csv, "\xef\xbb\xbf"
+                             "naam,aantal,bedrag,deelname,tijd,soort\r\n"
+                             "\"'-1\",0,0.00,0.5,,x;y\r\n");
+    free(csv);
+}
+
+static void json_rows(void **state)
+{
+    (void)state;
+    const struct export_cell rows[][NCOLS] = {
+        {TEXT("=1+1"), NUM(3), NUM(-750), NUM(417), TEXT("2027-01-16 23:30:00"), TEXT("a")},
+        {NUL, NUL, NUL, NUL, NUL, NUL},
+    };
+    bool ok;
+    char *text = write_rows(EXPORT_JSON, 0, rows, 2, &ok);
+    assert_true(ok);
+    /* Names, cents and UTC times as they are; labels and neutralising are for people. */
+    assert_string_equal(text, "[\n"
+                              "{\"name\":\"=1+1\",\"count\":3,\"amount_cents\":-750,"
+                              "\"permille\":417,\"at\":\"2027-01-16T23:30:00Z\",\"kind\":\"a\"},\n"
+                              "{\"name\":null,\"count\":null,\"amount_cents\":null,"
+                              "\"permille\":null,\"at\":null,\"kind\":null}\n"
+                              "]\n");
+    free(text);
+
+    json_error_t jerr;
+    text = write_rows(EXPORT_JSON, 0, rows, 0, &ok);
+    assert_true(ok);
+    json_t *parsed = json_loads(text, 0, &jerr);
+    assert_non_null(parsed);
+    assert_int_equal(json_array_size(parsed), 0);
+    json_decref(parsed);
+    free(text);
+}
+
+static void object_rows(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    char err[200];
+    struct export_writer *w =
+        export_writer_open(EXPORT_CSV, ';', columns, 2, "Test", out, NULL, err, sizeof err);
+    json_t *row = json_pack("{s:i, s:s, s:s}", "count", 7, "name", "-min", "other", "x");
+    export_writer_row_object(w, row);
+    json_decref(row);
+    row = json_pack("{s:n}", "name"); /* null and missing: empty cells */
+    export_writer_row_object(w, row);
+    json_decref(row);
+    assert_true(export_writer_close(w));
+    fclose(out);
+    assert_string_equal(text, "\xef\xbb\xbfnaam;aantal\r\n\"'-min\";7\r\n;\r\n");
+    free(text);
+}
+
+static void xlsx_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test-export-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[200];
+    struct export_writer *w =
+        export_writer_open(EXPORT_XLSX, 0, columns, NCOLS, "Blad", NULL, path, err, sizeof err);
+    const struct export_cell row[NCOLS] = {
+        TEXT("=1+1"), NUM(3), NUM(750), NUM(417), TEXT("2027-01-16 23:30:00"), TEXT("a")};
+    for (int i = 0; i < 100; i++)
+        export_writer_row(w, row);
+    assert_true(export_writer_close(w));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > 1000);
+    FILE *f = fopen(path, "rb");
+    char magic[2];
+    assert_int_equal(fread(magic, 1, 2, f), 2);
+    fclose(f);
+    assert_memory_equal(magic, "PK", 2); /* a zip, as every XLSX */
+    unlink(path);
+}
+
+static void failures_are_sticky(void **state)
+{
+    (void)state;
+    char err[200];
+    /* XLSX needs a file; CSV and JSON need a stream; the separator is ';' or ','. */
+    struct export_writer *w =
+        export_writer_open(EXPORT_XLSX, 0, columns, NCOLS, "Blad", stdout, NULL, err, sizeof err);
+    assert_true(export_writer_failed(w));
+    assert_false(export_writer_close(w));
+    assert_string_equal(err, "XLSX is written to a file");
+    w = export_writer_open(EXPORT_CSV, 0, columns, NCOLS, "x", NULL, NULL, err, sizeof err);
+    assert_false(export_writer_close(w));
+    assert_string_equal(err, "no output");
+    w = export_writer_open(EXPORT_CSV, '\t', columns, NCOLS, "x", stdout, NULL, err, sizeof err);
+    assert_false(export_writer_close(w));
+    assert_string_equal(err, "the CSV separator is ';' or ','");
+
+    /* After a failure rows are ignored and the first reason is kept. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    w = export_writer_open(EXPORT_CSV, ';', columns, 2, "x", out, NULL, err, sizeof err);
+    export_writer_fail(w, "reading failed", "disk I/O error");
+    export_writer_fail(w, "second", NULL);
+    const struct export_cell row[2] = {TEXT("nee"), NUM(1)};
+    export_writer_row(w, row);
+    assert_false(export_writer_close(w));
+    fclose(out);
+    assert_string_equal(err, "reading failed: disk I/O error");
+    assert_null(strstr(text, "nee"));
+    free(text);
+}
+
+static void formats_by_name(void **state)
+{
+    (void)state;
+    enum export_format f;
+    assert_true(export_format_parse("xlsx", &f));
+    assert_int_equal(f, EXPORT_XLSX);
+    assert_false(export_format_parse("XLSX", &f));
+    assert_false(export_format_parse(NULL, &f));
+    assert_string_equal(export_format_extension(EXPORT_CSV), "csv");
+    assert_string_equal(export_format_content_type(EXPORT_CSV), "text/csv; charset=utf-8");
+    assert_string_equal(export_format_content_type(EXPORT_JSON), "application/json");
+    assert_non_null(strstr(export_format_content_type(EXPORT_XLSX), "spreadsheetml"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(csv_rows),
+        cmocka_unit_test(json_rows),
+        cmocka_unit_test(object_rows),
+        cmocka_unit_test(xlsx_file),
+        cmocka_unit_test(failures_are_sticky),
+        cmocka_unit_test(formats_by_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
