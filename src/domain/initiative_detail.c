@@ -36,21 +36,25 @@ json_t *initiative_get_full(struct db *db, int64_t id)
     if (!item)
         return NULL;
     json_object_set_new(item, "budget_lines",
-                        children(db, "SELECT item, amount_cents FROM budget_lines "
-                                     "WHERE initiative_id = ? ORDER BY position",
+                        children(db,
+                                 "SELECT item, amount_cents FROM budget_lines "
+                                 "WHERE initiative_id = ? ORDER BY position",
                                  id));
     json_object_set_new(item, "co_organisers",
-                        children(db, "SELECT name, postcode, house_number FROM co_organisers "
-                                     "WHERE initiative_id = ? ORDER BY id",
+                        children(db,
+                                 "SELECT name, postcode, house_number FROM co_organisers "
+                                 "WHERE initiative_id = ? ORDER BY id",
                                  id));
     json_object_set_new(item, "messages",
-                        children(db, "SELECT author_role, author_name, body, created_at "
-                                     "FROM initiative_messages WHERE initiative_id = ? ORDER BY id",
+                        children(db,
+                                 "SELECT author_role, author_name, body, created_at "
+                                 "FROM initiative_messages WHERE initiative_id = ? ORDER BY id",
                                  id));
     json_object_set_new(item, "history",
-                        children(db, "SELECT at, actor, from_value, to_value, reason FROM audit_log "
-                                     "WHERE subject = 'initiative:' || ? AND action = 'state' "
-                                     "ORDER BY id",
+                        children(db,
+                                 "SELECT at, actor, from_value, to_value, reason FROM audit_log "
+                                 "WHERE subject = 'initiative:' || ? AND action = 'state' "
+                                 "ORDER BY id",
                                  id));
     return item;
 }
@@ -58,13 +62,13 @@ json_t *initiative_get_full(struct db *db, int64_t id)
 json_t *initiatives_staff_queue(struct db *db, const struct user *staff)
 {
     sqlite3_stmt *s = db_prepare(
-        db,
-        "SELECT i.id, i.title, i.state, i.created_at, i.updated_at, a.name AS area_name "
-        "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
-        "WHERE i.state IN ('ingediend', 'wijziging_gevraagd', 'open', 'gefinancierd') AND "
-        "(?2 OR EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND i.area_id IS NOT NULL "
-        " AND (ua.area_id = a.id OR ua.area_id = a.parent_id))) "
-        "ORDER BY i.state <> 'ingediend', i.state <> 'wijziging_gevraagd', i.updated_at, i.id");
+        db, "SELECT i.id, i.title, i.state, i.created_at, i.updated_at, a.name AS area_name "
+            "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
+            "WHERE i.state IN ('ingediend', 'wijziging_gevraagd', 'open', 'gefinancierd') AND "
+            "(?2 OR EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND i.area_id IS NOT "
+            "NULL "
+            " AND (ua.area_id = a.id OR ua.area_id = a.parent_id))) "
+            "ORDER BY i.state <> 'ingediend', i.state <> 'wijziging_gevraagd', i.updated_at, i.id");
     json_t *rows = NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, staff->id);

@@ -150,8 +150,8 @@ static void titles(json_t *rows, char *out, size_t size)
     out[0] = '\0';
     size_t i, n = 0;
     json_t *r;
-    json_array_foreach(rows, i, r)
-        n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "", str(r, "title"));
+    json_array_foreach(rows, i, r) n +=
+        (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "", str(r, "title"));
 }
 
 static void queue_per_area_and_role_oldest_first(void **state)

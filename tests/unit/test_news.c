@@ -19,8 +19,9 @@ static struct db *open_db(void)
     assert_true(db_migrate(db, err, sizeof err));
     assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'wijk-a', "
                             "'A'), (2, 'wijk', 'wijk-b', 'B'), (5, 'dorp', 'dorp-c', 'C')"));
-    assert_true(db_exec(db, "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
-                            "(3, 1, 'buurt', 'buurt-a1', 'A1'), (4, 1, 'buurt', 'buurt-a0', 'A0')"));
+    assert_true(db_exec(db,
+                        "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
+                        "(3, 1, 'buurt', 'buurt-a1', 'A1'), (4, 1, 'buurt', 'buurt-a0', 'A0')"));
     assert_true(db_exec(db, "INSERT INTO users(id, username, role, password_hash) VALUES "
                             "(7, 'ria', 'wijkregisseur', 'x'), (8, 'bas', 'wijkregisseur', 'x'), "
                             "(9, 'geen', 'wijkregisseur', 'x')"));
@@ -35,10 +36,9 @@ static void names(json_t *rows, char *out, size_t size)
     out[0] = '\0';
     size_t i, n = 0;
     json_t *r;
-    json_array_foreach(rows, i, r)
-        n += (size_t)snprintf(out + n, size - n, "%s%s:%s", i ? "," : "",
-                              json_string_value(json_object_get(r, "name")),
-                              json_string_value(json_object_get(r, "kind")));
+    json_array_foreach(rows, i, r) n += (size_t)snprintf(
+        out + n, size - n, "%s%s:%s", i ? "," : "", json_string_value(json_object_get(r, "name")),
+        json_string_value(json_object_get(r, "kind")));
 }
 
 static void areas_to_post_for(void **state)

@@ -189,9 +189,9 @@ static void login_ok_makes_an_audited_session(void **state)
     struct user u;
     memset(&u, 0, sizeof u);
     int64_t wait = -1;
-    assert_int_equal(session_login(db, "ria", good_password, "192.0.2.7", old, T0 + 10, &u, token,
-                                   &wait),
-                     LOGIN_OK);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "192.0.2.7", old, T0 + 10, &u, token, &wait),
+        LOGIN_OK);
     assert_int_equal(wait, 0);
     assert_int_equal(u.id, id);
     assert_string_equal(u.username, "ria");
@@ -222,30 +222,31 @@ static void login_refused_counts_against_address_and_name(void **state)
     assert_int_equal(session_login(db, "ria", "een verkeerd wachtwoord", "192.0.2.7", NULL, T0, &u,
                                    token, &wait),
                      LOGIN_REFUSED);
-    assert_int_equal(session_login(db, "niemand", good_password, "192.0.2.7", NULL, T0, &u, token,
-                                   &wait),
-                     LOGIN_REFUSED);
+    assert_int_equal(
+        session_login(db, "niemand", good_password, "192.0.2.7", NULL, T0, &u, token, &wait),
+        LOGIN_REFUSED);
     /* A disabled account with the right password fails alike. */
     assert_true(user_set_disabled(db, "ria", true));
-    assert_int_equal(session_login(db, "ria", good_password, "192.0.2.8", NULL, T0, &u, token,
-                                   &wait),
-                     LOGIN_REFUSED);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "192.0.2.8", NULL, T0, &u, token, &wait),
+        LOGIN_REFUSED);
     assert_int_equal(sessions_of(db, id), 0);
     char log[200];
     login_log(db, "user:ria", log, sizeof log);
     assert_string_equal(log, "mislukt,mislukt");
     login_log(db, "user:niemand", log, sizeof log);
     assert_string_equal(log, "mislukt");
-    assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login:192.0.2.7'"), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login:192.0.2.7'"),
+                     2);
     assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login-account:ria'"),
                      2);
     /* An overlong name is audited bounded to 40 characters. */
     char longname[80];
     memset(longname, 'x', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
-    assert_int_equal(session_login(db, longname, good_password, "192.0.2.9", NULL, T0, &u, token,
-                                   &wait),
-                     LOGIN_REFUSED);
+    assert_int_equal(
+        session_login(db, longname, good_password, "192.0.2.9", NULL, T0, &u, token, &wait),
+        LOGIN_REFUSED);
     assert_int_equal(count(db, "SELECT max(length(subject)) FROM audit_log WHERE action = 'login'"),
                      5 + 40);
     db_close(db);
@@ -263,13 +264,13 @@ static void login_throttled_per_account_and_per_address(void **state)
      * with the right password, and even from a fresh address. */
     for (int i = 0; i < 5; i++) {
         snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
-        assert_int_equal(session_login(db, "ria", "fout fout fout fout", addr, NULL, T0 + i, &u,
-                                       token, &wait),
-                         LOGIN_REFUSED);
+        assert_int_equal(
+            session_login(db, "ria", "fout fout fout fout", addr, NULL, T0 + i, &u, token, &wait),
+            LOGIN_REFUSED);
     }
-    assert_int_equal(session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 10, &u,
-                                   token, &wait),
-                     LOGIN_THROTTLED);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 10, &u, token, &wait),
+        LOGIN_THROTTLED);
     assert_true(wait > 0 && wait <= 900);
     char log[200];
     login_log(db, "user:ria", log, sizeof log);
@@ -279,9 +280,9 @@ static void login_throttled_per_account_and_per_address(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login-account:ria'"),
                      5);
     /* When the window has passed, the right password works again. */
-    assert_int_equal(session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 901, &u,
-                                   token, &wait),
-                     LOGIN_OK);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 901, &u, token, &wait),
+        LOGIN_OK);
     /* Ten failures from one address for different names block that address for any name. */
     for (int i = 0; i < 10; i++) {
         char name[16];
@@ -290,13 +291,13 @@ static void login_throttled_per_account_and_per_address(void **state)
                                        T0 + 1000 + i, &u, token, &wait),
                          LOGIN_REFUSED);
     }
-    assert_int_equal(session_login(db, "ria", good_password, "192.0.2.50", NULL, T0 + 1020, &u,
-                                   token, &wait),
-                     LOGIN_THROTTLED);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "192.0.2.50", NULL, T0 + 1020, &u, token, &wait),
+        LOGIN_THROTTLED);
     assert_true(wait > 0 && wait <= 600);
-    assert_int_equal(session_login(db, "ria", good_password, "192.0.2.51", NULL, T0 + 1020, &u,
-                                   token, &wait),
-                     LOGIN_OK);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "192.0.2.51", NULL, T0 + 1020, &u, token, &wait),
+        LOGIN_OK);
     db_close(db);
 }
 
@@ -311,16 +312,15 @@ static void login_without_its_audit_row_stores_no_session(void **state)
     struct user u;
     char token[SESSION_TOKEN_CHARS + 1];
     int64_t wait = -1;
-    assert_int_equal(session_login(db, "ria", good_password, "192.0.2.7", NULL, T0, &u, token,
-                                   &wait),
-                     LOGIN_BUSY);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "192.0.2.7", NULL, T0, &u, token, &wait),
+        LOGIN_BUSY);
     assert_int_equal(sessions_of(db, id), 0);
     assert_int_equal(db_depth(db), 0);
     /* Logging out without the audit row keeps the session. */
     assert_true(db_exec(db, "DROP TRIGGER no_audit"));
-    assert_int_equal(session_login(db, "ria", good_password, "192.0.2.7", NULL, T0, &u, token,
-                                   &wait),
-                     LOGIN_OK);
+    assert_int_equal(
+        session_login(db, "ria", good_password, "192.0.2.7", NULL, T0, &u, token, &wait), LOGIN_OK);
     assert_true(db_exec(db, "CREATE TEMP TRIGGER no_audit BEFORE INSERT ON audit_log "
                             "BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END"));
     assert_false(session_logout(db, token, T0 + 60));
@@ -352,6 +352,27 @@ static void logout_ends_the_session_audited(void **state)
     db_close(db);
 }
 
+/* A new password or disabling that cannot end the sessions does not happen either: the
+ * change and the end of the sessions are one transaction. */
+static void password_change_and_ending_sessions_are_one(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    int64_t id = add_user(db, "ria");
+    char token[SESSION_TOKEN_CHARS + 1];
+    assert_true(session_create(db, id, T0, NULL, token));
+    assert_true(db_exec(db, "CREATE TEMP TRIGGER keep_sessions BEFORE DELETE ON sessions "
+                            "BEGIN SELECT RAISE(ABORT, 'sessions locked'); END"));
+    assert_false(user_set_password(db, "ria", "een nieuw geheim voor ria"));
+    assert_false(user_set_disabled(db, "ria", true));
+    assert_int_equal(db_depth(db), 0);
+    struct user u;
+    assert_true(user_authenticate(db, "ria", good_password, &u));
+    assert_false(u.disabled);
+    assert_true(session_user(db, token, T0 + 1, &u));
+    db_close(db);
+}
+
 static void expired_sessions_are_purged(void **state)
 {
     (void)state;
@@ -380,6 +401,7 @@ int main(void)
         cmocka_unit_test(login_throttled_per_account_and_per_address),
         cmocka_unit_test(login_without_its_audit_row_stores_no_session),
         cmocka_unit_test(logout_ends_the_session_audited),
+        cmocka_unit_test(password_change_and_ending_sessions_are_one),
         cmocka_unit_test(expired_sessions_are_purged),
     };
     log_set_quiet(1);

@@ -178,8 +178,7 @@ static void unknown_initiative_or_missing_text_changes_nothing(void **state)
     assert_int_equal(workflow_staff_decide(f.db, &ria, id, "open", NULL, T0), WF_NOT_ALLOWED);
     assert_int_equal(workflow_staff_decide(f.db, &ria, id, "afgewezen", "Toch niet", T0),
                      WF_NOT_ALLOWED);
-    assert_int_equal(workflow_staff_decide(f.db, &ria, id, "ingetrokken", "x", T0),
-                     WF_NOT_ALLOWED);
+    assert_int_equal(workflow_staff_decide(f.db, &ria, id, "ingetrokken", "x", T0), WF_NOT_ALLOWED);
     assert_unchanged(f.db, before);
     assert_state(f.db, id, "open");
     assert_int_equal(db_depth(f.db), 0);
@@ -247,8 +246,7 @@ static void a_decision_nests_in_an_outer_transaction(void **state)
     /* And a failing decision dooms the outer one. */
     assert_true(db_begin(f.db));
     assert_true(db_exec(f.db, "UPDATE initiatives SET title = 'Anders' WHERE id = 1"));
-    assert_int_equal(workflow_staff_decide(f.db, &ria, id, "uitgevoerd", "x", T0),
-                     WF_NOT_ALLOWED);
+    assert_int_equal(workflow_staff_decide(f.db, &ria, id, "uitgevoerd", "x", T0), WF_NOT_ALLOWED);
     assert_false(db_commit(f.db));
     assert_int_equal(count(f.db, "SELECT count(*) FROM initiatives WHERE title = 'Anders'"), 0);
     fixture_close(&f);
