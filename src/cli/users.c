@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/passwords.h"
 #include "domain/staff_admin.h"
 #include "domain/users.h"
 

@@ -147,3 +147,18 @@ bool news_set_published(struct db *db, int64_t id, bool publish, const char *act
     }
     return true;
 }
+
+json_t *news_areas_for_staff(struct db *db, int64_t user_id, bool admin)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT a.id, a.name, a.kind FROM areas a WHERE ?2 OR EXISTS (SELECT 1 FROM "
+            "user_areas ua WHERE ua.user_id = ?1 AND (ua.area_id = a.id OR ua.area_id = "
+            "a.parent_id)) ORDER BY a.parent_id IS NOT NULL, a.name");
+    json_t *rows = NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, user_id);
+        sqlite3_bind_int(s, 2, admin);
+        rows = db_rows_array(s);
+    }
+    return rows ? rows : json_array();
+}

@@ -24,5 +24,9 @@ json_t *news_get_any(struct db *db, int64_t id);
 int64_t news_save(struct db *db, int64_t id, int64_t area_id, const char *title, const char *body,
                   const char *author, const char *actor, bool publish, time_t now);
 bool news_set_published(struct db *db, int64_t id, bool publish, const char *actor, time_t now);
+/* The areas a staff member may post for (id, name, kind): the member's wijken and dorpen and
+ * their buurten, all areas for admins; wijken and dorpen first, then by name. City-wide
+ * (admins only) is not a row. An empty array on error. */
+json_t *news_areas_for_staff(struct db *db, int64_t user_id, bool admin);
 
 #endif

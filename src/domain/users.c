@@ -1,97 +1,12 @@
-/* Staff accounts, passwords and sessions. */
+/* Staff accounts: adding, changing and checking them, and the areas they may act on. */
 #include "domain/users.h"
 #include "db/db.h"
 #include "db/rows.h"
-#include "domain/codes.h"
-#include "util/text.h"
+#include "domain/passwords.h"
+#include "domain/sessions.h"
 
-#include <ctype.h>
-#include <pthread.h>
-#include <semaphore.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-
-/* The most common passwords (and Dutch favourites), lower case; longer ones that people still
- * choose are caught together with the length rule. */
-static const char *const common_passwords[] = {
-    "123456789012", "1234567890123", "qwertyuiopas", "password1234", "wachtwoord12",
-    "wachtwoord123", "welkom123456", "welkomwelkom", "qwerty123456", "111111111111",
-    "000000000000", "123123123123", "abcdefghijkl", "iloveyou1234", "passwordpassword",
-    "wachtwoordwachtwoord", "administrator", "adminadmin123", "buurtsamen123", "buurtsamen2026",
-    "almelo123456", "gemeente1234", "gemeentealmelo", "voetbal12345", "zomer2026zomer",
-    "welkom2026!!", "letmein12345", "changeme1234", "qazwsxedcrfv", "1q2w3e4r5t6y",
-    "zaq12wsxcde3", "aaaaaaaaaaaa", "princess1234", "sunshine1234", "football1234",
-    "baseball1234", "dragon123456", "monkey123456", "master123456", "whatever1234",
-    "trustno11234", "superman1234", "starwars1234", "password!234", "p@ssw0rd1234",
-    "p@ssword1234", "passw0rd1234", "hallo1234567", "geheim123456", "ajaxajax1234",
-    "feyenoord1234", "psvpsvpsv123",
-};
-
-const char *password_weakness(const char *password, const char *username)
-{
-    size_t len = strlen(password);
-    if (len < PASSWORD_MIN)
-        return "Het wachtwoord moet minstens 12 tekens hebben.";
-    if (len > PASSWORD_MAX || !utf8_valid(password, len))
-        return "Het wachtwoord is te lang of bevat ongeldige tekens.";
-    char lower[PASSWORD_MAX + 1];
-    for (size_t i = 0; i <= len; i++)
-        lower[i] = (char)tolower((unsigned char)password[i]);
-    for (size_t i = 0; i < sizeof common_passwords / sizeof common_passwords[0]; i++)
-        if (strcmp(lower, common_passwords[i]) == 0)
-            return "Dit wachtwoord staat op een lijst van veelgebruikte wachtwoorden.";
-    if (username && *username && strstr(lower, username))
-        return "Het wachtwoord mag de gebruikersnaam niet bevatten.";
-    bool same = true;
-    for (size_t i = 1; i < len; i++)
-        if (password[i] != password[0])
-            same = false;
-    if (same)
-        return "Het wachtwoord bestaat uit één teken dat steeds herhaald wordt.";
-    return NULL;
-}
-
-/* t=2 and 19 MiB is OWASP's minimum for argon2id; two at a time cap the memory at ~40 MiB. */
-static const unsigned long long PW_OPS = 2;
-static const size_t PW_MEM = 19 * 1024 * 1024;
-static sem_t hash_slots;
-static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
-
-static void init_slots(void)
-{
-    sem_init(&hash_slots, 0, 2);
-}
-
-bool password_hash(const char *password, char out[128])
-{
-    pthread_once(&hash_once, init_slots);
-    sem_wait(&hash_slots);
-    bool ok = crypto_pwhash_str_alg(out, password, strlen(password), PW_OPS, PW_MEM,
-                                    crypto_pwhash_ALG_ARGON2ID13) == 0;
-    sem_post(&hash_slots);
-    return ok;
-}
-
-bool password_verify(const char *hash, const char *password)
-{
-    char stored[crypto_pwhash_STRBYTES] = "";
-    if (strlen(hash) >= sizeof stored)
-        return false;
-    memcpy(stored, hash, strlen(hash));
-    pthread_once(&hash_once, init_slots);
-    sem_wait(&hash_slots);
-    bool ok = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
-    sem_post(&hash_slots);
-    return ok;
-}
-
-void password_generate(char out[21])
-{
-    for (int i = 0; i < 20; i++)
-        out[i] = CODE_ALPHABET[randombytes_uniform(31)];
-    out[20] = '\0';
-}
 
 static bool valid_username(const char *u)
 {
@@ -164,26 +79,41 @@ bool user_add(struct db *db, const char *username, const char *role, const char 
     return true;
 }
 
+/* The account's id, 0 when there is none. */
+static int64_t user_id_of(struct db *db, const char *username)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT id FROM users WHERE username = ?");
+    if (!s)
+        return 0;
+    sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
 bool user_set_password(struct db *db, const char *username, const char *password)
 {
     char hash[128];
     if (!password_hash(password, hash))
         return false;
-    sqlite3_stmt *s = db_prepare(db, "UPDATE users SET password_hash = ? WHERE username = ?");
-    if (!s)
+    if (!db_begin(db))
         return false;
-    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, username, -1, SQLITE_STATIC);
-    bool ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
-    sqlite3_reset(s);
-    if (ok) { /* a new password ends every session of the account */
-        sqlite3_stmt *d = db_prepare(db, "DELETE FROM sessions WHERE user_id = "
-                                         "(SELECT id FROM users WHERE username = ?)");
-        sqlite3_bind_text(d, 1, username, -1, SQLITE_STATIC);
-        sqlite3_step(d);
-        sqlite3_reset(d);
+    int64_t id = user_id_of(db, username);
+    sqlite3_stmt *s = id ? db_prepare(db, "UPDATE users SET password_hash = ? WHERE id = ?") : NULL;
+    bool ok = s != NULL;
+    if (ok) {
+        sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, id);
+        ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+        sqlite3_reset(s);
     }
-    return ok;
+    /* A new password ends every session of the account, in the same transaction. */
+    ok = ok && sessions_end_for_user(db, id);
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return false;
+    }
+    return true;
 }
 
 bool user_set_email(struct db *db, const char *username, const char *email)
@@ -200,21 +130,24 @@ bool user_set_email(struct db *db, const char *username, const char *email)
 
 bool user_set_disabled(struct db *db, const char *username, bool disabled)
 {
-    sqlite3_stmt *s = db_prepare(db, "UPDATE users SET disabled = ? WHERE username = ?");
-    if (!s)
+    if (!db_begin(db))
         return false;
-    sqlite3_bind_int(s, 1, disabled);
-    sqlite3_bind_text(s, 2, username, -1, SQLITE_STATIC);
-    bool ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
-    sqlite3_reset(s);
-    if (ok && disabled) {
-        sqlite3_stmt *d = db_prepare(db, "DELETE FROM sessions WHERE user_id = "
-                                         "(SELECT id FROM users WHERE username = ?)");
-        sqlite3_bind_text(d, 1, username, -1, SQLITE_STATIC);
-        sqlite3_step(d);
-        sqlite3_reset(d);
+    int64_t id = user_id_of(db, username);
+    sqlite3_stmt *s = id ? db_prepare(db, "UPDATE users SET disabled = ? WHERE id = ?") : NULL;
+    bool ok = s != NULL;
+    if (ok) {
+        sqlite3_bind_int(s, 1, disabled);
+        sqlite3_bind_int64(s, 2, id);
+        ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+        sqlite3_reset(s);
     }
-    return ok;
+    /* A disabled account's sessions end with it, and stay ended when it is enabled again. */
+    ok = ok && (!disabled || sessions_end_for_user(db, id));
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return false;
+    }
+    return true;
 }
 
 static void fill_user(sqlite3_stmt *s, struct user *u)
@@ -235,6 +168,20 @@ bool user_get(struct db *db, const char *username, struct user *out)
     if (!s)
         return false;
     sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        fill_user(s, out);
+    sqlite3_reset(s);
+    return found;
+}
+
+bool user_get_by_id(struct db *db, int64_t id, struct user *out)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT id, username, display_name, email, role, disabled "
+                                     "FROM users WHERE id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
     bool found = sqlite3_step(s) == SQLITE_ROW;
     if (found)
         fill_user(s, out);
@@ -276,69 +223,6 @@ bool user_authenticate(struct db *db, const char *username, const char *password
         return false;
     }
     return password_verify(hash, password) && !out->disabled;
-}
-
-static void token_hash(const char *token, unsigned char out[32])
-{
-    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
-}
-
-bool session_create(struct db *db, int64_t user_id, time_t now, const char *old_token,
-                    char token_out[SESSION_TOKEN_CHARS + 1])
-{
-    if (old_token)
-        session_delete(db, old_token);
-    unsigned char raw[32], hash[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(token_out, SESSION_TOKEN_CHARS + 1, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    token_hash(token_out, hash);
-    sqlite3_stmt *s = db_prepare(db, "INSERT INTO sessions(token_hash, user_id, created_at, "
-                                     "expires_at) VALUES (?, ?, ?, ?)");
-    if (!s)
-        return false;
-    sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, 2, user_id);
-    sqlite3_bind_int64(s, 3, (int64_t)now);
-    sqlite3_bind_int64(s, 4, (int64_t)now + SESSION_HOURS * 3600);
-    bool ok = sqlite3_step(s) == SQLITE_DONE;
-    sqlite3_reset(s);
-    return ok;
-}
-
-bool session_user(struct db *db, const char *token, time_t now, struct user *out)
-{
-    if (!token || strlen(token) != SESSION_TOKEN_CHARS)
-        return false;
-    unsigned char hash[32];
-    token_hash(token, hash);
-    sqlite3_stmt *s = db_prepare(
-        db, "SELECT u.id, u.username, u.display_name, u.email, u.role, u.disabled "
-            "FROM sessions s JOIN users u ON u.id = s.user_id "
-            "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0");
-    if (!s)
-        return false;
-    sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, 2, (int64_t)now);
-    bool found = sqlite3_step(s) == SQLITE_ROW;
-    if (found)
-        fill_user(s, out);
-    sqlite3_reset(s);
-    return found;
-}
-
-void session_delete(struct db *db, const char *token)
-{
-    if (!token)
-        return;
-    unsigned char hash[32];
-    token_hash(token, hash);
-    sqlite3_stmt *s = db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
-    if (!s)
-        return;
-    sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-    sqlite3_step(s);
-    sqlite3_reset(s);
 }
 
 bool user_may_act(struct db *db, const struct user *user, int64_t area_id)

@@ -4,6 +4,8 @@
 #include "domain/audit.h"
 #include "domain/ledger.h"
 #include "domain/notify.h"
+#include "domain/users.h"
+#include "util/log.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -126,6 +128,103 @@ enum workflow_result workflow_transition(struct db *db, int64_t initiative_id, c
         return r;
     }
     return db_commit(db) ? WF_OK : WF_BUSY;
+}
+
+/* The area of an initiative (0: city-wide); false when there is no such initiative. */
+static bool initiative_area(struct db *db, int64_t id, int64_t *area_id, char state[24])
+{
+    sqlite3_stmt *s =
+        db_prepare(db, "SELECT coalesce(area_id, 0), state FROM initiatives WHERE id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        *area_id = sqlite3_column_int64(s, 0);
+        snprintf(state, 24, "%s", (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    return found;
+}
+
+enum workflow_result workflow_staff_decide(struct db *db, const struct user *staff,
+                                           int64_t initiative_id, const char *to,
+                                           const char *message, time_t now)
+{
+    if (!db_begin(db))
+        return WF_BUSY;
+    int64_t area_id = 0;
+    char state[24];
+    enum workflow_result r = WF_OK;
+    if (!initiative_area(db, initiative_id, &area_id, state))
+        r = WF_NOT_FOUND;
+    else if (!user_may_act(db, staff, area_id)) {
+        char subject[40];
+        snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
+        /* The refusal is the one thing written: who tried what, outside their areas. */
+        if (!audit_add(db, now, staff->username, "geweigerd", subject, "", to,
+                       "buiten eigen gebied") ||
+            !db_commit(db)) {
+            db_rollback(db);
+            log_error("workflow: the refusal of %s on initiative %lld was not audited",
+                      staff->username, (long long)initiative_id);
+        }
+        return WF_OUT_OF_AREA;
+    } else if ((!strcmp(to, "wijziging_gevraagd") || !strcmp(to, "afgewezen")) &&
+               (!message || !*message))
+        r = WF_NO_TEXT;
+    else
+        r = transition_locked(db, initiative_id, to, ACTOR_STAFF, staff->username,
+                              message ? message : "", now);
+    if (r != WF_OK) {
+        db_rollback(db);
+        return r;
+    }
+    return db_commit(db) ? WF_OK : WF_BUSY;
+}
+
+enum workflow_result workflow_staff_update(struct db *db, const struct user *staff,
+                                           int64_t initiative_id, const char *body, time_t now)
+{
+    if (!db_begin(db))
+        return WF_BUSY;
+    int64_t area_id = 0;
+    char state[24];
+    enum workflow_result r = WF_OK;
+    if (!initiative_area(db, initiative_id, &area_id, state))
+        r = WF_NOT_FOUND;
+    else if (!user_may_act(db, staff, area_id))
+        r = WF_OUT_OF_AREA;
+    else if (strcmp(state, "open") && strcmp(state, "gefinancierd") && strcmp(state, "uitgevoerd"))
+        r = WF_NOT_ALLOWED;
+    else if (!body || !*body)
+        r = WF_NO_TEXT;
+    if (r != WF_OK) {
+        db_rollback(db);
+        return r;
+    }
+    char when[20], subject[40];
+    utc_text(now, when);
+    snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO initiative_updates(initiative_id, author_role, "
+                                     "author_name, body, created_at) "
+                                     "VALUES (?, 'wijkregisseur', ?, ?, ?)");
+    bool ok = s != NULL;
+    if (ok) {
+        sqlite3_bind_int64(s, 1, initiative_id);
+        sqlite3_bind_text(s, 2, *staff->display_name ? staff->display_name : staff->username, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, when, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+        sqlite3_reset(s);
+    }
+    ok = ok && audit_add(db, now, staff->username, "update", subject, "", "", "");
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        return WF_BUSY;
+    }
+    return WF_OK;
 }
 
 int workflow_deadlines(struct db *db, time_t now)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 struct db;
+struct user;
 
 enum actor_kind { ACTOR_STAFF, ACTOR_INITIATOR, ACTOR_SYSTEM };
 
@@ -17,7 +18,14 @@ enum actor_kind { ACTOR_STAFF, ACTOR_INITIATOR, ACTOR_SYSTEM };
  * afgewezen, ingetrokken, niet_gehaald, uitgevoerd: final. */
 bool workflow_allowed(const char *from, const char *to, enum actor_kind who);
 
-enum workflow_result { WF_OK, WF_NOT_FOUND, WF_NOT_ALLOWED, WF_BUSY };
+enum workflow_result {
+    WF_OK,
+    WF_NOT_FOUND,
+    WF_NOT_ALLOWED,
+    WF_BUSY,
+    WF_OUT_OF_AREA, /* staff: the initiative lies outside the member's areas */
+    WF_NO_TEXT,     /* staff: a change request, rejection or update without its text */
+};
 
 /* Changes the state in one write transaction: checks the current state against the rules,
  * publishes (→ open: donation deadline the end of the current round unless set), releases or
@@ -27,6 +35,22 @@ enum workflow_result { WF_OK, WF_NOT_FOUND, WF_NOT_ALLOWED, WF_BUSY };
 enum workflow_result workflow_transition(struct db *db, int64_t initiative_id, const char *to,
                                          enum actor_kind who, const char *actor,
                                          const char *message, time_t now);
+
+/* A staff member's decision (to: open, wijziging_gevraagd or afgewezen) as workflow_transition,
+ * with in the same transaction the check that the initiative lies in one of the member's
+ * areas (admins: everywhere). Outside them nothing changes but an audit row ("geweigerd",
+ * naming the state tried): WF_OUT_OF_AREA. A change request and a rejection need a message
+ * (NULL or "": WF_NO_TEXT, checked after the area). The change request's message is stored
+ * for the initiator in the transition's transaction. */
+enum workflow_result workflow_staff_decide(struct db *db, const struct user *staff,
+                                           int64_t initiative_id, const char *to,
+                                           const char *message, time_t now);
+/* A staff member's update on the public page of an initiative that is online (open,
+ * gefinancierd or uitgevoerd; else WF_NOT_ALLOWED), in one of the member's areas (else
+ * WF_OUT_OF_AREA, not audited); body NULL or "": WF_NO_TEXT. The update and its audit row
+ * ("update") are one transaction. */
+enum workflow_result workflow_staff_update(struct db *db, const struct user *staff,
+                                           int64_t initiative_id, const char *body, time_t now);
 
 /* Housekeeping: open initiatives whose deadline passed unfunded become niet_gehaald; those
  * within seven days of it get one reminder. Returns how many changed, -1 on error. */

@@ -1,10 +1,8 @@
 /* Staff pages: login and logout, the moderation queue, one initiative with its actions. */
 #include "app.h"
-#include "db/db.h"
-#include "db/rows.h"
-#include "domain/audit.h"
+#include "domain/initiative_detail.h"
 #include "domain/initiatives.h"
-#include "domain/throttle.h"
+#include "domain/sessions.h"
 #include "domain/workflow.h"
 #include "http/csrf.h"
 #include "pages/page.h"
@@ -15,9 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static const struct throttle_rule login_by_address = {"login", 10, 600};
-static const struct throttle_rule login_by_account = {"login-account", 5, 900};
 
 void staff_view(json_t *data, const struct user *user)
 {
@@ -81,13 +76,14 @@ void login_post(struct request *req)
                      "Vul uw gebruikersnaam en wachtwoord in.");
         return;
     }
-    const char *subject = arena_printf(&req->arena, "user:%.40s", username);
-    int64_t wait = throttle_wait(req->db, &login_by_address, req->client_addr, now);
-    int64_t wait_account = throttle_wait(req->db, &login_by_account, username, now);
-    if (wait_account > wait)
-        wait = wait_account;
-    if (wait > 0) {
-        audit_add(req->db, now, username, "login", subject, "", "geblokkeerd", req->client_addr);
+    struct user user;
+    char token[SESSION_TOKEN_CHARS + 1];
+    int64_t wait = 0;
+    switch (session_login(req->db, username, password, req->client_addr,
+                          request_cookie(req, SESSION_COOKIE), now, &user, token, &wait)) {
+    case LOGIN_OK:
+        break;
+    case LOGIN_THROTTLED: {
         char msg[200], retry[24];
         snprintf(msg, sizeof msg, "Te veel mislukte pogingen. Probeer het over %lld minu%s opnieuw.",
                  (long long)(wait + 59) / 60, (wait + 59) / 60 == 1 ? "ut" : "ten");
@@ -96,20 +92,13 @@ void login_post(struct request *req)
         response_set_header(req, "Retry-After", retry);
         return;
     }
-    struct user user;
-    if (!user_authenticate(req->db, username, password, &user)) {
-        throttle_fail(req->db, &login_by_address, req->client_addr, now);
-        throttle_fail(req->db, &login_by_account, username, now);
-        audit_add(req->db, now, username, "login", subject, "", "mislukt", req->client_addr);
+    case LOGIN_REFUSED:
         render_login(req, 401, username, "De gebruikersnaam of het wachtwoord klopt niet.");
         return;
-    }
-    char token[SESSION_TOKEN_CHARS + 1];
-    if (!session_create(req->db, user.id, now, request_cookie(req, SESSION_COOKIE), token)) {
+    case LOGIN_BUSY:
         render_login(req, 503, username, "Inloggen lukt nu niet. Probeer het zo opnieuw.");
         return;
     }
-    audit_add(req->db, now, user.username, "login", subject, "", "gelukt", req->client_addr);
     response_header(req, "Set-Cookie",
                     arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
                                  SESSION_COOKIE, token, SESSION_HOURS * 3600,
@@ -120,12 +109,8 @@ void login_post(struct request *req)
 
 void logout_post(struct request *req)
 {
-    const char *token = request_cookie(req, SESSION_COOKIE);
-    struct user user;
-    if (session_user(req->db, token, time(NULL), &user))
-        audit_add(req->db, time(NULL), user.username, "logout",
-                  arena_printf(&req->arena, "user:%s", user.username), "", "", "");
-    session_delete(req->db, token);
+    /* The cookie goes whatever happens; a session left behind by a failure expires. */
+    session_logout(req->db, request_cookie(req, SESSION_COOKIE), time(NULL));
     response_header(req, "Set-Cookie",
                     arena_printf(&req->arena, "%s=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
                                  SESSION_COOKIE));
@@ -139,21 +124,7 @@ void staff_home_page(struct request *req)
     struct user user;
     if (!staff_required(req, &user))
         return;
-    bool admin = strcmp(user.role, "admin") == 0;
-    sqlite3_stmt *s = db_prepare(
-        req->db,
-        "SELECT i.id, i.title, i.state, i.created_at, i.updated_at, a.name AS area_name "
-        "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
-        "WHERE i.state IN ('ingediend', 'wijziging_gevraagd', 'open', 'gefinancierd') AND "
-        "(?2 OR EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND i.area_id IS NOT NULL "
-        " AND (ua.area_id = a.id OR ua.area_id = a.parent_id))) "
-        "ORDER BY i.state <> 'ingediend', i.state <> 'wijziging_gevraagd', i.updated_at, i.id");
-    json_t *rows = NULL;
-    if (s) {
-        sqlite3_bind_int64(s, 1, user.id);
-        sqlite3_bind_int(s, 2, admin);
-        rows = db_rows_array(s);
-    }
+    json_t *rows = initiatives_staff_queue(req->db, &user);
     json_t *queue = json_array(), *waiting = json_array(), *running = json_array();
     size_t i;
     json_t *row;
@@ -176,21 +147,11 @@ void staff_home_page(struct request *req)
     page_render(req, "beheer", "Beheer", data);
 }
 
-/* The initiative behind /beheer/initiatieven/ID, if this user may act on it. */
-static json_t *staff_initiative(struct request *req, const struct user *user, int64_t *id)
+/* The initiative behind /beheer/initiatieven/ID with its children, if this user may act on
+ * it: NULL when there is none, json null when it lies outside the user's areas. */
+static json_t *staff_initiative(struct request *req, const struct user *user)
 {
-    *id = page_id_param(req->params[0]);
-    sqlite3_stmt *s = db_prepare(
-        req->db, "SELECT i.id, i.title, i.summary, i.description, i.state, i.target_cents, "
-                 "i.raised_cents, i.voucher_count, i.planned_date, i.deadline, i.initiator_name, "
-                 "i.initiator_email, i.initiator_phone, i.state_reason, i.created_at, "
-                 "i.published_at, coalesce(i.area_id, 0) AS area_id, a.name AS area_name, "
-                 "a.slug AS area_slug, i.photo_id FROM initiatives i "
-                 "LEFT JOIN areas a ON a.id = i.area_id WHERE i.id = ?");
-    if (!s || *id <= 0)
-        return NULL;
-    sqlite3_bind_int64(s, 1, *id);
-    json_t *item = db_first_row(s);
+    json_t *item = initiative_get_full(req->db, page_id_param(req->params[0]));
     if (!item)
         return NULL;
     if (!user_may_act(req->db, user, json_integer_value(json_object_get(item, "area_id")))) {
@@ -200,25 +161,12 @@ static json_t *staff_initiative(struct request *req, const struct user *user, in
     return item;
 }
 
-static void add_list(struct request *req, json_t *item, const char *key, const char *sql,
-                     int64_t id)
-{
-    sqlite3_stmt *s = db_prepare(req->db, sql);
-    json_t *rows = NULL;
-    if (s) {
-        sqlite3_bind_int64(s, 1, id);
-        rows = db_rows_array(s);
-    }
-    json_object_set_new(item, key, rows ? rows : json_array());
-}
-
 void staff_initiative_page(struct request *req)
 {
     struct user user;
     if (!staff_required(req, &user))
         return;
-    int64_t id;
-    json_t *item = staff_initiative(req, &user, &id);
+    json_t *item = staff_initiative(req, &user);
     if (!item) {
         page_error(req, 404, "Dit initiatief bestaat niet.");
         return;
@@ -234,25 +182,10 @@ void staff_initiative_page(struct request *req)
     format_paragraphs(&html, json_string_value(json_object_get(item, "description")));
     json_object_set_new(item, "description_html", json_string(html.data ? html.data : ""));
     buf_free(&html);
-    add_list(req, item, "budget_lines",
-             "SELECT item, amount_cents FROM budget_lines WHERE initiative_id = ? ORDER BY position",
-             id);
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(item, "budget_lines"), i, line)
         page_set_money(line, "amount", json_integer_value(json_object_get(line, "amount_cents")));
-    add_list(req, item, "co_organisers",
-             "SELECT name, postcode, house_number FROM co_organisers WHERE initiative_id = ? "
-             "ORDER BY id",
-             id);
-    add_list(req, item, "messages",
-             "SELECT author_role, author_name, body, created_at FROM initiative_messages "
-             "WHERE initiative_id = ? ORDER BY id",
-             id);
-    add_list(req, item, "history",
-             "SELECT at, actor, from_value, to_value, reason FROM audit_log "
-             "WHERE subject = 'initiative:' || ? AND action = 'state' ORDER BY id",
-             id);
     json_t *h;
     json_array_foreach(json_object_get(item, "history"), i, h)
     {
@@ -303,37 +236,28 @@ static void staff_action(struct request *req, const char *to, const char *field,
     struct user user;
     if (!staff_required(req, &user))
         return;
-    int64_t id;
-    json_t *item = staff_initiative(req, &user, &id);
-    if (!item) {
+    int64_t id = page_id_param(req->params[0]);
+    /* NULL when the field is missing or unusable: the domain answers WF_NO_TEXT, but only
+     * after it checked that the initiative exists and is this user's. */
+    const char *message = field ? text_field(req, field, 5000) : "";
+    switch (workflow_staff_decide(req->db, &user, id, to, message, time(NULL))) {
+    case WF_OK:
+        break;
+    case WF_NOT_FOUND:
         page_error(req, 404, "Dit initiatief bestaat niet.");
         return;
-    }
-    if (json_is_null(item)) {
-        audit_add(req->db, time(NULL), user.username, "geweigerd",
-                  arena_printf(&req->arena, "initiative:%lld", (long long)id), "", to,
-                  "buiten eigen gebied");
+    case WF_OUT_OF_AREA:
         page_error(req, 403, "Dit initiatief valt buiten de wijken en dorpen waarvoor u werkt.");
         return;
-    }
-    json_decref(item);
-    const char *message = "";
-    if (field) {
-        message = text_field(req, field, 5000);
-        if (!message) {
-            page_error(req, 400, "Schrijf erbij wat de initiatiefnemer moet weten (hoogstens "
-                                 "5000 tekens). Ga terug en vul het veld in.");
-            return;
-        }
-    }
-    enum workflow_result r =
-        workflow_transition(req->db, id, to, ACTOR_STAFF, user.username, message, time(NULL));
-    if (r == WF_NOT_ALLOWED) {
+    case WF_NO_TEXT:
+        page_error(req, 400, "Schrijf erbij wat de initiatiefnemer moet weten (hoogstens "
+                             "5000 tekens). Ga terug en vul het veld in.");
+        return;
+    case WF_NOT_ALLOWED:
         page_error(req, 409, "Dit kan niet in de huidige status van het initiatief. Misschien "
                              "heeft iemand anders het net behandeld.");
         return;
-    }
-    if (r != WF_OK) {
+    case WF_BUSY:
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
         return;
     }
@@ -363,45 +287,24 @@ void staff_update_post(struct request *req)
     struct user user;
     if (!staff_required(req, &user))
         return;
-    int64_t id;
-    json_t *item = staff_initiative(req, &user, &id);
-    if (!item || json_is_null(item)) {
-        page_error(req, item ? 403 : 404, "Dit initiatief is niet van uw gebied of bestaat niet.");
-        json_decref(item);
-        return;
-    }
-    const char *state = json_string_value(json_object_get(item, "state"));
-    bool allowed = !strcmp(state, "open") || !strcmp(state, "gefinancierd") ||
-                   !strcmp(state, "uitgevoerd");
-    json_decref(item);
+    int64_t id = page_id_param(req->params[0]);
     const char *body = text_field(req, "tekst", 5000);
-    if (!allowed || !body) {
-        page_error(req, allowed ? 400 : 409,
-                   allowed ? "Schrijf een update van hoogstens 5000 tekens."
-                           : "Updates kunnen alleen bij een initiatief dat online staat.");
+    switch (workflow_staff_update(req->db, &user, id, body, time(NULL))) {
+    case WF_OK:
+        break;
+    case WF_NOT_FOUND:
+        page_error(req, 404, "Dit initiatief is niet van uw gebied of bestaat niet.");
         return;
-    }
-    char when[20];
-    utc_text(time(NULL), when);
-    bool ok = db_begin(req->db);
-    sqlite3_stmt *s = ok ? db_prepare(req->db, "INSERT INTO initiative_updates(initiative_id, "
-                                               "author_role, author_name, body, created_at) "
-                                               "VALUES (?, 'wijkregisseur', ?, ?, ?)")
-                         : NULL;
-    if (s) {
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, *user.display_name ? user.display_name : user.username, -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, when, -1, SQLITE_STATIC);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-        sqlite3_reset(s);
-    }
-    ok = ok && s && audit_add(req->db, time(NULL), user.username, "update",
-                              arena_printf(&req->arena, "initiative:%lld", (long long)id), "", "",
-                              "");
-    if (!ok || !db_commit(req->db)) {
-        db_rollback(req->db);
+    case WF_OUT_OF_AREA:
+        page_error(req, 403, "Dit initiatief is niet van uw gebied of bestaat niet.");
+        return;
+    case WF_NOT_ALLOWED:
+        page_error(req, 409, "Updates kunnen alleen bij een initiatief dat online staat.");
+        return;
+    case WF_NO_TEXT:
+        page_error(req, 400, "Schrijf een update van hoogstens 5000 tekens.");
+        return;
+    case WF_BUSY:
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
         return;
     }

@@ -1,6 +1,4 @@
 /* Staff pages for news: write, edit, publish and unpublish posts for one's own areas. */
-#include "db/db.h"
-#include "db/rows.h"
 #include "domain/news.h"
 #include "http/csrf.h"
 #include "pages/page.h"
@@ -15,16 +13,7 @@
 static json_t *area_options(struct request *req, const struct user *user, int64_t selected)
 {
     bool admin = strcmp(user->role, "admin") == 0;
-    sqlite3_stmt *s = db_prepare(
-        req->db, "SELECT a.id, a.name, a.kind FROM areas a WHERE ?2 OR EXISTS (SELECT 1 FROM "
-                 "user_areas ua WHERE ua.user_id = ?1 AND (ua.area_id = a.id OR ua.area_id = "
-                 "a.parent_id)) ORDER BY a.parent_id IS NOT NULL, a.name");
-    json_t *rows = NULL;
-    if (s) {
-        sqlite3_bind_int64(s, 1, user->id);
-        sqlite3_bind_int(s, 2, admin);
-        rows = db_rows_array(s);
-    }
+    json_t *rows = news_areas_for_staff(req->db, user->id, admin);
     json_t *options = json_array();
     if (admin)
         json_array_append_new(options, json_pack("{s:i, s:s, s:b}", "value", 0, "label",

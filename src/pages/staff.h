@@ -3,7 +3,7 @@
 #define BS_STAFF_H
 #include <stdbool.h>
 
-#include "domain/users.h"
+#include "domain/sessions.h"
 #include "http/request.h"
 
 #define SESSION_COOKIE "bs_session"

@@ -1,0 +1,25 @@
+/* Initiatives as staff and their initiators see them: one with everything that belongs to it,
+ * and the queue of a staff member's areas. Private fields included: never for the public. */
+#ifndef BS_INITIATIVE_DETAIL_H
+#define BS_INITIATIVE_DETAIL_H
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+struct user;
+
+/* One initiative in any state with its private contact, or NULL: the initiative's columns
+ * (area_id 0 and area_name/area_slug null when city-wide), plus the arrays "budget_lines"
+ * (item, amount_cents; in order), "co_organisers" (name, postcode, house_number),
+ * "messages" (author_role, author_name, body, created_at; oldest first) and "history"
+ * (at, actor, from_value, to_value, reason: its changes of state, oldest first). */
+json_t *initiative_get_full(struct db *db, int64_t id);
+
+/* What a staff member works on: initiatives ingediend, wijziging_gevraagd, open or
+ * gefinancierd in the member's areas (a wijk includes its buurten); for admins everywhere,
+ * city-wide ones included. Ingediend first, then wijziging_gevraagd, then the rest; within
+ * each the longest untouched first. Rows: id, title, state, created_at, updated_at, area_name
+ * (null: city-wide). An empty array on error. */
+json_t *initiatives_staff_queue(struct db *db, const struct user *staff);
+
+#endif
