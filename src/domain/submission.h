@@ -98,7 +98,7 @@ enum submission_result submission_withdraw(struct db *db, int64_t id, time_t now
 enum submission_result submission_post_update(struct db *db, int64_t id, const char *body,
                                               const struct photo *photo, time_t now);
 /* gefinancierd → uitgevoerd with the report, which also becomes an update on the public page
- * (with the optional photo): state, audit entry, e-mail, photo and update in one transaction. */
+ * (with the optional photo): state, audit entry, photo and update in one transaction. */
 enum submission_result submission_complete(struct db *db, int64_t id, const char *report,
                                            const struct photo *photo, time_t now);
 
