@@ -1,6 +1,8 @@
 /* Outgoing e-mail: the outbox queue, the message format and the hand-over to sendmail. */
 #include "domain/mail.h"
 #include "db/db.h"
+#include "domain/settings.h"
+#include "util/config.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -94,6 +96,13 @@ bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, 
         log_error("mail: queueing failed: %s", sqlite3_errmsg(db_handle(db)));
     sqlite3_reset(s);
     return ok;
+}
+
+int64_t mail_queue_waiting(struct db *db)
+{
+    int64_t waiting = -1;
+    return db_get_int(db, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", &waiting) ? waiting
+                                                                                       : -1;
 }
 
 /* ---- The message ---- */
@@ -688,4 +697,18 @@ int mail_send_due(struct db *db, const struct mail_config *config, time_t now, i
     free(argv);
     free(storage);
     return sent;
+}
+
+void mail_sender_from(struct db *db, const struct config *config, char *out, size_t size)
+{
+    if (config->mail_from[0]) {
+        snprintf(out, size, "%s", config->mail_from);
+        return;
+    }
+    json_t *settings = settings_all(db);
+    snprintf(out, size, "%s <%s>",
+             json_string_value(json_object_get(settings, "site_naam")) ?: config->site_naam,
+             json_string_value(json_object_get(settings, "contact_email"))
+                 ?: config->contact_email);
+    json_decref(settings);
 }

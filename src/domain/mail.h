@@ -2,10 +2,13 @@
 #ifndef BS_MAIL_H
 #define BS_MAIL_H
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct db;
 struct buf;
+struct config;
 
 struct mail_config {
     const char *command; /* e.g. "/usr/sbin/sendmail -t -i": program and arguments split on spaces,
@@ -19,6 +22,9 @@ struct mail_config {
  * no spaces, commas or angle brackets), since sendmail -t takes the recipients from To:. */
 bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body);
 
+/* How many messages are not sent yet (due or waiting for a retry), -1 on an error. */
+int64_t mail_queue_waiting(struct db *db);
+
 /* Sends up to max due messages (next_attempt_at <= now, not sent) by piping each to the command;
  * exit status 0 marks it sent; anything else (cannot start, non-zero exit, killed, timeout of
  * 30 s) keeps it queued with attempts+1, last_error set and next_attempt_at = now + backoff
@@ -28,6 +34,10 @@ bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, 
  * any transaction. A message is claimed before it is handed over, so two processes never send
  * the same one; delivery is at least once (a crash between sending and recording resends it). */
 int mail_send_due(struct db *db, const struct mail_config *config, time_t now, int max);
+
+/* The sender for outgoing mail: config's mail_from when set, else "site name <contact
+ * address>" from the settings, with config's values where a setting is missing. */
+void mail_sender_from(struct db *db, const struct config *config, char *out, size_t size);
 
 /* The full RFC 5322 message as it is handed to sendmail (exposed for tests), with CRLF line
  * ends; the body is quoted-printable and ends with a line break. */
