@@ -24,8 +24,7 @@ static void *housekeeping_thread(void *arg)
     }
     for (;;) {
         struct housekeeping_report report;
-        if (!housekeeping_pass(db, time(NULL), &app->config, HOUSEKEEPING_MAIL_PER_PASS,
-                               &report))
+        if (!housekeeping_pass(db, time(NULL), &app->config, HOUSEKEEPING_MAIL_PER_PASS, &report))
             log_error("housekeeping: a pass failed; it runs again in a minute");
         sleep(60);
     }

@@ -50,11 +50,11 @@ static int erase_contact_details(struct db *db, time_t now)
         char subject[40];
         snprintf(subject, sizeof subject, "initiative:%lld", (long long)ids[i]);
         if (!exec_at(db, "DELETE FROM co_organisers WHERE initiative_id = ?", ids[i]) ||
-            !exec_at(db, "UPDATE initiatives SET initiator_email = '', initiator_phone = '' "
-                         "WHERE id = ?",
+            !exec_at(db,
+                     "UPDATE initiatives SET initiator_email = '', initiator_phone = '' "
+                     "WHERE id = ?",
                      ids[i]) ||
-            !audit_add(db, now, "systeem", "privacy-erase", subject, "", "",
-                       "twee jaar na afloop"))
+            !audit_add(db, now, "systeem", "privacy-erase", subject, "", "", "twee jaar na afloop"))
             return -1;
     }
     return n;

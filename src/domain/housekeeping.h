@@ -10,7 +10,7 @@ struct db;
 struct config;
 
 enum {
-    HOUSEKEEPING_KEEP_DAYS = 730,        /* contact details after an initiative ended */
+    HOUSEKEEPING_KEEP_DAYS = 730,         /* contact details after an initiative ended */
     HOUSEKEEPING_THROTTLE_SECONDS = 3600, /* failed attempts */
     HOUSEKEEPING_MAIL_PER_PASS = 50,
 };

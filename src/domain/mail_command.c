@@ -152,7 +152,7 @@ static void stop_child(pid_t pid)
 /* Runs argv with the message on its standard input and its output discarded (its error output
  * goes to the server's log). True on exit status 0; otherwise error says why. */
 static bool run_argv(char *const argv[], const char *message, size_t len, char *error,
-                        size_t error_size)
+                     size_t error_size)
 {
     int in[2] = {-1, -1}, report[2] = {-1, -1};
     if (pipe2(in, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0) {
@@ -258,4 +258,3 @@ bool mail_command_run(const char *command, const char *message, size_t len, char
     free(storage);
     return ok;
 }
-

@@ -39,7 +39,7 @@ int64_t mail_queue_waiting(struct db *db)
 {
     int64_t waiting = -1;
     return db_get_int(db, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", &waiting) ? waiting
-                                                                                       : -1;
+                                                                                         : -1;
 }
 
 void mail_outgoing_free(struct mail_outgoing *msg)

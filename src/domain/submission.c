@@ -36,8 +36,8 @@ static const char *text(field_getter get, void *ctx, const char *name, char *buf
         v = "";
     snprintf(buf, size, "%s", v);
     size_t n = strlen(buf);
-    while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
-                 buf[n - 1] == '\n'))
+    while (n &&
+           (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' || buf[n - 1] == '\n'))
         buf[--n] = '\0';
     return buf;
 }
@@ -260,15 +260,16 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
         }
         house_number_format(number, add, c->house_number);
         snprintf(c->name, sizeof c->name, "%s", name);
-        bool same = !strcmp(c->postcode, out->postcode) &&
-                    !strcmp(c->house_number, out->house_number);
+        bool same =
+            !strcmp(c->postcode, out->postcode) && !strcmp(c->house_number, out->house_number);
         for (int k = 0; k < out->nco; k++)
             if (!strcmp(out->co[k].postcode, c->postcode) &&
                 !strcmp(out->co[k].house_number, c->house_number))
                 same = true;
         if (same) {
-            error(errors, fh, "Dit adres komt al voor: mede-organisatoren wonen elk op een ander "
-                              "adres dan u en elkaar.");
+            error(errors, fh,
+                  "Dit adres komt al voor: mede-organisatoren wonen elk op een ander "
+                  "adres dan u en elkaar.");
             continue;
         }
         out->nco++;
@@ -519,9 +520,10 @@ json_t *submission_form_values(const json_t *item, int *lines, int *co_organiser
     json_object_set(v, "samenvatting", json_object_get(item, "summary"));
     json_object_set(v, "beschrijving", json_object_get(item, "description"));
     json_object_set(v, "gebied", json_object_get(item, "area_slug"));
-    json_object_set_new(v, "streefbedrag",
-                        json_sprintf("%lld", (long long)json_integer_value(
-                                                 json_object_get(item, "target_cents")) / 100));
+    json_object_set_new(
+        v, "streefbedrag",
+        json_sprintf("%lld",
+                     (long long)json_integer_value(json_object_get(item, "target_cents")) / 100));
     json_object_set(v, "datum", json_object_get(item, "planned_date"));
     json_object_set(v, "naam", json_object_get(item, "initiator_name"));
     json_object_set(v, "email", json_object_get(item, "initiator_email"));
@@ -550,8 +552,7 @@ json_t *submission_form_values(const json_t *item, int *lines, int *co_organiser
         n++;
         set_value(v, "mede_%d_naam", n, json_deep_copy(json_object_get(row, "name")));
         set_value(v, "mede_%d_postcode", n, json_deep_copy(json_object_get(row, "postcode")));
-        set_value(v, "mede_%d_huisnummer", n,
-                  json_deep_copy(json_object_get(row, "house_number")));
+        set_value(v, "mede_%d_huisnummer", n, json_deep_copy(json_object_get(row, "house_number")));
     }
     *co_organisers = n;
     return v;
@@ -571,7 +572,7 @@ enum submission_result submission_check_text(const char *text, bool required)
     if (required && !*text)
         return SUBMISSION_TEXT_INVALID;
     return utf8_length(text, strlen(text)) <= SUBMISSION_TEXT_MAX ? SUBMISSION_OK
-                                                                   : SUBMISSION_TEXT_INVALID;
+                                                                  : SUBMISSION_TEXT_INVALID;
 }
 
 static enum submission_result from_workflow(enum workflow_result r)
@@ -602,8 +603,9 @@ static enum submission_result state_of(struct db *db, int64_t id, char state[24]
         snprintf(name, 416, "%s", (const char *)sqlite3_column_text(s, 1));
     }
     sqlite3_reset(s);
-    return rc == SQLITE_ROW ? SUBMISSION_OK : rc == SQLITE_DONE ? SUBMISSION_NOT_FOUND
-                                                                : SUBMISSION_BUSY;
+    return rc == SQLITE_ROW    ? SUBMISSION_OK
+           : rc == SQLITE_DONE ? SUBMISSION_NOT_FOUND
+                               : SUBMISSION_BUSY;
 }
 
 /* Closes a transaction begun by the caller: commits on SUBMISSION_OK, else rolls back. */
@@ -624,8 +626,8 @@ enum submission_result submission_resubmit(struct db *db, int64_t id, const char
     answer = skip_blanks(answer ? answer : "");
     if (!db_begin(db))
         return SUBMISSION_BUSY;
-    enum submission_result r = from_workflow(workflow_transition(
-        db, id, "ingediend", ACTOR_INITIATOR, "initiatiefnemer", answer, now));
+    enum submission_result r = from_workflow(
+        workflow_transition(db, id, "ingediend", ACTOR_INITIATOR, "initiatiefnemer", answer, now));
     char state[24], name[416];
     if (r == SUBMISSION_OK)
         r = state_of(db, id, state, name);
@@ -658,8 +660,8 @@ enum submission_result submission_withdraw(struct db *db, int64_t id, time_t now
 
 /* The update row with its photo and audit entry, inside the caller's transaction. */
 static enum submission_result add_update(struct db *db, int64_t id, const char *name,
-                                         const char *body, const struct photo *photo,
-                                         bool audited, time_t now)
+                                         const char *body, const struct photo *photo, bool audited,
+                                         time_t now)
 {
     int64_t photo_id = 0;
     if (photo && !(photo_id = photo_store(db, photo)))

@@ -18,14 +18,15 @@ static int64_t manage_id(struct request *req)
     response_set_header(req, "Referrer-Policy", "no-referrer");
     int64_t id = submission_by_token(req->db, req->app->secret, req->params[0]);
     if (!id)
-        page_error(req, 404, "Deze beheerlink klopt niet. Gebruik de link uit de e-mail die u "
-                             "kreeg toen u het initiatief indiende.");
+        page_error(req, 404,
+                   "Deze beheerlink klopt niet. Gebruik de link uit de e-mail die u "
+                   "kreeg toen u het initiatief indiende.");
     return id;
 }
 
 /* The page; values NULL shows the stored values in the edit form (values and errors consumed). */
-static void render_manage(struct request *req, int64_t id, json_t *values, json_t *errors,
-                          int rows, int co_rows, const char *notice, int status)
+static void render_manage(struct request *req, int64_t id, json_t *values, json_t *errors, int rows,
+                          int co_rows, const char *notice, int status)
 {
     json_t *item = submission_load(req->db, id);
     if (!item) {
@@ -44,23 +45,24 @@ static void render_manage(struct request *req, int64_t id, json_t *values, json_
         int dflt = submit_co_rows_default(req);
         co_rows = co < dflt ? dflt : co;
     }
-    json_t *data = editable ? submit_form_data(req, values, errors ? errors : json_object(), rows,
-                                               co_rows)
-                            : json_object();
+    json_t *data =
+        editable ? submit_form_data(req, values, errors ? errors : json_object(), rows, co_rows)
+                 : json_object();
     if (!editable) {
         json_decref(values);
         json_decref(errors);
         json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     }
     const char *token = req->params[0];
-    json_object_set_new(data, "base", json_string(arena_printf(&req->arena, "/mijn-initiatief/%s",
-                                                               token)));
-    json_object_set_new(data, "action",
-                        json_string(arena_printf(&req->arena, "/mijn-initiatief/%s/bewerken", token)));
+    json_object_set_new(data, "base",
+                        json_string(arena_printf(&req->arena, "/mijn-initiatief/%s", token)));
+    json_object_set_new(
+        data, "action",
+        json_string(arena_printf(&req->arena, "/mijn-initiatief/%s/bewerken", token)));
     json_object_set_new(data, "editable", json_boolean(editable));
-    json_object_set_new(data, "changes_requested", json_boolean(!strcmp(state, "wijziging_gevraagd")));
-    json_object_set_new(data, "can_withdraw",
-                        json_boolean(editable || !strcmp(state, "open")));
+    json_object_set_new(data, "changes_requested",
+                        json_boolean(!strcmp(state, "wijziging_gevraagd")));
+    json_object_set_new(data, "can_withdraw", json_boolean(editable || !strcmp(state, "open")));
     json_object_set_new(data, "can_update",
                         json_boolean(!strcmp(state, "open") || !strcmp(state, "gefinancierd")));
     json_object_set_new(data, "can_complete", json_boolean(!strcmp(state, "gefinancierd")));
@@ -100,8 +102,9 @@ void manage_page(struct request *req)
 
 static void back_to_manage(struct request *req, const char *done)
 {
-    response_set_header(req, "Location", arena_printf(&req->arena, "/mijn-initiatief/%s?gedaan=%s",
-                                                      req->params[0], done));
+    response_set_header(
+        req, "Location",
+        arena_printf(&req->arena, "/mijn-initiatief/%s?gedaan=%s", req->params[0], done));
     page_text(req, 303, "Gedaan.\n");
 }
 
@@ -114,16 +117,15 @@ void manage_edit_post(struct request *req)
     int co_rows =
         submit_int_field(req, "mede_regels", submit_co_rows_default(req), 1, MAX_CO_ORGANISERS);
     if (request_form(req, "meer_regels")) {
-        rows = rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES
-                                                          : rows + SUBMIT_MORE_ROWS;
+        rows =
+            rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
         render_manage(req, id, submit_posted_values(req), json_object(), rows, co_rows, NULL, 200);
         return;
     }
     time_t now = time(NULL);
     json_t *errors = json_object();
     struct submission s;
-    bool ok =
-        submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
     int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
     if (!ok || photo_id < 0) {
         submission_free(&s);
@@ -134,7 +136,8 @@ void manage_edit_post(struct request *req)
     ok = submission_update(req->db, id, &s, photo_id, now);
     submission_free(&s);
     if (!ok) {
-        page_error(req, 409, "Dit initiatief kan niet meer worden aangepast: het is al beoordeeld.");
+        page_error(req, 409,
+                   "Dit initiatief kan niet meer worden aangepast: het is al beoordeeld.");
         return;
     }
     back_to_manage(req, "bewerkt");
@@ -160,7 +163,8 @@ void manage_resubmit_post(struct request *req)
         return;
     case SUBMISSION_NOT_FOUND:
     case SUBMISSION_NOT_ALLOWED:
-        page_error(req, 409, "Opnieuw indienen kan alleen als de wijkregisseur om een aanpassing vroeg.");
+        page_error(req, 409,
+                   "Opnieuw indienen kan alleen als de wijkregisseur om een aanpassing vroeg.");
         return;
     case SUBMISSION_BUSY:
         break;
@@ -207,7 +211,9 @@ static void manage_post_update(struct request *req, bool completion)
     json_t *errors = json_object();
     struct photo photo;
     if (submit_photo_field(req, "foto", &photo, errors) < 0) {
-        page_error(req, 400, json_string_value(json_object_get(errors, "foto")) ?: "De foto kon niet worden gelezen.");
+        page_error(req, 400,
+                   json_string_value(json_object_get(errors, "foto"))
+                       ?: "De foto kon niet worden gelezen.");
         json_decref(errors);
         return;
     }
@@ -226,8 +232,9 @@ static void manage_post_update(struct request *req, bool completion)
         return;
     case SUBMISSION_NOT_FOUND:
     case SUBMISSION_NOT_ALLOWED:
-        page_error(req, 409, completion ? "Uitvoering melden kan als het initiatief gefinancierd is."
-                                        : "Updates kunnen alleen bij een initiatief dat online staat.");
+        page_error(req, 409,
+                   completion ? "Uitvoering melden kan als het initiatief gefinancierd is."
+                              : "Updates kunnen alleen bij een initiatief dat online staat.");
         return;
     case SUBMISSION_BUSY:
         break;

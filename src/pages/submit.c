@@ -31,8 +31,7 @@ int submit_int_field(struct request *req, const char *name, int fallback, int mi
 }
 
 /* Everything the form template needs: rules, areas, rows with their values and errors. */
-json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, int rows,
-                         int co_rows)
+json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, int rows, int co_rows)
 {
     json_t *data = json_object();
     json_t *settings = settings_all(req->db);
@@ -59,8 +58,8 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
     const char *area = json_string_value(json_object_get(values, "gebied"));
     json_t *options = json_array();
     json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", "gemeentebreed", "label",
-                                              "Gemeentebreed (voor de hele gemeente)", "selected",
-                                              area && !strcmp(area, "gemeentebreed")));
+                                             "Gemeentebreed (voor de hele gemeente)", "selected",
+                                             area && !strcmp(area, "gemeentebreed")));
     json_t *areas = areas_list(req->db);
     size_t i;
     json_t *a;
@@ -79,8 +78,8 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
             snprintf(label, sizeof label, "%s, buurt in %s",
                      json_string_value(json_object_get(b, "name")),
                      json_string_value(json_object_get(a, "name")));
-            json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", bs, "label",
-                                                     label, "selected", area && !strcmp(area, bs)));
+            json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", bs, "label", label,
+                                                     "selected", area && !strcmp(area, bs)));
         }
     }
     json_decref(areas);
@@ -123,7 +122,8 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
     json_object_set_new(data, "co", co);
     json_object_set_new(data, "rows", json_integer(rows));
     json_object_set_new(data, "co_rows", json_integer(co_rows));
-    json_object_set_new(data, "can_add_rows", json_boolean(rows + SUBMIT_MORE_ROWS <= MAX_BUDGET_LINES));
+    json_object_set_new(data, "can_add_rows",
+                        json_boolean(rows + SUBMIT_MORE_ROWS <= MAX_BUDGET_LINES));
     json_object_set_new(data, "v", values);
     json_object_set_new(data, "e", errors);
     json_object_set_new(data, "has_errors", json_boolean(json_object_size(errors) > 0));
@@ -197,10 +197,10 @@ void submit_post(struct request *req)
         submit_int_field(req, "mede_regels", submit_co_rows_default(req), 1, MAX_CO_ORGANISERS);
     if (request_form(req, "meer_regels")) {
         /* Without JavaScript, more budget rows come from a round trip. */
-        rows = rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES
-                                                          : rows + SUBMIT_MORE_ROWS;
-        json_t *data = submit_form_data(req, submit_posted_values(req), json_object(), rows,
-                                        co_rows);
+        rows =
+            rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
+        json_t *data =
+            submit_form_data(req, submit_posted_values(req), json_object(), rows, co_rows);
         json_object_set_new(data, "action", json_string("/initiatief-indienen"));
         json_object_set_new(data, "is_new", json_true());
         json_object_set_new(data, "focus_lines", json_true());
@@ -210,8 +210,7 @@ void submit_post(struct request *req)
     time_t now = time(NULL);
     json_t *errors = json_object();
     struct submission s;
-    bool ok =
-        submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
     int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
     if (!ok || photo_id < 0) {
         submission_free(&s);

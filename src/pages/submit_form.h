@@ -24,8 +24,7 @@ int submit_int_field(struct request *req, const char *name, int fallback, int mi
 const char *submit_form_getter(void *ctx, const char *name);
 /* The optional photo of a form field: 0 when none, 1 with *out to photo_free, -1 when it is
  * refused (the Dutch message then in errors[field]). */
-int submit_photo_field(struct request *req, const char *field, struct photo *out,
-                       json_t *errors);
+int submit_photo_field(struct request *req, const char *field, struct photo *out, json_t *errors);
 /* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored. */
 int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors);
 

@@ -101,13 +101,11 @@ static void two_year_erasure_forgets_exactly_that(void **state)
                                "initiator_phone = '0546 123457'"),
                      1);
     assert_int_equal(count(db, "SELECT count(*) FROM co_organisers"), 10);
-    assert_int_equal(
-        count(db, "SELECT count(DISTINCT initiative_id) FROM co_organisers WHERE "
-                  "initiative_id IN (2, 3, 6, 7, 8)"),
-        5);
+    assert_int_equal(count(db, "SELECT count(DISTINCT initiative_id) FROM co_organisers WHERE "
+                               "initiative_id IN (2, 3, 6, 7, 8)"),
+                     5);
     /* One audit entry for each erased initiative, and no other. */
-    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'privacy-erase'"),
-                     3);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'privacy-erase'"), 3);
     assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'privacy-erase' "
                                "AND actor = 'systeem' AND subject IN ('initiative:1', "
                                "'initiative:4', 'initiative:5')"),
@@ -117,8 +115,7 @@ static void two_year_erasure_forgets_exactly_that(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM sessions WHERE expires_at = 1800000001"), 1);
     /* Nothing left to forget: a second pass changes nothing. */
     assert_int_equal(housekeeping_forget(db, T0 + 1), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'privacy-erase'"),
-                     3);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'privacy-erase'"), 3);
     /* A day later initiative 8 is two years past too (5 and 8 straddled the limit). */
     assert_int_equal(housekeeping_forget(db, T0 + 86400), 1);
     assert_int_equal(count(db, "SELECT count(*) FROM co_organisers WHERE initiative_id = 8"), 0);

@@ -168,9 +168,19 @@ static void usable_addresses_and_subjects(void **state)
     assert_true(mail_address_usable("piet@example.nl"));
     assert_true(mail_address_usable("a@b"));
     static const char *const refused[] = {
-        "", "ab", "piet.example.nl", "@example.nl", "piet@", "piet@a@b", "piet@example.nl\r\n",
-        "Piet <piet@example.nl>", "piet@example.nl, x@evil.example", "pi et@example.nl",
-        "piet@exämple.nl", "\"piet\"@example.nl", "piet@example.nl\x7f",
+        "",
+        "ab",
+        "piet.example.nl",
+        "@example.nl",
+        "piet@",
+        "piet@a@b",
+        "piet@example.nl\r\n",
+        "Piet <piet@example.nl>",
+        "piet@example.nl, x@evil.example",
+        "pi et@example.nl",
+        "piet@exämple.nl",
+        "\"piet\"@example.nl",
+        "piet@example.nl\x7f",
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         assert_false(mail_address_usable(refused[i]));
@@ -187,7 +197,7 @@ static void usable_addresses_and_subjects(void **state)
     assert_false(mail_subject_usable("Hoi\nBcc: x@evil.example"));
     assert_false(mail_subject_usable("Hoi\tdaar"));
     assert_false(mail_subject_usable("Hoi \xc2\x85 daar")); /* C1 control NEL */
-    assert_false(mail_subject_usable("Hoi \xff daar"));      /* not UTF-8 */
+    assert_false(mail_subject_usable("Hoi \xff daar"));     /* not UTF-8 */
     char subject[202];
     memset(subject, 'x', sizeof subject);
     subject[200] = '\0';

@@ -992,9 +992,9 @@ static void updates_only_while_online(void **state)
     assert_int_equal(submission_post_update(db, id + 100, "Nieuws", NULL, T0 + 90),
                      SUBMISSION_NOT_FOUND);
     int64_t audits = count(db, "SELECT count(*) FROM audit_log WHERE action = 'update'");
-    assert_int_equal(submission_post_update(db, id, "\r\nDe bank is besteld.", &test_photo,
-                                            T0 + 120),
-                     SUBMISSION_OK);
+    assert_int_equal(
+        submission_post_update(db, id, "\r\nDe bank is besteld.", &test_photo, T0 + 120),
+        SUBMISSION_OK);
     char text[256];
     text_of(db,
             "SELECT author_role || '|' || author_name || '|' || body || '|' || created_at || '|' "
@@ -1041,8 +1041,7 @@ static void completion_is_one_transaction(void **state)
     /* When the report cannot become an update, the state stays. */
     assert_true(db_exec(db, "CREATE TEMP TRIGGER no_updates BEFORE INSERT ON initiative_updates "
                             "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
-    assert_int_equal(submission_complete(db, id, "Klaar!", &test_photo, T0 + 120),
-                     SUBMISSION_BUSY);
+    assert_int_equal(submission_complete(db, id, "Klaar!", &test_photo, T0 + 120), SUBMISSION_BUSY);
     assert_int_equal(db_depth(db), 0);
     char text[256];
     text_of(db, "SELECT state || '|' || coalesce(state_reason, '') FROM initiatives WHERE id = ?",
@@ -1052,9 +1051,9 @@ static void completion_is_one_transaction(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM photos"), 0);
     assert_true(db_exec(db, "DROP TRIGGER no_updates"));
     /* Both together: the state with its report, the audit entry, the update. */
-    assert_int_equal(submission_complete(db, id, "\nKlaar! De bank staat er.", &test_photo,
-                                         T0 + 180),
-                     SUBMISSION_OK);
+    assert_int_equal(
+        submission_complete(db, id, "\nKlaar! De bank staat er.", &test_photo, T0 + 180),
+        SUBMISSION_OK);
     text_of(db, "SELECT state || '|' || state_reason FROM initiatives WHERE id = ?", id, text,
             sizeof text);
     assert_string_equal(text, "uitgevoerd|Klaar! De bank staat er.");
