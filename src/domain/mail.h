@@ -1,23 +1,22 @@
-/* Outgoing e-mail: a queue in the database, handed to the system's sendmail command. */
+/* Outgoing e-mail: a queue in the database (mail_queue.h), the message format (mail_format.h),
+ * handed to the system's sendmail command (mail_command.h) by the sender here. */
 #ifndef BS_MAIL_H
 #define BS_MAIL_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
+#include "domain/mail_format.h"
+#include "domain/mail_queue.h"
+
 struct db;
-struct buf;
+struct config;
 
 struct mail_config {
     const char *command; /* e.g. "/usr/sbin/sendmail -t -i": program and arguments split on spaces,
                             run without a shell */
     const char *from;    /* "Almelo Buurt Samen <buurtsamen@almelo.example>" */
 };
-
-/* Queues a plain-text message (UTF-8). Works inside the caller's transaction. False when the
- * address or subject is unusable (CR/LF or other control characters, no '@', longer than 254 /
- * 200 bytes) or the insert fails. The address must be one bare address (a@b.example, ASCII,
- * no spaces, commas or angle brackets), since sendmail -t takes the recipients from To:. */
-bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body);
 
 /* Sends up to max due messages (next_attempt_at <= now, not sent) by piping each to the command;
  * exit status 0 marks it sent; anything else (cannot start, non-zero exit, killed, timeout of
@@ -29,9 +28,8 @@ bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, 
  * the same one; delivery is at least once (a crash between sending and recording resends it). */
 int mail_send_due(struct db *db, const struct mail_config *config, time_t now, int max);
 
-/* The full RFC 5322 message as it is handed to sendmail (exposed for tests), with CRLF line
- * ends; the body is quoted-printable and ends with a line break. */
-void mail_format(struct buf *out, const struct mail_config *config, time_t now, long long id,
-                 const char *to, const char *subject, const char *body);
+/* The sender for outgoing mail: config's mail_from when set, else "site name <contact
+ * address>" from the settings, with config's values where a setting is missing. */
+void mail_sender_from(struct db *db, const struct config *config, char *out, size_t size);
 
 #endif

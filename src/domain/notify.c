@@ -1,7 +1,7 @@
 /* E-mail texts. */
 #include "domain/notify.h"
 #include "db/db.h"
-#include "domain/mail.h"
+#include "domain/mail_queue.h"
 #include "util/buf.h"
 
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* Photos from residents: type by content, size from the header before decoding, re-encoded. */
 #include "domain/photo.h"
-
+#include "db/db.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #include <gd.h>
 #include <stdbool.h>
@@ -271,4 +272,40 @@ const char *photo_error_message(enum photo_error err)
         return "De foto kon niet worden verwerkt; probeer het later opnieuw.";
     }
     return "De foto kon niet worden verwerkt.";
+}
+
+/* ---- Storing and serving ---- */
+
+int64_t photo_store(struct db *db, const struct photo *photo)
+{
+    if (!photo || !photo->jpeg || photo->len == 0 || photo->len > INT32_MAX)
+        return 0;
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO photos(jpeg, width, height) VALUES (?, ?, ?)");
+    if (!s)
+        return 0;
+    sqlite3_bind_blob(s, 1, photo->jpeg, (int)photo->len, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, photo->width);
+    sqlite3_bind_int(s, 3, photo->height);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok ? sqlite3_last_insert_rowid(db_handle(db)) : 0;
+}
+
+enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT p.jpeg, EXISTS (SELECT 1 FROM initiatives i WHERE i.photo_id = p.id "
+            "AND i.published_at IS NOT NULL) OR EXISTS (SELECT 1 FROM initiative_updates u "
+            "WHERE u.photo_id = p.id) FROM photos p WHERE p.id = ?");
+    if (!s)
+        return PHOTO_UNREADABLE;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    enum photo_visibility v = rc == SQLITE_DONE ? PHOTO_MISSING : PHOTO_UNREADABLE;
+    if (rc == SQLITE_ROW) {
+        v = sqlite3_column_int(s, 1) ? PHOTO_PUBLIC : PHOTO_UNPUBLISHED;
+        buf_append(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+    }
+    sqlite3_reset(s);
+    return v;
 }

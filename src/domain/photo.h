@@ -3,6 +3,10 @@
 #ifndef BS_PHOTO_H
 #define BS_PHOTO_H
 #include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct buf;
 
 enum photo_error {
     PHOTO_OK,
@@ -31,5 +35,18 @@ enum photo_error photo_process(const unsigned char *data, size_t len, int max_si
 void photo_free(struct photo *photo);
 /* A short Dutch message for a resident ("Dit bestand is geen JPEG- of PNG-foto."). */
 const char *photo_error_message(enum photo_error err);
+
+/* Stores a re-encoded photo; its id, 0 on failure. Works inside the caller's transaction. */
+int64_t photo_store(struct db *db, const struct photo *photo);
+
+/* Who may see a stored photo. */
+enum photo_visibility {
+    PHOTO_PUBLIC,      /* of a published initiative or of an update */
+    PHOTO_UNPUBLISHED, /* only of initiatives under review: for staff */
+    PHOTO_MISSING,     /* no such photo */
+    PHOTO_UNREADABLE,  /* the database failed */
+};
+/* Appends photo `id`'s JPEG to out (for PHOTO_PUBLIC and PHOTO_UNPUBLISHED only). */
+enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out);
 
 #endif

@@ -5,6 +5,9 @@
 #include "domain/codes.h"
 #include "domain/households.h"
 #include "domain/notify.h"
+#include "domain/photo.h"
+#include "domain/workflow.h"
+#include "db/rows.h"
 #include "util/alloc.h"
 #include "util/text.h"
 
@@ -33,8 +36,8 @@ static const char *text(field_getter get, void *ctx, const char *name, char *buf
         v = "";
     snprintf(buf, size, "%s", v);
     size_t n = strlen(buf);
-    while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
-                 buf[n - 1] == '\n'))
+    while (n &&
+           (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' || buf[n - 1] == '\n'))
         buf[--n] = '\0';
     return buf;
 }
@@ -257,15 +260,16 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
         }
         house_number_format(number, add, c->house_number);
         snprintf(c->name, sizeof c->name, "%s", name);
-        bool same = !strcmp(c->postcode, out->postcode) &&
-                    !strcmp(c->house_number, out->house_number);
+        bool same =
+            !strcmp(c->postcode, out->postcode) && !strcmp(c->house_number, out->house_number);
         for (int k = 0; k < out->nco; k++)
             if (!strcmp(out->co[k].postcode, c->postcode) &&
                 !strcmp(out->co[k].house_number, c->house_number))
                 same = true;
         if (same) {
-            error(errors, fh, "Dit adres komt al voor: mede-organisatoren wonen elk op een ander "
-                              "adres dan u en elkaar.");
+            error(errors, fh,
+                  "Dit adres komt al voor: mede-organisatoren wonen elk op een ander "
+                  "adres dan u en elkaar.");
             continue;
         }
         out->nco++;
@@ -447,15 +451,279 @@ int64_t submission_by_token(struct db *db, const unsigned char *secret, const ch
     return id;
 }
 
-int64_t photo_store(struct db *db, const unsigned char *jpeg, size_t len, int width, int height)
+/* ---- The initiator's management page ---- */
+
+/* A list of the initiative's children into item[key]; false on a database error. */
+static bool add_children(struct db *db, json_t *item, const char *key, const char *sql, int64_t id)
 {
-    sqlite3_stmt *s = db_prepare(db, "INSERT INTO photos(jpeg, width, height) VALUES (?, ?, ?)");
+    sqlite3_stmt *s = db_prepare(db, sql);
     if (!s)
-        return 0;
-    sqlite3_bind_blob(s, 1, jpeg, (int)len, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, width);
-    sqlite3_bind_int(s, 3, height);
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    json_t *rows = db_rows_array(s);
+    if (!rows)
+        return false;
+    json_object_set_new(item, key, rows);
+    return true;
+}
+
+json_t *submission_load(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT i.id, i.title, i.summary, i.description, i.state, i.target_cents, "
+            "i.raised_cents, i.voucher_count, i.planned_date, i.deadline, i.initiator_name, "
+            "i.initiator_email, i.initiator_phone, i.published_at, i.photo_id, "
+            "coalesce(a.slug, 'gemeentebreed') AS area_slug, a.name AS area_name "
+            "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id WHERE i.id = ?");
+    if (!s)
+        return NULL;
+    sqlite3_bind_int64(s, 1, id);
+    json_t *item = db_first_row(s);
+    if (!item)
+        return NULL;
+    bool ok =
+        add_children(db, item, "budget_lines",
+                     "SELECT item, amount_cents FROM budget_lines WHERE initiative_id = ? "
+                     "ORDER BY position",
+                     id) &&
+        add_children(db, item, "co_organisers",
+                     "SELECT name, postcode, house_number FROM co_organisers "
+                     "WHERE initiative_id = ? ORDER BY id",
+                     id) &&
+        add_children(db, item, "messages",
+                     "SELECT author_role, author_name, body, created_at FROM initiative_messages "
+                     "WHERE initiative_id = ? ORDER BY id",
+                     id) &&
+        /* Without the actor: staff user names are not the initiator's business. */
+        add_children(db, item, "history",
+                     "SELECT at, from_value, to_value, reason FROM audit_log "
+                     "WHERE subject = 'initiative:' || ? AND action = 'state' ORDER BY id",
+                     id);
+    if (!ok) {
+        json_decref(item);
+        return NULL;
+    }
+    return item;
+}
+
+static void set_value(json_t *values, const char *name, int n, json_t *value)
+{
+    char key[40];
+    snprintf(key, sizeof key, name, n);
+    json_object_set_new(values, key, value ? value : json_string(""));
+}
+
+json_t *submission_form_values(const json_t *item, int *lines, int *co_organisers)
+{
+    json_t *v = json_object();
+    json_object_set(v, "titel", json_object_get(item, "title"));
+    json_object_set(v, "samenvatting", json_object_get(item, "summary"));
+    json_object_set(v, "beschrijving", json_object_get(item, "description"));
+    json_object_set(v, "gebied", json_object_get(item, "area_slug"));
+    json_object_set_new(
+        v, "streefbedrag",
+        json_sprintf("%lld",
+                     (long long)json_integer_value(json_object_get(item, "target_cents")) / 100));
+    json_object_set(v, "datum", json_object_get(item, "planned_date"));
+    json_object_set(v, "naam", json_object_get(item, "initiator_name"));
+    json_object_set(v, "email", json_object_get(item, "initiator_email"));
+    json_object_set(v, "telefoon", json_object_get(item, "initiator_phone"));
+    json_object_set_new(v, "akkoord", json_string("ja"));
+    int n = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(item, "budget_lines"), i, row)
+    {
+        if (n == MAX_BUDGET_LINES)
+            break;
+        n++;
+        long long c = (long long)json_integer_value(json_object_get(row, "amount_cents"));
+        set_value(v, "post_%d_omschrijving", n, json_deep_copy(json_object_get(row, "item")));
+        set_value(v, "post_%d_bedrag", n,
+                  c % 100 ? json_sprintf("%lld,%02lld", c / 100, c % 100)
+                          : json_sprintf("%lld", c / 100));
+    }
+    *lines = n;
+    n = 0;
+    json_array_foreach(json_object_get(item, "co_organisers"), i, row)
+    {
+        if (n == MAX_CO_ORGANISERS)
+            break;
+        n++;
+        set_value(v, "mede_%d_naam", n, json_deep_copy(json_object_get(row, "name")));
+        set_value(v, "mede_%d_postcode", n, json_deep_copy(json_object_get(row, "postcode")));
+        set_value(v, "mede_%d_huisnummer", n, json_deep_copy(json_object_get(row, "house_number")));
+    }
+    *co_organisers = n;
+    return v;
+}
+
+/* Leading blanks of a text field do not count (a textarea often starts with a line break). */
+static const char *skip_blanks(const char *text)
+{
+    while (text && (*text == ' ' || *text == '\n' || *text == '\r'))
+        text++;
+    return text;
+}
+
+enum submission_result submission_check_text(const char *text, bool required)
+{
+    text = skip_blanks(text ? text : "");
+    if (required && !*text)
+        return SUBMISSION_TEXT_INVALID;
+    return utf8_length(text, strlen(text)) <= SUBMISSION_TEXT_MAX ? SUBMISSION_OK
+                                                                  : SUBMISSION_TEXT_INVALID;
+}
+
+static enum submission_result from_workflow(enum workflow_result r)
+{
+    switch (r) {
+    case WF_OK:
+        return SUBMISSION_OK;
+    case WF_NOT_FOUND:
+        return SUBMISSION_NOT_FOUND;
+    case WF_NOT_ALLOWED:
+        return SUBMISSION_NOT_ALLOWED;
+    case WF_BUSY:
+        break;
+    }
+    return SUBMISSION_BUSY;
+}
+
+/* The initiative's state and initiator name: SUBMISSION_OK, _NOT_FOUND or _BUSY. */
+static enum submission_result state_of(struct db *db, int64_t id, char state[24], char name[416])
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT state, initiator_name FROM initiatives WHERE id = ?");
+    if (!s)
+        return SUBMISSION_BUSY;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        snprintf(state, 24, "%s", (const char *)sqlite3_column_text(s, 0));
+        snprintf(name, 416, "%s", (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? SUBMISSION_OK
+           : rc == SQLITE_DONE ? SUBMISSION_NOT_FOUND
+                               : SUBMISSION_BUSY;
+}
+
+/* Closes a transaction begun by the caller: commits on SUBMISSION_OK, else rolls back. */
+static enum submission_result finish(struct db *db, enum submission_result r)
+{
+    if (r != SUBMISSION_OK) {
+        db_rollback(db);
+        return r;
+    }
+    return db_commit(db) ? SUBMISSION_OK : SUBMISSION_BUSY;
+}
+
+enum submission_result submission_resubmit(struct db *db, int64_t id, const char *answer,
+                                           time_t now)
+{
+    if (submission_check_text(answer, false) != SUBMISSION_OK)
+        return SUBMISSION_TEXT_INVALID;
+    answer = skip_blanks(answer ? answer : "");
+    if (!db_begin(db))
+        return SUBMISSION_BUSY;
+    enum submission_result r = from_workflow(
+        workflow_transition(db, id, "ingediend", ACTOR_INITIATOR, "initiatiefnemer", answer, now));
+    char state[24], name[416];
+    if (r == SUBMISSION_OK)
+        r = state_of(db, id, state, name);
+    if (r == SUBMISSION_OK && *answer) {
+        /* The answer is kept only with a resubmission that happened. */
+        char when[20];
+        utc_text(now, when);
+        sqlite3_stmt *m = db_prepare(db, "INSERT INTO initiative_messages(initiative_id, "
+                                         "author_role, author_name, body, created_at) "
+                                         "VALUES (?, 'initiatiefnemer', ?, ?, ?)");
+        if (!m)
+            return finish(db, SUBMISSION_BUSY);
+        sqlite3_bind_int64(m, 1, id);
+        sqlite3_bind_text(m, 2, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(m, 3, answer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(m, 4, when, -1, SQLITE_STATIC);
+        if (sqlite3_step(m) != SQLITE_DONE)
+            r = SUBMISSION_BUSY;
+        sqlite3_reset(m);
+    }
+    return finish(db, r);
+}
+
+enum submission_result submission_withdraw(struct db *db, int64_t id, time_t now)
+{
+    return from_workflow(workflow_transition(db, id, "ingetrokken", ACTOR_INITIATOR,
+                                             "initiatiefnemer",
+                                             "ingetrokken door de initiatiefnemer", now));
+}
+
+/* The update row with its photo and audit entry, inside the caller's transaction. */
+static enum submission_result add_update(struct db *db, int64_t id, const char *name,
+                                         const char *body, const struct photo *photo, bool audited,
+                                         time_t now)
+{
+    int64_t photo_id = 0;
+    if (photo && !(photo_id = photo_store(db, photo)))
+        return SUBMISSION_BUSY;
+    char when[20];
+    utc_text(now, when);
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO initiative_updates(initiative_id, "
+                                     "author_role, author_name, body, created_at, photo_id) "
+                                     "VALUES (?, 'initiatiefnemer', ?, ?, ?, ?)");
+    if (!s)
+        return SUBMISSION_BUSY;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, when, -1, SQLITE_STATIC);
+    if (photo_id)
+        sqlite3_bind_int64(s, 5, photo_id);
+    else
+        sqlite3_bind_null(s, 5);
     bool ok = sqlite3_step(s) == SQLITE_DONE;
     sqlite3_reset(s);
-    return ok ? sqlite3_last_insert_rowid(db_handle(db)) : 0;
+    char subject[40];
+    snprintf(subject, sizeof subject, "initiative:%lld", (long long)id);
+    ok = ok && (!audited || audit_add(db, now, "initiatiefnemer", "update", subject, "", "", ""));
+    return ok ? SUBMISSION_OK : SUBMISSION_BUSY;
+}
+
+enum submission_result submission_post_update(struct db *db, int64_t id, const char *body,
+                                              const struct photo *photo, time_t now)
+{
+    if (submission_check_text(body, true) != SUBMISSION_OK)
+        return SUBMISSION_TEXT_INVALID;
+    body = skip_blanks(body);
+    if (!db_begin(db))
+        return SUBMISSION_BUSY;
+    char state[24], name[416];
+    enum submission_result r = state_of(db, id, state, name);
+    if (r == SUBMISSION_OK && strcmp(state, "open") != 0 && strcmp(state, "gefinancierd") != 0)
+        r = SUBMISSION_NOT_ALLOWED;
+    if (r == SUBMISSION_OK)
+        r = add_update(db, id, name, body, photo, true, now);
+    return finish(db, r);
+}
+
+enum submission_result submission_complete(struct db *db, int64_t id, const char *report,
+                                           const struct photo *photo, time_t now)
+{
+    if (submission_check_text(report, true) != SUBMISSION_OK)
+        return SUBMISSION_TEXT_INVALID;
+    report = skip_blanks(report);
+    if (!db_begin(db))
+        return SUBMISSION_BUSY;
+    char state[24], name[416];
+    enum submission_result r = state_of(db, id, state, name);
+    /* The transition checks the state again; this keeps a refusal free of any write. */
+    if (r == SUBMISSION_OK && strcmp(state, "gefinancierd") != 0)
+        r = SUBMISSION_NOT_ALLOWED;
+    if (r == SUBMISSION_OK)
+        r = from_workflow(workflow_transition(db, id, "uitgevoerd", ACTOR_INITIATOR,
+                                              "initiatiefnemer", report, now));
+    /* The transition's audit entry covers the report. */
+    if (r == SUBMISSION_OK)
+        r = add_update(db, id, name, report, photo, false, now);
+    return finish(db, r);
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 struct db;
+struct photo;
 
 enum { MAX_BUDGET_LINES = 12, MAX_CO_ORGANISERS = 8, MANAGE_TOKEN_CHARS = 43 };
 
@@ -57,7 +58,48 @@ bool submission_update(struct db *db, int64_t id, const struct submission *s, in
                        time_t now);
 /* The initiative a management token belongs to, 0 when none. */
 int64_t submission_by_token(struct db *db, const unsigned char *secret, const char *token);
-/* Stores a JPEG (already re-encoded) and returns its id, 0 on failure. */
-int64_t photo_store(struct db *db, const unsigned char *jpeg, size_t len, int width, int height);
+
+/* ---- The initiator's management page ---- */
+
+enum { SUBMISSION_TEXT_MAX = 5000 }; /* characters of an answer, an update or a report */
+
+/* What an initiator's action came to; the pages say it in Dutch. */
+enum submission_result {
+    SUBMISSION_OK,
+    SUBMISSION_NOT_FOUND,    /* no such initiative */
+    SUBMISSION_NOT_ALLOWED,  /* its state does not allow this (any more) */
+    SUBMISSION_TEXT_INVALID, /* empty where a text is needed, or above SUBMISSION_TEXT_MAX */
+    SUBMISSION_BUSY,         /* the database failed; nothing changed, try again */
+};
+
+/* The initiative as its initiator sees it: its own fields (with area_slug, 'gemeentebreed'
+ * for city-wide, and area_name) plus "budget_lines" (item, amount_cents), "co_organisers"
+ * (name, postcode, house_number), "messages" (author_role, author_name, body, created_at)
+ * and "history" (its changes of state: at, from_value, to_value, reason), each in order.
+ * NULL when there is none. */
+json_t *submission_load(struct db *db, int64_t id);
+/* The edit form's values (names as in templates/submit.html) from submission_load's object;
+ * *lines and *co_organisers get how many budget lines and co-organisers it holds. */
+json_t *submission_form_values(const json_t *item, int *lines, int *co_organisers);
+
+/* Whether a text for an answer (required false: may be empty), an update or a report
+ * (required true) is acceptable: SUBMISSION_OK or SUBMISSION_TEXT_INVALID. Leading blanks do
+ * not count. */
+enum submission_result submission_check_text(const char *text, bool required);
+
+/* wijziging_gevraagd → ingediend with the initiator's answer (may be empty) as a message:
+ * the state change, its audit entry, the e-mails and the message in one transaction. */
+enum submission_result submission_resubmit(struct db *db, int64_t id, const char *answer,
+                                           time_t now);
+/* → ingetrokken, by the initiator (while under review or open). */
+enum submission_result submission_withdraw(struct db *db, int64_t id, time_t now);
+/* An update on the public page of an open or funded initiative, with an optional photo
+ * (NULL: none), and its audit entry, in one transaction: a refused update stores no photo. */
+enum submission_result submission_post_update(struct db *db, int64_t id, const char *body,
+                                              const struct photo *photo, time_t now);
+/* gefinancierd → uitgevoerd with the report, which also becomes an update on the public page
+ * (with the optional photo): state, audit entry, photo and update in one transaction. */
+enum submission_result submission_complete(struct db *db, int64_t id, const char *report,
+                                           const struct photo *photo, time_t now);
 
 #endif

@@ -1,5 +1,6 @@
 /* Unit tests for resident photos: type by content, scaling, truncated and corrupt files, pixel
- * bombs refused from the header, metadata stripped. Fixtures are made in memory with libgd. */
+ * bombs refused from the header, metadata stripped; stored photos served only once public.
+ * Fixtures are made in memory with libgd. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "domain/photo.h"
+#include "util/buf.h"
 
 /* Encoded image bytes from libgd, freed with gdFree, or our own copies, freed with free. */
 struct bytes {
@@ -592,6 +595,62 @@ static void free_and_messages(void **state)
     }
 }
 
+/* A stored photo is served once an initiative is published with it or an update has it; before
+ * that only as "unpublished" (the page shows it to staff only). */
+static void stored_photos_and_who_sees_them(void **state)
+{
+    (void)state;
+    char err[256];
+    struct db *db = db_open(":memory:", true, err, sizeof err);
+    assert_non_null(db);
+    assert_true(db_migrate(db, err, sizeof err));
+    struct bytes png = make_png(40, 30);
+    struct photo photo;
+    assert_int_equal(photo_process(png.data, png.len, 0, &photo), PHOTO_OK);
+    int64_t first = photo_store(db, &photo);
+    int64_t second = photo_store(db, &photo);
+    assert_true(first > 0 && second > first);
+    struct photo empty = {0};
+    assert_int_equal(photo_store(db, &empty), 0);
+    assert_int_equal(photo_store(db, NULL), 0);
+    struct buf out = {0};
+    /* Only on an initiative under review. */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO initiatives(id, title, summary, description, target_cents, "
+             "initiator_name, initiator_email, state, photo_id) VALUES (1, 'T', '', '', 100, "
+             "'X', 'x@example.org', 'ingediend', %lld)",
+             (long long)first);
+    assert_true(db_exec(db, sql));
+    assert_int_equal(photo_read(db, first, &out), PHOTO_UNPUBLISHED);
+    assert_int_equal(out.len, photo.len);
+    assert_memory_equal(out.data, photo.jpeg, photo.len);
+    buf_reset(&out);
+    /* Published. */
+    assert_true(db_exec(db, "UPDATE initiatives SET state = 'open', published_at = "
+                            "'2027-01-01 00:00:00' WHERE id = 1"));
+    assert_int_equal(photo_read(db, first, &out), PHOTO_PUBLIC);
+    assert_int_equal(out.len, photo.len);
+    buf_reset(&out);
+    /* With an update, whatever the initiative. */
+    assert_int_equal(photo_read(db, second, &out), PHOTO_UNPUBLISHED);
+    buf_reset(&out);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO initiative_updates(initiative_id, author_role, author_name, body, "
+             "photo_id) VALUES (1, 'initiatiefnemer', 'X', 'Nieuws', %lld)",
+             (long long)second);
+    assert_true(db_exec(db, sql));
+    assert_int_equal(photo_read(db, second, &out), PHOTO_PUBLIC);
+    buf_reset(&out);
+    /* None: nothing appended. */
+    assert_int_equal(photo_read(db, second + 1, &out), PHOTO_MISSING);
+    assert_int_equal(out.len, 0);
+    buf_free(&out);
+    photo_free(&photo);
+    bytes_free(&png);
+    db_close(db);
+}
+
 /* libgd reports every rejected file on stderr; the tests make many on purpose. */
 static int gd_messages;
 static void count_gd_message(int priority, const char *format, va_list args)
@@ -616,6 +675,7 @@ int main(void)
         cmocka_unit_test(transparency_becomes_white),
         cmocka_unit_test(size_limits),
         cmocka_unit_test(free_and_messages),
+        cmocka_unit_test(stored_photos_and_who_sees_them),
     };
     gdSetErrorMethod(count_gd_message);
     return cmocka_run_group_tests_name("resident photos", tests, NULL, NULL);

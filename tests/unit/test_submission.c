@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "domain/audit.h"
 #include "domain/codes.h"
+#include "domain/photo.h"
 #include "domain/settings.h"
 #include "domain/submission.h"
 #include "domain/verify.h"
@@ -785,6 +786,293 @@ static void update_only_before_publication(void **state)
     db_close(db);
 }
 
+/* ---- The initiator's management page ---- */
+
+/* A stored submission at T0 in wijk A (lines Bank 200 and Plaatsing 50, two co-organisers). */
+static int64_t stored(struct db *db, struct form *f)
+{
+    unsigned char secret[SECRET_BYTES];
+    secret_init(secret);
+    valid_form(f);
+    struct submission s;
+    valid_submission(db, f, &s);
+    int64_t id = 0;
+    char token[MANAGE_TOKEN_CHARS + 1];
+    assert_true(submission_create(db, secret, &s, 0, base_url, T0, &id, token));
+    submission_free(&s);
+    return id;
+}
+
+static const char *string_at(const json_t *array, size_t i, const char *key)
+{
+    const char *v = json_string_value(json_object_get(json_array_get(array, i), key));
+    assert_non_null(v);
+    return v;
+}
+
+static void load_has_the_children(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    struct form f;
+    int64_t id = stored(db, &f);
+    assert_int_equal(workflow_transition(db, id, "wijziging_gevraagd", ACTOR_STAFF, "ria",
+                                         "Graag een foto.", T0 + 60),
+                     WF_OK);
+    json_t *item = submission_load(db, id);
+    assert_non_null(item);
+    assert_string_equal(json_string_value(json_object_get(item, "title")),
+                        "Bankje bij de speeltuin");
+    assert_string_equal(json_string_value(json_object_get(item, "area_slug")), "wijk-a");
+    assert_string_equal(json_string_value(json_object_get(item, "area_name")), "A");
+    assert_string_equal(json_string_value(json_object_get(item, "state")), "wijziging_gevraagd");
+    json_t *lines = json_object_get(item, "budget_lines");
+    assert_int_equal(json_array_size(lines), 2);
+    assert_string_equal(string_at(lines, 0, "item"), "Bank");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(lines, 1), "amount_cents")),
+                     5000);
+    json_t *co = json_object_get(item, "co_organisers");
+    assert_int_equal(json_array_size(co), 2);
+    assert_string_equal(string_at(co, 1, "house_number"), "14a");
+    json_t *messages = json_object_get(item, "messages");
+    assert_int_equal(json_array_size(messages), 1);
+    assert_string_equal(string_at(messages, 0, "body"), "Graag een foto.");
+    assert_string_equal(string_at(messages, 0, "author_role"), "wijkregisseur");
+    json_t *history = json_object_get(item, "history");
+    assert_int_equal(json_array_size(history), 2);
+    assert_string_equal(string_at(history, 0, "to_value"), "ingediend");
+    assert_string_equal(string_at(history, 1, "from_value"), "ingediend");
+    assert_string_equal(string_at(history, 1, "to_value"), "wijziging_gevraagd");
+    assert_null(json_object_get(json_array_get(history, 1), "actor"));
+
+    /* The form values come back as the form had them; cents only when there are some. */
+    assert_true(db_exec(db, "UPDATE budget_lines SET amount_cents = 4995 WHERE position = 2"));
+    json_decref(item);
+    item = submission_load(db, id);
+    int nlines = -1, nco = -1;
+    json_t *v = submission_form_values(item, &nlines, &nco);
+    assert_int_equal(nlines, 2);
+    assert_int_equal(nco, 2);
+    assert_string_equal(json_string_value(json_object_get(v, "titel")), "Bankje bij de speeltuin");
+    assert_string_equal(json_string_value(json_object_get(v, "gebied")), "wijk-a");
+    assert_string_equal(json_string_value(json_object_get(v, "streefbedrag")), "250");
+    assert_string_equal(json_string_value(json_object_get(v, "post_1_omschrijving")), "Bank");
+    assert_string_equal(json_string_value(json_object_get(v, "post_1_bedrag")), "200");
+    assert_string_equal(json_string_value(json_object_get(v, "post_2_bedrag")), "49,95");
+    assert_string_equal(json_string_value(json_object_get(v, "mede_2_naam")), "Anna de Boer");
+    assert_string_equal(json_string_value(json_object_get(v, "mede_2_postcode")), "7608 AB");
+    assert_string_equal(json_string_value(json_object_get(v, "akkoord")), "ja");
+    assert_null(json_object_get(v, "post_3_omschrijving"));
+    json_decref(v);
+    json_decref(item);
+    /* City-wide, and none at all. */
+    assert_true(db_exec(db, "UPDATE initiatives SET area_id = NULL"));
+    item = submission_load(db, id);
+    assert_string_equal(json_string_value(json_object_get(item, "area_slug")), "gemeentebreed");
+    json_decref(item);
+    assert_null(submission_load(db, id + 100));
+    form_free(&f);
+    db_close(db);
+}
+
+static void texts_are_checked(void **state)
+{
+    (void)state;
+    char *longest = malloc(SUBMISSION_TEXT_MAX * 2 + 2);
+    /* "é" is two bytes but one character: the limit counts characters. */
+    for (int i = 0; i < SUBMISSION_TEXT_MAX; i++)
+        memcpy(longest + 2 * i, "\xc3\xa9", 2);
+    longest[2 * SUBMISSION_TEXT_MAX] = '\0';
+    assert_int_equal(submission_check_text(longest, true), SUBMISSION_OK);
+    strcat(longest, "x");
+    assert_int_equal(submission_check_text(longest, true), SUBMISSION_TEXT_INVALID);
+    assert_int_equal(submission_check_text(longest, false), SUBMISSION_TEXT_INVALID);
+    free(longest);
+    assert_int_equal(submission_check_text("", false), SUBMISSION_OK);
+    assert_int_equal(submission_check_text(NULL, false), SUBMISSION_OK);
+    assert_int_equal(submission_check_text("", true), SUBMISSION_TEXT_INVALID);
+    assert_int_equal(submission_check_text(" \r\n ", true), SUBMISSION_TEXT_INVALID);
+    assert_int_equal(submission_check_text(NULL, true), SUBMISSION_TEXT_INVALID);
+    assert_int_equal(submission_check_text("\nKlaar", true), SUBMISSION_OK);
+}
+
+static void resubmission_is_one_transaction(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    struct form f;
+    int64_t id = stored(db, &f);
+    /* Not asked for a change: refused, and the answer is not kept. */
+    assert_int_equal(submission_resubmit(db, id, "Hier is de foto.", T0 + 30),
+                     SUBMISSION_NOT_ALLOWED);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_messages"), 0);
+    assert_int_equal(submission_resubmit(db, id + 100, "", T0 + 30), SUBMISSION_NOT_FOUND);
+    assert_int_equal(workflow_transition(db, id, "wijziging_gevraagd", ACTOR_STAFF, "ria",
+                                         "Graag een foto.", T0 + 60),
+                     WF_OK);
+    int64_t audits = count(db, "SELECT count(*) FROM audit_log");
+    int64_t mails = count(db, "SELECT count(*) FROM outbox");
+    /* When the message cannot be stored, the state does not change either. */
+    assert_true(db_exec(db, "CREATE TEMP TRIGGER no_answers BEFORE INSERT ON initiative_messages "
+                            "WHEN NEW.author_role = 'initiatiefnemer' "
+                            "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    assert_int_equal(submission_resubmit(db, id, "Hier is de foto.", T0 + 90), SUBMISSION_BUSY);
+    assert_int_equal(db_depth(db), 0);
+    char text[256];
+    text_of(db, "SELECT state FROM initiatives WHERE id = ?", id, text, sizeof text);
+    assert_string_equal(text, "wijziging_gevraagd");
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), audits);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox"), mails);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_messages"), 1);
+    assert_true(db_exec(db, "DROP TRIGGER no_answers"));
+    /* Too long: nothing happens. */
+    char *too_long = malloc(SUBMISSION_TEXT_MAX + 2);
+    memset(too_long, 'a', SUBMISSION_TEXT_MAX + 1);
+    too_long[SUBMISSION_TEXT_MAX + 1] = '\0';
+    assert_int_equal(submission_resubmit(db, id, too_long, T0 + 100), SUBMISSION_TEXT_INVALID);
+    free(too_long);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), audits);
+    /* Both together. */
+    assert_int_equal(submission_resubmit(db, id, "\nHier is de foto.", T0 + 120), SUBMISSION_OK);
+    text_of(db, "SELECT state FROM initiatives WHERE id = ?", id, text, sizeof text);
+    assert_string_equal(text, "ingediend");
+    text_of(db,
+            "SELECT author_role || '|' || author_name || '|' || body || '|' || created_at "
+            "FROM initiative_messages WHERE initiative_id = ? ORDER BY id DESC LIMIT 1",
+            id, text, sizeof text);
+    assert_string_equal(text, "initiatiefnemer|Fatima Yilmaz|Hier is de foto.|"
+                              "2027-01-15 08:02:00");
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'state' AND "
+                               "from_value = 'wijziging_gevraagd' AND to_value = 'ingediend'"),
+                     1);
+    /* Without an answer: resubmitted, no empty message. */
+    assert_int_equal(workflow_transition(db, id, "wijziging_gevraagd", ACTOR_STAFF, "ria",
+                                         "Nog iets.", T0 + 180),
+                     WF_OK);
+    int64_t messages = count(db, "SELECT count(*) FROM initiative_messages");
+    assert_int_equal(submission_resubmit(db, id, " ", T0 + 240), SUBMISSION_OK);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_messages"), messages);
+    assert_int_equal(verify_all(db, breach, NULL), 0);
+    form_free(&f);
+    db_close(db);
+}
+
+static void withdrawal(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    struct form f;
+    int64_t id = stored(db, &f);
+    assert_int_equal(submission_withdraw(db, id, T0 + 60), SUBMISSION_OK);
+    char text[64];
+    text_of(db, "SELECT state FROM initiatives WHERE id = ?", id, text, sizeof text);
+    assert_string_equal(text, "ingetrokken");
+    assert_int_equal(submission_withdraw(db, id, T0 + 120), SUBMISSION_NOT_ALLOWED);
+    assert_int_equal(submission_withdraw(db, id + 100, T0 + 120), SUBMISSION_NOT_FOUND);
+    form_free(&f);
+    db_close(db);
+}
+
+static const struct photo test_photo = {(unsigned char *)"\xff\xd8\xff jpeg", 8, 4, 3};
+
+static void updates_only_while_online(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    struct form f;
+    int64_t id = stored(db, &f);
+    /* Under review: refused, and its photo is not kept. */
+    assert_int_equal(submission_post_update(db, id, "Nieuws", &test_photo, T0 + 30),
+                     SUBMISSION_NOT_ALLOWED);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_updates"), 0);
+    assert_int_equal(workflow_transition(db, id, "open", ACTOR_STAFF, "ria", "", T0 + 60), WF_OK);
+    assert_int_equal(submission_post_update(db, id, "  \n", NULL, T0 + 90),
+                     SUBMISSION_TEXT_INVALID);
+    assert_int_equal(submission_post_update(db, id + 100, "Nieuws", NULL, T0 + 90),
+                     SUBMISSION_NOT_FOUND);
+    int64_t audits = count(db, "SELECT count(*) FROM audit_log WHERE action = 'update'");
+    assert_int_equal(
+        submission_post_update(db, id, "\r\nDe bank is besteld.", &test_photo, T0 + 120),
+        SUBMISSION_OK);
+    char text[256];
+    text_of(db,
+            "SELECT author_role || '|' || author_name || '|' || body || '|' || created_at || '|' "
+            "|| (SELECT width FROM photos p WHERE p.id = u.photo_id) FROM initiative_updates u "
+            "WHERE initiative_id = ?",
+            id, text, sizeof text);
+    assert_string_equal(text, "initiatiefnemer|Fatima Yilmaz|De bank is besteld.|"
+                              "2027-01-15 08:02:00|4");
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'update' AND "
+                               "actor = 'initiatiefnemer'"),
+                     audits + 1);
+    /* Without a photo; and a failing insert leaves neither update nor audit entry. */
+    assert_int_equal(submission_post_update(db, id, "Nog een.", NULL, T0 + 180), SUBMISSION_OK);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_updates WHERE photo_id IS NULL"),
+                     1);
+    assert_true(db_exec(db, "CREATE TEMP TRIGGER no_audit BEFORE INSERT ON audit_log "
+                            "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    assert_int_equal(submission_post_update(db, id, "Derde.", &test_photo, T0 + 240),
+                     SUBMISSION_BUSY);
+    assert_true(db_exec(db, "DROP TRIGGER no_audit"));
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_updates"), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos"), 1);
+    assert_int_equal(db_depth(db), 0);
+    form_free(&f);
+    db_close(db);
+}
+
+static void completion_is_one_transaction(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    struct form f;
+    int64_t id = stored(db, &f);
+    assert_int_equal(workflow_transition(db, id, "open", ACTOR_STAFF, "ria", "", T0 + 60), WF_OK);
+    /* Open but not funded: refused, nothing stored. */
+    assert_int_equal(submission_complete(db, id, "Klaar!", &test_photo, T0 + 90),
+                     SUBMISSION_NOT_ALLOWED);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_updates"), 0);
+    /* Funded (as the ledger would make it). */
+    assert_true(db_exec(db, "UPDATE initiatives SET state = 'gefinancierd'"));
+    int64_t audits = count(db, "SELECT count(*) FROM audit_log");
+    assert_int_equal(submission_complete(db, id, "", NULL, T0 + 100), SUBMISSION_TEXT_INVALID);
+    /* When the report cannot become an update, the state stays. */
+    assert_true(db_exec(db, "CREATE TEMP TRIGGER no_updates BEFORE INSERT ON initiative_updates "
+                            "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    assert_int_equal(submission_complete(db, id, "Klaar!", &test_photo, T0 + 120), SUBMISSION_BUSY);
+    assert_int_equal(db_depth(db), 0);
+    char text[256];
+    text_of(db, "SELECT state || '|' || coalesce(state_reason, '') FROM initiatives WHERE id = ?",
+            id, text, sizeof text);
+    assert_string_equal(text, "gefinancierd|");
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), audits);
+    assert_int_equal(count(db, "SELECT count(*) FROM photos"), 0);
+    assert_true(db_exec(db, "DROP TRIGGER no_updates"));
+    /* Both together: the state with its report, the audit entry, the update. */
+    assert_int_equal(
+        submission_complete(db, id, "\nKlaar! De bank staat er.", &test_photo, T0 + 180),
+        SUBMISSION_OK);
+    text_of(db, "SELECT state || '|' || state_reason FROM initiatives WHERE id = ?", id, text,
+            sizeof text);
+    assert_string_equal(text, "uitgevoerd|Klaar! De bank staat er.");
+    text_of(db,
+            "SELECT body || '|' || created_at || '|' || (photo_id IS NOT NULL) "
+            "FROM initiative_updates WHERE initiative_id = ?",
+            id, text, sizeof text);
+    assert_string_equal(text, "Klaar! De bank staat er.|2027-01-15 08:03:00|1");
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'state' AND "
+                               "from_value = 'gefinancierd' AND to_value = 'uitgevoerd'"),
+                     1);
+    /* Once only. */
+    assert_int_equal(submission_complete(db, id, "Nog eens.", NULL, T0 + 240),
+                     SUBMISSION_NOT_ALLOWED);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiative_updates"), 1);
+    form_free(&f);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -795,6 +1083,12 @@ int main(void)
         cmocka_unit_test(all_errors_at_once),
         cmocka_unit_test(create_stores_everything),
         cmocka_unit_test(update_only_before_publication),
+        cmocka_unit_test(load_has_the_children),
+        cmocka_unit_test(texts_are_checked),
+        cmocka_unit_test(resubmission_is_one_transaction),
+        cmocka_unit_test(withdrawal),
+        cmocka_unit_test(updates_only_while_online),
+        cmocka_unit_test(completion_is_one_transaction),
     };
     log_set_quiet(1);
     return cmocka_run_group_tests(tests, NULL, NULL);

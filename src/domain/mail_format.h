@@ -1,0 +1,25 @@
+/* Outgoing e-mail, the message itself: the RFC 5322 text handed to sendmail, and what may go
+ * into its headers. No database, no processes. */
+#ifndef BS_MAIL_FORMAT_H
+#define BS_MAIL_FORMAT_H
+#include <stdbool.h>
+#include <time.h>
+
+struct buf;
+
+/* One bare ASCII address (a@b.example: no spaces, commas, quotes, angle brackets or controls,
+ * at most 254 bytes), since sendmail -t takes the recipients from To:. */
+bool mail_address_usable(const char *to);
+/* Valid UTF-8 of at most 200 bytes without C0 or C1 control characters. */
+bool mail_subject_usable(const char *subject);
+
+/* The full RFC 5322 message as it is handed to sendmail, with CRLF line ends; the body is
+ * quoted-printable and ends with a line break. `from` is the From header ("Name <a@b>"; NULL
+ * or empty: buurtsamen@localhost), `id` and `now` make the Date and Message-ID. */
+void mail_format(struct buf *out, const char *from, time_t now, long long id, const char *to,
+                 const char *subject, const char *body);
+/* CRLF → LF throughout a mail_format result: the sendmail command reads the local text
+ * convention and writes CRLF on the wire itself. */
+void mail_to_local_line_ends(struct buf *message);
+
+#endif

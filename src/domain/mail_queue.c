@@ -1,0 +1,148 @@
+/* Outgoing e-mail, the queue: the outbox rows, queueing inside the caller's transaction,
+ * claiming a due message and recording how its hand-over went, with backoff. */
+#include "domain/mail_queue.h"
+#include "db/db.h"
+#include "domain/mail_format.h"
+#include "util/alloc.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* While one sender hands a message over, other senders leave it alone for this long. Longer
+ * than the command's timeout, so a claim only runs out when its sender died halfway. */
+static const int CLAIM_SECONDS = 5 * 60;
+static const int64_t BACKOFF_FIRST_SECONDS = 60;
+static const int64_t BACKOFF_MAX_SECONDS = 6 * 3600;
+
+bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body)
+{
+    if (!to || !subject || !body || !mail_address_usable(to) || !mail_subject_usable(subject))
+        return false;
+    sqlite3_stmt *s = db_prepare(db, "INSERT INTO outbox(created_at, to_addr, subject, body, "
+                                     "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?1)");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, (int64_t)now);
+    sqlite3_bind_text(s, 2, to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, subject, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, body, -1, SQLITE_TRANSIENT);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    if (!ok)
+        log_error("mail: queueing failed: %s", sqlite3_errmsg(db_handle(db)));
+    sqlite3_reset(s);
+    return ok;
+}
+
+int64_t mail_queue_waiting(struct db *db)
+{
+    int64_t waiting = -1;
+    return db_get_int(db, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", &waiting) ? waiting
+                                                                                         : -1;
+}
+
+void mail_outgoing_free(struct mail_outgoing *msg)
+{
+    free(msg->to);
+    free(msg->subject);
+    free(msg->body);
+}
+
+static char *column_copy(sqlite3_stmt *s, int column)
+{
+    const char *text = (const char *)sqlite3_column_text(s, column);
+    return xstrdup(text ? text : "");
+}
+
+/* Claims the oldest due message by moving its next attempt past the claim time: 1 with msg
+ * filled, 0 when nothing is due, -1 on a database error. */
+int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg)
+{
+    if (!db_begin(db))
+        return -1;
+    sqlite3_stmt *s = db_prepare(db, "SELECT id, created_at, to_addr, subject, body, attempts "
+                                     "FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 "
+                                     "ORDER BY next_attempt_at, id LIMIT 1");
+    if (!s) {
+        db_rollback(db);
+        return -1;
+    }
+    sqlite3_bind_int64(s, 1, (int64_t)now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        msg->id = sqlite3_column_int64(s, 0);
+        msg->created_at = (time_t)sqlite3_column_int64(s, 1);
+        msg->to = column_copy(s, 2);
+        msg->subject = column_copy(s, 3);
+        msg->body = column_copy(s, 4);
+        msg->attempts = sqlite3_column_int64(s, 5);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return db_commit(db) ? 0 : -1;
+    if (rc != SQLITE_ROW) {
+        log_error("mail: reading the outbox failed: %s", sqlite3_errmsg(db_handle(db)));
+        db_rollback(db);
+        return -1;
+    }
+    sqlite3_stmt *u = db_prepare(db, "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1");
+    bool ok = u != NULL;
+    if (u) {
+        sqlite3_bind_int64(u, 1, msg->id);
+        sqlite3_bind_int64(u, 2, (int64_t)now + CLAIM_SECONDS);
+        ok = sqlite3_step(u) == SQLITE_DONE;
+        sqlite3_reset(u);
+    }
+    if (!ok)
+        db_rollback(db);
+    if (!ok || !db_commit(db)) {
+        mail_outgoing_free(msg);
+        return -1;
+    }
+    return 1;
+}
+
+/* 1 minute after the first failed attempt, doubling each time, at most 6 hours. */
+int64_t mail_queue_backoff(int64_t attempts)
+{
+    int64_t delay = BACKOFF_FIRST_SECONDS;
+    for (int64_t i = 1; i < attempts && delay < BACKOFF_MAX_SECONDS; i++)
+        delay *= 2;
+    return delay < BACKOFF_MAX_SECONDS ? delay : BACKOFF_MAX_SECONDS;
+}
+
+/* Attempts counts every hand-over, the successful one included. */
+bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *msg, bool sent,
+                       const char *error)
+{
+    if (!db_begin(db))
+        return false;
+    sqlite3_stmt *s;
+    if (sent) {
+        s = db_prepare(db, "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, "
+                           "last_error = '' WHERE id = ?1");
+        if (s)
+            sqlite3_bind_int64(s, 2, (int64_t)now);
+    } else {
+        s = db_prepare(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, "
+                           "next_attempt_at = ?3 WHERE id = ?1");
+        if (s) {
+            sqlite3_bind_text(s, 2, error, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(s, 3, (int64_t)now + mail_queue_backoff(msg->attempts + 1));
+        }
+    }
+    bool ok = s != NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, msg->id);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+        sqlite3_reset(s);
+    }
+    if (!ok) {
+        log_error("mail: recording message %lld failed: %s", msg->id,
+                  sqlite3_errmsg(db_handle(db)));
+        db_rollback(db);
+        return false;
+    }
+    return db_commit(db);
+}

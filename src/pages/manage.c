@@ -1,0 +1,253 @@
+/* The initiator's own page behind the private management link /mijn-initiatief/TOKEN: edit and
+ * resubmit, withdraw, post updates, report completion. */
+#include "app.h"
+#include "domain/photo.h"
+#include "domain/submission.h"
+#include "http/csrf.h"
+#include "pages/page.h"
+#include "pages/pages.h"
+#include "pages/submit_form.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The initiative behind a management link, or 0 after answering 404. */
+static int64_t manage_id(struct request *req)
+{
+    response_set_header(req, "Cache-Control", "no-store");
+    response_set_header(req, "Referrer-Policy", "no-referrer");
+    int64_t id = submission_by_token(req->db, req->app->secret, req->params[0]);
+    if (!id)
+        page_error(req, 404,
+                   "Deze beheerlink klopt niet. Gebruik de link uit de e-mail die u "
+                   "kreeg toen u het initiatief indiende.");
+    return id;
+}
+
+/* The page; values NULL shows the stored values in the edit form (values and errors consumed). */
+static void render_manage(struct request *req, int64_t id, json_t *values, json_t *errors, int rows,
+                          int co_rows, const char *notice, int status)
+{
+    json_t *item = submission_load(req->db, id);
+    if (!item) {
+        json_decref(values);
+        json_decref(errors);
+        page_error(req, 404, "Dit initiatief bestaat niet meer.");
+        return;
+    }
+    page_decorate_initiative(item, time(NULL));
+    const char *state = json_string_value(json_object_get(item, "state"));
+    bool editable = !strcmp(state, "ingediend") || !strcmp(state, "wijziging_gevraagd");
+    if (!values && editable) {
+        int lines, co;
+        values = submission_form_values(item, &lines, &co);
+        rows = lines < SUBMIT_DEFAULT_ROWS ? SUBMIT_DEFAULT_ROWS : lines;
+        int dflt = submit_co_rows_default(req);
+        co_rows = co < dflt ? dflt : co;
+    }
+    json_t *data =
+        editable ? submit_form_data(req, values, errors ? errors : json_object(), rows, co_rows)
+                 : json_object();
+    if (!editable) {
+        json_decref(values);
+        json_decref(errors);
+        json_object_set_new(data, "csrf", json_string(csrf_token(req)));
+    }
+    const char *token = req->params[0];
+    json_object_set_new(data, "base",
+                        json_string(arena_printf(&req->arena, "/mijn-initiatief/%s", token)));
+    json_object_set_new(
+        data, "action",
+        json_string(arena_printf(&req->arena, "/mijn-initiatief/%s/bewerken", token)));
+    json_object_set_new(data, "editable", json_boolean(editable));
+    json_object_set_new(data, "changes_requested",
+                        json_boolean(!strcmp(state, "wijziging_gevraagd")));
+    json_object_set_new(data, "can_withdraw", json_boolean(editable || !strcmp(state, "open")));
+    json_object_set_new(data, "can_update",
+                        json_boolean(!strcmp(state, "open") || !strcmp(state, "gefinancierd")));
+    json_object_set_new(data, "can_complete", json_boolean(!strcmp(state, "gefinancierd")));
+    json_t *messages = json_object_get(item, "messages");
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m) page_set_date(m, "date", "created_at");
+    json_object_set(data, "messages", messages);
+    if (notice)
+        json_object_set_new(data, "notice", json_string(notice));
+    json_object_set_new(data, "i", item);
+    page_render(req, "manage", "Mijn initiatief", data);
+    req->resp.status = status;
+}
+
+void manage_page(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    const char *done = request_query(req, "gedaan");
+    static const char *const notices[][2] = {
+        {"bewerkt", "Uw wijzigingen zijn opgeslagen."},
+        {"ingediend", "Uw initiatief is opnieuw ingediend. De wijkregisseur bekijkt het."},
+        {"ingetrokken", "Uw initiatief is ingetrokken."},
+        {"update", "Uw update staat op de pagina van het initiatief."},
+        {"uitgevoerd", "Gefeliciteerd! Uw initiatief staat nu als uitgevoerd op de site."},
+        {"nieuw", "Uw initiatief is ingediend. Bewaar deze pagina: het adres is uw beheerlink."},
+    };
+    const char *notice = NULL;
+    for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
+        if (!strcmp(done, notices[i][0]))
+            notice = notices[i][1];
+    render_manage(req, id, NULL, NULL, SUBMIT_DEFAULT_ROWS, submit_co_rows_default(req), notice,
+                  200);
+}
+
+static void back_to_manage(struct request *req, const char *done)
+{
+    response_set_header(
+        req, "Location",
+        arena_printf(&req->arena, "/mijn-initiatief/%s?gedaan=%s", req->params[0], done));
+    page_text(req, 303, "Gedaan.\n");
+}
+
+void manage_edit_post(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    int rows = submit_int_field(req, "regels", SUBMIT_DEFAULT_ROWS, 1, MAX_BUDGET_LINES);
+    int co_rows =
+        submit_int_field(req, "mede_regels", submit_co_rows_default(req), 1, MAX_CO_ORGANISERS);
+    if (request_form(req, "meer_regels")) {
+        rows =
+            rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
+        render_manage(req, id, submit_posted_values(req), json_object(), rows, co_rows, NULL, 200);
+        return;
+    }
+    time_t now = time(NULL);
+    json_t *errors = json_object();
+    struct submission s;
+    bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
+    if (!ok || photo_id < 0) {
+        submission_free(&s);
+        render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400);
+        return;
+    }
+    json_decref(errors);
+    ok = submission_update(req->db, id, &s, photo_id, now);
+    submission_free(&s);
+    if (!ok) {
+        page_error(req, 409,
+                   "Dit initiatief kan niet meer worden aangepast: het is al beoordeeld.");
+        return;
+    }
+    back_to_manage(req, "bewerkt");
+}
+
+/* The common answers; each handler says its own refusal. */
+static void answer_busy(struct request *req)
+{
+    page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
+}
+
+void manage_resubmit_post(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    switch (submission_resubmit(req->db, id, request_form(req, "antwoord"), time(NULL))) {
+    case SUBMISSION_OK:
+        back_to_manage(req, "ingediend");
+        return;
+    case SUBMISSION_TEXT_INVALID:
+        page_error(req, 400, "Uw antwoord is te lang (hoogstens 5000 tekens).");
+        return;
+    case SUBMISSION_NOT_FOUND:
+    case SUBMISSION_NOT_ALLOWED:
+        page_error(req, 409,
+                   "Opnieuw indienen kan alleen als de wijkregisseur om een aanpassing vroeg.");
+        return;
+    case SUBMISSION_BUSY:
+        break;
+    }
+    answer_busy(req);
+}
+
+void manage_withdraw_post(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    const char *sure = request_form(req, "zeker");
+    if (!sure || strcmp(sure, "ja") != 0) {
+        page_error(req, 400, "Vink aan dat u het initiatief echt wilt intrekken.");
+        return;
+    }
+    switch (submission_withdraw(req->db, id, time(NULL))) {
+    case SUBMISSION_OK:
+        back_to_manage(req, "ingetrokken");
+        return;
+    case SUBMISSION_NOT_FOUND:
+    case SUBMISSION_NOT_ALLOWED:
+    case SUBMISSION_TEXT_INVALID:
+        page_error(req, 409, "Dit initiatief kan niet meer worden ingetrokken.");
+        return;
+    case SUBMISSION_BUSY:
+        break;
+    }
+    answer_busy(req);
+}
+
+/* An update (and, for completion, the report) with an optional photo. */
+static void manage_post_update(struct request *req, bool completion)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    const char *body = request_form(req, completion ? "verslag" : "tekst");
+    if (submission_check_text(body, true) != SUBMISSION_OK) {
+        page_error(req, 400, "Schrijf een tekst van hoogstens 5000 tekens.");
+        return;
+    }
+    json_t *errors = json_object();
+    struct photo photo;
+    if (submit_photo_field(req, "foto", &photo, errors) < 0) {
+        page_error(req, 400,
+                   json_string_value(json_object_get(errors, "foto"))
+                       ?: "De foto kon niet worden gelezen.");
+        json_decref(errors);
+        return;
+    }
+    json_decref(errors);
+    const struct photo *with = photo.jpeg ? &photo : NULL;
+    enum submission_result r = completion
+                                   ? submission_complete(req->db, id, body, with, time(NULL))
+                                   : submission_post_update(req->db, id, body, with, time(NULL));
+    photo_free(&photo);
+    switch (r) {
+    case SUBMISSION_OK:
+        back_to_manage(req, completion ? "uitgevoerd" : "update");
+        return;
+    case SUBMISSION_TEXT_INVALID:
+        page_error(req, 400, "Schrijf een tekst van hoogstens 5000 tekens.");
+        return;
+    case SUBMISSION_NOT_FOUND:
+    case SUBMISSION_NOT_ALLOWED:
+        page_error(req, 409,
+                   completion ? "Uitvoering melden kan als het initiatief gefinancierd is."
+                              : "Updates kunnen alleen bij een initiatief dat online staat.");
+        return;
+    case SUBMISSION_BUSY:
+        break;
+    }
+    answer_busy(req);
+}
+
+void manage_update_post(struct request *req)
+{
+    manage_post_update(req, false);
+}
+
+void manage_complete_post(struct request *req)
+{
+    manage_post_update(req, true);
+}

@@ -1,0 +1,31 @@
+/* The initiative form, shared by the submission page (submit.c) and the initiator's edit page
+ * (manage.c): its view data, the posted values and the optional photo field. */
+#ifndef BS_SUBMIT_FORM_H
+#define BS_SUBMIT_FORM_H
+#include <jansson.h>
+
+#include "http/request.h"
+
+struct photo;
+
+enum { SUBMIT_DEFAULT_ROWS = 5, SUBMIT_MORE_ROWS = 3 };
+
+/* Everything the form template needs: rules, areas, rows with their values and errors
+ * (values and errors consumed). */
+json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, int rows,
+                         int co_rows);
+/* The submitted values as an object, for showing them back. */
+json_t *submit_posted_values(struct request *req);
+/* How many co-organiser rows an empty form shows. */
+int submit_co_rows_default(struct request *req);
+/* A form field as a number within [min, max], else fallback. */
+int submit_int_field(struct request *req, const char *name, int fallback, int min, int max);
+/* request_form as a field_getter for submission_validate. */
+const char *submit_form_getter(void *ctx, const char *name);
+/* The optional photo of a form field: 0 when none, 1 with *out to photo_free, -1 when it is
+ * refused (the Dutch message then in errors[field]). */
+int submit_photo_field(struct request *req, const char *field, struct photo *out, json_t *errors);
+/* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored. */
+int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors);
+
+#endif
