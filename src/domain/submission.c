@@ -583,7 +583,10 @@ static enum submission_result from_workflow(enum workflow_result r)
     case WF_NOT_FOUND:
         return SUBMISSION_NOT_FOUND;
     case WF_NOT_ALLOWED:
+    case WF_OUT_OF_AREA: /* staff only; an initiator acts on the own initiative */
         return SUBMISSION_NOT_ALLOWED;
+    case WF_NO_TEXT:
+        return SUBMISSION_TEXT_INVALID;
     case WF_BUSY:
         break;
     }
