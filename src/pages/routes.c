@@ -86,7 +86,7 @@ static const struct route routes[] = {
     {M_GET, "/beheer/medewerkers/*", setup_user_page, ROUTE_ADMIN},
     {M_POST, "/beheer/medewerkers/*/gebieden", setup_user_areas_post, ROUTE_ADMIN},
     {M_GET, "/beheer/dashboard", dashboard_page, ROUTE_STAFF},
-    {M_GET, "/beheer/export", export_download, ROUTE_STAFF},
+    {M_GET, "/beheer/export", export_download, ROUTE_ADMIN},
     {M_GET, "/transparantie", transparency_page, 0},
 };
 
