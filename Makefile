@@ -150,6 +150,7 @@ run:
 check:
 	@deploy/install-deps test
 	@$(MAKE) --no-print-directory all $(UNIT)
+	@tests/lint/layers.sh
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory node
 	cd tests && node --test --test-concurrency=1 repo/ http/ fcgi/ deploy/ e2e/

@@ -62,6 +62,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+    alloc_init(); /* before anything allocates: jansson too aborts when memory runs out */
     struct app app = {.handle = site_handle, .housekeeping = housekeeping_start};
     gdSetErrorMethod(gd_to_log);
     if (sodium_init() < 0) {

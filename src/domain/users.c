@@ -242,3 +242,8 @@ bool user_may_act(struct db *db, const struct user *user, int64_t area_id)
     sqlite3_reset(s);
     return ok;
 }
+
+bool user_is_admin(const struct user *user)
+{
+    return strcmp(user->role, "admin") == 0;
+}

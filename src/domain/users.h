@@ -40,4 +40,7 @@ bool user_authenticate(struct db *db, const char *username, const char *password
 /* May this user act on an initiative in area_id (0: city-wide, admins only)? */
 bool user_may_act(struct db *db, const struct user *user, int64_t area_id);
 
+/* Is this staff member an admin (else a wijkregisseur)? The one place the role is compared. */
+bool user_is_admin(const struct user *user);
+
 #endif

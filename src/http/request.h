@@ -47,6 +47,7 @@ struct response {
 
 struct db;
 struct app;
+struct user;
 
 struct request {
     struct arena arena;
@@ -69,6 +70,7 @@ struct request {
     bool set_csrf_cookie;
     struct db *db;
     const struct app *app;
+    const struct user *user; /* staff behind the session, once looked up (pages/staff.c) */
     struct response resp;
 };
 

@@ -139,7 +139,7 @@ static double now_ms(void)
 }
 
 static void dispatch(struct request *req, const struct route *routes, size_t nroutes,
-                     error_fn on_error, const char **log_path)
+                     error_fn on_error, access_fn may_enter, const char **log_path)
 {
     req->method = method_from(req->method_name);
     if (strlen(req->target) > LIMIT_URI) {
@@ -209,15 +209,25 @@ static void dispatch(struct request *req, const struct route *routes, size_t nro
             return;
         }
     }
+    /* After the CSRF check, as the handlers checked it before: a forged POST is refused as
+     * forged whether or not a session came with it. */
+    if (found->flags & (ROUTE_STAFF | ROUTE_ADMIN)) {
+        if (!may_enter) {
+            on_error(req, 403, "Deze pagina is niet toegankelijk.");
+            return;
+        }
+        if (!may_enter(req, found->flags))
+            return;
+    }
     found->handler(req);
 }
 
 void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,
-                   error_fn on_error)
+                   error_fn on_error, access_fn may_enter)
 {
     double start = now_ms();
     const char *log_path = NULL;
-    dispatch(req, routes, nroutes, on_error, &log_path);
+    dispatch(req, routes, nroutes, on_error, may_enter, &log_path);
     http_security_headers(req);
     if (req->set_csrf_cookie)
         response_header(req, "Set-Cookie", csrf_cookie_header(req));

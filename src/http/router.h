@@ -5,10 +5,16 @@
 
 typedef void (*handler_fn)(struct request *req);
 typedef void (*error_fn)(struct request *req, int status, const char *message);
+/* The site's check of a route's access flags (ROUTE_STAFF, ROUTE_ADMIN): true to let the
+ * handler run, else false after answering the request itself. The router knows which routes
+ * are guarded, not who may pass: that is the site's business. */
+typedef bool (*access_fn)(struct request *req, unsigned flags);
 
 enum route_flags {
     ROUTE_NO_CSRF = 1,     /* POST without a CSRF token (none so far) */
     ROUTE_SECRET_PATH = 2, /* the path carries a secret: log only the route's pattern */
+    ROUTE_STAFF = 4,       /* a logged-in staff member only, checked before the handler runs */
+    ROUTE_ADMIN = 8,       /* an admin only (implies ROUTE_STAFF) */
 };
 
 /* pattern: literal segments, "*" for one segment (captured in req->params), a final "**" for
@@ -25,10 +31,11 @@ bool route_match(struct arena *arena, const char *pattern, const char *path,
                  const char *params[4]);
 
 /* Everything between the front and a handler: parses the target, query, cookies and body with
- * their limits, matches a route, checks CSRF on POST, calls the handler, adds the security
- * headers and logs one line. Any refusal is answered through on_error. */
+ * their limits, matches a route, checks CSRF on POST, then the route's access flags through
+ * may_enter, calls the handler, adds the security headers and logs one line. Any refusal of the
+ * router's own is answered through on_error. A guarded route without may_enter is refused (403). */
 void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,
-                   error_fn on_error);
+                   error_fn on_error, access_fn may_enter);
 
 /* Emits the standard headers every response carries. */
 void http_security_headers(struct request *req);

@@ -41,7 +41,7 @@ static void add_news(struct request *req, json_t *data, int64_t area_id)
         return;
     size_t i;
     json_t *item;
-    json_array_foreach(news, i, item) page_decorate_news(item, 0);
+    json_array_foreach(news, i, item) page_decorate_news(item);
     json_object_set_new(data, "news", news);
 }
 

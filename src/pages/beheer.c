@@ -14,40 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-void staff_view(json_t *data, const struct user *user)
-{
-    json_object_set_new(data, "staff",
-                        json_pack("{s:s, s:s, s:b}", "name",
-                                  *user->display_name ? user->display_name : user->username,
-                                  "role", user->role, "is_admin",
-                                  strcmp(user->role, "admin") == 0));
-}
-
-bool staff_required(struct request *req, struct user *user)
-{
-    response_set_header(req, "Cache-Control", "no-store");
-    if (session_user(req->db, request_cookie(req, SESSION_COOKIE), time(NULL), user))
-        return true;
-    if (req->method == M_POST) {
-        page_error(req, 403, "U bent niet (meer) ingelogd. Log opnieuw in en probeer het nog eens.");
-        return false;
-    }
-    req->resp.status = 303;
-    response_set_header(req, "Location", "/beheer/inloggen");
-    page_text(req, 303, "Log eerst in.\n");
-    return false;
-}
-
-bool admin_required(struct request *req, struct user *user)
-{
-    if (!staff_required(req, user))
-        return false;
-    if (strcmp(user->role, "admin") != 0) {
-        page_error(req, 403, "Deze pagina is alleen voor beheerders van de gemeente.");
-        return false;
-    }
-    return true;
-}
 
 static void render_login(struct request *req, int status, const char *username, const char *error)
 {

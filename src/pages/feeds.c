@@ -68,7 +68,12 @@ void feed_page(struct request *req)
     json_t *item;
     json_array_foreach(news, i, item)
     {
-        page_decorate_news(item, 1);
+        page_decorate_news(item);
+        /* Atom carries the HTML as escaped text, so the feed needs it as a string. */
+        struct buf html = {0};
+        format_paragraphs(&html, json_string_value(json_object_get(item, "body")));
+        json_object_set_new(item, "body_html", json_string(html.data ? html.data : ""));
+        buf_free(&html);
         json_object_set_new(item, "updated",
                             rfc3339(json_string_value(json_object_get(item, "published_at"))));
     }

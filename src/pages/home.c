@@ -25,7 +25,7 @@ void home_page(struct request *req)
     if (news) {
         size_t i;
         json_t *item;
-        json_array_foreach(news, i, item) page_decorate_news(item, 0);
+        json_array_foreach(news, i, item) page_decorate_news(item);
         json_object_set_new(data, "news", news);
     }
     page_render(req, "home", "Samen maken we de buurt", data);

@@ -5,7 +5,6 @@
 #include "pages/pages.h"
 #include "util/text.h"
 #include "view/escape.h"
-#include "view/format.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -123,7 +122,7 @@ void initiatives_list_page(struct request *req)
     json_t *area_options = json_array();
     json_array_append_new(area_options,
                           json_pack("{s:s, s:s, s:b}", "value", "gemeentebreed", "label",
-                                    "Gemeentebreed", "selected",
+                                    LABEL_CITY_WIDE, "selected",
                                     wijk && strcmp(wijk, "gemeentebreed") == 0));
     size_t i;
     json_t *area;
@@ -186,26 +185,13 @@ void initiative_page(struct request *req)
         return;
     }
     page_decorate_initiative(item, time(NULL));
-    struct buf html = {0};
-    format_paragraphs(&html, json_string_value(json_object_get(item, "description")));
-    json_object_set_new(item, "description_html", json_string(html.data ? html.data : ""));
-    buf_reset(&html);
-    format_paragraphs(&html, json_string_value(json_object_get(item, "state_reason")));
-    json_object_set_new(item, "report_html", json_string(html.data ? html.data : ""));
-    buf_free(&html);
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(item, "budget_lines"), i, line)
         page_set_money(line, "amount", json_integer_value(json_object_get(line, "amount_cents")));
     json_t *update;
     json_array_foreach(json_object_get(item, "updates"), i, update)
-    {
-        struct buf body = {0};
-        format_paragraphs(&body, json_string_value(json_object_get(update, "body")));
-        json_object_set_new(update, "body_html", json_string(body.data ? body.data : ""));
-        buf_free(&body);
         page_set_date(update, "date", "created_at");
-    }
     char title[200];
     snprintf(title, sizeof title, "%s", json_string_value(json_object_get(item, "title")));
     json_t *feed = json_pack(

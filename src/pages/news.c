@@ -24,7 +24,7 @@ void news_list_page(struct request *req)
     }
     size_t i;
     json_t *item;
-    json_array_foreach(news, i, item) page_decorate_news(item, 0);
+    json_array_foreach(news, i, item) page_decorate_news(item);
     json_t *data = json_pack("{s:o}", "news", news);
     int64_t pages = (total + NEWS_PER_PAGE - 1) / NEWS_PER_PAGE;
     if (page > 1) {
@@ -48,7 +48,7 @@ void news_page(struct request *req)
         page_error(req, 404, "Dit bericht bestaat niet of is niet (meer) gepubliceerd.");
         return;
     }
-    page_decorate_news(item, 1);
+    page_decorate_news(item);
     char title[200];
     snprintf(title, sizeof title, "%s", json_string_value(json_object_get(item, "title")));
     page_render(req, "news", title, json_pack("{s:o}", "n", item));

@@ -1,7 +1,7 @@
 /* Page rendering helpers. */
 #include "pages/page.h"
 #include "app.h"
-#include "db/db.h"
+#include "domain/reports.h"
 #include "domain/initiatives.h"
 #include "domain/rounds.h"
 #include "domain/settings.h"
@@ -176,7 +176,7 @@ void page_decorate_initiative(json_t *item, time_t now)
         json_object_set_new(item, key, json_true());
     }
     const char *area = json_string_value(json_object_get(item, "area_name"));
-    json_object_set_new(item, "area_label", json_string(area ? area : "Gemeentebreed"));
+    json_object_set_new(item, "area_label", json_string(area ? area : LABEL_CITY_WIDE));
 
     time_t deadline = parse_utc(json_string_value(json_object_get(item, "deadline")));
     if (deadline != (time_t)-1 && state && strcmp(state, "open") == 0) {
@@ -205,7 +205,7 @@ void page_decorate_initiatives(json_t *items, time_t now)
     json_array_foreach(items, i, item) page_decorate_initiative(item, now);
 }
 
-void page_decorate_news(json_t *item, int with_html)
+void page_decorate_news(json_t *item)
 {
     char url[64];
     snprintf(url, sizeof url, "/berichten/%lld",
@@ -213,7 +213,7 @@ void page_decorate_news(json_t *item, int with_html)
     json_object_set_new(item, "url", json_string(url));
     page_set_date(item, "published", "published_at");
     const char *area = json_string_value(json_object_get(item, "area_name"));
-    json_object_set_new(item, "area_label", json_string(area ? area : "Gemeentebreed"));
+    json_object_set_new(item, "area_label", json_string(area ? area : LABEL_CITY_WIDE));
     const char *body = json_string_value(json_object_get(item, "body"));
     if (body) {
         /* A short teaser: the first paragraph, cut at a word boundary. */
@@ -226,12 +226,6 @@ void page_decorate_news(json_t *item, int with_html)
         char teaser[240];
         snprintf(teaser, sizeof teaser, "%.*s%s", (int)len, body, body[len] ? "\xe2\x80\xa6" : "");
         json_object_set_new(item, "teaser", json_string(teaser));
-        if (with_html) {
-            struct buf html = {0};
-            format_paragraphs(&html, body);
-            json_object_set_new(item, "body_html", json_string(html.data ? html.data : ""));
-            buf_free(&html);
-        }
     }
 }
 
@@ -247,7 +241,7 @@ static _Thread_local struct round_cache_entry round_cache[16];
 void page_add_round(struct request *req, json_t *data, int64_t area_id)
 {
     time_t now = time(NULL);
-    int64_t version = db_data_version(req->db);
+    int64_t version = report_data_version(req->db);
     struct round_cache_entry *slot = &round_cache[(uint64_t)area_id % 16];
     if (slot->at && slot->area_id == area_id && slot->version == version && now - slot->at < 5) {
         if (slot->round)

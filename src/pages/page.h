@@ -6,6 +6,9 @@
 
 #include "http/request.h"
 
+/* The label for what belongs to no wijk or dorp but to the whole municipality. */
+#define LABEL_CITY_WIDE "Gemeentebreed"
+
 /* Renders templates/NAME.html inside the layout with `data` (consumed) and the site-wide
  * values (settings, navigation). `title` is the page's own title. */
 void page_render(struct request *req, const char *name, const char *title, json_t *data);
@@ -18,8 +21,9 @@ void page_text(struct request *req, int status, const char *text);
  * days left, area label. */
 void page_decorate_initiative(json_t *item, time_t now);
 void page_decorate_initiatives(json_t *items, time_t now);
-/* Adds url and display date to a news row; with_html also renders the body as paragraphs. */
-void page_decorate_news(json_t *item, int with_html);
+/* Adds url, display date, area label and teaser to a news row (templates show the body with
+ * {{paras body}}). */
+void page_decorate_news(json_t *item);
 /* Sets key to a formatted amount of cents. */
 void page_set_money(json_t *obj, const char *key, int64_t cents);
 /* Sets key to "3 november 2026" from the UTC text in field src (nothing when absent). */

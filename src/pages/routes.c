@@ -1,9 +1,10 @@
-/* The route table: the one place that names the page handlers. */
+/* The route table: the one place that names the page handlers, and who may reach each. */
 #include "db/db.h"
 #include "http/conditional.h"
 #include "http/router.h"
 #include "pages/page.h"
 #include "pages/pages.h"
+#include "pages/staff.h"
 
 #include <string.h>
 
@@ -40,19 +41,19 @@ static const struct route routes[] = {
     {M_GET, "/beheer/inloggen", login_page, 0},
     {M_POST, "/beheer/inloggen", login_post, 0},
     {M_POST, "/beheer/uitloggen", logout_post, 0},
-    {M_GET, "/beheer", staff_home_page, 0},
-    {M_GET, "/beheer/initiatieven/*", staff_initiative_page, 0},
-    {M_POST, "/beheer/initiatieven/*/goedkeuren", staff_approve_post, 0},
-    {M_POST, "/beheer/initiatieven/*/wijziging", staff_changes_post, 0},
-    {M_POST, "/beheer/initiatieven/*/afwijzen", staff_reject_post, 0},
-    {M_POST, "/beheer/initiatieven/*/update", staff_update_post, 0},
-    {M_GET, "/beheer/berichten", staff_news_page, 0},
-    {M_GET, "/beheer/berichten/nieuw", staff_news_new_page, 0},
-    {M_POST, "/beheer/berichten/nieuw", staff_news_new_post, 0},
-    {M_GET, "/beheer/berichten/*", staff_news_edit_page, 0},
-    {M_POST, "/beheer/berichten/*", staff_news_edit_post, 0},
-    {M_POST, "/beheer/berichten/*/publiceren", staff_news_publish_post, 0},
-    {M_POST, "/beheer/berichten/*/depubliceren", staff_news_unpublish_post, 0},
+    {M_GET, "/beheer", staff_home_page, ROUTE_STAFF},
+    {M_GET, "/beheer/initiatieven/*", staff_initiative_page, ROUTE_STAFF},
+    {M_POST, "/beheer/initiatieven/*/goedkeuren", staff_approve_post, ROUTE_STAFF},
+    {M_POST, "/beheer/initiatieven/*/wijziging", staff_changes_post, ROUTE_STAFF},
+    {M_POST, "/beheer/initiatieven/*/afwijzen", staff_reject_post, ROUTE_STAFF},
+    {M_POST, "/beheer/initiatieven/*/update", staff_update_post, ROUTE_STAFF},
+    {M_GET, "/beheer/berichten", staff_news_page, ROUTE_STAFF},
+    {M_GET, "/beheer/berichten/nieuw", staff_news_new_page, ROUTE_STAFF},
+    {M_POST, "/beheer/berichten/nieuw", staff_news_new_post, ROUTE_STAFF},
+    {M_GET, "/beheer/berichten/*", staff_news_edit_page, ROUTE_STAFF},
+    {M_POST, "/beheer/berichten/*", staff_news_edit_post, ROUTE_STAFF},
+    {M_POST, "/beheer/berichten/*/publiceren", staff_news_publish_post, ROUTE_STAFF},
+    {M_POST, "/beheer/berichten/*/depubliceren", staff_news_unpublish_post, ROUTE_STAFF},
     {M_GET, "/feeds/initiatieven/*", initiative_feed_page, 0},
     {M_GET, "/feeds/*", feed_page, 0},
     {M_GET, "/api/v1/openapi.json", api_openapi, 0},
@@ -63,34 +64,34 @@ static const struct route routes[] = {
     {M_GET, "/api/v1/rondes", api_rounds, 0},
     {M_GET, "/api/v1/totalen", api_totals, 0},
     {M_GET, "/api/v1/**", api_not_found, 0},
-    {M_GET, "/beheer/geld", admin_money_page, 0},
-    {M_POST, "/beheer/geld/uitbetaling", admin_payout_post, 0},
-    {M_POST, "/beheer/geld/bijdrage", admin_contribution_post, 0},
-    {M_GET, "/beheer/instellingen", admin_settings_page, 0},
-    {M_POST, "/beheer/instellingen", admin_settings_post, 0},
-    {M_GET, "/beheer/medewerkers", admin_users_page, 0},
-    {M_POST, "/beheer/medewerkers", admin_users_post, 0},
-    {M_POST, "/beheer/medewerkers/*", admin_user_action_post, 0},
-    {M_GET, "/beheer/auditlog", admin_audit_page, 0},
-    {M_GET, "/beheer/email", admin_outbox_page, 0},
-    {M_GET, "/beheer/gebieden", setup_areas_page, 0},
-    {M_POST, "/beheer/gebieden", setup_area_add_post, 0},
-    {M_GET, "/beheer/gebieden/*", setup_area_page, 0},
-    {M_POST, "/beheer/gebieden/*", setup_area_edit_post, 0},
-    {M_GET, "/beheer/rondes", setup_rounds_page, 0},
-    {M_POST, "/beheer/rondes", setup_round_add_post, 0},
-    {M_POST, "/beheer/rondes/*", setup_round_edit_post, 0},
-    {M_POST, "/beheer/rondes/*/uitgeven", setup_issue_post, 0},
-    {M_POST, "/beheer/rondes/*/vervangen", setup_replace_post, 0},
-    {M_GET, "/beheer/uitgifte/*", setup_file_download, 0},
-    {M_POST, "/beheer/uitgifte/*/verwijderen", setup_file_delete_post, 0},
-    {M_GET, "/beheer/huishoudens", setup_households_page, 0},
-    {M_POST, "/beheer/huishoudens", setup_households_upload_post, 0},
-    {M_POST, "/beheer/huishoudens/*/importeren", setup_households_import_post, 0},
-    {M_GET, "/beheer/medewerkers/*", setup_user_page, 0},
-    {M_POST, "/beheer/medewerkers/*/gebieden", setup_user_areas_post, 0},
-    {M_GET, "/beheer/dashboard", dashboard_page, 0},
-    {M_GET, "/beheer/export", export_download, 0},
+    {M_GET, "/beheer/geld", admin_money_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/geld/uitbetaling", admin_payout_post, ROUTE_ADMIN},
+    {M_POST, "/beheer/geld/bijdrage", admin_contribution_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/instellingen", admin_settings_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/instellingen", admin_settings_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/medewerkers", admin_users_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/medewerkers", admin_users_post, ROUTE_ADMIN},
+    {M_POST, "/beheer/medewerkers/*", admin_user_action_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/auditlog", admin_audit_page, ROUTE_ADMIN},
+    {M_GET, "/beheer/email", admin_outbox_page, ROUTE_ADMIN},
+    {M_GET, "/beheer/gebieden", setup_areas_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/gebieden", setup_area_add_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/gebieden/*", setup_area_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/gebieden/*", setup_area_edit_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/rondes", setup_rounds_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/rondes", setup_round_add_post, ROUTE_ADMIN},
+    {M_POST, "/beheer/rondes/*", setup_round_edit_post, ROUTE_ADMIN},
+    {M_POST, "/beheer/rondes/*/uitgeven", setup_issue_post, ROUTE_ADMIN},
+    {M_POST, "/beheer/rondes/*/vervangen", setup_replace_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/uitgifte/*", setup_file_download, ROUTE_ADMIN},
+    {M_POST, "/beheer/uitgifte/*/verwijderen", setup_file_delete_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/huishoudens", setup_households_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/huishoudens", setup_households_upload_post, ROUTE_ADMIN},
+    {M_POST, "/beheer/huishoudens/*/importeren", setup_households_import_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/medewerkers/*", setup_user_page, ROUTE_ADMIN},
+    {M_POST, "/beheer/medewerkers/*/gebieden", setup_user_areas_post, ROUTE_ADMIN},
+    {M_GET, "/beheer/dashboard", dashboard_page, ROUTE_STAFF},
+    {M_GET, "/beheer/export", export_download, ROUTE_ADMIN},
     {M_GET, "/transparantie", transparency_page, 0},
 };
 
@@ -102,7 +103,7 @@ void site_handle(struct request *req)
         db_read_begin(req->db);
     /* Under /api/ even the router's own refusals (405, bad encoding) answer in JSON. */
     http_dispatch(req, routes, sizeof routes / sizeof routes[0],
-                  strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error);
+                  strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error, staff_allow);
     /* Every successful GET can be revalidated: feeds, the API and pages alike. */
     http_conditional(req);
     if (reading && req->db)

@@ -1,4 +1,4 @@
-/* Staff sessions for the /beheer pages: who is logged in, and the login/logout handlers. */
+/* Staff sessions for the /beheer pages: who is logged in, and the router's check of them. */
 #ifndef BS_STAFF_H
 #define BS_STAFF_H
 #include <stdbool.h>
@@ -8,8 +8,16 @@
 
 #define SESSION_COOKIE "bs_session"
 
-/* The logged-in staff member, or false after answering the request: a redirect to the login
- * page for GET, 403 for POST. Staff pages are never cached. */
+/* The staff member behind this request's session, or NULL; looked up once per request. The
+ * router has already refused anyone else on a ROUTE_STAFF or ROUTE_ADMIN route, so there a
+ * handler may take it as given. */
+const struct user *staff_user(struct request *req);
+/* The router's access check (an access_fn) for ROUTE_STAFF and ROUTE_ADMIN: no session gets a
+ * redirect to the login page for GET and 403 for POST; a wijkregisseur on an admin route 403.
+ * Staff pages are never cached. */
+bool staff_allow(struct request *req, unsigned flags);
+
+/* For handlers that still check themselves: as staff_allow, copying the user on success. */
 bool staff_required(struct request *req, struct user *user);
 /* As staff_required, and the role admin; else 403. */
 bool admin_required(struct request *req, struct user *user);

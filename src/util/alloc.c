@@ -1,6 +1,8 @@
 /* Allocation helpers and the per-request arena. */
 #include "util/alloc.h"
 
+#include <jansson.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +37,11 @@ void *xrealloc(void *ptr, size_t size)
     if (!p)
         out_of_memory(size);
     return p;
+}
+
+void alloc_init(void)
+{
+    json_set_alloc_funcs(xmalloc, free);
 }
 
 char *xstrndup(const char *s, size_t len)

@@ -8,6 +8,10 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
+/* Makes the libraries that allow it (jansson) allocate through xmalloc, so that their running
+ * out of memory aborts as ours does instead of returning NULL that callers rarely check. Call
+ * once, before anything is allocated. */
+void alloc_init(void);
 
 /* Arena: many small allocations freed together at the end of a request. */
 struct arena_block;

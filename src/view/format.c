@@ -78,6 +78,8 @@ static size_t link_length(const char *s)
 
 void format_paragraphs(struct buf *out, const char *text)
 {
+    if (!text)
+        return; /* a missing field (JSON null) shows as nothing */
     const char *p = text;
     bool open = false;
     while (*p) {

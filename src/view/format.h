@@ -20,7 +20,7 @@ void format_datetime(char *out, size_t size, time_t t);
 /* Whole days from now until t, rounded up; negative when past. */
 int64_t days_until(time_t t, time_t now);
 /* Plain text as HTML: escaped, blank lines as paragraphs, single newlines as <br>, and
- * http(s) links made clickable (the URL escaped as an attribute). */
+ * http(s) links made clickable (the URL escaped as an attribute). NULL writes nothing. */
 void format_paragraphs(struct buf *out, const char *text);
 /* "buurtbarbecue-de-riet": lower-case ASCII words joined by hyphens, at most max bytes. */
 void format_slug(char *out, size_t size, const char *text);

@@ -2,12 +2,13 @@
 #include "view/tmpl.h"
 #include "util/alloc.h"
 #include "view/escape.h"
+#include "view/format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum node_kind { N_TEXT, N_VAR, N_RAW, N_URL, N_SECTION, N_INVERTED, N_PARTIAL };
+enum node_kind { N_TEXT, N_VAR, N_RAW, N_URL, N_PARAS, N_SECTION, N_INVERTED, N_PARTIAL };
 
 struct node {
     enum node_kind kind;
@@ -175,6 +176,8 @@ static bool parse_nodes(struct parser *p, const char *section, struct node **out
                 kind = N_RAW, tag += 4, tag_len -= 4;
             else if (tag_len > 4 && strncmp(tag, "url ", 4) == 0)
                 kind = N_URL, tag += 4, tag_len -= 4;
+            else if (tag_len > 6 && strncmp(tag, "paras ", 6) == 0)
+                kind = N_PARAS, tag += 6, tag_len -= 6;
             while (tag_len && *tag == ' ')
                 tag++, tag_len--;
         }
@@ -333,6 +336,12 @@ static void write_value(struct render *r, enum node_kind kind, json_t *v)
     size_t len = 0;
     if (!v)
         return;
+    if (kind == N_PARAS) {
+        /* Plain text only: what format_paragraphs makes of it is escaped there. */
+        if (json_is_string(v))
+            format_paragraphs(r->out, json_string_value(v));
+        return;
+    }
     switch (json_typeof(v)) {
     case JSON_STRING:
         s = json_string_value(v);
@@ -382,6 +391,7 @@ static void render_nodes(struct render *r, const struct node *nodes, size_t n, i
         case N_VAR:
         case N_RAW:
         case N_URL:
+        case N_PARAS:
             write_value(r, node->kind, lookup(r, node->path));
             break;
         case N_SECTION: {

@@ -3,6 +3,8 @@
  *   {{name}}        value, HTML-escaped (dotted names reach into objects; {{.}} is the item)
  *   {{raw name}}    value unescaped: only for HTML the program itself built
  *   {{url name}}    value percent-encoded for a URL query component, then HTML-escaped
+ *   {{paras name}}  plain text as escaped paragraphs with clickable links (format_paragraphs);
+ *                   nothing for a value that is not a string
  *   {{#name}}..{{/name}}  section: once per array item, once for a true/non-empty value
  *   {{^name}}..{{/name}}  inverted section: when the value is false, empty or missing
  *   {{>name}}       partial: another template; {{>content}} is the page inside a layout

@@ -4,14 +4,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { makeDemoDb, removeDb, ROOT, sql, startServe } from '../lib/server.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await fs.readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
+import {
+  axeContext, axeViolations, describeViolations, launchBrowser, SCREENSHOTS,
+} from '../lib/browser.mjs';
+import { makeDemoDb, removeDb, sql, startServe } from '../lib/server.mjs';
 
 const VIEWPORTS = {
   telefoon: { width: 390, height: 844 },
@@ -45,12 +42,6 @@ const PAGES = [
   ['/initiatieven?wijk=atlantis', 400, 'bad request'],
 ];
 
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-
 let server;
 let db;
 let browser;
@@ -58,7 +49,7 @@ let browser;
 before(async () => {
   db = await makeDemoDb();
   server = await startServe({ db, threads: 2 });
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -66,14 +57,6 @@ after(async () => {
   await server?.stop();
   if (db) await removeDb(db);
 });
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `${v.id} (${v.impact}): ${v.help}`,
-    `  ${v.helpUrl}`,
-    ...v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`),
-  ].join('\n')).join('\n');
-}
 
 // What sticks out to the right of the viewport, elements and text (a long word overflows its
 // box), as far as it is visible: clipped by an ancestor with overflow other than visible (a
@@ -119,9 +102,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     let context;
     let page;
     before(async () => {
-      // The site's CSP forbids inline script, which is how axe gets in: bypass it here only.
-      context = await browser.newContext({ viewport, bypassCSP: true, locale: 'nl-NL' });
-      page = await context.newPage();
+      ({ context, page } = await axeContext(browser, viewport));
     });
     after(async () => {
       await context?.close();
@@ -131,15 +112,9 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       test(`${what}: ${p}`, async () => {
         const res = await page.goto(server.base + p, { waitUntil: 'load' });
         assert.equal(res.status(), status);
-        await page.evaluate(AXE_SOURCE);
-        const result = await page.evaluate(() => window.axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          resultTypes: ['violations'],
-        }));
-        assert.ok(Array.isArray(result.violations) && result.testEngine?.name === 'axe-core',
-          'axe ran');
-        assert.equal(result.violations.length, 0,
-          `${p} at ${viewport.width}px:\n${describeViolations(result.violations)}`);
+        const violations = await axeViolations(page);
+        assert.equal(violations.length, 0,
+          `${p} at ${viewport.width}px:\n${describeViolations(violations)}`);
         // Reflow (WCAG 1.4.10): no horizontal scrolling, on a phone least of all.
         await assertNoHorizontalScroll(page, `${p} at ${viewport.width}px`);
       });

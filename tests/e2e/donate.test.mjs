@@ -5,22 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { removeDb, ROOT, sql, startServe } from '../lib/server.mjs';
+import {
+  assertAccessible, axeContext, h1, launchBrowser, PHONE, SCREENSHOTS, submitWith,
+} from '../lib/browser.mjs';
+import { removeDb, sql, startServe } from '../lib/server.mjs';
 import { issueCodes, makeDemoDbWithCodes, randomCode, typo } from '../lib/vouchers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await fs.readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
-const PHONE = { width: 390, height: 844 };
-
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 
 const CITY_WIDE = 16; // open, city-wide, with room for many vouchers in the demo data
 const CITY_WIDE_TITLE = 'Feestkist om te lenen: alles voor een buurtfeest';
@@ -36,7 +26,7 @@ before(async () => {
   db = demo.db;
   codes = await issueCodes(db, 8);
   server = await startServe({ db, threads: 2 });
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -44,40 +34,6 @@ after(async () => {
   await server?.stop();
   if (db) await removeDb(db);
 });
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `${v.id} (${v.impact}): ${v.help}`,
-    `  ${v.helpUrl}`,
-    ...v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`),
-  ].join('\n')).join('\n');
-}
-
-/** Runs axe-core on the page as it is now; asserts no WCAG 2.1 A/AA violation. */
-async function assertAccessible(page, what) {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    resultTypes: ['violations'],
-  }));
-  assert.ok(Array.isArray(result.violations) && result.testEngine?.name === 'axe-core', 'axe ran');
-  assert.equal(result.violations.length, 0,
-    `${what} (${new URL(page.url()).pathname}) at ${PHONE.width}px:\n${
-      describeViolations(result.violations)}`);
-}
-
-const h1 = (page) => page.locator('h1').innerText();
-
-/** Submits the form of the focused or given button and waits for the next page's response. */
-async function submitWith(page, action) {
-  const [response] = await Promise.all([
-    page.waitForEvent('response', (r) => r.request().isNavigationRequest() &&
-      r.request().method() === 'POST'),
-    page.waitForNavigation(),
-    action(),
-  ]);
-  return response;
-}
 
 /** Presses Tab until `matches(activeElement)` holds; asserts it does within `max` presses. */
 async function tabTo(page, what, matches, max = 40) {
@@ -92,9 +48,7 @@ describe('donating on a phone, with axe-core on every page', () => {
   let context;
   let page;
   before(async () => {
-    // The site's CSP forbids inline script, which is how axe gets in: bypass it here only.
-    context = await browser.newContext({ viewport: PHONE, bypassCSP: true, locale: 'nl-NL' });
-    page = await context.newPage();
+    ({ context, page } = await axeContext(browser, PHONE));
   });
   after(async () => {
     await context?.close();

@@ -4,23 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { removeDb, ROOT, sql, startServe } from '../lib/server.mjs';
+import {
+  assertAccessible, axeContext, DESKTOP, h1, launchBrowser, PHONE, SCREENSHOTS, submitWith,
+} from '../lib/browser.mjs';
+import { removeDb, sql, startServe } from '../lib/server.mjs';
 import { initiativeFields, makeDemoDbWithStaff, makePng } from '../lib/staff.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await fs.readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
-
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 
 const TITLE = 'Picknickbank bij het speelveld aan de Rietstraat';
 
@@ -37,12 +26,10 @@ before(async () => {
   demo = await makeDemoDbWithStaff();
   db = demo.db;
   server = await startServe({ db, threads: 2 });
-  browser = await chromium.launch(LAUNCH);
-  // The site's CSP forbids inline script, which is how axe gets in: bypass it here only.
-  const pc = await browser.newContext({ viewport: PHONE, bypassCSP: true, locale: 'nl-NL' });
-  phone = { context: pc, page: await pc.newPage() };
-  const dc = await browser.newContext({ viewport: DESKTOP, bypassCSP: true, locale: 'nl-NL' });
-  desk = { context: dc, page: await dc.newPage() };
+  browser = await launchBrowser();
+  // axeContext: the site's CSP is bypassed there, so that axe can be injected.
+  phone = await axeContext(browser, PHONE);
+  desk = await axeContext(browser, DESKTOP);
 });
 
 after(async () => {
@@ -52,41 +39,6 @@ after(async () => {
   await server?.stop();
   if (db) await removeDb(db);
 });
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `${v.id} (${v.impact}): ${v.help}`,
-    `  ${v.helpUrl}`,
-    ...v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`),
-  ].join('\n')).join('\n');
-}
-
-/** Runs axe-core on the page as it is now; asserts no WCAG 2.1 A/AA violation. */
-async function assertAccessible(page, what) {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    resultTypes: ['violations'],
-  }));
-  assert.ok(Array.isArray(result.violations) && result.testEngine?.name === 'axe-core', 'axe ran');
-  const width = page.viewportSize()?.width;
-  assert.equal(result.violations.length, 0,
-    `${what} (${new URL(page.url()).pathname}) at ${width}px:\n${
-      describeViolations(result.violations)}`);
-}
-
-const h1 = (page) => page.locator('h1').innerText();
-
-/** Submits a form with `action` and resolves with the response of the POST navigation. */
-async function submitWith(page, action) {
-  const [response] = await Promise.all([
-    page.waitForEvent('response', (r) => r.request().isNavigationRequest() &&
-      r.request().method() === 'POST'),
-    page.waitForNavigation(),
-    action(),
-  ]);
-  return response;
-}
 
 /** Fills in the submission form like a resident would (text fields by their id). */
 async function fillForm(page, fields) {

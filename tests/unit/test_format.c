@@ -89,6 +89,8 @@ static void paragraphs(void **state)
     buf_reset(&out);
     format_paragraphs(&out, "");
     assert_true(out.len == 0);
+    format_paragraphs(&out, NULL);
+    assert_true(out.len == 0);
     buf_free(&out);
 }
 

@@ -1,5 +1,5 @@
 /* Unit tests for route matching and the dispatcher's front-line checks (404, 405, 400, 413,
- * CSRF, security headers). */
+ * CSRF, access flags, security headers). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,7 +64,7 @@ static void run(struct request *req, const char *method, const char *target)
     last_status = 0;
     last_message[0] = '\0';
     handler_calls = 0;
-    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error);
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error, NULL);
 }
 
 static void dispatch_statuses(void **state)
@@ -128,7 +128,7 @@ static void dispatch_statuses(void **state)
     req.target = "/";
     req.body_too_large = true;
     handler_calls = 0;
-    http_dispatch(&req, routes, 3, on_error);
+    http_dispatch(&req, routes, 3, on_error, NULL);
     assert_int_equal(last_status, 413);
     assert_int_equal(handler_calls, 0);
     request_free(&req);
@@ -147,7 +147,7 @@ static void post(struct request *req, const char *cookie, const char *body)
     req->body_len = strlen(body);
     last_status = 0;
     handler_calls = 0;
-    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error);
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error, NULL);
 }
 
 static void csrf_is_checked_on_post(void **state)
@@ -183,6 +183,118 @@ static void csrf_is_checked_on_post(void **state)
 
     post(&req, cookie, "_csrf=%zz");
     assert_int_equal(last_status, 400);
+    request_free(&req);
+}
+
+/* The site's access check as the router sees it: it records what it was asked and lets in
+ * whoever the test says, answering a refusal itself as staff_allow does. */
+static unsigned access_flags_seen;
+static int access_calls;
+static bool access_grant;
+
+static bool test_access(struct request *req, unsigned flags)
+{
+    access_calls++;
+    access_flags_seen = flags;
+    if (!access_grant)
+        req->resp.status = 303;
+    return access_grant;
+}
+
+static const struct route guarded[] = {
+    {M_GET, "/open", ok_handler, 0},
+    {M_GET, "/staff", ok_handler, ROUTE_STAFF},
+    {M_GET, "/admin/*", ok_handler, ROUTE_ADMIN},
+    {M_POST, "/staff", ok_handler, ROUTE_STAFF},
+};
+
+static void run_guarded(struct request *req, const char *method, const char *target,
+                        const char *cookie, const char *body, access_fn may_enter)
+{
+    request_init(req);
+    req->method_name = method;
+    req->target = target;
+    if (cookie)
+        fields_add(&req->arena, &req->headers, "Cookie", cookie, strlen(cookie));
+    if (body) {
+        fields_add(&req->arena, &req->headers, "Content-Type",
+                   "application/x-www-form-urlencoded", 33);
+        req->body = body;
+        req->body_len = strlen(body);
+    }
+    last_status = 0;
+    handler_calls = 0;
+    access_calls = 0;
+    access_flags_seen = 0;
+    http_dispatch(req, guarded, sizeof guarded / sizeof guarded[0], on_error, may_enter);
+}
+
+static void access_flags_are_checked_before_the_handler(void **state)
+{
+    (void)state;
+    struct request req;
+
+    /* An open route never asks. */
+    access_grant = false;
+    run_guarded(&req, "GET", "/open", NULL, NULL, test_access);
+    assert_int_equal(access_calls, 0);
+    assert_int_equal(handler_calls, 1);
+    request_free(&req);
+
+    /* Refused: the handler does not run, and the answer is the access check's own. */
+    run_guarded(&req, "GET", "/staff", NULL, NULL, test_access);
+    assert_int_equal(access_calls, 1);
+    assert_int_equal(access_flags_seen, ROUTE_STAFF);
+    assert_int_equal(handler_calls, 0);
+    assert_int_equal(req.resp.status, 303);
+    assert_int_equal(last_status, 0);
+    request_free(&req);
+
+    run_guarded(&req, "HEAD", "/admin/3", NULL, NULL, test_access);
+    assert_int_equal(access_calls, 1);
+    assert_true(access_flags_seen & ROUTE_ADMIN);
+    assert_int_equal(handler_calls, 0);
+    request_free(&req);
+
+    /* Let in: the handler runs once, with its captures. */
+    access_grant = true;
+    run_guarded(&req, "GET", "/admin/3", NULL, NULL, test_access);
+    assert_int_equal(access_calls, 1);
+    assert_int_equal(handler_calls, 1);
+    assert_string_equal(req.resp.body.data, "3");
+    request_free(&req);
+
+    /* A forged POST is refused as forged before anyone asks who sent it. */
+    run_guarded(&req, "POST", "/staff", NULL, "a=1", test_access);
+    assert_int_equal(last_status, 403);
+    assert_int_equal(access_calls, 0);
+    assert_int_equal(handler_calls, 0);
+    request_free(&req);
+
+    access_grant = false;
+    run_guarded(&req, "POST", "/staff", "bs_csrf=abcdefghijklmnopqrstuvwxyz012345",
+                "_csrf=abcdefghijklmnopqrstuvwxyz012345", test_access);
+    assert_int_equal(access_calls, 1);
+    assert_int_equal(handler_calls, 0);
+    request_free(&req);
+
+    /* Unknown paths are 404 without asking. */
+    run_guarded(&req, "GET", "/staff/x", NULL, NULL, test_access);
+    assert_int_equal(last_status, 404);
+    assert_int_equal(access_calls, 0);
+    request_free(&req);
+}
+
+static void guarded_route_without_a_check_is_refused(void **state)
+{
+    (void)state;
+    struct request req;
+    run_guarded(&req, "GET", "/staff", NULL, NULL, NULL);
+    assert_int_equal(last_status, 403);
+    assert_int_equal(handler_calls, 0);
+    request_free(&req);
+    run_guarded(&req, "GET", "/open", NULL, NULL, NULL);
+    assert_int_equal(handler_calls, 1);
     request_free(&req);
 }
 
@@ -222,6 +334,8 @@ int main(void)
         cmocka_unit_test(dispatch_statuses),
         cmocka_unit_test(csrf_is_checked_on_post),
         cmocka_unit_test(csrf_token_is_issued_once),
+        cmocka_unit_test(access_flags_are_checked_before_the_handler),
+        cmocka_unit_test(guarded_route_without_a_check_is_refused),
     };
     return cmocka_run_group_tests_name("router and dispatcher", tests, NULL, NULL);
 }

@@ -52,6 +52,33 @@ static void raw_needs_its_name(void **state)
     free(s);
 }
 
+static void paras_renders_plain_text_as_paragraphs(void **state)
+{
+    (void)state;
+    char *s = render("<div>{{paras v}}</div>",
+                     "{\"v\": \"Een <b>&\\nregel\\n\\nzie https://example.org/a?b=1&c=2\"}");
+    assert_string_equal(s, "<div><p>Een &lt;b&gt;&amp;<br>\nregel</p>\n"
+                           "<p>zie <a href=\"https://example.org/a?b=1&amp;c=2\" "
+                           "rel=\"nofollow noopener\">https://example.org/a?b=1&amp;c=2</a></p>\n"
+                           "</div>");
+    free(s);
+    /* Missing, null, empty and non-string values give nothing; dotted names and items work. */
+    s = render("[{{paras x}}{{paras n}}{{paras e}}{{paras i}}{{paras o}}]",
+               "{\"n\": null, \"e\": \"\", \"i\": 5, \"o\": {\"a\": 1}}");
+    assert_string_equal(s, "[]");
+    free(s);
+    s = render("{{paras a.b}}|{{#l}}{{paras .}}{{/l}}",
+               "{\"a\": {\"b\": \"x\"}, \"l\": [\"y\", \"<z>\"]}");
+    assert_string_equal(s, "<p>x</p>\n|<p>y</p>\n<p>&lt;z&gt;</p>\n");
+    free(s);
+    /* "paras" alone is an ordinary name, and the filter needs a valid one. */
+    s = render("{{paras}}", "{\"paras\": \"<p>\"}");
+    assert_string_equal(s, "&lt;p&gt;");
+    free(s);
+    char err[128];
+    assert_false(tmpl_set_add(set, "bad", "{{paras a b}}", 13, err, sizeof err));
+}
+
 static void url_escaping(void **state)
 {
     (void)state;
@@ -149,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(escapes_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(raw_needs_its_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(paras_renders_plain_text_as_paragraphs, setup, teardown),
         cmocka_unit_test_setup_teardown(url_escaping, setup, teardown),
         cmocka_unit_test_setup_teardown(sections_and_inverted, setup, teardown),
         cmocka_unit_test_setup_teardown(partials_and_layout, setup, teardown),
