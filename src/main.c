@@ -34,6 +34,7 @@ static void usage(FILE *out)
             "  fcgi [--socket PATH|A:P]  run as FastCGI application behind a web server\n"
             "  verify                    check integrity and invariants\n"
             "  backup FILE               write a consistent copy of the database\n"
+            "  area add|list|edit        wijken, dorpen and buurten\n"
             "  round add|list            voucher rounds\n"
             "  households import FILE    import addresses from CSV\n"
             "  vouchers issue|replace    issue vouchers and letters for a round\n"
@@ -55,6 +56,7 @@ static const struct {
 } commands[] = {
     {"init", cli_init},     {"serve", cli_serve},   {"fcgi", cli_fcgi},
     {"verify", cli_verify}, {"backup", cli_backup}, {"round", cli_round},
+    {"area", cli_area},
     {"households", cli_households}, {"vouchers", cli_vouchers},
     {"housekeeping", cli_housekeeping}, {"user", cli_user}, {"mail", cli_mail},
     {"export", cli_export},

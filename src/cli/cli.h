@@ -15,6 +15,7 @@ int cli_fcgi(struct app *app, int argc, char **argv);
 int cli_verify(struct app *app, int argc, char **argv);
 int cli_backup(struct app *app, int argc, char **argv);
 int cli_round(struct app *app, int argc, char **argv);
+int cli_area(struct app *app, int argc, char **argv);
 int cli_households(struct app *app, int argc, char **argv);
 int cli_vouchers(struct app *app, int argc, char **argv);
 int cli_housekeeping(struct app *app, int argc, char **argv);

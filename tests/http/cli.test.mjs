@@ -1,12 +1,12 @@
 // The command line: exit status 0 ok, 1 failure, 2 wrong usage, each with a one-line reason.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import {
-  freePort, makeDemoDb, removeDb, runBin, sql, startServe, tempDir, removeTemp,
+  ROOT, freePort, makeDemoDb, removeDb, runBin, sql, startServe, tempDir, removeTemp,
 } from '../lib/server.mjs';
 
 let db;
@@ -54,6 +54,21 @@ describe('help and usage', () => {
       assert.match(r.stdout + r.stderr, new RegExp(`usage: buurtsamen ${cmd}`));
     });
   }
+
+  // Every command that --help lists answers --help itself and has its section in the man page.
+  test('--help, each command\'s --help and the man page name the same commands', async () => {
+    const top = (await runBin(['--help'])).stdout;
+    const commands = [...top.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]);
+    assert.ok(commands.includes('area'), 'area is a command');
+    assert.ok(commands.length >= 12, commands.join(' '));
+    const man = readFileSync(path.join(ROOT, 'doc', 'buurtsamen.1'), 'utf8');
+    for (const cmd of commands) {
+      const r = await runBin([cmd, '--help']);
+      assert.equal(r.code, 0, `${cmd} --help: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`usage: buurtsamen ${cmd}`), `${cmd} --help`);
+      assert.match(man, new RegExp(`^\\.(B|BI|TP\\n\\.B) "?${cmd}\\b`, 'm'), `${cmd} in the man page`);
+    }
+  });
 
   test('an unknown command exits 2 with one line that names it', async () => {
     const r = await runBin(['--db', db, 'frobnicate']);
@@ -380,4 +395,53 @@ describe('the key file', () => {
     const wrong = await runBin(['--db', copy, 'user', 'list']);
     refused(wrong, `${copy}.key`, 'user list');
   });
+});
+
+describe('area', () => {
+  test('add, list and edit wijken and buurten, each change audited; bad input changes nothing',
+    async () => {
+      const count = () => Number(sql(db, 'SELECT count(*) FROM areas').trim());
+      const audits = () => Number(sql(db,
+        "SELECT count(*) FROM audit_log WHERE action = 'area-save'").trim());
+      const [areas, audited] = [count(), audits()];
+      let r = await runBin(['--db', db, 'area', 'add', 'Noorderhaven', '--kind', 'wijk',
+        '--venue-name', "'t Haventje", '--director-email', 'haven@almelo.example']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\/wijken\/noorderhaven/);
+      r = await runBin(['--db', db, 'area', 'add', 'Kade', '--kind', 'buurt',
+        '--parent', 'noorderhaven']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(count(), areas + 2);
+      assert.equal(audits(), audited + 2, 'each addition is audited');
+      r = await runBin(['--db', db, 'area', 'edit', 'noorderhaven', '--description',
+        'Aan het water.\nMet een haven.']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(sql(db, "SELECT venue_name || '|' || description FROM areas " +
+        "WHERE slug = 'noorderhaven'").trim(), "'t Haventje|Aan het water.\nMet een haven.");
+      assert.equal(audits(), audited + 3);
+      const list = await runBin(['--db', db, 'area', 'list']);
+      assert.equal(list.code, 0);
+      assert.match(list.stdout, /buurt\s+kade\s+Kade\s+Noorderhaven/);
+
+      for (const [args, code] of [
+        [['area', 'add', 'Noorderhaven', '--kind', 'wijk'], 1], // the slug is taken
+        [['area', 'add', 'Los', '--kind', 'buurt'], 1], // a buurt without its wijk
+        [['area', 'add', 'Los', '--kind', 'buurt', '--parent', 'kade'], 1], // a buurt's buurt
+        [['area', 'add', 'Los', '--kind', 'stad'], 1],
+        [['area', 'add', 'Los'], 2],
+        [['area', 'add', 'Bel\u0007', '--kind', 'wijk'], 2],
+        [['area', 'add', 'x'.repeat(81), '--kind', 'wijk'], 2],
+        [['area', 'edit', 'atlantis', '--name', 'X'], 1],
+        [['area', 'edit', 'noorderhaven', '--director-email', 'geen-adres'], 2],
+        [['area', 'edit', 'noorderhaven', '--name', ''], 2],
+        [['area', 'edit', 'noorderhaven', '--colour', 'blauw'], 2],
+        [['area', 'remove', 'noorderhaven'], 2],
+      ]) {
+        const bad = await runBin(['--db', db, ...args]);
+        assert.equal(bad.code, code, `${args.join(' ')}: ${bad.stderr}`);
+        assert.equal(bad.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line`);
+      }
+      assert.equal(count(), areas + 2, 'nothing was added');
+      assert.equal(audits(), audited + 3, 'nothing was changed');
+    });
 });

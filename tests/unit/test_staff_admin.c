@@ -11,6 +11,7 @@
 #include "db/db.h"
 #include "domain/settings.h"
 #include "domain/staff_admin.h"
+#include "domain/sessions.h"
 #include "domain/users.h"
 #include "util/log.h"
 
