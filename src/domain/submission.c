@@ -4,6 +4,7 @@
 #include "domain/audit.h"
 #include "domain/codes.h"
 #include "domain/households.h"
+#include "domain/initiative_detail.h"
 #include "domain/notify.h"
 #include "domain/photo.h"
 #include "domain/workflow.h"
@@ -453,56 +454,18 @@ int64_t submission_by_token(struct db *db, const unsigned char *secret, const ch
 
 /* ---- The initiator's management page ---- */
 
-/* A list of the initiative's children into item[key]; false on a database error. */
-static bool add_children(struct db *db, json_t *item, const char *key, const char *sql, int64_t id)
-{
-    sqlite3_stmt *s = db_prepare(db, sql);
-    if (!s)
-        return false;
-    sqlite3_bind_int64(s, 1, id);
-    json_t *rows = db_rows_array(s);
-    if (!rows)
-        return false;
-    json_object_set_new(item, key, rows);
-    return true;
-}
-
 json_t *submission_load(struct db *db, int64_t id)
 {
-    sqlite3_stmt *s = db_prepare(
-        db, "SELECT i.id, i.title, i.summary, i.description, i.state, i.target_cents, "
-            "i.raised_cents, i.voucher_count, i.planned_date, i.deadline, i.initiator_name, "
-            "i.initiator_email, i.initiator_phone, i.published_at, i.photo_id, "
-            "coalesce(a.slug, 'gemeentebreed') AS area_slug, a.name AS area_name "
-            "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id WHERE i.id = ?");
-    if (!s)
-        return NULL;
-    sqlite3_bind_int64(s, 1, id);
-    json_t *item = db_first_row(s);
+    json_t *item = initiative_get_full(db, id);
     if (!item)
         return NULL;
-    bool ok =
-        add_children(db, item, "budget_lines",
-                     "SELECT item, amount_cents FROM budget_lines WHERE initiative_id = ? "
-                     "ORDER BY position",
-                     id) &&
-        add_children(db, item, "co_organisers",
-                     "SELECT name, postcode, house_number FROM co_organisers "
-                     "WHERE initiative_id = ? ORDER BY id",
-                     id) &&
-        add_children(db, item, "messages",
-                     "SELECT author_role, author_name, body, created_at FROM initiative_messages "
-                     "WHERE initiative_id = ? ORDER BY id",
-                     id) &&
-        /* Without the actor: staff user names are not the initiator's business. */
-        add_children(db, item, "history",
-                     "SELECT at, from_value, to_value, reason FROM audit_log "
-                     "WHERE subject = 'initiative:' || ? AND action = 'state' ORDER BY id",
-                     id);
-    if (!ok) {
-        json_decref(item);
-        return NULL;
-    }
+    /* The edit form names city-wide initiatives by their choice in the area list. */
+    if (!json_is_string(json_object_get(item, "area_slug")))
+        json_object_set_new(item, "area_slug", json_string("gemeentebreed"));
+    /* Without the actor: staff user names are not the initiator's business. */
+    size_t i;
+    json_t *step;
+    json_array_foreach(json_object_get(item, "history"), i, step) json_object_del(step, "actor");
     return item;
 }
 
