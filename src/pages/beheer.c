@@ -111,9 +111,8 @@ void login_post(struct request *req)
     }
     audit_add(req->db, now, user.username, "login", subject, "", "gelukt", req->client_addr);
     response_header(req, "Set-Cookie",
-                    arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
-                                 SESSION_COOKIE, token, SESSION_HOURS * 3600,
-                                 req->https ? "; Secure" : ""));
+                    response_cookie(req, SESSION_COOKIE, token,
+                                    arena_printf(&req->arena, "; Max-Age=%d", SESSION_HOURS * 3600)));
     response_set_header(req, "Location", "/beheer");
     page_text(req, 303, "Ingelogd.\n");
 }
@@ -126,9 +125,7 @@ void logout_post(struct request *req)
         audit_add(req->db, time(NULL), user.username, "logout",
                   arena_printf(&req->arena, "user:%s", user.username), "", "", "");
     session_delete(req->db, token);
-    response_header(req, "Set-Cookie",
-                    arena_printf(&req->arena, "%s=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-                                 SESSION_COOKIE));
+    response_header(req, "Set-Cookie", response_cookie(req, SESSION_COOKIE, "", "; Max-Age=0"));
     response_set_header(req, "Location", "/");
     page_text(req, 303, "Uitgelogd.\n");
 }
