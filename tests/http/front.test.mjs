@@ -3,8 +3,16 @@
 // response takes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { checkRefusal, defineKeepAliveTests, defineRefusalTests } from '../lib/front.mjs';
-import { makeDemoDb, rawRequest, removeDb, startServe } from '../lib/server.mjs';
+import {
+  makeDemoDb, rawRequest, removeDb, removeTemp, runBin, sql, startServe, tempDir,
+} from '../lib/server.mjs';
+import {
+  issueVouchers, makeDemoDbWithCodes, openCityWideInitiative, receiptId, session,
+} from '../lib/vouchers.mjs';
 
 let server;
 let db;
@@ -30,5 +38,94 @@ describe('refusals under serve', () => {
     const r = await rawRequest(server.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
     checkRefusal(r, 400, 'no Host');
     assert.match(r.body, /Host/);
+  });
+});
+
+// A database on a small file system of its own (tmpfs), so that it can be filled up under a
+// running server; this needs the right to mount (root in the test machine),
+// and is skipped with the reason where it is not given.
+function tryMount(dir, size) {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    return null;
+  } catch (err) {
+    return `cannot mount a tmpfs (${String(err.stderr ?? err.message).trim()})`;
+  }
+}
+
+describe('a database that cannot be written', () => {
+  test('full disk: health says so (503 and why); a donation says "tijdelijk geen donaties ' +
+    'verwerken"; back to normal afterwards', async (t) => {
+    const made = await makeDemoDbWithCodes();
+    const initiative = openCityWideInitiative(made.db, 'Proef: volle schijf', 10_000_000);
+    const fresh = await issueVouchers(made.db, 4);
+    const mnt = await tempDir('buurtsamen-tmpfs-');
+    const why = tryMount(mnt, '16m');
+    if (why) {
+      t.skip(why);
+      await removeDb(made.db);
+      return;
+    }
+    let srv;
+    try {
+      const dbPath = path.join(mnt, 'demo.db');
+      await fs.copyFile(made.db, dbPath);
+      await fs.copyFile(`${made.db}.key`, `${dbPath}.key`);
+      srv = await startServe({ db: dbPath, threads: 2 });
+      const s = await session(srv.base);
+      const donate = (code) => s.post('/doneren/bevestigen', { code, initiatief: initiative });
+      const health = async () => {
+        const r = await fetch(`${srv.base}/healthz`);
+        return { status: r.status, text: (await r.text()).trim() };
+      };
+      const acked = [];
+      const first = await donate(fresh[0].code);
+      assert.equal(first.status, 303, 'a donation works while there is room');
+      acked.push(receiptId(first.headers.get('location')));
+
+      // Full disk: a file takes what is left.
+      const filler = path.join(mnt, 'filler');
+      const fh = await fs.open(filler, 'w');
+      try {
+        const chunk = Buffer.alloc(1 << 20, 1);
+        for (;;) await fh.write(chunk);
+      } catch (err) {
+        assert.equal(err.code, 'ENOSPC');
+      } finally {
+        await fh.close();
+      }
+      let h = await health();
+      assert.equal(h.status, 503, `healthz on a full disk: ${h.text}`);
+      assert.match(h.text, /full/);
+      let r = await donate(fresh[1].code);
+      assert.equal(r.status, 503);
+      assert.match(r.text, /tijdelijk geen donaties verwerken/);
+      assert.doesNotMatch(r.text, /druk/);
+
+      // Room again: healthy, and the refused voucher still works. (A file system made
+      // read-only under a running server cannot be had here: remount refuses while files are
+      // open for writing; test_ledger_unavailable covers SQLITE_READONLY.)
+      await fs.rm(filler);
+      h = await health();
+      assert.deepEqual(h, { status: 200, text: 'ok' });
+      r = await donate(fresh[1].code);
+      assert.equal(r.status, 303, 'the refused voucher still works');
+      acked.push(receiptId(r.headers.get('location')));
+      const exit = await srv.stop();
+      srv = null;
+      assert.deepEqual(exit, { code: 0, signal: null });
+      const found = Number(sql(dbPath, `SELECT count(*) FROM ledger WHERE id IN (${acked.join(',')})`));
+      assert.equal(found, acked.length, 'every acknowledged donation is in the ledger');
+      const v = await runBin(['--db', dbPath, 'verify']);
+      assert.equal(v.code, 0, v.stdout + v.stderr);
+    } finally {
+      await srv?.stop();
+      try {
+        execFileSync('umount', [mnt]);
+      } catch { /* already gone */ }
+      await removeTemp(mnt);
+      await removeDb(made.db);
+    }
   });
 });
