@@ -7,6 +7,7 @@
 #include "util/log.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -273,11 +274,37 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
      * answered, with Connection: close, for at most FRONT_DRAIN_SECONDS. */
     atomic_store(&server->stopping, true);
     MHD_socket listener = MHD_quiesce_daemon(d);
-    if (listener != MHD_INVALID_SOCKET)
+    if (listener != MHD_INVALID_SOCKET) {
+        /* Connections the kernel queued but nobody accepted yet: served too, not reset. */
+        fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK);
+        for (;;) {
+            struct sockaddr_storage peer;
+            socklen_t plen = sizeof peer;
+            int fd = accept(listener, (struct sockaddr *)&peer, &plen);
+            if (fd < 0)
+                break;
+            if (MHD_add_connection(d, fd, (struct sockaddr *)&peer, plen) != MHD_YES)
+                close(fd);
+        }
         close(listener);
-    double deadline = now_seconds() + FRONT_DRAIN_SECONDS;
-    while (atomic_load(&server->in_flight) > 0 && now_seconds() < deadline)
+    }
+    /* Done when no request is under way for a moment (a connection just taken has its
+     * request read within that) or no connection is left. */
+    double start = now_seconds(), quiet_since = start;
+    for (;;) {
+        double now = now_seconds();
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (info && info->num_connections == 0)
+            break;
+        if (atomic_load(&server->in_flight) > 0)
+            quiet_since = now;
+        else if (now - quiet_since >= 0.2)
+            break;
+        if (now - start >= FRONT_DRAIN_SECONDS)
+            break;
         usleep(10 * 1000);
+    }
     int left = atomic_load(&server->in_flight);
     if (left > 0)
         log_error("stop: %d request%s still unfinished after %d s; closing", left,

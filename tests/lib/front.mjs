@@ -162,3 +162,37 @@ export function defineKeepAliveTests(getPort) {
     assert.equal(c.body.trim(), 'ok');
   });
 }
+
+/**
+ * `workers` loops confirming donations of the next code until the codes run out or the server
+ * is gone (a refused connection, or nginx's 502 once the backend has stopped). Resolves with
+ * {acked: Map code → receipt address, statuses: {status: count}, refused, lost: [messages]}:
+ * `lost` are requests that reached the server and got no answer (a reset, a hang-up).
+ */
+export async function donationStorm(s, codes, initiative, { workers = 16 } = {}) {
+  const acked = new Map();
+  const statuses = {};
+  const lost = [];
+  let refused = 0;
+  let next = 0;
+  let gone = false;
+  const worker = async () => {
+    while (!gone && next < codes.length) {
+      const code = codes[next++];
+      let res;
+      try {
+        res = await s.post('/doneren/bevestigen', { code, initiatief: initiative });
+      } catch (err) {
+        if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') refused++;
+        else lost.push(`${code}: ${err.code ?? ''} ${err.message}`);
+        gone = true;
+        return;
+      }
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 303) acked.set(code, res.headers.get('location'));
+      if (res.status === 502) gone = true;
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  return { acked, statuses, refused, lost };
+}
