@@ -6,12 +6,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { checkRefusal, defineKeepAliveTests, defineRefusalTests } from '../lib/front.mjs';
+import { randomInt } from 'node:crypto';
+import {
+  checkRefusal, defineKeepAliveTests, defineRefusalTests, donationStorm,
+} from '../lib/front.mjs';
 import {
   makeDemoDb, rawRequest, removeDb, removeTemp, runBin, sql, startServe, tempDir,
 } from '../lib/server.mjs';
 import {
-  issueVouchers, makeDemoDbWithCodes, openCityWideInitiative, receiptId, session,
+  issueCodes, issueVouchers, makeDemoDbWithCodes, openCityWideInitiative, receiptId, session,
 } from '../lib/vouchers.mjs';
 
 let server;
@@ -128,4 +131,43 @@ describe('a database that cannot be written', () => {
       await removeDb(made.db);
     }
   });
+});
+
+describe('graceful stop under serve', () => {
+  const ROUNDS = 5;
+  test(`${ROUNDS} times: SIGTERM during a donation storm answers what it took and exits 0`,
+    { timeout: 300_000 }, async (t) => {
+      const stormDb = await makeDemoDb();
+      const initiative = openCityWideInitiative(stormDb, 'Proef: stoppen', 10_000_000);
+      try {
+        for (let round = 1; round <= ROUNDS; round++) {
+          const codes = await issueCodes(stormDb, 1500);
+          const srv = await startServe({ db: stormDb, threads: 4 });
+          const s = await session(srv.base);
+          const storm = donationStorm(s, codes, initiative);
+          const delay = 200 + randomInt(600);
+          await new Promise((r) => setTimeout(r, delay));
+          const exit = await srv.stop();
+          const { acked, statuses, lost } = await storm;
+          const where = `round ${round} (stopped after ${delay} ms, ${acked.size} ` +
+            `acknowledged, statuses ${JSON.stringify(statuses)})`;
+          t.diagnostic(where);
+          assert.deepEqual(exit, { code: 0, signal: null }, `${where}: exits 0`);
+          assert.match(srv.output(), /buurtsamen stopped/, `${where}: a clean stop`);
+          assert.deepEqual(lost, [], `${where}: every request it took was answered`);
+          assert.deepEqual(Object.keys(statuses), ['303'], `${where}: only receipts`);
+          assert.ok(acked.size > 0 && acked.size < codes.length, `${where}: stopped mid-storm`);
+          const ids = [...acked.values()].map(receiptId);
+          const found = Number(sql(stormDb, `SELECT count(*) FROM ledger WHERE id IN
+            (${ids.join(',')}) AND kind = 'donation'`));
+          assert.equal(found, ids.length, `${where}: every acknowledged donation is in the ledger`);
+          const v = await runBin(['--db', stormDb, 'verify']);
+          assert.equal(v.code, 0, `${where}: verify\n${v.stdout}${v.stderr}`);
+        }
+        const wal = await fs.stat(`${stormDb}-wal`).catch(() => null);
+        assert.ok(!wal || wal.size === 0, 'the WAL was checkpointed at the stop');
+      } finally {
+        await removeDb(stormDb);
+      }
+    });
 });
