@@ -344,3 +344,15 @@ int64_t db_data_version(struct db *db)
     db_get_int(db, "PRAGMA data_version", &v);
     return (v << 32) ^ (int64_t)sqlite3_total_changes64(db->conn);
 }
+
+bool db_checkpoint(struct db *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &stmt, NULL) !=
+        SQLITE_OK)
+        return false;
+    /* One row: busy (1 when a reader or writer kept it from completing), frames, done. */
+    bool ok = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 0;
+    sqlite3_finalize(stmt);
+    return ok;
+}

@@ -55,4 +55,11 @@ int64_t db_data_version(struct db *db);
 /* Small helpers for one-value queries. */
 bool db_get_int(struct db *db, const char *sql, int64_t *out);
 
+/* Copies the WAL into the database and empties it (at shutdown); false when another
+ * connection kept it from completing. */
+bool db_checkpoint(struct db *db);
+/* Why a write would fail now (read-only database or file system, full disk, a file or
+ * directory that cannot be written), or NULL. Cheap: no lock, no write. */
+const char *db_write_problem(struct db *db);
+
 #endif

@@ -184,6 +184,17 @@ static enum donate_status donate_locked(struct db *db, const unsigned char *secr
     return DONATE_OK;
 }
 
+/* A write that failed: a lock held too long is worth another try in a moment; a database
+ * that cannot be written (by its last error, or by a look at its file and disk) is not. */
+static enum donate_status busy_or_unavailable(struct db *db)
+{
+    int rc = sqlite3_errcode(db_handle(db));
+    if (rc == SQLITE_READONLY || rc == SQLITE_FULL || rc == SQLITE_IOERR ||
+        rc == SQLITE_CANTOPEN || db_write_problem(db))
+        return DONATE_UNAVAILABLE;
+    return DONATE_BUSY;
+}
+
 enum donate_status ledger_donate(struct db *db, const unsigned char secret[SECRET_BYTES],
                                  const char *input, int64_t initiative_id, time_t now,
                                  const char *actor, enum voucher_status *vstatus,
@@ -198,13 +209,19 @@ enum donate_status ledger_donate(struct db *db, const unsigned char secret[SECRE
         *vstatus = VOUCHER_TYPO;
         return DONATE_VOUCHER;
     }
+    /* Refused up front when the disk is full or read-only: a write that fails halfway tells
+     * less, and on a nearly full disk it may. */
+    if (db_write_problem(db))
+        return DONATE_UNAVAILABLE;
     if (!db_begin(db))
-        return DONATE_BUSY;
+        return busy_or_unavailable(db);
     enum donate_status st =
         donate_locked(db, secret, code, initiative_id, now, actor, vstatus, info, receipt);
+    if (st == DONATE_BUSY)
+        st = busy_or_unavailable(db); /* before the rollback, while the error is known */
     if (st == DONATE_OK) {
         if (!db_commit(db))
-            return DONATE_BUSY;
+            return busy_or_unavailable(db);
     } else {
         db_rollback(db);
     }

@@ -43,6 +43,8 @@ enum donate_status {
     DONATE_INITIATIVE_CLOSED,  /* not open, past its deadline, or its target reached */
     DONATE_NOT_ELIGIBLE,       /* outside the household's wijk/dorp and not city-wide */
     DONATE_BUSY,               /* the database could not take it now; nothing changed */
+    DONATE_UNAVAILABLE,        /* the database cannot be written (read-only, disk full, I/O
+                                  error): no donation until an operator acts; nothing changed */
 };
 
 struct receipt {

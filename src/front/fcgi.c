@@ -2,20 +2,29 @@
  * and database connection, and turn FastCGI parameters into the same request context. */
 #include "app.h"
 #include "front/front.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "util/log.h"
 #include "util/text.h"
 
+#include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-struct worker {
+/* What every worker shares, read-only while serving. */
+struct server {
     const struct app *app;
+    struct proxies trusted;
     int socket;
 };
 
@@ -57,7 +66,9 @@ static char *header_name(struct arena *arena, const char *env, size_t len)
     return name;
 }
 
-static void fill_request(struct request *req, FCGX_Request *fr)
+/* The request from the FastCGI parameters: headers are the HTTP_* ones (counted like the
+ * header lines libmicrohttpd sees, so that both fronts refuse alike). */
+static void fill_request(struct request *req, FCGX_Request *fr, struct front_peer *peer)
 {
     const char *method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
     req->method_name = arena_strdup(&req->arena, method ? method : "GET");
@@ -74,32 +85,39 @@ static void fill_request(struct request *req, FCGX_Request *fr)
     }
     req->target = arena_strdup(&req->arena, uri);
     const char *addr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
-    snprintf(req->client_addr, sizeof req->client_addr, "%s", addr ? addr : "unknown");
+    peer->address = addr ? arena_strdup(&req->arena, addr) : NULL;
+    /* A web server that terminates TLS itself says so. */
     const char *https = FCGX_GetParam("HTTPS", fr->envp);
-    req->https = https && (ascii_ieq(https, "on") || strcmp(https, "1") == 0);
+    peer->https = https && (ascii_ieq(https, "on") || strcmp(https, "1") == 0);
+    const char *protocol = FCGX_GetParam("SERVER_PROTOCOL", fr->envp);
+    peer->needs_host = protocol && strcmp(protocol, "HTTP/1.1") == 0;
 
-    int count = 0;
+    bool have_type = false, have_length = false;
     for (char **e = fr->envp; *e; e++) {
         const char *eq = strchr(*e, '=');
-        if (!eq)
+        if (!eq || strncmp(*e, "HTTP_", 5) != 0)
             continue;
-        const char *name = NULL;
-        size_t len = 0;
-        if (strncmp(*e, "HTTP_", 5) == 0) {
-            name = *e + 5;
-            len = (size_t)(eq - name);
-        } else if (strncmp(*e, "CONTENT_TYPE=", 13) == 0 ||
-                   strncmp(*e, "CONTENT_LENGTH=", 15) == 0) {
-            name = *e;
-            len = (size_t)(eq - name);
-        }
-        if (!name || ++count > LIMIT_HEADER_COUNT)
-            continue;
+        const char *name = *e + 5;
+        size_t len = (size_t)(eq - name);
+        peer->header_count++;
+        peer->header_bytes += len + strlen(eq + 1);
+        if (peer->header_count > LIMIT_HEADER_COUNT)
+            continue; /* counted, for the refusal, but not kept */
+        have_type = have_type || strncmp(*e, "HTTP_CONTENT_TYPE=", 18) == 0;
+        have_length = have_length || strncmp(*e, "HTTP_CONTENT_LENGTH=", 20) == 0;
         fields_add(&req->arena, &req->headers, header_name(&req->arena, name, len),
                    arena_strdup(&req->arena, eq + 1), strlen(eq + 1));
     }
-
+    /* The CGI names, when the web server did not pass the header itself as well. */
+    const char *ctype = FCGX_GetParam("CONTENT_TYPE", fr->envp);
+    if (!have_type && ctype && *ctype)
+        fields_add(&req->arena, &req->headers, "Content-Type", arena_strdup(&req->arena, ctype),
+                   strlen(ctype));
     const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+    if (!have_length && cl && *cl)
+        fields_add(&req->arena, &req->headers, "Content-Length", arena_strdup(&req->arena, cl),
+                   strlen(cl));
+
     int64_t length = 0;
     if (cl && *cl && !parse_int64(cl, 0, INT64_MAX, &length))
         length = 0;
@@ -143,42 +161,109 @@ static void send_response(struct request *req, FCGX_Request *fr)
 
 static void *worker_main(void *arg)
 {
-    struct worker *w = arg;
+    const struct server *server = arg;
     FCGX_Request fr;
-    if (FCGX_InitRequest(&fr, w->socket, 0) != 0) {
+    if (FCGX_InitRequest(&fr, server->socket, 0) != 0) {
         log_error("fcgi: cannot initialise a request");
         return NULL;
     }
+    /* Ends when accept fails: at a stop the listening socket is non-blocking, so a worker
+     * takes what is still queued and then ends. */
     while (FCGX_Accept_r(&fr) >= 0) {
         struct request req;
         request_init(&req);
-        req.app = w->app;
-        fill_request(&req, &fr);
-        req.db = front_thread_db(w->app);
-        if (!req.db) {
-            req.resp.status = 503;
-            buf_puts(&req.resp.body, "De database is niet bereikbaar.\n");
-        } else {
-            w->app->handle(&req);
-        }
+        struct front_peer peer = {0};
+        fill_request(&req, &fr, &peer);
+        front_prepare(&req, server->app, &server->trusted, &peer);
+        server->app->handle(&req);
         send_response(&req, &fr);
         FCGX_Finish_r(&fr);
         request_free(&req);
     }
+    FCGX_Free(&fr, 1);
     return NULL;
+}
+
+/* Wakes workers blocked in accept: one empty connection each, which they drop. */
+static void wake_workers(const struct sockaddr_storage *ss, socklen_t len, int count)
+{
+    for (int i = 0; i < count; i++) {
+        int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return;
+        int rc = connect(fd, (const struct sockaddr *)ss, len);
+        close(fd);
+        if (rc != 0)
+            return;
+    }
+}
+
+/* The stop: no new connections where that can be had (the socket's name goes), the queue
+ * is still served, then accept fails instead of waiting, and every worker is joined.
+ * Returns the number of workers still busy at the deadline. */
+static int stop_workers(int sock, const char *socket_spec, pthread_t *ids, int threads)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(sock, (struct sockaddr *)&ss, &len) != 0)
+        len = 0;
+    /* A second name for the socket, to wake the workers once the public one has gone. */
+    char wake_path[sizeof ((struct sockaddr_un *)0)->sun_path] = "";
+    if (socket_spec && socket_spec[0] == '/' && ss.ss_family == AF_UNIX &&
+        strlen(socket_spec) + 10 < sizeof wake_path) {
+        snprintf(wake_path, sizeof wake_path, "%s.stopping", socket_spec);
+        unlink(wake_path);
+        if (link(socket_spec, wake_path) == 0) {
+            struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+            snprintf(un->sun_path, sizeof un->sun_path, "%s", wake_path);
+            len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(wake_path) + 1);
+            unlink(socket_spec);
+        } else {
+            wake_path[0] = '\0';
+        }
+    }
+    fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+    bool *joined = xcalloc((size_t)threads, sizeof *joined);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int left = threads;
+    for (;;) {
+        for (int i = 0; i < threads; i++)
+            if (!joined[i] && pthread_tryjoin_np(ids[i], NULL) == 0)
+                joined[i] = true, left--;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (left == 0 || now.tv_sec - start.tv_sec >= FRONT_DRAIN_SECONDS)
+            break;
+        /* One worker may take every wake-up connection: so again until all have gone. */
+        if (len)
+            wake_workers(&ss, len, left);
+        usleep(20 * 1000);
+    }
+    free(joined);
+    if (wake_path[0])
+        unlink(wake_path);
+    else if (socket_spec && socket_spec[0] == '/')
+        unlink(socket_spec);
+    return left;
 }
 
 int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
 {
+    struct server server = {.app = app};
+    if (!front_proxies(app, &server.trusted))
+        return 2;
     if (FCGX_Init() != 0) {
         fprintf(stderr, "buurtsamen: cannot initialise FastCGI\n");
         return 1;
     }
+    /* A burst (a few hundred residents confirming at once) waits in this queue rather than
+     * being refused; the kernel caps it at net.core.somaxconn. */
+    int backlog = app->config.fcgi_backlog > 0 ? app->config.fcgi_backlog : SOMAXCONN;
     int sock = 0; /* the listening socket a web server or spawn-fcgi hands over on stdin */
     if (socket_spec) {
         if (socket_spec[0] == '/')
             unlink(socket_spec);
-        sock = FCGX_OpenSocket(socket_spec, 128);
+        sock = FCGX_OpenSocket(socket_spec, backlog);
         if (sock < 0) {
             fprintf(stderr, "buurtsamen: cannot open FastCGI socket %s\n", socket_spec);
             return 1;
@@ -190,23 +275,44 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
         fprintf(stderr, "buurtsamen: standard input is not a FastCGI listening socket; "
                         "use --socket PATH|ADDR:PORT or start it from a web server\n");
         return 2;
+    } else {
+        listen(sock, backlog); /* a larger queue than whoever opened it may have asked */
     }
-    threads = front_thread_count(threads);
+    server.socket = sock;
+    /* Workers block on the database and on slow pages; more of them than cores keeps the
+     * queue moving under a burst. */
+    threads = front_thread_count(threads, 8);
     front_block_signals();
-    struct worker w = {app, sock};
     pthread_t *ids = xcalloc((size_t)threads, sizeof *ids);
-    for (int i = 0; i < threads; i++)
-        if (pthread_create(&ids[i], NULL, worker_main, &w) != 0) {
-            fprintf(stderr, "buurtsamen: cannot start worker threads\n");
+    int started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&ids[started], NULL, worker_main, &server) != 0)
+            break;
+    if (started < threads) {
+        fprintf(stderr, "buurtsamen: cannot start worker threads\n");
+        if (started == 0) {
+            free(ids);
             return 1;
         }
-    log_info("buurtsamen serving FastCGI on %s (database %s, %d threads)",
-             socket_spec ? socket_spec : "standard input", app->config.db_path, threads);
+        threads = started;
+    }
+    log_info("buurtsamen serving FastCGI on %s (database %s, %d threads, backlog %d)",
+             socket_spec ? socket_spec : "standard input", app->config.db_path, threads,
+             backlog);
     int sig = front_wait_signal(app);
-    log_info("buurtsamen stopping (signal %d)", sig);
-    FCGX_ShutdownPending();
-    if (socket_spec && socket_spec[0] == '/')
-        unlink(socket_spec);
+    log_info("buurtsamen stopping (signal %d): finishing the requests in flight", sig);
+
+    int left = stop_workers(sock, socket_spec, ids, threads);
     free(ids);
+    if (left) {
+        /* Returning would free what they still use: leave at once instead (the ledger is
+         * safe: every acknowledged donation is committed). */
+        log_error("stop: %d worker%s still busy after %d s; exiting without them", left,
+                  left == 1 ? "" : "s", FRONT_DRAIN_SECONDS);
+        _exit(0);
+    }
+    close(sock);
+    front_checkpoint(app);
+    log_info("buurtsamen stopped");
     return 0;
 }

@@ -2,8 +2,14 @@
 #ifndef BS_FRONT_H
 #define BS_FRONT_H
 #include <stdbool.h>
+#include <stddef.h>
 
 struct app;
+struct proxies;
+struct request;
+
+/* How long a stop waits for the requests in flight before it gives up on them. */
+enum { FRONT_DRAIN_SECONDS = 10 };
 
 /* Built-in HTTP server (libmicrohttpd), until SIGINT or SIGTERM. Returns an exit status. */
 int front_mhd_run(const struct app *app, const char *listen, int threads);
@@ -11,14 +17,34 @@ int front_mhd_run(const struct app *app, const char *listen, int threads);
  * standard input when socket is NULL. Returns an exit status. */
 int front_fcgi_run(const struct app *app, const char *socket, int threads);
 
-/* Shared by both: the calling thread's own database connection, opened on first use. */
+/* Shared by both: the calling thread's own database connection, opened on first use and
+ * closed when the thread ends. */
 struct db *front_thread_db(const struct app *app);
 /* Blocks SIGINT, SIGTERM (and ignores SIGPIPE) so that worker threads never see them; the
  * main thread then waits for one with front_wait_signal. */
 void front_block_signals(void);
 /* Starts the app's housekeeping, then waits for SIGINT or SIGTERM. */
 int front_wait_signal(const struct app *app);
-/* Number of worker threads: the option, else one per core with at least 2. */
-int front_thread_count(int requested);
+/* Number of worker threads: the option, else one per core with at least `least`. */
+int front_thread_count(int requested, int least);
+/* The configured trusted proxies; false with a one-line message on stderr when unreadable. */
+bool front_proxies(const struct app *app, struct proxies *out);
+
+/* What a front learnt from its transport, beside the headers it put into the request. */
+struct front_peer {
+    const char *address; /* the TCP peer (or REMOTE_ADDR from the web server) */
+    bool https;          /* the connection itself is TLS, or the web server says so */
+    bool needs_host;     /* HTTP/1.1: a request without Host is refused */
+    size_t header_count; /* every header line the client sent, also those not kept */
+    size_t header_bytes; /* their names and values together */
+};
+
+/* After the front filled in method, target and headers: takes the client address and scheme
+ * (believing a trusted proxy), opens the thread's database and marks what both fronts refuse
+ * alike (431, 400 without Host, 503 without a database), for the dispatcher to answer. */
+void front_prepare(struct request *req, const struct app *app, const struct proxies *trusted,
+                   const struct front_peer *peer);
+/* At the end of a stop, once every worker has gone: empties the WAL into the database. */
+void front_checkpoint(const struct app *app);
 
 #endif

@@ -2,16 +2,29 @@
  * and database connection. */
 #include "app.h"
 #include "front/front.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What every connection's callbacks share: read-only while serving, except the counters. */
+struct server {
+    const struct app *app;
+    struct proxies trusted;
+    atomic_int in_flight; /* requests begun (URI seen) and not yet completed */
+    atomic_bool stopping; /* a stop is draining: answers close their connection */
+};
 
 /* Per-connection state while a request comes in. */
 struct pending {
@@ -23,7 +36,9 @@ struct pending {
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-    (void)cls, (void)conn;
+    (void)conn;
+    struct server *server = cls;
+    atomic_fetch_add(&server->in_flight, 1);
     struct pending *p = xcalloc(1, sizeof *p);
     p->target = xstrdup(uri ? uri : "/");
     return p;
@@ -32,19 +47,21 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)cls, (void)conn, (void)code;
+    (void)conn, (void)code;
+    struct server *server = cls;
     struct pending *p = *con_cls;
     if (p) {
         free(p->target);
         buf_free(&p->body);
         free(p);
         *con_cls = NULL;
+        atomic_fetch_sub(&server->in_flight, 1);
     }
 }
 
 struct header_walk {
     struct request *req;
-    int count;
+    size_t count, bytes;
 };
 
 static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -52,8 +69,10 @@ static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char 
 {
     (void)kind;
     struct header_walk *w = cls;
-    if (++w->count > LIMIT_HEADER_COUNT)
-        return MHD_NO;
+    w->count++;
+    w->bytes += strlen(key) + (value ? strlen(value) : 0);
+    if (w->count > LIMIT_HEADER_COUNT)
+        return MHD_YES; /* counted, for the refusal, but not kept */
     fields_add(&w->req->arena, &w->req->headers, arena_strdup(&w->req->arena, key),
                arena_strdup(&w->req->arena, value ? value : ""), value ? strlen(value) : 0);
     return MHD_YES;
@@ -75,7 +94,8 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
                   (socklen_t)size);
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *req)
+static enum MHD_Result send_response(struct server *server, struct MHD_Connection *conn,
+                                     struct request *req)
 {
     struct MHD_Response *resp;
     if (req->resp.file_fd > 0) {
@@ -94,6 +114,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct request
     for (size_t i = 0; i < req->resp.headers.count; i++)
         MHD_add_response_header(resp, req->resp.headers.items[i].name,
                                 req->resp.headers.items[i].value);
+    if (atomic_load(&server->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)req->resp.status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -104,19 +126,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_size, void **con_cls)
 {
     (void)url;
-    const struct app *app = cls;
+    struct server *server = cls;
     struct pending *p = *con_cls;
     if (!p)
         return MHD_NO;
     if (!p->started) {
         p->started = true;
-        /* A request that announces no body is answered at once, without a second call. */
+        /* The first call has only the head. Answering now is an early answer, after which
+         * libmicrohttpd closes the connection: so wait for the next call (which comes at once
+         * when there is no body), except for a body too large to read at all. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
-        if (cl && strtoull(cl, NULL, 10) > LIMIT_BODY)
-            p->too_large = true;
-        else if ((cl && strcmp(cl, "0") != 0) || te)
+        if (!(cl && strtoull(cl, NULL, 10) > LIMIT_BODY))
             return MHD_YES;
+        p->too_large = true;
     } else if (*upload_size) {
         if (!p->too_large && p->body.len + *upload_size <= LIMIT_BODY)
             buf_append(&p->body, upload_data, *upload_size);
@@ -128,30 +150,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     struct request req;
     request_init(&req);
-    req.app = app;
     req.method_name = method;
     req.target = p->target;
     req.body = p->body.data;
     req.body_len = p->body.len;
     req.body_too_large = p->too_large;
-    client_address(conn, req.client_addr, sizeof req.client_addr);
-    struct header_walk walk = {&req, 0};
+    char peer[64];
+    client_address(conn, peer, sizeof peer);
+    struct header_walk walk = {&req, 0, 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, on_header, &walk);
-    req.db = front_thread_db(app);
-    if (walk.count > LIMIT_HEADER_COUNT) {
-        req.resp.status = 431;
-        buf_puts(&req.resp.body, "Te veel headers.\n");
-    } else if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !request_header(&req, "Host")) {
-        /* HTTP/1.1 requires Host (RFC 9112, 3.2). */
-        req.resp.status = 400;
-        buf_puts(&req.resp.body, "Het verzoek mist de Host-header.\n");
-    } else if (!req.db) {
-        req.resp.status = 503;
-        buf_puts(&req.resp.body, "De database is niet bereikbaar.\n");
-    } else {
-        app->handle(&req);
-    }
-    enum MHD_Result ret = send_response(conn, &req);
+    struct front_peer fp = {
+        .address = peer,
+        .https = false,
+        .needs_host = strcmp(version, MHD_HTTP_VERSION_1_1) == 0, /* RFC 9112, 3.2 */
+        .header_count = walk.count,
+        .header_bytes = walk.bytes,
+    };
+    front_prepare(&req, server->app, &server->trusted, &fp);
+    server->app->handle(&req);
+    enum MHD_Result ret = send_response(server, conn, &req);
     request_free(&req);
     return ret;
 }
@@ -205,6 +222,13 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_error("http: %s", line);
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int front_mhd_run(const struct app *app, const char *listen, int threads)
 {
     struct sockaddr_storage ss;
@@ -214,26 +238,81 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
                 listen);
         return 2;
     }
-    threads = front_thread_count(threads);
+    struct server *server = xcalloc(1, sizeof *server);
+    server->app = app;
+    if (!front_proxies(app, &server->trusted)) {
+        free(server);
+        return 2;
+    }
+    threads = front_thread_count(threads, 2);
     front_block_signals();
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* ITC: so that a stop can quiesce (stop accepting) while the threads finish. */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    /* The memory per connection holds the head; well above LIMIT_HEADERS so that our own
+     * check (and answer) comes first and libmicrohttpd's bare 431 only for gross abuse. */
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, (void *)app, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        flags, 0, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
         NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(LIMIT_HEADERS + 16 * 1024),
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 2000u, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        server, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * LIMIT_HEADERS + 16 * 1024),
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 2000u,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)SOMAXCONN, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "buurtsamen: cannot listen on %s (in use, or no permission)\n", listen);
+        free(server);
         return 1;
     }
     log_info("buurtsamen serving http://%s/ (database %s, %d threads)", listen,
              app->config.db_path, threads);
     int sig = front_wait_signal(app);
-    log_info("buurtsamen stopping (signal %d)", sig);
+    log_info("buurtsamen stopping (signal %d): finishing the requests in flight", sig);
+
+    /* Stop accepting; requests under way (also a next one on a kept-alive connection) are
+     * answered, with Connection: close, for at most FRONT_DRAIN_SECONDS. */
+    atomic_store(&server->stopping, true);
+    MHD_socket listener = MHD_quiesce_daemon(d);
+    if (listener != MHD_INVALID_SOCKET) {
+        /* Connections the kernel queued but nobody accepted yet: served too, not reset. */
+        fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK);
+        for (;;) {
+            struct sockaddr_storage peer;
+            socklen_t plen = sizeof peer;
+            int fd = accept(listener, (struct sockaddr *)&peer, &plen);
+            if (fd < 0)
+                break;
+            if (MHD_add_connection(d, fd, (struct sockaddr *)&peer, plen) != MHD_YES)
+                close(fd);
+        }
+        close(listener);
+    }
+    /* Done when no request is under way for a moment (a connection just taken has its
+     * request read within that) or no connection is left. */
+    double start = now_seconds(), quiet_since = start;
+    for (;;) {
+        double now = now_seconds();
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (info && info->num_connections == 0)
+            break;
+        if (atomic_load(&server->in_flight) > 0)
+            quiet_since = now;
+        else if (now - quiet_since >= 0.2)
+            break;
+        if (now - start >= FRONT_DRAIN_SECONDS)
+            break;
+        usleep(10 * 1000);
+    }
+    int left = atomic_load(&server->in_flight);
+    if (left > 0)
+        log_error("stop: %d request%s still unfinished after %d s; closing", left,
+                  left == 1 ? "" : "s", FRONT_DRAIN_SECONDS);
+    /* Joins every thread of the pool; their database connections close as they end. */
     MHD_stop_daemon(d);
+    front_checkpoint(app);
+    free(server);
+    log_info("buurtsamen stopped");
     return 0;
 }

@@ -47,6 +47,5 @@ bool csrf_valid(const struct request *req)
 
 const char *csrf_cookie_header(struct request *req)
 {
-    return arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", CSRF_COOKIE,
-                        req->csrf_token, req->https ? "; Secure" : "");
+    return response_cookie(req, CSRF_COOKIE, req->csrf_token, NULL);
 }

@@ -101,3 +101,28 @@ const char *response_get_header(const struct request *req, const char *name)
             return h->items[i].value;
     return NULL;
 }
+
+const char *response_cookie(struct request *req, const char *name, const char *value,
+                            const char *extra)
+{
+    return arena_printf(&req->arena, "%s%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+                        req->https ? COOKIE_SECURE_PREFIX : "", name, value, extra ? extra : "",
+                        req->https ? "; Secure" : "");
+}
+
+void request_cookies_for_scheme(struct request *req)
+{
+    const size_t plen = strlen(COOKIE_SECURE_PREFIX);
+    struct fields *c = &req->cookies;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->count; i++) {
+        struct field f = c->items[i];
+        bool secure = strncmp(f.name, COOKIE_SECURE_PREFIX, plen) == 0;
+        if (secure != req->https)
+            continue;
+        if (secure)
+            f.name += plen;
+        c->items[kept++] = f;
+    }
+    c->count = kept;
+}

@@ -68,6 +68,8 @@ struct request {
     const char *params[4]; /* route pattern captures */
     const char *csrf_token; /* this client's token, set by the dispatcher */
     bool set_csrf_cookie;
+    int refusal_status;          /* set by a front: answered instead of any route */
+    const char *refusal_message; /* its Dutch explanation */
     struct db *db;
     const struct app *app;
     const struct user *user; /* staff behind the session, once looked up (pages/staff.c) */
@@ -93,5 +95,16 @@ void response_header(struct request *req, const char *name, const char *value);
 /* Replaces a header if present. */
 void response_set_header(struct request *req, const char *name, const char *value);
 const char *response_get_header(const struct request *req, const char *name);
+
+/* The prefix that marks a cookie set over HTTPS: Secure, Path=/, no Domain, so neither a plain
+ * HTTP page nor a sibling domain can have planted it. */
+#define COOKIE_SECURE_PREFIX "__Host-"
+/* A Set-Cookie value for one of this site's cookies: Path=/; HttpOnly; SameSite=Lax, and
+ * under HTTPS the __Host- name and Secure. extra (e.g. "; Max-Age=0") is appended. */
+const char *response_cookie(struct request *req, const char *name, const char *value,
+                            const char *extra);
+/* Keeps the cookies of this request's scheme: under HTTPS only __Host- ones (read without the
+ * prefix), otherwise only those without it. */
+void request_cookies_for_scheme(struct request *req);
 
 #endif

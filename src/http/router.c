@@ -142,6 +142,13 @@ static void dispatch(struct request *req, const struct route *routes, size_t nro
                      error_fn on_error, access_fn may_enter, const char **log_path)
 {
     req->method = method_from(req->method_name);
+    if (req->refusal_status) {
+        /* A front refused before any parsing; the answer still takes the one exit, and the
+         * log shows the raw path (masked below). */
+        req->path = arena_strndup(&req->arena, req->target, strcspn(req->target, "?#"));
+        on_error(req, req->refusal_status, req->refusal_message);
+        return;
+    }
     if (strlen(req->target) > LIMIT_URI) {
         on_error(req, 414, "Het adres is te lang.");
         return;
@@ -156,8 +163,10 @@ static void dispatch(struct request *req, const struct route *routes, size_t nro
         return;
     }
     const char *cookie = request_header(req, "Cookie");
-    if (cookie)
+    if (cookie) {
         cookies_parse(&req->arena, cookie, &req->cookies);
+        request_cookies_for_scheme(req);
+    }
     if (req->body_too_large) {
         on_error(req, 413, "Wat u verstuurt is te groot.");
         return;

@@ -66,9 +66,8 @@ void login_post(struct request *req)
         return;
     }
     response_header(req, "Set-Cookie",
-                    arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
-                                 SESSION_COOKIE, token, SESSION_HOURS * 3600,
-                                 req->https ? "; Secure" : ""));
+                    response_cookie(req, SESSION_COOKIE, token,
+                                    arena_printf(&req->arena, "; Max-Age=%d", SESSION_HOURS * 3600)));
     response_set_header(req, "Location", "/beheer");
     page_text(req, 303, "Ingelogd.\n");
 }
@@ -77,9 +76,7 @@ void logout_post(struct request *req)
 {
     /* The cookie goes whatever happens; a session left behind by a failure expires. */
     session_logout(req->db, request_cookie(req, SESSION_COOKIE), time(NULL));
-    response_header(req, "Set-Cookie",
-                    arena_printf(&req->arena, "%s=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-                                 SESSION_COOKIE));
+    response_header(req, "Set-Cookie", response_cookie(req, SESSION_COOKIE, "", "; Max-Age=0"));
     response_set_header(req, "Location", "/");
     page_text(req, 303, "Uitgelogd.\n");
 }

@@ -386,6 +386,11 @@ void donate_confirm_post(struct request *req)
                       "kies een initiatief uit de lijst.",
                       403);
         return;
+    case DONATE_UNAVAILABLE:
+        render_code_form(req, 503, code, initiative,
+                         "Door een storing kunnen we tijdelijk geen donaties verwerken. Uw voucher "
+                         "is niet gebruikt en blijft geldig; probeer het later opnieuw.");
+        return;
     case DONATE_BUSY:
         break;
     }
@@ -529,6 +534,10 @@ void donate_multi_post(struct request *req)
                 break;
             case DONATE_NOT_ELIGIBLE:
                 msg = "Niet gebruikt: deze voucher hoort bij een andere wijk of ander dorp.";
+                break;
+            case DONATE_UNAVAILABLE:
+                msg = "Niet gebruikt: door een storing kunnen we tijdelijk geen donaties "
+                      "verwerken. Probeer het later opnieuw.";
                 break;
             default:
                 msg = "Niet gebruikt: probeer deze code later opnieuw.";

@@ -37,6 +37,10 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             SET(template_dir);
         else if (strcmp(name, "threads") == 0)
             c->threads = atoi(value);
+        else if (strcmp(name, "trusted_proxies") == 0)
+            SET(trusted_proxies);
+        else if (strcmp(name, "fcgi_backlog") == 0)
+            c->fcgi_backlog = atoi(value);
         else
             return 0;
     } else if (strcmp(section, "gemeente") == 0) {

@@ -20,6 +20,10 @@ struct config {
      * contact address from the settings). */
     char mail_command[256];
     char mail_from[256];
+    /* Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses and
+     * CIDRs, separated by commas or spaces (empty: none). */
+    char trusted_proxies[1024];
+    int fcgi_backlog; /* listen queue of the FastCGI socket; 0: SOMAXCONN */
 };
 
 void config_defaults(struct config *c);

@@ -173,14 +173,16 @@ async function waitHealthy(base, procs, what) {
  * {base, port, stop(), output()}.
  * stop() sends SIGTERM and resolves with {code, signal} once the process has exited.
  */
-export async function startServe({ db, threads, config } = {}) {
+export async function startServe({ db, threads, config, ini } = {}) {
   if (!db && !config) throw new Error('startServe needs {db} or {config}');
+  // {config}: the path of a config file (it may name the database and the key file);
+  // {ini}: the text of one, written to a temporary file.
+  const configArgs = [...(config ? ['--config', config] : []), ...(await configFile(ini))];
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    // With {config} alone the config file names the database and the key file.
-    const args = [...(config ? ['--config', config] : []), ...(db ? ['--db', db] : []),
-      'serve', '--listen', `127.0.0.1:${port}`];
+    const args = [...(db ? ['--db', db] : []), ...configArgs, 'serve', '--listen',
+      `127.0.0.1:${port}`];
     if (threads) args.push('--threads', String(threads));
     const proc = launch(BIN, args);
     const base = `http://127.0.0.1:${port}`;
@@ -201,6 +203,15 @@ export async function startServe({ db, threads, config } = {}) {
     };
   }
   throw lastError;
+}
+
+// `config` (INI text) in a file of its own: the arguments that name it, [] for none.
+async function configFile(ini) {
+  if (!ini) return [];
+  const dir = await tempDir('buurtsamen-config-');
+  const file = path.join(dir, 'buurtsamen.ini');
+  await fs.writeFile(file, ini);
+  return ['--config', file];
 }
 
 function nginxConfig(dir, port) {
@@ -233,12 +244,14 @@ http {
  * Starts `buurtsamen fcgi` on a unix socket and a real nginx in front of it on a free port;
  * resolves with {base, port, stop(), output()}. stop() ends both and removes their directory.
  */
-export async function startNginxFcgi({ db } = {}) {
+export async function startNginxFcgi({ db, ini, threads } = {}) {
   if (!db) throw new Error('startNginxFcgi needs {db}');
+  const configArgs = await configFile(ini);
   const dir = await tempDir('buurtsamen-nginx-');
   await fs.mkdir(path.join(dir, 'tmp'));
   const sock = path.join(dir, 'fcgi.sock');
-  const fcgi = launch(BIN, ['--db', db, 'fcgi', '--socket', sock]);
+  const fcgi = launch(BIN, ['--db', db, ...configArgs, 'fcgi', '--socket', sock,
+    ...(threads ? ['--threads', String(threads)] : [])]);
 
   const stopAll = async (procs) => {
     const exits = [];
@@ -279,6 +292,9 @@ export async function startNginxFcgi({ db } = {}) {
       dir,
       output: () => `${nginx.output}\n${fcgi.output}`,
       alive: () => !nginx.exited && !fcgi.exited,
+      fcgiAlive: () => !fcgi.exited,
+      // The FastCGI process alone, nginx left running: resolves with its {code, signal}.
+      stopFcgi: () => terminate(fcgi, 'SIGTERM'),
       // nginx first (SIGTERM: fast shutdown), then the FastCGI process.
       stop: async () => {
         const [nginxExit, fcgiExit] = await stopAll([nginx, fcgi]);
