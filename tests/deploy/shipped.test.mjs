@@ -289,7 +289,7 @@ describe('the shipped units and config, as an operator runs them', () => {
 
   test('the servers may hold as many descriptors as connections', async () => {
     for (const s of ['buurtsamen.service', 'buurtsamen-fcgi.service']) {
-      assert.deepEqual((await readUnit(s)).Service.LimitNOFILE, ['65536'], s);
+      assert.deepEqual((await readUnit(s)).Service.LimitNOFILE, ['4096'], s);
     }
   });
 
