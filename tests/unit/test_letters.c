@@ -244,6 +244,7 @@ static void cli_and_web_same_letter(void **state)
     config_defaults(&app.config);
     snprintf(app.config.db_path, sizeof app.config.db_path, "%s/t.db", dir);
     snprintf(app.config.basis_url, sizeof app.config.basis_url, "https://gemeente.example");
+    snprintf(app.config.key_file, sizeof app.config.key_file, "%s/t.key", dir);
     /* No settings at all: both must fall back to the config alike. */
     char err[256];
     struct db *db = db_open(app.config.db_path, true, err, sizeof err);
@@ -262,6 +263,8 @@ static void cli_and_web_same_letter(void **state)
     snprintf(round_s, sizeof round_s, "%lld", (long long)round);
     char *argv[] = {"vouchers", "issue",     "--round", round_s, "--out",
                     csv_path,   "--letters", html_path, NULL};
+    /* As init does: the key file that every later command loads and checks. */
+    assert_true(cli_load_secret(&app, db, KEY_CREATE));
     assert_int_equal(cli_vouchers(&app, 8, argv), EXIT_OK);
     char *cli_csv = slurp(csv_path), *cli_html = slurp(html_path);
 
