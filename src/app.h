@@ -13,6 +13,7 @@ struct app {
     struct tmpl_set *templates;
     void (*handle)(struct request *req); /* the router, set by main */
     void (*housekeeping)(const struct app *app); /* starts the periodic chores while serving */
+    void (*housekeeping_stop)(void);             /* and ends them at a stop */
 };
 
 #endif

@@ -65,7 +65,9 @@ static const struct {
 int main(int argc, char **argv)
 {
     alloc_init(); /* before anything allocates: jansson too aborts when memory runs out */
-    struct app app = {.handle = site_handle, .housekeeping = housekeeping_start};
+    struct app app = {.handle = site_handle,
+                      .housekeeping = housekeeping_start,
+                      .housekeeping_stop = housekeeping_stop};
     gdSetErrorMethod(gd_to_log);
     if (sodium_init() < 0) {
         fprintf(stderr, "buurtsamen: cannot initialise libsodium\n");

@@ -22,8 +22,10 @@ int cli_housekeeping(struct app *app, int argc, char **argv);
 int cli_user(struct app *app, int argc, char **argv);
 int cli_mail(struct app *app, int argc, char **argv);
 int cli_export(struct app *app, int argc, char **argv);
-/* Starts the housekeeping thread (every minute) of serve and fcgi. */
+/* Starts the housekeeping thread (every minute) of serve and fcgi; housekeeping_stop ends it
+ * after the pass in progress, if any, and joins it. */
 void housekeeping_start(const struct app *app);
+void housekeeping_stop(void);
 
 /* Shared by the subcommands. */
 struct db;

@@ -8,10 +8,20 @@
 #include "util/log.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The one housekeeping thread of a serving process, and how it is told to stop: it sleeps on
+ * the condition between passes, so that a stop need not wait out the minute. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stopping, running;
+    pthread_t id;
+} chores = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, 0};
 
 static void *housekeeping_thread(void *arg)
 {
@@ -22,22 +32,43 @@ static void *housekeeping_thread(void *arg)
         log_error("housekeeping: %s", err);
         return NULL;
     }
-    for (;;) {
+    pthread_mutex_lock(&chores.lock);
+    while (!chores.stopping) {
+        pthread_mutex_unlock(&chores.lock);
         struct housekeeping_report report;
         if (!housekeeping_pass(db, time(NULL), &app->config, HOUSEKEEPING_MAIL_PER_PASS, &report))
             log_error("housekeeping: a pass failed; it runs again in a minute");
-        sleep(60);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 60;
+        pthread_mutex_lock(&chores.lock);
+        while (!chores.stopping &&
+               pthread_cond_timedwait(&chores.wake, &chores.lock, &until) == 0)
+            ;
     }
+    pthread_mutex_unlock(&chores.lock);
+    db_close(db);
     return NULL;
 }
 
 void housekeeping_start(const struct app *app)
 {
-    pthread_t id;
-    if (pthread_create(&id, NULL, housekeeping_thread, (void *)app) == 0)
-        pthread_detach(id);
+    if (pthread_create(&chores.id, NULL, housekeeping_thread, (void *)app) == 0)
+        chores.running = true;
     else
         log_error("housekeeping: cannot start its thread");
+}
+
+void housekeeping_stop(void)
+{
+    if (!chores.running)
+        return;
+    pthread_mutex_lock(&chores.lock);
+    chores.stopping = true;
+    pthread_cond_signal(&chores.wake);
+    pthread_mutex_unlock(&chores.lock);
+    pthread_join(chores.id, NULL);
+    chores.running = false;
 }
 
 static void print_count(int n, const char *one, const char *many)

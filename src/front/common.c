@@ -61,8 +61,12 @@ int front_wait_signal(const struct app *app)
         app->housekeeping(app);
     for (;;) {
         int sig = 0;
-        if (sigwait(&set, &sig) == 0 && (sig == SIGINT || sig == SIGTERM))
+        if (sigwait(&set, &sig) == 0 && (sig == SIGINT || sig == SIGTERM)) {
+            /* The chores use the application's state too: they end before it does. */
+            if (app->housekeeping_stop)
+                app->housekeeping_stop();
             return sig;
+        }
     }
 }
 
