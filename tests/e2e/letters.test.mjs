@@ -1,0 +1,68 @@
+// The voucher letters on paper: the printable HTML letters printed by Chromium to PDF give
+// exactly one A4 page per letter (counted with pdfinfo from poppler-utils).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { launchBrowser } from '../lib/browser.mjs';
+import { makeDemoDb, removeDb, tempDir } from '../lib/server.mjs';
+import { cli, currentRound } from '../lib/vouchers.mjs';
+
+let db;
+let dir;
+let browser;
+
+before(async () => {
+  db = await makeDemoDb();
+  dir = await tempDir('buurtsamen-letters-');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+  if (db) await removeDb(db);
+});
+
+/** The number of pages of a PDF file, as pdfinfo reads it. */
+export function pdfPages(file) {
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  const m = /^Pages:\s+(\d+)$/m.exec(info);
+  assert.ok(m, `pdfinfo names the pages:\n${info}`);
+  return Number(m[1]);
+}
+
+/** Imports n new households and issues their letters; resolves with the letters' HTML. */
+async function issueLetters(n) {
+  const rows = ['postcode;huisnummer;toevoeging;straat;woonplaats;wijk'];
+  for (let i = 1; i <= n; i++) rows.push(`7799 ZZ;${i};;Briefstraat;Almelo;binnenstad`);
+  const csv = path.join(dir, 'households.csv');
+  await fs.writeFile(csv, `${rows.join('\n')}\n`);
+  await cli(db, ['households', 'import', csv]);
+  const html = path.join(dir, 'letters.html');
+  await cli(db, ['vouchers', 'issue', '--round', String(currentRound(db)),
+    '--out', path.join(dir, 'issued.csv'), '--letters', html]);
+  return fs.readFile(html, 'utf8');
+}
+
+test('three letters printed from the browser are three A4 pages', async () => {
+  const html = await issueLetters(3);
+  assert.equal(html.split('<section class="letter">').length - 1, 3, 'three letters');
+  const page = await browser.newPage();
+  try {
+    await page.setContent(html, { waitUntil: 'load' });
+    const pdf = path.join(dir, 'letters.pdf');
+    // preferCSSPageSize: the page size and margins of the letters' own @page rule.
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    assert.equal(pdfPages(pdf), 3, 'one page per letter');
+    // Nothing is cut off: every page ends with the letter's last sentence.
+    for (let p = 1; p <= 3; p++) {
+      const text = execFileSync('pdftotext', ['-f', String(p), '-l', String(p), pdf, '-'],
+        { encoding: 'utf8' });
+      assert.match(text.replace(/\s+/g, ' '), /de oude code vervalt dan\./, `page ${p} is whole`);
+    }
+  } finally {
+    await page.close();
+  }
+});
