@@ -4,7 +4,7 @@
 # build itself needs lives in the BS_* variables, which come first so the user's flags win.
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter
+PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter cairo
 CFLAGS     ?= -O2 -g
 CPPFLAGS   ?=
 LDFLAGS    ?=

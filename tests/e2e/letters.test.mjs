@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { launchBrowser } from '../lib/browser.mjs';
 import { makeDemoDb, removeDb, tempDir } from '../lib/server.mjs';
-import { cli, currentRound } from '../lib/vouchers.mjs';
+import { cli, currentRound, usePublicBase } from '../lib/vouchers.mjs';
 
 let db;
 let dir;
@@ -15,6 +15,7 @@ let browser;
 
 before(async () => {
   db = await makeDemoDb();
+  usePublicBase(db);
   dir = await tempDir('buurtsamen-letters-');
   browser = await launchBrowser();
 });
