@@ -1,13 +1,18 @@
-// The voucher letters for the mail house: the print-ready PDF (cairo) from `vouchers issue
-// --letters` and from `vouchers letters`, rendered again from the stored codes: one A4 page per
-// letter (pdfinfo), each code and each address line in it (pdftotext), a buurt's letter naming
-// its wijk, and a replaced letter left out.
+// The voucher letters for the mail house and issuing that cannot go wrong: the print-ready PDF
+// (cairo) from `vouchers issue --letters`, `vouchers letters` and the admin download, rendered
+// again from the stored codes (one A4 page per letter by pdfinfo, each code and address line by
+// pdftotext, a buurt's letter naming its wijk, a replaced letter left out); the refusals for a
+// closed round and a default or private base URL, the --force for a far round, the
+// confirmation step with its counts, and nothing written when there is nothing to issue.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { makeDemoDb, removeDb, runBin, sql, tempDir } from '../lib/server.mjs';
+import { download } from '../lib/admin.mjs';
+import { decode } from '../lib/pages.mjs';
+import { makeDemoDb, removeDb, runBin, sql, startServe, tempDir } from '../lib/server.mjs';
+import { login, makeDemoDbWithStaff } from '../lib/staff.mjs';
 import { cli, currentRound, replaceVoucher, usePublicBase } from '../lib/vouchers.mjs';
 
 let db;
@@ -170,3 +175,107 @@ describe('issuing that cannot go wrong (CLI)', () => {
     assert.match(forced.stdout, /issued \d+ vouchers;/);
   });
 });
+
+describe('issuing and the PDF in the admin screens', () => {
+  let wdb;
+  let server;
+  let admin;
+
+  before(async () => {
+    const demo = await makeDemoDbWithStaff();
+    wdb = demo.db;
+    usePublicBase(wdb);
+    const csv = path.join(dir, 'web-households.csv');
+    await fs.writeFile(csv, ['postcode;huisnummer;toevoeging;straat;woonplaats;wijk',
+      ...HOUSEHOLDS.map((h) => h.join(';'))].join('\n') + '\n');
+    await cli(wdb, ['households', 'import', csv]);
+    server = await startServe({ db: wdb });
+    admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (wdb) await removeDb(wdb);
+  });
+
+  test('confirm, issue, then the PDF: one A4 per letter with each code and address', async () => {
+    const r = currentRound(wdb);
+    const name = sql(wdb, `SELECT name FROM rounds WHERE id = ${r}`).trim();
+    const confirm = await admin.post(`/beheer/rondes/${r}/uitgeven`);
+    assert.equal(confirm.status, 200);
+    assert.ok(decode(confirm.text).includes(`3 brieven voor ${name}, 3 wijken en dorpen`),
+      'the counts: Binnenstad, De Riet (for Riet-Noord) and Bornerbroek');
+    assert.ok(!/begint pas over/.test(confirm.text), 'an open round: no warning');
+    assert.equal(sql(wdb, 'SELECT count(*) FROM issued_files').trim(), '0', 'nothing yet');
+    const done = await admin.post(`/beheer/rondes/${r}/uitgeven`, { bevestigd: '1' });
+    assert.equal(done.status, 200);
+    assert.ok(decode(done.text).includes(`3 vouchers uitgegeven voor ${name}.`));
+    const id = /\/beheer\/uitgifte\/(\d+)\?formaat=pdf/.exec(done.text)?.[1];
+    assert.ok(id, 'the result links the PDF');
+    const res = await download(admin, `/beheer/uitgifte/${id}?formaat=pdf`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    assert.match(res.headers.get('content-disposition') ?? '', /filename="[^"]+\.pdf"/);
+    const pdf = path.join(dir, 'web.pdf');
+    await fs.writeFile(pdf, res.body);
+    assert.equal(pdfPages(pdf), 3);
+    const csv = await download(admin, `/beheer/uitgifte/${id}?formaat=csv`);
+    const rows = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1)
+      .map((l) => l.split(';'));
+    assert.equal(rows.length, 3);
+    const text = pdfText(pdf);
+    for (const [postcode, huisnummer, straat, woonplaats, , code] of rows) {
+      assert.ok(text.includes(code), `the PDF has ${code}`);
+      assert.ok(text.includes(`${straat} ${huisnummer}`));
+      assert.match(text, new RegExp(`${postcode}\\s+${woonplaats}`));
+    }
+    assertRefusal(await download(admin, `/beheer/uitgifte/${id}?formaat=docx`), 400);
+  });
+
+  test('nothing left to issue: said so, no file made', async () => {
+    const r = currentRound(wdb);
+    const files = sql(wdb, 'SELECT count(*) FROM issued_files').trim();
+    for (const form of [{}, { bevestigd: '1' }]) {
+      const res = await admin.post(`/beheer/rondes/${r}/uitgeven`, form);
+      assert.equal(res.status, 200);
+      assert.match(decode(res.text), /Alle huishoudens hebben al een voucher/);
+      assert.ok(!res.text.includes('name="bevestigd"'), 'no button to issue nothing');
+    }
+    assert.equal(sql(wdb, 'SELECT count(*) FROM issued_files').trim(), files);
+  });
+
+  test('a closed round is refused, for issuing and for a replacement', async () => {
+    const closed = Number(sql(wdb, "SELECT id FROM rounds WHERE closes_at <= datetime('now') " +
+      'ORDER BY id LIMIT 1').trim());
+    const vouchers = sql(wdb, 'SELECT count(*) FROM vouchers').trim();
+    for (const form of [{}, { bevestigd: '1' }]) {
+      const res = await admin.post(`/beheer/rondes/${closed}/uitgeven`, form);
+      assertRefusal(res, 409);
+      assert.match(decode(res.text), /Deze ronde is afgelopen/);
+    }
+    const rep = await admin.post(`/beheer/rondes/${closed}/vervangen`,
+      { postcode: '7798 AB', huisnummer: '1', toevoeging: '' });
+    assertRefusal(rep, 409);
+    assert.equal(sql(wdb, 'SELECT count(*) FROM vouchers').trim(), vouchers, 'nothing issued');
+  });
+
+  test('the example base URL is refused in the browser too, naming it', async () => {
+    const r = currentRound(wdb);
+    sql(wdb, "UPDATE settings SET value = 'https://buurtsamen.almelo.example' " +
+      "WHERE key = 'basis_url'");
+    try {
+      const res = await admin.post(`/beheer/rondes/${r}/uitgeven`);
+      assertRefusal(res, 409);
+      assert.match(decode(res.text), /voorbeeldadres https:\/\/buurtsamen\.almelo\.example/);
+      const rep = await admin.post(`/beheer/rondes/${r}/vervangen`,
+        { postcode: '7798 AB', huisnummer: '1', toevoeging: '' });
+      assertRefusal(rep, 409);
+    } finally {
+      usePublicBase(wdb);
+    }
+  });
+});
+
+function assertRefusal(res, status) {
+  assert.equal(res.status, status, res.text.slice(0, 300));
+}
