@@ -215,6 +215,7 @@ bench:
 	@$(MAKE) --no-print-directory all
 	tests/bench/run
 	tests/bench/export
+	tests/bench/letters
 
 # make fuzz: each libFuzzer target for FUZZ_SECONDS (clang, built with ASan/UBSan).
 FUZZ_SECONDS ?= 60

@@ -33,6 +33,7 @@ struct letters_pdf {
     cairo_surface_t *surface;
     cairo_t *cr;
     cairo_surface_t *logo; /* NULL without one */
+    cairo_font_face_t *regular, *bold, *mono; /* made once: a face per call is looked up anew */
     letters_pdf_write_fn write;
     void *ctx;
     bool failed;
@@ -96,6 +97,12 @@ struct letters_pdf *letters_pdf_begin(const struct letters_info *info, const uns
     cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "Buurt Samen");
     p->cr = cairo_create(p->surface);
     cairo_scale(p->cr, 1 / MM_PER_PT, 1 / MM_PER_PT);
+    p->regular = cairo_toy_font_face_create("DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                                            CAIRO_FONT_WEIGHT_NORMAL);
+    p->bold = cairo_toy_font_face_create("DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                                         CAIRO_FONT_WEIGHT_BOLD);
+    p->mono = cairo_toy_font_face_create("DejaVu Sans Mono", CAIRO_FONT_SLANT_NORMAL,
+                                         CAIRO_FONT_WEIGHT_BOLD);
     if (logo_png && logo_len) {
         struct png_source src = {logo_png, logo_len, 0};
         cairo_surface_t *logo = cairo_image_surface_create_from_png_stream(png_read, &src);
@@ -108,11 +115,10 @@ struct letters_pdf *letters_pdf_begin(const struct letters_info *info, const uns
     return p;
 }
 
-static void font(cairo_t *cr, double size_pt, bool bold, bool mono)
+static void font_of(struct letters_pdf *p, double size_pt, bool bold, bool mono)
 {
-    cairo_select_font_face(cr, mono ? "DejaVu Sans Mono" : "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size_pt * MM_PER_PT);
+    cairo_set_font_face(p->cr, mono ? p->mono : bold ? p->bold : p->regular);
+    cairo_set_font_size(p->cr, size_pt * MM_PER_PT);
 }
 
 static void text_at(cairo_t *cr, double x, double y, const char *text)
@@ -209,11 +215,11 @@ bool letters_pdf_add(void *ctx, const struct letter *l)
     letters_link(link, sizeof link, p->base_url, l->code);
     logo_draw(p);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    font(cr, 8, false, false);
+    font_of(p, 8, false, false);
     snprintf(text, sizeof text, "%s \xc2\xb7 Gemeente %s", p->site_name, p->gemeente);
     text_at(cr, ADDRESS_X, SENDER_Y, text);
 
-    font(cr, 11, false, false);
+    font_of(p, 11, false, false);
     double lead = 5.2, y = ADDRESS_Y;
     text_at(cr, ADDRESS_X, y, "Aan de bewoners van");
     snprintf(text, sizeof text, "%s %s", l->street, l->house_number);
@@ -222,10 +228,10 @@ bool letters_pdf_add(void *ctx, const struct letter *l)
     text_at(cr, ADDRESS_X, y += lead, text);
 
     y = BODY_Y;
-    font(cr, 15, true, false);
+    font_of(p, 15, true, false);
     snprintf(text, sizeof text, "Uw voucher van %s voor een initiatief in uw buurt", p->value);
     y = paragraph(cr, MARGIN_LEFT, y, width, 7, text) + 3;
-    font(cr, 10.5, false, false);
+    font_of(p, 10.5, false, false);
     y = paragraph(cr, MARGIN_LEFT, y, width, lead, "Beste bewoners,") + 2;
     /* Where the voucher may go, as the donation rules say it (see view/letters.c). */
     const char *wijk = l->wijk ? l->wijk : l->area;
@@ -249,17 +255,17 @@ bool letters_pdf_add(void *ctx, const struct letter *l)
     cairo_stroke(cr);
     qr_draw(cr, link, MARGIN_LEFT + 3, box_top + 3, QR_SIZE);
     double tx = MARGIN_LEFT + QR_SIZE + 8, tw = width - QR_SIZE - 11;
-    font(cr, 10.5, false, false);
+    font_of(p, 10.5, false, false);
     text_at(cr, tx, box_top + 9, "Uw vouchercode:");
-    font(cr, 17, true, true);
+    font_of(p, 17, true, true);
     text_at(cr, tx, box_top + 18, l->code);
-    font(cr, 9.5, false, false);
+    font_of(p, 9.5, false, false);
     snprintf(text, sizeof text,
              "Scan de QR-code met uw telefoon, of ga naar %s en vul de code in.", p->donate_url);
     paragraph(cr, tx, box_top + 26, tw, 4.6, text);
     y = box_top + box_h + 8;
 
-    font(cr, 10.5, false, false);
+    font_of(p, 10.5, false, false);
     snprintf(text, sizeof text,
              "U kunt de voucher gebruiken tot en met %s. De code is één keer te gebruiken. Wie "
              "aan welk initiatief geeft, is nergens openbaar te zien.",
@@ -272,7 +278,7 @@ bool letters_pdf_add(void *ctx, const struct letter *l)
     y = paragraph(cr, MARGIN_LEFT, y, width, lead, "Met vriendelijke groet,");
     snprintf(text, sizeof text, "Gemeente %s", p->gemeente);
     y = paragraph(cr, MARGIN_LEFT, y, width, lead, text) + 4;
-    font(cr, 8.5, false, false);
+    font_of(p, 8.5, false, false);
     snprintf(text, sizeof text,
              "Vragen? Mail naar %s. Is deze brief kwijt of beschadigd, neem dan contact op met "
              "de gemeente voor een nieuwe code; de oude code vervalt dan.",
@@ -290,6 +296,9 @@ bool letters_pdf_end(struct letters_pdf *p)
         return false;
     bool ok = cairo_status(p->cr) == CAIRO_STATUS_SUCCESS;
     cairo_destroy(p->cr);
+    cairo_font_face_destroy(p->regular);
+    cairo_font_face_destroy(p->bold);
+    cairo_font_face_destroy(p->mono);
     cairo_surface_finish(p->surface);
     ok = ok && cairo_surface_status(p->surface) == CAIRO_STATUS_SUCCESS && !p->failed;
     cairo_surface_destroy(p->surface);
