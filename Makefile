@@ -4,7 +4,7 @@
 # build itself needs lives in the BS_* variables, which come first so the user's flags win.
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter
+PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter cairo
 CFLAGS     ?= -O2 -g
 CPPFLAGS   ?=
 LDFLAGS    ?=
@@ -215,6 +215,7 @@ bench:
 	@$(MAKE) --no-print-directory all
 	tests/bench/run
 	tests/bench/export
+	tests/bench/letters
 
 # make fuzz: each libFuzzer target for FUZZ_SECONDS (clang, built with ASan/UBSan).
 FUZZ_SECONDS ?= 60

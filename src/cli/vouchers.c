@@ -5,11 +5,14 @@
 #include "domain/households.h"
 #include "domain/issuance.h"
 #include "domain/letters.h"
+#include "domain/printfiles.h"
 #include "domain/rounds.h"
 #include "domain/settings.h"
+#include "util/alloc.h"
 #include "util/text.h"
 #include "view/format.h"
 #include "view/letters.h"
+#include "view/letters_pdf.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* --name value, from argv[first..]; NULL when absent. */
@@ -187,9 +191,15 @@ int cli_households(struct app *app, int argc, char **argv)
     return ok ? EXIT_OK : EXIT_FAIL;
 }
 
-/* The printer's file and the printable letters (view/letters.h), written as issuance goes. */
+/* The printer's file (view/letters.h) written as issuance goes, and what is kept to render
+ * the letters again (domain/letters.h), stored encrypted before the vouchers commit. */
 struct issue_output {
+    struct app *app;
+    struct db *db;
+    int64_t round_id;
+    const char *title;
     struct letters letters;
+    struct letter_codes codes;
     const char *csv_path;
     char tmp_path[600];
     bool quiet;
@@ -198,7 +208,7 @@ struct issue_output {
 static bool on_letter(void *ctx, const struct letter *l)
 {
     struct issue_output *o = ctx;
-    return letters_add(&o->letters, l);
+    return letters_add(&o->letters, l) && letters_codes_add(&o->codes, l);
 }
 
 static bool write_all(int fd, const char *data, size_t len)
@@ -215,10 +225,17 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
-/* Before the vouchers are committed, the printer's file is safely on disk (as FILE.tmp). */
+/* Before the vouchers are committed, the printer's file is safely on disk (as FILE.tmp) and
+ * the codes are stored (encrypted) for `vouchers letters` and the admin screens. */
 static bool on_finish(void *ctx)
 {
     struct issue_output *o = ctx;
+    if (o->codes.count &&
+        !printfiles_store_codes(o->db, o->app->secret, o->round_id, o->title, o->codes.count,
+                                &o->codes.text, "cli")) {
+        fprintf(stderr, "buurtsamen vouchers: storing the codes for the letters failed\n");
+        return false;
+    }
     snprintf(o->tmp_path, sizeof o->tmp_path, "%s.tmp", o->csv_path);
     int fd = open(o->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -244,41 +261,232 @@ static void on_progress(void *ctx, long done, long total)
         fprintf(stderr, "\n");
 }
 
-static bool write_letters(struct app *app, struct db *db, struct issue_output *o,
-                          const char *path, int64_t round_id)
+static bool ends_with(const char *s, const char *suffix)
 {
-    if (!cli_load_templates(app))
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* One output being rendered from stored codes: the CSV, the HTML letters or the PDF. */
+struct render {
+    enum { RENDER_CSV, RENDER_HTML, RENDER_PDF } format;
+    struct letters letters;  /* CSV and HTML */
+    struct letters_pdf *pdf; /* PDF, written to file as it goes */
+    FILE *file;
+};
+
+static bool render_letter(void *ctx, const struct letter *l)
+{
+    struct render *r = ctx;
+    return r->format == RENDER_PDF ? letters_pdf_add(r->pdf, l) : letters_add(&r->letters, l);
+}
+
+static bool read_logo(const char *path, struct buf *out)
+{
+    size_t len = 0;
+    char *data = slurp(path, &len, 4u << 20);
+    if (!data || len > (4u << 20)) {
+        free(data);
         return false;
+    }
+    buf_append(out, data, len);
+    free(data);
+    return true;
+}
+
+/* Renders stored codes (each a struct buf of letters_codes_add lines) into path: .pdf, .html,
+ * else CSV. Writes path.tmp and renames it; *count is the number of letters. */
+static bool render_to(struct app *app, struct db *db, int64_t round_id, const struct buf *codes,
+                      size_t ncodes, const char *path, const char *logo_path, long *count)
+{
     struct letters_info info;
-    struct buf html = {0};
-    bool ok = letters_info_load(db, &app->config, round_id, &info) &&
-              letters_render(&o->letters, app->templates, &info, &html);
-    FILE *f = ok ? fopen(path, "w") : NULL;
-    ok = f && fwrite(html.data, 1, html.len, f) == html.len;
-    if (f)
-        ok = fclose(f) == 0 && ok;
-    if (!ok)
+    if (!letters_info_load(db, &app->config, round_id, &info)) {
+        fprintf(stderr, "buurtsamen vouchers: there is no round %lld\n", (long long)round_id);
+        return false;
+    }
+    struct render r = {.format = ends_with(path, ".pdf")    ? RENDER_PDF
+                                 : ends_with(path, ".html") ? RENDER_HTML
+                                                            : RENDER_CSV};
+    if (r.format == RENDER_HTML && !cli_load_templates(app))
+        return false;
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    r.file = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!r.file) {
+        fprintf(stderr, "buurtsamen vouchers: cannot write %s: %s\n", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    bool ok = true;
+    struct buf logo = {0};
+    if (logo_path && !read_logo(logo_path, &logo)) {
+        fprintf(stderr, "buurtsamen vouchers: cannot read the logo %s\n", logo_path);
+        ok = false;
+    }
+    if (ok && r.format == RENDER_PDF) {
+        if (!logo_path)
+            letters_logo(db, &logo);
+        r.pdf = letters_pdf_begin(&info, (const unsigned char *)logo.data, logo.len,
+                                  letters_pdf_write_file, r.file);
+        ok = r.pdf != NULL;
+    } else if (ok) {
+        letters_begin(&r.letters, info.base_url, r.format == RENDER_HTML);
+    }
+    *count = 0;
+    for (size_t i = 0; ok && i < ncodes; i++) {
+        long n = letters_replay(db, codes[i].data ? codes[i].data : "", codes[i].len,
+                                render_letter, &r);
+        ok = n >= 0;
+        *count += ok ? n : 0;
+    }
+    if (r.format == RENDER_PDF) {
+        ok = letters_pdf_end(r.pdf) && ok;
+    } else if (r.format == RENDER_HTML) {
+        struct buf html = {0};
+        ok = ok && letters_render(&r.letters, app->templates, &info, &html) &&
+             fwrite(html.data, 1, html.len, r.file) == html.len;
+        if (html.data)
+            sodium_memzero(html.data, html.len);
+        buf_free(&html);
+    } else {
+        ok = ok && fwrite(r.letters.csv.data, 1, r.letters.csv.len, r.file) == r.letters.csv.len;
+    }
+    if (r.format != RENDER_PDF)
+        letters_end(&r.letters);
+    buf_free(&logo);
+    ok = fflush(r.file) == 0 && fsync(fileno(r.file)) == 0 && ok;
+    ok = fclose(r.file) == 0 && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = false;
+    if (!ok) {
         fprintf(stderr, "buurtsamen vouchers: cannot write letters to %s\n", path);
-    if (html.data)
-        sodium_memzero(html.data, html.len);
-    buf_free(&html);
+        unlink(tmp);
+    }
     return ok;
+}
+
+static void wipe_buf(struct buf *b)
+{
+    if (b->data)
+        sodium_memzero(b->data, b->len);
+    buf_free(b);
+}
+
+/* vouchers letters: every stored letter of the round, rendered again. */
+static int letters_command(struct app *app, int argc, char **argv)
+{
+    static const char *const known[] = {"--round", "--out", "--logo", NULL};
+    if (!only_options(argc, argv, 2, known))
+        return EXIT_USAGE;
+    const char *round_s = option(argc, argv, "--round"), *out = option(argc, argv, "--out");
+    int64_t round_id;
+    if (!round_s || !parse_int64(round_s, 1, INT64_MAX, &round_id) || !out) {
+        fprintf(stderr, "buurtsamen vouchers letters: --round ID and --out FILE are required\n");
+        return EXIT_USAGE;
+    }
+    struct db *db = cli_open_db(app, false);
+    if (!db)
+        return EXIT_FAIL;
+    tz_from_settings(db, app);
+    json_t *ids = printfiles_of_round(db, round_id);
+    size_t n = json_array_size(ids);
+    struct buf *codes = xcalloc(n ? n : 1, sizeof *codes);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+        bool csv;
+        /* Each stored file read is audited: the codes were seen. */
+        if (printfile_download(db, app->secret, json_integer_value(json_array_get(ids, i)),
+                               "cli", time(NULL), &csv, &codes[i]) != PRINTFILE_OK) {
+            fprintf(stderr, "buurtsamen vouchers letters: the stored codes cannot be read "
+                            "(was the key file replaced?)\n");
+            rc = EXIT_FAIL;
+        }
+    }
+    long count = 0;
+    if (rc == EXIT_OK && n == 0) {
+        fprintf(stderr, "buurtsamen vouchers letters: round %lld has no stored letters "
+                        "(nothing issued, or the files were deleted after printing)\n",
+                (long long)round_id);
+        rc = EXIT_FAIL;
+    } else if (rc == EXIT_OK &&
+               !render_to(app, db, round_id, codes, n, out, option(argc, argv, "--logo"), &count)) {
+        rc = EXIT_FAIL;
+    } else if (rc == EXIT_OK) {
+        printf("%ld letter%s: %s\n", count, count == 1 ? "" : "s", out);
+    }
+    for (size_t i = 0; i < n; i++)
+        wipe_buf(&codes[i]);
+    free(codes);
+    json_decref(ids);
+    db_close(db);
+    return rc;
+}
+
+/* Why issuing is refused, in the CLI's words. */
+static const char *refusal_text(enum issue_refusal r, const char *url)
+{
+    static char text[512];
+    switch (r) {
+    case ISSUE_ALLOWED:
+        return "";
+    case ISSUE_REFUSED_NO_ROUND:
+        return "there is no such round";
+    case ISSUE_REFUSED_CLOSED:
+        return "this round has closed; no vouchers or letters are made for it";
+    case ISSUE_REFUSED_URL_DEFAULT:
+        snprintf(text, sizeof text,
+                 "the public base URL is still the example %s, and every letter and QR code "
+                 "would point there: set basis_url (the settings, or [gemeente] in the config) first",
+                 url);
+        return text;
+    case ISSUE_REFUSED_URL_LOCAL:
+        snprintf(text, sizeof text,
+                 "the public base URL %s is a loopback or private address that no resident can "
+                 "reach, and every letter and QR code would point there: set basis_url first",
+                 url);
+        return text;
+    case ISSUE_REFUSED_URL_INVALID:
+        snprintf(text, sizeof text, "the public base URL %s is no http(s) address: set basis_url "
+                                    "first", url);
+        return text;
+    }
+    return "issuing is refused";
 }
 
 int cli_vouchers(struct app *app, int argc, char **argv)
 {
     bool issue = argc >= 2 && strcmp(argv[1], "issue") == 0;
     bool replace = argc >= 2 && strcmp(argv[1], "replace") == 0;
-    if (cli_wants_help(argc, argv) || (!issue && !replace)) {
-        printf("usage: buurtsamen vouchers issue --round ID --out FILE.csv [--letters FILE.html]\n"
+    bool letters_cmd = argc >= 2 && strcmp(argv[1], "letters") == 0;
+    if (cli_wants_help(argc, argv) || (!issue && !replace && !letters_cmd)) {
+        printf("usage: buurtsamen vouchers issue --round ID --out FILE.csv [--letters FILE] [--force]\n"
                "       buurtsamen vouchers replace --round ID --postcode PC --huisnummer N\n"
-               "                  [--toevoeging T] --out FILE.csv [--letters FILE.html]\n"
+               "                  [--toevoeging T] --out FILE.csv [--letters FILE]\n"
+               "       buurtsamen vouchers letters --round ID --out FILE [--logo FILE.png]\n"
                "issue gives every household without a voucher in the round a new one and writes\n"
-               "the printer's file (address, code, QR link); --letters also writes printable\n"
-               "letters (A4, one a page). replace voids a lost letter's unused voucher and\n"
-               "issues a new one. The plain codes exist only in these files.\n");
+               "the printer's file (address, code, QR link); --letters also writes the letters\n"
+               "(FILE.pdf: print-ready PDF, one A4 a letter; FILE.html: printable from a\n"
+               "browser). replace voids a lost letter's unused voucher and issues a new one.\n"
+               "letters renders every still valid letter of the round again from the stored,\n"
+               "encrypted codes (FILE.pdf, FILE.html or FILE.csv); --logo puts a PNG on the PDF.\n"
+               "Issuing is refused for a closed round and while the public base URL is an\n"
+               "example or a loopback/private address; a round that opens more than 8 weeks\n"
+               "from now needs --force.\n");
         return cli_wants_help(argc, argv) ? EXIT_OK : EXIT_USAGE;
     }
+    if (letters_cmd)
+        return letters_command(app, argc, argv);
+    /* --force is the one option without a value: taken out before the rest is checked. */
+    bool force = false;
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--force") && issue) {
+            force = true;
+            memmove(&argv[i], &argv[i + 1], (size_t)(argc - i - 1) * sizeof *argv);
+            argc--;
+            i--;
+        }
     static const char *const known_issue[] = {"--round", "--out", "--letters", NULL};
     static const char *const known_replace[] = {"--round",      "--out",        "--letters",
                                                 "--postcode",   "--huisnummer", "--toevoeging",
@@ -308,10 +516,39 @@ int cli_vouchers(struct app *app, int argc, char **argv)
     if (!db)
         return EXIT_FAIL;
     tz_from_settings(db, app);
-    struct issue_output o = {.csv_path = out, .quiet = !isatty(STDERR_FILENO)};
-    char base_url[256];
-    letters_base_url(db, &app->config, base_url, sizeof base_url);
-    letters_begin(&o.letters, base_url, letters != NULL);
+    struct letters_info info;
+    if (!letters_info_load(db, &app->config, round_id, &info)) {
+        fprintf(stderr, "buurtsamen vouchers: there is no round %lld\n", (long long)round_id);
+        db_close(db);
+        return EXIT_FAIL;
+    }
+    struct issue_preview preview;
+    enum issue_refusal refusal =
+        letters_issue_check(db, &app->config, round_id, time(NULL), &preview);
+    if (refusal != ISSUE_ALLOWED) {
+        fprintf(stderr, "buurtsamen vouchers: %s\n", refusal_text(refusal, preview.base_url));
+        db_close(db);
+        return EXIT_FAIL;
+    }
+    if (issue && preview.letters == 0) {
+        printf("nothing to issue: every household has a voucher for %s; no file written\n",
+               preview.round_name);
+        db_close(db);
+        return EXIT_OK;
+    }
+    if (issue && preview.far_ahead && !force) {
+        fprintf(stderr,
+                "buurtsamen vouchers: %s opens in %ld weeks; the letters would lie on doormats "
+                "that long before the codes work. Add --force to issue now all the same.\n",
+                preview.round_name, preview.weeks_away);
+        db_close(db);
+        return EXIT_FAIL;
+    }
+    char title[160];
+    snprintf(title, sizeof title, "%s%s", info.round_name, replace ? ", vervanging" : "");
+    struct issue_output o = {.app = app, .db = db, .round_id = round_id, .title = title,
+                             .csv_path = out, .quiet = !isatty(STDERR_FILENO)};
+    letters_begin(&o.letters, info.base_url, false);
     struct issue_sink sink = {.ctx = &o, .letter = on_letter, .finish = on_finish,
                               .progress = on_progress};
     char err[300] = "";
@@ -338,12 +575,14 @@ int cli_vouchers(struct app *app, int argc, char **argv)
         rc = EXIT_FAIL;
     } else {
         printf("issued %ld voucher%s; printer's file: %s\n", issued, issued == 1 ? "" : "s", out);
-        if (letters && write_letters(app, db, &o, letters, round_id))
-            printf("printable letters: %s\n", letters);
+        long count;
+        if (letters && render_to(app, db, round_id, &o.codes.text, 1, letters, NULL, &count))
+            printf("letters: %s\n", letters);
         else if (letters)
             rc = EXIT_FAIL;
     }
     letters_end(&o.letters);
+    wipe_buf(&o.codes.text);
     db_close(db);
     return rc;
 }

@@ -15,6 +15,7 @@ struct letter {
     char postcode[8];
     char house_number[24]; /* formatted: 12a */
     const char *street, *city, *area;
+    const char *wijk; /* the wijk or dorp the voucher may go to (a buurt's parent); NULL: area */
     char code[CODE_DISPLAY]; /* XXXX-XXXX-XXXX-XXXX */
     int64_t value_cents;
 };

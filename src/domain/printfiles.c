@@ -16,9 +16,9 @@ static void file_key(const unsigned char *secret, unsigned char key[crypto_secre
     crypto_kdf_derive_from_key(key, crypto_secretbox_KEYBYTES, 1, "uitgifte", secret);
 }
 
-bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t round_id,
-                     const char *kind, const char *title, const char *data, size_t len,
-                     const char *actor)
+static bool store(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t round_id,
+                  const char *kind, const char *title, const char *data, size_t len,
+                  const char *actor, long letters)
 {
     unsigned char key[crypto_secretbox_KEYBYTES], nonce[crypto_secretbox_NONCEBYTES];
     file_key(secret, key);
@@ -28,7 +28,8 @@ bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], in
     crypto_secretbox_easy(cipher, (const unsigned char *)data, len, nonce, key);
     sodium_memzero(key, sizeof key);
     sqlite3_stmt *s = db_prepare(db, "INSERT INTO issued_files(round_id, kind, title, nonce, data, "
-                                     "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                     "created_at, created_by, letters) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     bool ok = s != NULL;
     if (ok) {
         sqlite3_bind_int64(s, 1, round_id);
@@ -38,11 +39,60 @@ bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], in
         sqlite3_bind_blob(s, 5, cipher, (int)clen, SQLITE_STATIC);
         sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
         sqlite3_bind_text(s, 7, actor, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 8, letters);
         ok = sqlite3_step(s) == SQLITE_DONE;
         sqlite3_reset(s);
     }
     free(cipher);
     return ok;
+}
+
+bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t round_id,
+                     const char *kind, const char *title, const char *data, size_t len,
+                     const char *actor)
+{
+    return store(db, secret, round_id, kind, title, data, len, actor, 0);
+}
+
+bool printfiles_store_codes(struct db *db, const unsigned char secret[SECRET_BYTES],
+                            int64_t round_id, const char *title, long nletters,
+                            const struct buf *codes, const char *actor)
+{
+    char full[240];
+    snprintf(full, sizeof full, "%s, %ld %s", title, nletters, nletters == 1 ? "brief" : "brieven");
+    return store(db, secret, round_id, "codes", full, codes->data ? codes->data : "", codes->len,
+                 actor, nletters);
+}
+
+bool printfile_info(struct db *db, int64_t id, struct printfile_info *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s = db_prepare(db, "SELECT kind, round_id, letters FROM issued_files WHERE id = ?");
+    if (!s || id <= 0)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        snprintf(out->kind, sizeof out->kind, "%s", (const char *)sqlite3_column_text(s, 0));
+        out->round_id = sqlite3_column_int64(s, 1);
+        out->letters = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    return found;
+}
+
+json_t *printfiles_of_round(struct db *db, int64_t round_id)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT id FROM issued_files WHERE round_id = ? "
+                                     "AND kind = 'codes' ORDER BY id");
+    json_t *ids = json_array();
+    if (!s)
+        return ids;
+    sqlite3_bind_int64(s, 1, round_id);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        json_array_append_new(ids, json_integer(sqlite3_column_int64(s, 0)));
+    sqlite3_reset(s);
+    return ids;
 }
 
 int printfile_read(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t id, bool *csv,
@@ -81,7 +131,8 @@ int printfile_read(struct db *db, const unsigned char secret[SECRET_BYTES], int6
 
 json_t *printfiles_list(struct db *db)
 {
-    sqlite3_stmt *s = db_prepare(db, "SELECT f.id, f.kind, f.title, r.name AS round_name, "
+    sqlite3_stmt *s = db_prepare(db, "SELECT f.id, f.kind, f.title, r.name AS round_name, f.letters, "
+                                     "f.kind = 'codes' AS codes, "
                                      "datetime(f.created_at, 'unixepoch') AS created, f.created_by "
                                      "FROM issued_files f JOIN rounds r ON r.id = f.round_id "
                                      "ORDER BY f.id DESC");

@@ -13,7 +13,7 @@
 
 struct db;
 
-/* Stores an issuance file ("csv" or "html") encrypted; works inside the caller's transaction. */
+/* Stores an issuance file ("csv", "html" or "codes") encrypted; works inside the caller's transaction. */
 bool printfile_store(struct db *db, const unsigned char secret[SECRET_BYTES], int64_t round_id,
                      const char *kind, const char *title, const char *data, size_t len,
                      const char *actor);
@@ -31,6 +31,22 @@ enum printfile_result {
     PRINTFILE_UNREADABLE, /* it does not decrypt: the key file was replaced */
     PRINTFILE_DB
 };
+
+/* What renders the letters of one issuance again (letters_codes_add's lines: household id,
+ * voucher id, code), stored encrypted with the title "TITLE, N brief/brieven" (the real
+ * plural); inside the caller's (the issuance's) transaction. */
+bool printfiles_store_codes(struct db *db, const unsigned char secret[SECRET_BYTES],
+                            int64_t round_id, const char *title, long nletters,
+                            const struct buf *codes, const char *actor);
+
+struct printfile_info {
+    char kind[8]; /* "codes"; "csv" or "html" for files stored rendered before */
+    int64_t round_id, letters;
+};
+/* False when there is no such file. */
+bool printfile_info(struct db *db, int64_t id, struct printfile_info *out);
+/* The ids of a round's stored codes, oldest first (a JSON array of integers). */
+json_t *printfiles_of_round(struct db *db, int64_t round_id);
 
 /* Both files of one issuance, the printer's CSV and the letters, stored with the title
  * "TITLE, N brief/brieven"; inside the caller's (the issuance's) transaction. */

@@ -36,11 +36,16 @@ bool letters_add(void *ctx, const struct letter *l)
     if (o->letters) {
         struct buf svg = {0};
         qr_svg(&svg, link, 32); /* without it the letter still has the code and the address */
-        json_array_append_new(o->letters,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "postcode",
-                                        l->postcode, "house_number", l->house_number, "street",
-                                        l->street, "city", l->city, "area", l->area, "code",
-                                        l->code, "link", link, "qr", svg.data ? svg.data : ""));
+        /* Where the voucher may go, as the donation rules say it: a buurt's household gives
+         * in its wijk, so the letter names the wijk and says the buurt belongs to it. */
+        const char *wijk = l->wijk ? l->wijk : l->area;
+        const char *buurt = strcmp(wijk, l->area) ? l->area : "";
+        json_array_append_new(
+            o->letters,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "postcode",
+                      l->postcode, "house_number", l->house_number, "street", l->street, "city",
+                      l->city, "area", l->area, "wijk", wijk, "buurt", buurt, "code", l->code,
+                      "link", link, "qr", svg.data ? svg.data : ""));
         buf_free(&svg);
     }
     return true;

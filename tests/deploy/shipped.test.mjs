@@ -302,6 +302,10 @@ describe('the shipped units and config, as an operator runs them', () => {
       assert.ok(!existsSync(`${db}.key`), 'no second key beside the database');
 
       sql(db, "INSERT INTO areas(kind, slug, name) VALUES ('wijk', 'proefwijk', 'Proefwijk')");
+      // The shipped config's basis_url is the example buurtsamen.almelo.example, which issuing
+      // refuses (every letter would point there): a real one is set as a council would.
+      sql(db, "INSERT INTO settings(key, value) VALUES ('basis_url', 'https://buurtsamen.almelo.nl') " +
+        'ON CONFLICT(key) DO UPDATE SET value = excluded.value');
       await cli(['round', 'add', 'Proefronde', '--opens', isoDate(-1), '--closes', isoDate(60)]);
       const round = sql(db, "SELECT id FROM rounds WHERE name = 'Proefronde'").trim();
       const work = path.join(root, 'work');

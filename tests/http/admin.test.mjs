@@ -15,7 +15,9 @@ import {
 import {
   removeDb, removeTemp, runBin, sql, sqlString as q, startServe, tempDir,
 } from '../lib/server.mjs';
-import { bare, checkChar, currentRound, radioIds, session } from '../lib/vouchers.mjs';
+import {
+  bare, checkChar, currentRound, PUBLIC_BASE, radioIds, session, usePublicBase,
+} from '../lib/vouchers.mjs';
 import { client, isoDate, login, makeDemoDbWithStaff, tryLogin } from '../lib/staff.mjs';
 import {
   adminSnapshot, assertWellFormedXml, commaCents, csvObjects, download, parseCsv, svgsOf,
@@ -327,26 +329,49 @@ describe('a voucher round', () => {
     assert.ok(round.id, 'the round was added');
     round.households = countOf('households');
     const files = countOf('issued_files');
-    const res = await admin.post(`/beheer/rondes/${round.id}/uitgeven`);
-    assertRedirect(res, 'POST uitgeven', '/beheer/rondes?gedaan=uitgegeven');
+    // The demo's own address (http://127.0.0.1:8080) is refused: every letter would point there.
+    const refused = await admin.post(`/beheer/rondes/${round.id}/uitgeven`, { bevestigd: '1' });
+    assertPage(refused, 'issuing with a loopback base URL', 409);
+    assert.match(decode(refused.text), /alleen op deze computer of in het eigen netwerk/);
+    assert.equal(countOf('vouchers', `round_id = ${round.id}`), 0, 'nothing issued');
+    usePublicBase(db);
+    // The confirmation step: the counts, the warning for a round months ahead, one button.
+    const confirm = await admin.post(`/beheer/rondes/${round.id}/uitgeven`);
+    assertPage(confirm, 'the confirmation step');
+    const wijken = num(`SELECT count(DISTINCT coalesce(a.parent_id, a.id)) FROM households h
+      JOIN areas a ON a.id = h.area_id`);
+    assert.ok(decode(confirm.text).includes(`${round.households} brieven voor ${EDITED}, ` +
+      `${wijken} wijken en dorpen`), 'the counts');
+    assert.match(decode(confirm.text), /begint pas over \d+ weken/, 'the round is months ahead');
+    assert.ok(decode(confirm.text).includes(PUBLIC_BASE), 'where the letters point');
+    assert.ok(confirm.text.includes('name="bevestigd" value="1"'));
+    assert.equal(countOf('vouchers', `round_id = ${round.id}`), 0, 'nothing issued yet');
+    const res = await admin.post(`/beheer/rondes/${round.id}/uitgeven`, { bevestigd: '1' });
+    assertPage(res, 'POST uitgeven, confirmed');
+    assert.ok(decode(res.text).includes(`${round.households} vouchers uitgegeven voor ${EDITED}.`),
+      'a specific result');
     assert.equal(countOf('vouchers', `round_id = ${round.id}`), round.households,
       'as many vouchers as households');
     assert.equal(countOf('vouchers', `round_id = ${round.id} AND value_cents = 500`),
       round.households, 'each worth the round\'s value');
     assert.equal(num(`SELECT count(DISTINCT household_id) FROM vouchers
       WHERE round_id = ${round.id}`), round.households, 'one per household');
-    assert.equal(countOf('issued_files'), files + 2, 'the CSV and the letters are stored');
-    round.csvId = num(`SELECT id FROM issued_files WHERE round_id = ${round.id} AND kind = 'csv'`);
-    round.htmlId = num(`SELECT id FROM issued_files
-      WHERE round_id = ${round.id} AND kind = 'html'`);
+    assert.equal(countOf('issued_files'), files + 1, 'the codes are stored, not the letters');
+    round.csvId = num(`SELECT id FROM issued_files WHERE round_id = ${round.id}
+      AND kind = 'codes'`);
+    round.htmlId = round.csvId;
+    assert.equal(one(`SELECT title FROM issued_files WHERE id = ${round.csvId}`),
+      `${EDITED}, ${round.households} brieven`, 'titled with the real plural');
     assert.equal(one(`SELECT to_value FROM audit_log WHERE action = 'vouchers-issue'
       AND subject = 'round:${round.id}'`), String(round.households), 'audited with the count');
 
     const page = await admin.get('/beheer/rondes');
     assertPage(page, 'GET /beheer/rondes after issuing');
     assert.match(page.text, new RegExp(`Uitgegeven: ${round.households}, gedoneerd: 0`));
-    assert.ok(page.text.includes(`href="/beheer/uitgifte/${round.csvId}"`), 'the CSV is listed');
-    assert.ok(page.text.includes(`href="/beheer/uitgifte/${round.htmlId}"`), 'the letters too');
+    for (const f of ['csv', 'html', 'pdf']) {
+      assert.ok(page.text.includes(`href="/beheer/uitgifte/${round.csvId}?formaat=${f}"`),
+        `the ${f} download is listed`);
+    }
 
     const edit = await admin.post(`/beheer/rondes/${round.id}`,
       { naam: EDITED, opent: isoDate(102), sluit: isoDate(181), waarde: '5,00' });
@@ -356,7 +381,7 @@ describe('a voucher round', () => {
   test('the printer\'s CSV: BOM, header, one row per household, valid codes, QR links',
     async () => {
       assert.ok(round.csvId, 'the files were stored');
-      const res = await download(admin, `/beheer/uitgifte/${round.csvId}`);
+      const res = await download(admin, `/beheer/uitgifte/${round.csvId}?formaat=csv`);
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
       assert.match(res.headers.get('content-disposition') ?? '',
@@ -393,7 +418,7 @@ describe('a voucher round', () => {
 
   test('the letters: one section per household with its code and an SVG QR code', async () => {
     assert.ok(round.htmlId && round.rows.length, 'the CSV was read');
-    const res = await download(admin, `/beheer/uitgifte/${round.htmlId}`);
+    const res = await download(admin, `/beheer/uitgifte/${round.htmlId}?formaat=html`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.match(res.headers.get('content-disposition') ?? '',
@@ -426,8 +451,9 @@ describe('a voucher round', () => {
       assert.equal(countOf('issued_files', `instr(data, CAST(${q(p)} AS BLOB)) > 0 OR ` +
         `instr(title, ${q(p)}) > 0`), 0, `the database does not hold ${JSON.stringify(p)}`);
     }
-    assert.ok(num(`SELECT length(data) FROM issued_files WHERE id = ${round.csvId}`) > 1000,
-      'the stored CSV is there');
+    const stored = num(`SELECT length(data) FROM issued_files WHERE id = ${round.csvId}`);
+    assert.ok(stored > 20 * round.households && stored < 80 * round.households,
+      `the stored codes are there, a few dozen bytes a letter (${stored} bytes)`);
     assert.equal(countOf('vouchers', `instr(code_hash, CAST(${q(round.rows[0].code)} AS BLOB)) ` +
       `OR instr(code_hash, CAST(${q(bare(round.rows[0].code))} AS BLOB))`), 0,
     'the vouchers keep only a hash');
@@ -1480,10 +1506,11 @@ describe('when the new round opens', () => {
       assert.equal(countOf('vouchers', `round_id = ${round.id} AND voided_at IS NOT NULL`), 1,
         'the old one void');
       assert.equal(countOf('vouchers', `round_id = ${round.id} AND replaces_id IS NOT NULL`), 1);
-      assert.equal(countOf('issued_files'), files + 2, 'a CSV and a letter for the printer');
-      const csvId = num(`SELECT max(id) FROM issued_files WHERE kind = 'csv'`);
-      assert.match(one(`SELECT title FROM issued_files WHERE id = ${csvId}`), /vervanging/);
-      const dl = await download(admin, `/beheer/uitgifte/${csvId}`);
+      assert.equal(countOf('issued_files'), files + 1, 'the code for the printer');
+      const csvId = num(`SELECT max(id) FROM issued_files WHERE kind = 'codes'`);
+      assert.match(one(`SELECT title FROM issued_files WHERE id = ${csvId}`),
+        /vervanging, 1 brief$/);
+      const dl = await download(admin, `/beheer/uitgifte/${csvId}?formaat=csv`);
       const rows = parseCsv(dl.text).rows.slice(1);
       assert.equal(rows.length, 1, 'one row');
       assert.deepEqual(rows[0].slice(0, 2), [lost.postcode, lost.huisnummer], 'for that address');
@@ -1491,7 +1518,7 @@ describe('when the new round opens', () => {
       assert.match(replacement, CODE_RE);
       assert.notEqual(replacement, lost.code, 'a new code');
       const letters = await download(admin,
-        `/beheer/uitgifte/${num("SELECT max(id) FROM issued_files WHERE kind = 'html'")}`);
+        `/beheer/uitgifte/${csvId}?formaat=html`);
       assert.equal(letters.text.split('<section class="letter">').length - 1, 1, 'one letter');
       assert.ok(letters.text.includes(replacement));
     });

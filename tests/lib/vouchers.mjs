@@ -112,6 +112,18 @@ export function ledgerCount(db, kind) {
     : ''}`).trim());
 }
 
+/**
+ * A public base URL that issuing accepts (the demo's http://127.0.0.1:8080 is refused: every
+ * letter and QR code would point there). Not a reserved example name either.
+ */
+export const PUBLIC_BASE = 'https://buurtsamen.almelo.nl';
+
+/** Sets the basis_url setting to PUBLIC_BASE. */
+export function usePublicBase(db) {
+  sql(db, `INSERT INTO settings(key, value) VALUES ('basis_url', ${sqlString(PUBLIC_BASE)})
+    ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+}
+
 /** Runs the binary on db; throws with its output unless it exits 0. Resolves with stdout. */
 export async function cli(db, args) {
   const r = await runBin(['--db', db, ...args], { timeoutMs: 120_000 });
@@ -166,7 +178,8 @@ export async function issueVouchers(db, n, { area = 'binnenstad', round } = {}) 
     await fs.writeFile(csv, `${rows.join('\n')}\n`);
     await cli(db, ['households', 'import', csv]);
     const out = path.join(dir, 'issued.csv');
-    await cli(db, ['vouchers', 'issue', '--round', String(roundId), '--out', out]);
+    usePublicBase(db);
+    await cli(db, ['vouchers', 'issue', '--round', String(roundId), '--out', out, '--force']);
     const issued = (await readIssued(out)).filter((r) => mine.has(`${r.postcode};${r.huisnummer}`));
     if (issued.length !== n) {
       throw new Error(`vouchers issue gave ${issued.length} of the ${n} new households a code`);
@@ -191,6 +204,7 @@ export async function replaceVoucher(db, round, postcode, huisnummer) {
   const dir = await tempDir('buurtsamen-replace-');
   try {
     const out = path.join(dir, 'replaced.csv');
+    usePublicBase(db);
     await cli(db, ['vouchers', 'replace', '--round', String(round), '--postcode', postcode,
       '--huisnummer', String(huisnummer), '--out', out]);
     const rows = await readIssued(out);

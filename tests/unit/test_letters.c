@@ -194,45 +194,63 @@ static void csv_code(const char *csv, char code[CODE_DISPLAY])
     snprintf(code, CODE_DISPLAY, "%.*s", CODE_DISPLAY - 1, row);
 }
 
-/* What the admin screen's issue sink does (pages/beheer_issuance.c): the letters collected,
- * rendered and stored before the vouchers commit. */
+/* What the admin screen's issue sink does (pages/beheer_issuance.c): the codes collected and
+ * stored before the vouchers commit. */
 struct web {
     struct db *db;
     struct app *app;
-    const struct letters_info *info;
-    struct letters letters;
+    struct letter_codes codes;
 };
 
 static bool web_finish(void *ctx)
 {
     struct web *w = ctx;
-    struct buf html = {0};
-    bool ok =
-        letters_render(&w->letters, w->app->templates, w->info, &html) &&
-        printfiles_store_issue(w->db, w->app->secret, 1, "R, vervanging",
-                               json_array_size(w->letters.letters), &w->letters.csv, &html, "beh");
-    buf_free(&html);
-    return ok;
+    return printfiles_store_codes(w->db, w->app->secret, 1, "R, vervanging", w->codes.count,
+                                  &w->codes.text, "beh");
 }
 
 static bool web_letter(void *ctx, const struct letter *l)
 {
     struct web *w = ctx;
-    return letters_add(&w->letters, l);
+    return letters_codes_add(&w->codes, l);
 }
 
-static char *stored(struct db *db, struct app *app, const char *kind)
+/* What a download does: the newest stored codes rendered again as CSV and HTML. */
+static void stored(struct db *db, struct app *app, const struct letters_info *info, char **csv,
+                   char **html)
 {
-    int64_t id = 0; /* db_get_int caches by the SQL's address: literals only */
-    assert_true(db_get_int(db,
-                           !strcmp(kind, "csv")
-                               ? "SELECT max(id) FROM issued_files WHERE kind = 'csv'"
-                               : "SELECT max(id) FROM issued_files WHERE kind = 'html'",
-                           &id));
-    struct buf out = {0};
-    bool csv;
-    assert_int_equal(printfile_read(db, app->secret, id, &csv, &out), 0);
-    return buf_detach(&out);
+    int64_t id = 0;
+    assert_true(db_get_int(db, "SELECT max(id) FROM issued_files WHERE kind = 'codes'", &id));
+    struct buf codes = {0}, out = {0};
+    bool is_csv;
+    assert_int_equal(printfile_read(db, app->secret, id, &is_csv, &codes), 0);
+    struct letters l;
+    letters_begin(&l, info->base_url, true);
+    assert_int_equal(letters_replay(db, codes.data, codes.len, letters_add, &l), 1);
+    assert_true(letters_render(&l, app->templates, info, &out));
+    *csv = strdup(l.csv.data);
+    *html = buf_detach(&out);
+    letters_end(&l);
+    buf_free(&codes);
+}
+
+/* Stored codes that are not what letters_codes_add wrote are refused, not half rendered. */
+static void replay_refuses_malformed(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 1));
+    struct letters l;
+    letters_begin(&l, "https://x.example", false);
+    static const char *const bad[] = {"1 2 ABCD\n", "1 2\n", "x 2 ABCD-EFGH-JKMN-PQRS\n",
+                                      "1 2 ABCD-EFGH-JKMN-PQRS", "1 2 ABCD-EFGH-JKMN-PQRS x\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(letters_replay(f.db, bad[i], strlen(bad[i]), letters_add, &l), -1);
+    /* A well-formed line for a voucher that does not exist: left out, not an error. */
+    const char *gone = "999 999 ABCD-EFGH-JKMN-PQRS\n";
+    assert_int_equal(letters_replay(f.db, gone, strlen(gone), letters_add, &l), 0);
+    letters_end(&l);
+    fixture_close(&f);
 }
 
 static void cli_and_web_same_letter(void **state)
@@ -243,13 +261,14 @@ static void cli_and_web_same_letter(void **state)
     struct app app = {0};
     config_defaults(&app.config);
     snprintf(app.config.db_path, sizeof app.config.db_path, "%s/t.db", dir);
-    snprintf(app.config.basis_url, sizeof app.config.basis_url, "https://gemeente.example");
-    snprintf(app.config.key_file, sizeof app.config.key_file, "%s/t.key", dir);
+    snprintf(app.config.basis_url, sizeof app.config.basis_url, "https://buurtsamen.almelo.nl");
+    snprintf(app.config.key_file, sizeof app.config.key_file, "%s/t.db.key", dir);
     /* No settings at all: both must fall back to the config alike. */
     char err[256];
     struct db *db = db_open(app.config.db_path, true, err, sizeof err);
     assert_non_null(db);
     assert_true(db_migrate(db, err, sizeof err));
+    assert_true(secret_load(app.config.key_file, true, app.secret, err, sizeof err));
     assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'noord', "
                             "'Noord')"));
     assert_true(db_exec(db,
@@ -271,21 +290,21 @@ static void cli_and_web_same_letter(void **state)
     /* The browser replaces the same household's letter. */
     struct letters_info info;
     assert_true(letters_info_load(db, &app.config, round, &info));
-    struct web w = {.db = db, .app = &app, .info = &info};
-    letters_begin(&w.letters, info.base_url, true);
+    struct web w = {.db = db, .app = &app};
     struct issue_sink sink = {.ctx = &w, .letter = web_letter, .finish = web_finish};
     assert_int_equal(letters_replace(db, app.secret, round, "7607 AB", 12, "A", "beh", T0, &sink),
                      ISSUE_OK);
-    letters_end(&w.letters);
-    char *web_csv = stored(db, &app, "csv"), *web_html = stored(db, &app, "html");
+    buf_free(&w.codes.text);
+    char *web_csv, *web_html;
+    stored(db, &app, &info, &web_csv, &web_html);
 
     char cli_code[CODE_DISPLAY], web_code[CODE_DISPLAY];
     csv_code(cli_csv, cli_code);
     csv_code(web_csv, web_code);
     assert_string_not_equal(cli_code, web_code);
     assert_non_null(strstr(cli_csv, ";12a;Dorpsstraat;Almelo;Noord;"));
-    assert_non_null(strstr(cli_csv, ";https://gemeente.example/doneren?code="));
-    assert_non_null(strstr(cli_html, "https://gemeente.example/doneren<"));
+    assert_non_null(strstr(cli_csv, ";https://buurtsamen.almelo.nl/doneren?code="));
+    assert_non_null(strstr(cli_html, "https://buurtsamen.almelo.nl/doneren<"));
     assert_non_null(strstr(cli_html, "Dorpsstraat 12a"));
     replace_all(cli_csv, cli_code, "CODE");
     replace_all(web_csv, web_code, "CODE");
@@ -307,6 +326,70 @@ static void cli_and_web_same_letter(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The base URL rule: example names and loopback/private addresses refused, public ones not. */
+static void base_url_rule(void **state)
+{
+    (void)state;
+    static const char *const allowed[] = {"https://buurtsamen.almelo.nl", "http://almelo.nl:8080/x",
+                                          "https://172.32.0.1", "https://8.8.8.8",
+                                          "https://[2001:db8::1]/"};
+    for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+        assert_int_equal(letters_base_url_check(allowed[i]), ISSUE_ALLOWED);
+    static const char *const example[] = {"https://buurtsamen.almelo.example",
+                                          "http://example.com", "https://www.example.org/",
+                                          "https://site.test", "http://x.invalid"};
+    for (size_t i = 0; i < sizeof example / sizeof *example; i++)
+        assert_int_equal(letters_base_url_check(example[i]), ISSUE_REFUSED_URL_DEFAULT);
+    static const char *const local[] = {
+        "http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:8080", "http://LOCALHOST.",
+        "http://10.0.0.1",       "http://192.168.1.1", "http://172.16.0.1",    "http://172.31.255.1",
+        "http://[::1]:8080",     "http://[fd00::1]",   "http://[::ffff:10.0.0.1]", "http://intranet",
+        "http://169.254.1.1",    "http://0.0.0.0"};
+    for (size_t i = 0; i < sizeof local / sizeof *local; i++)
+        assert_int_equal(letters_base_url_check(local[i]), ISSUE_REFUSED_URL_LOCAL);
+    assert_int_equal(letters_base_url_check("ftp://almelo.nl"), ISSUE_REFUSED_URL_INVALID);
+    assert_int_equal(letters_base_url_check(""), ISSUE_REFUSED_URL_INVALID);
+    assert_int_equal(letters_base_url_check("https://"), ISSUE_REFUSED_URL_INVALID);
+}
+
+/* The check before issuing: counts, the far-ahead warning, a closed round refused (also by
+ * letters_issue itself, whatever the caller checked). */
+static void issue_check(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 3));
+    struct config config;
+    config_defaults(&config);
+    struct issue_preview p;
+    /* The config's default is loopback. */
+    assert_int_equal(letters_issue_check(f.db, &config, f.round2, T0, &p),
+                     ISSUE_REFUSED_URL_LOCAL);
+    assert_true(settings_set(f.db, "basis_url", "https://buurtsamen.almelo.nl"));
+    assert_int_equal(letters_issue_check(f.db, &config, f.round2, T0, &p), ISSUE_ALLOWED);
+    assert_string_equal(p.round_name, "R2");
+    assert_int_equal(p.letters, 3);
+    assert_true(p.areas >= 1);
+    assert_true(p.far_ahead); /* 200 days ahead */
+    assert_int_equal(p.weeks_away, 200 / 7);
+    assert_int_equal(letters_issue_check(f.db, &config, f.round2, T0 + 150 * DAY_S, &p),
+                     ISSUE_ALLOWED);
+    assert_false(p.far_ahead); /* 50 days: just over 7 weeks */
+    assert_int_equal(letters_issue_check(f.db, &config, f.round1, T0 + 100 * DAY_S, &p),
+                     ISSUE_REFUSED_CLOSED);
+    assert_int_equal(letters_issue_check(f.db, &config, 99, T0, &p), ISSUE_REFUSED_NO_ROUND);
+    struct letter_codes codes = {0};
+    struct issue_sink sink = {.ctx = &codes, .letter = letters_codes_add};
+    long issued = -1;
+    assert_int_equal(letters_issue(f.db, f.secret, f.round1, "beh", T0 + 100 * DAY_S, &sink,
+                                   &issued),
+                     ISSUE_CLOSED);
+    assert_int_equal(issued, 0);
+    assert_int_equal(codes.count, 0);
+    buf_free(&codes.text);
+    fixture_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +397,9 @@ int main(void)
         cmocka_unit_test(issue_with_audit),
         cmocka_unit_test(replace_refusals_are_enums),
         cmocka_unit_test(cli_and_web_same_letter),
+        cmocka_unit_test(replay_refuses_malformed),
+        cmocka_unit_test(base_url_rule),
+        cmocka_unit_test(issue_check),
     };
     (void)fixture_verify;
     log_set_quiet(1);
