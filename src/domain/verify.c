@@ -101,6 +101,35 @@ static const struct rule rules[] = {
     {"more than one voucher for a household in a round (round, household)",
      "SELECT round_id, household_id FROM vouchers WHERE voided_at IS NULL "
      "GROUP BY round_id, household_id HAVING count(*) > 1"},
+    {"round summary differs from the vouchers and the ledger (round, area, summary issued, "
+     "donated, cents, returned, recomputed issued, donated, cents, returned)",
+     "WITH facts AS (SELECT v.round_id, h.area_id, 1 AS i, 0 AS d, 0 AS c, 0 AS r FROM vouchers v "
+     "  JOIN households h ON h.id = v.household_id WHERE v.voided_at IS NULL "
+     "  UNION ALL SELECT v.round_id, h.area_id, 0, 1, d.amount_cents, 0 FROM ledger d "
+     "  JOIN vouchers v ON v.id = d.voucher_id JOIN households h ON h.id = v.household_id "
+     "  WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "
+     "  UNION ALL SELECT v.round_id, h.area_id, 0, 0, 0, 1 FROM ledger x "
+     "  JOIN vouchers v ON v.id = x.voucher_id JOIN households h ON h.id = v.household_id "
+     "  WHERE x.kind = 'return'), "
+     "computed AS (SELECT round_id, area_id, sum(i) AS i, sum(d) AS d, sum(c) AS c, "
+     "  sum(r) AS r FROM facts GROUP BY 1, 2), "
+     "both_sides AS (SELECT round_id, area_id, issued AS si, donated AS sd, donated_cents AS sc, "
+     "  returned AS sr, 0 AS ci, 0 AS cd, 0 AS cc, 0 AS cr FROM round_area_totals UNION ALL "
+     "  SELECT round_id, area_id, 0, 0, 0, 0, i, d, c, r FROM computed) "
+     "SELECT round_id, area_id, sum(si), sum(sd), sum(sc), sum(sr), sum(ci), sum(cd), sum(cc), "
+     "sum(cr) FROM both_sides GROUP BY 1, 2 HAVING sum(si) <> sum(ci) OR sum(sd) <> sum(cd) "
+     "OR sum(sc) <> sum(cc) OR sum(sr) <> sum(cr)"},
+    {"round initiatives summary differs from the ledger (round, initiative, summary, ledger)",
+     "WITH computed AS (SELECT v.round_id, d.initiative_id, count(*) AS n FROM ledger d "
+     "  JOIN vouchers v ON v.id = d.voucher_id WHERE d.kind = 'donation' GROUP BY 1, 2), "
+     "both_sides AS (SELECT round_id, initiative_id, donations AS s, 0 AS c FROM round_initiatives "
+     "  UNION ALL SELECT round_id, initiative_id, 0, n FROM computed) "
+     "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(s) <> sum(c)"},
+    {"households per area summary differs from the households (area, summary, households)",
+     "WITH both_sides AS (SELECT area_id, households AS s, 0 AS c FROM area_households "
+     "  UNION ALL SELECT area_id, 0, count(*) FROM households GROUP BY area_id) "
+     "SELECT area_id, sum(s), sum(c) FROM both_sides GROUP BY 1 HAVING sum(s) <> sum(c)"},
     {"rounds overlap (round, round)",
      "SELECT a.id, b.id FROM rounds a JOIN rounds b ON a.id < b.id "
      "AND a.opens_at < b.closes_at AND b.opens_at < a.closes_at"},
