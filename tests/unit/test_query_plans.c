@@ -236,6 +236,49 @@ static void verify_names_a_wrong_household_count(void **state)
                        "households per area summary differs");
 }
 
+/* The regular run remembers the last ledger row it covered and checks the rows after it; a
+ * bad row added later is found by it and by the full run. */
+static void regular_verify_checks_the_rows_since_the_last_clean_run(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-incremental-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    donate(&f, 0, a);
+    struct found found = {"outside its voucher's round", 0};
+    assert_int_equal(verify_run(f.db, false, count_breach, &found), 0);
+    int64_t mark = -1, last = -2;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), "SELECT (SELECT ledger_id FROM "
+                                        "verify_state), (SELECT max(id) FROM ledger)", -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    mark = sqlite3_column_int64(s, 0);
+    last = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    assert_int_equal(mark, last);
+    /* A donation dated before its round opened, written past the domain. */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) VALUES "
+             "('2020-01-01 00:00:00', 'donation', %lld, %lld, 750); "
+             "UPDATE initiatives SET raised_cents = raised_cents + 750, "
+             "voucher_count = voucher_count + 1 WHERE id = %lld",
+             (long long)a, (long long)f.vouchers[1].id, (long long)a);
+    assert_true(db_exec(f.db, sql));
+    assert_true(verify_run(f.db, false, count_breach, &found) > 0);
+    assert_int_equal(found.hits, 1);
+    found.hits = 0;
+    assert_true(verify_run(f.db, true, count_breach, &found) > 0);
+    assert_int_equal(found.hits, 1);
+    fixture_close(&f);
+    unlink(path);
+}
+
 int main(void)
 {
     log_set_quiet(true);
@@ -245,6 +288,7 @@ int main(void)
         cmocka_unit_test(verify_names_a_missing_round_summary),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
+        cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
