@@ -4,3 +4,5 @@
 CREATE INDEX initiatives_published ON initiatives(published_at);
 CREATE INDEX initiatives_public_totals ON initiatives(published_at, state, area_id, raised_cents,
                                                       voucher_count);
+-- The initiatives funded within a round (the round figures): only those audit rows.
+CREATE INDEX audit_log_state_to ON audit_log(action, to_value, at);

@@ -27,9 +27,11 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
     sqlite3_stmt *s = db_prepare(
         db, "SELECT coalesce(sum(t.issued), 0) AS issued, coalesce(sum(t.donated), 0) AS "
             "vouchers_used, coalesce(sum(t.donated_cents), 0) AS donated_cents, "
-            "(SELECT count(*) FROM audit_log l JOIN initiatives i "
-            "  ON l.subject = 'initiative:' || i.id LEFT JOIN areas a ON a.id = i.area_id "
-            "  JOIN rounds r ON r.id = ?1 WHERE l.action = 'state' AND l.to_value = 'gefinancierd' "
+            /* Only the round's funding rows of the audit log (008_initiative_indexes.sql). */
+            "(SELECT count(*) FROM rounds r CROSS JOIN audit_log l INDEXED BY audit_log_state_to "
+            "  JOIN initiatives i ON i.id = CAST(substr(l.subject, 12) AS INTEGER) "
+            "  LEFT JOIN areas a ON a.id = i.area_id WHERE r.id = ?1 AND l.action = 'state' "
+            "  AND l.to_value = 'gefinancierd' AND l.subject GLOB 'initiative:*' "
             "  AND l.at >= r.opens_at AND l.at < r.closes_at "
             "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)) AS funded_count "
             "FROM round_area_totals t JOIN areas a ON a.id = t.area_id WHERE t.round_id = ?1 "
