@@ -72,7 +72,7 @@ ifneq ($(BUURTSAMEN_BIN),)
 override export BUURTSAMEN_BIN := $(abspath $(BUURTSAMEN_BIN))
 endif
 
-.PHONY: all asan deps test-deps run check unit http fcgi e2e deploy bench fuzz format clean \
+.PHONY: all asan deps test-deps run check unit http fcgi e2e deploy bench bench-scale fuzz format clean \
         node install deb
 # Keep every object: none of them is a throwaway intermediate.
 .SECONDARY:
@@ -216,6 +216,11 @@ bench:
 	tests/bench/run
 	tests/bench/export
 	tests/bench/letters
+
+# make bench-scale: page cost and verify on the demo, "10 years of Almelo" and (BENCH_STRESS=1)
+# the stress database, single client; never part of make check.
+bench-scale: build/buurtsamen
+	tests/bench/scale
 
 # make fuzz: each libFuzzer target for FUZZ_SECONDS (clang, built with ASan/UBSan).
 FUZZ_SECONDS ?= 60

@@ -54,7 +54,7 @@ struct db *db_open(const char *path, bool create, char *err, size_t err_size)
     db->conn = conn;
     /* synchronous=FULL: an acknowledged donation survives a power cut, not only a crash. */
     if (!db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-                     " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;")) {
+                     " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;")) {
         snprintf(err, err_size, "cannot set up database %s: %s", path, sqlite3_errmsg(conn));
         db_close(db);
         return NULL;

@@ -15,10 +15,10 @@
 /* ---- The figures ---------------------------------------------------------------------- */
 
 /* clang-format off */
-/* The initiatives that received a donation of one of round ?1's vouchers. */
+/* The initiatives that received a donation of one of round ?1's vouchers (the summary kept
+ * with the ledger, 007_summaries.sql). */
 #define TOOK_CTE \
-    "took AS MATERIALIZED (SELECT DISTINCT d.initiative_id FROM vouchers v " \
-    "  JOIN ledger d ON d.voucher_id = v.id WHERE v.round_id = ?1 AND d.kind = 'donation')"
+    "took AS MATERIALIZED (SELECT initiative_id FROM round_initiatives WHERE round_id = ?1)"
 
 /* Initiative `i` took part in round ?1: it received a donation of the round, or it was open
  * for donations at some moment of it (published before the round closed and not moved out
@@ -39,15 +39,12 @@ static const char figures_sql[] =
     "groups AS (SELECT id AS g, name, kind = 'dorp' AS dorp FROM areas "
     "  WHERE ?3 AND parent_id IS NULL AND (?2 = 0 OR id = ?2) "
     "  UNION ALL SELECT 0, NULL, 0 WHERE NOT ?3), "
-    "vv AS MATERIALIZED (SELECT v.id, m.g FROM vouchers v "
-    "  JOIN households h ON h.id = v.household_id JOIN amap m ON m.id = h.area_id "
-    "  WHERE v.voided_at IS NULL AND (?1 = 0 OR v.round_id = ?1) AND (?2 = 0 OR m.top = ?2)), "
-    "issued AS (SELECT g, count(*) AS n FROM vv GROUP BY g), "
-    "standing AS (SELECT vv.g, count(*) AS n, sum(d.amount_cents) AS cents FROM vv "
-    "  JOIN ledger d ON d.voucher_id = vv.id WHERE d.kind = 'donation' "
-    "  AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) GROUP BY vv.g), "
-    "homes AS (SELECT m.g, count(*) AS n FROM households h JOIN amap m ON m.id = h.area_id "
-    "  WHERE ?2 = 0 OR m.top = ?2 GROUP BY m.g), "
+    /* Issued and standing vouchers, households: the summaries kept with the ledger. */
+    "issued AS (SELECT m.g, sum(t.issued) AS n, sum(t.donated) AS donated, "
+    "  sum(t.donated_cents) AS cents FROM round_area_totals t JOIN amap m ON m.id = t.area_id "
+    "  WHERE (?1 = 0 OR t.round_id = ?1) AND (?2 = 0 OR m.top = ?2) GROUP BY m.g), "
+    "homes AS (SELECT m.g, sum(h.households) AS n FROM area_households h "
+    "  JOIN amap m ON m.id = h.area_id WHERE ?2 = 0 OR m.top = ?2 GROUP BY m.g), "
     TOOK_CTE ", "
     /* A city-wide initiative has no area: group 0 for the municipality, none by area. */
     "ins AS MATERIALIZED (SELECT i.id, i.state, i.published_at, "
@@ -64,14 +61,14 @@ static const char figures_sql[] =
     "  FROM ins JOIN ledger l ON l.initiative_id = ins.id AND l.kind IN ('contribution', 'payout') "
     "  WHERE ?1 = 0 OR ins.id IN (SELECT initiative_id FROM took) GROUP BY ins.g) "
     "SELECT gr.g AS area_id, gr.name AS area, coalesce(homes.n, 0) AS households, "
-    "  coalesce(issued.n, 0) AS issued, coalesce(standing.n, 0) AS donated, "
-    "  coalesce(standing.cents, 0) AS donated_cents, "
+    "  coalesce(issued.n, 0) AS issued, coalesce(issued.donated, 0) AS donated, "
+    "  coalesce(issued.cents, 0) AS donated_cents, "
     "  coalesce(money.contributed, 0) AS contributed_cents, "
     "  coalesce(money.paid, 0) AS paid_out_cents, coalesce(states.open, 0) AS open, "
     "  coalesce(states.funded, 0) AS funded, coalesce(states.carried_out, 0) AS carried_out, "
     "  coalesce(states.not_reached, 0) AS not_reached "
     "FROM groups gr LEFT JOIN homes ON homes.g = gr.g LEFT JOIN issued ON issued.g = gr.g "
-    "LEFT JOIN standing ON standing.g = gr.g LEFT JOIN states ON states.g = gr.g "
+    "LEFT JOIN states ON states.g = gr.g "
     "LEFT JOIN money ON money.g = gr.g "
     "ORDER BY gr.dorp, gr.name, gr.g";
 /* clang-format on */
@@ -142,16 +139,21 @@ json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area)
 
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area)
 {
-    /* SQLite's 'localtime' uses the C library's, so the process's TZ. */
-    sqlite3_stmt *s = db_prepare(
-        db, "SELECT date(d.at, 'localtime') AS day, count(*) AS vouchers, "
-            "sum(d.amount_cents) AS cents FROM vouchers v "
-            "JOIN households h ON h.id = v.household_id JOIN areas a ON a.id = h.area_id "
-            "JOIN ledger d ON d.voucher_id = v.id AND d.kind = 'donation' "
-            "WHERE v.voided_at IS NULL AND (?1 = 0 OR v.round_id = ?1) "
-            "AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2) "
-            "AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "
-            "GROUP BY day ORDER BY day");
+    /* Two statements, so that one round's days read only that round's vouchers (an
+     * `?1 = 0 OR` would keep SQLite from the index). SQLite's 'localtime' uses the C
+     * library's, so the process's TZ. */
+#define PER_DAY(index, round_filter)                                                                      \
+    "SELECT date(d.at, 'localtime') AS day, count(*) AS vouchers, "                               \
+    "sum(d.amount_cents) AS cents FROM vouchers v " index                                          \
+    "JOIN households h ON h.id = v.household_id JOIN areas a ON a.id = h.area_id "                 \
+    "JOIN ledger d ON d.voucher_id = v.id AND d.kind = 'donation' "                               \
+    "WHERE v.voided_at IS NULL " round_filter " AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2) "    \
+    "AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "                         \
+    "GROUP BY day ORDER BY day"
+    sqlite3_stmt *s = db_prepare(db, round_id ? PER_DAY("INDEXED BY vouchers_one_per_household ",
+                                                        "AND v.round_id = ?1")
+                                              : PER_DAY("", "AND ?1 = 0"));
+#undef PER_DAY
     if (!s)
         return NULL;
     sqlite3_bind_int64(s, 1, round_id);

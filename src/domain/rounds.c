@@ -186,12 +186,13 @@ enum round_error round_edit(struct db *db, int64_t id, const char *name, time_t 
     return db_commit(db) ? ROUND_OK : ROUND_DB;
 }
 
+/* The counts come from the round summaries (007_summaries.sql), kept with the ledger. */
 #define ROUND_COLUMNS                                                                              \
     "r.id, r.name, r.opens_at, r.closes_at, r.voucher_cents, "                                     \
-    "(SELECT count(*) FROM vouchers v WHERE v.round_id = r.id AND v.voided_at IS NULL) AS issued, " \
-    "(SELECT count(*) FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "                       \
-    " WHERE v.round_id = r.id AND d.kind = 'donation' AND NOT EXISTS "                             \
-    " (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)) AS donated "
+    "(SELECT coalesce(sum(t.issued), 0) FROM round_area_totals t WHERE t.round_id = r.id) "        \
+    "AS issued, "                                                                                  \
+    "(SELECT coalesce(sum(t.donated), 0) FROM round_area_totals t WHERE t.round_id = r.id) "       \
+    "AS donated "
 
 json_t *rounds_list(struct db *db)
 {

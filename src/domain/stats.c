@@ -25,19 +25,17 @@ json_t *stats_totals(struct db *db, int64_t area_id)
 json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
 {
     sqlite3_stmt *s = db_prepare(
-        db, "WITH v AS (SELECT v.id FROM vouchers v JOIN households h ON h.id = v.household_id "
-            "  JOIN areas a ON a.id = h.area_id WHERE v.round_id = ?1 AND v.voided_at IS NULL "
-            "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)), "
-            "standing AS (SELECT d.amount_cents FROM ledger d JOIN v ON v.id = d.voucher_id "
-            "  WHERE d.kind = 'donation' AND NOT EXISTS "
-            "  (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)) "
-            "SELECT (SELECT count(*) FROM v) AS issued, (SELECT count(*) FROM standing) AS "
-            "vouchers_used, (SELECT coalesce(sum(amount_cents), 0) FROM standing) AS donated_cents, "
-            "(SELECT count(*) FROM audit_log l JOIN initiatives i "
-            "  ON l.subject = 'initiative:' || i.id LEFT JOIN areas a ON a.id = i.area_id "
-            "  JOIN rounds r ON r.id = ?1 WHERE l.action = 'state' AND l.to_value = 'gefinancierd' "
+        db, "SELECT coalesce(sum(t.issued), 0) AS issued, coalesce(sum(t.donated), 0) AS "
+            "vouchers_used, coalesce(sum(t.donated_cents), 0) AS donated_cents, "
+            /* Only the round's funding rows of the audit log (008_initiative_indexes.sql). */
+            "(SELECT count(*) FROM rounds r CROSS JOIN audit_log l INDEXED BY audit_log_state_to "
+            "  JOIN initiatives i ON i.id = CAST(substr(l.subject, 12) AS INTEGER) "
+            "  LEFT JOIN areas a ON a.id = i.area_id WHERE r.id = ?1 AND l.action = 'state' "
+            "  AND l.to_value = 'gefinancierd' AND l.subject GLOB 'initiative:*' "
             "  AND l.at >= r.opens_at AND l.at < r.closes_at "
-            "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)) AS funded_count");
+            "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)) AS funded_count "
+            "FROM round_area_totals t JOIN areas a ON a.id = t.area_id WHERE t.round_id = ?1 "
+            "AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)");
     json_t *row = NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, round_id);

@@ -3,6 +3,8 @@
 #include "db/db.h"
 #include "util/buf.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,11 +30,11 @@ static const struct rule rules[] = {
     {"voucher donated again while an earlier donation stood (voucher, earlier, later)",
      "SELECT d2.voucher_id, d1.id, d2.id FROM ledger d1 JOIN ledger d2 "
      "ON d2.voucher_id = d1.voucher_id AND d2.id > d1.id AND d2.kind = 'donation' "
-     "WHERE d1.kind = 'donation' AND NOT EXISTS "
+     "WHERE d1.kind = 'donation' AND d2.id > ?1 AND NOT EXISTS "
      "(SELECT 1 FROM ledger r WHERE r.reverses_id = d1.id AND r.id < d2.id)"},
     {"donation outside its voucher's round (ledger row, at, opens, closes)",
      "SELECT d.id, d.at, r.opens_at, r.closes_at FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
-     "JOIN rounds r ON r.id = v.round_id WHERE d.kind = 'donation' "
+     "JOIN rounds r ON r.id = v.round_id WHERE d.kind = 'donation' AND d.id > ?1 "
      "AND (d.at < r.opens_at OR d.at >= r.closes_at)"},
     {"donation of a voided voucher (ledger row, voucher)",
      "SELECT d.id, v.id FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
@@ -40,31 +42,33 @@ static const struct rule rules[] = {
      " OR NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id))"},
     {"donation amount differs from the voucher's value (ledger row, amount, value)",
      "SELECT d.id, d.amount_cents, v.value_cents FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
-     "WHERE d.kind = 'donation' AND d.amount_cents <> v.value_cents"},
+     "WHERE d.kind = 'donation' AND d.id > ?1 AND d.amount_cents <> v.value_cents"},
     {"donation to an initiative outside the household's area (ledger row, initiative)",
      "SELECT d.id, i.id FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
      "JOIN households h ON h.id = v.household_id JOIN areas ha ON ha.id = h.area_id "
      "JOIN initiatives i ON i.id = d.initiative_id LEFT JOIN areas ia ON ia.id = i.area_id "
-     "WHERE d.kind = 'donation' AND i.area_id IS NOT NULL "
+     "WHERE d.kind = 'donation' AND d.id > ?1 AND i.area_id IS NOT NULL "
      "AND coalesce(ia.parent_id, ia.id) <> coalesce(ha.parent_id, ha.id)"},
     {"donation to an initiative that was not open at that moment (ledger row, initiative, state)",
      "SELECT d.id, d.initiative_id, coalesce((SELECT a.to_value FROM audit_log a "
      " WHERE a.action = 'state' AND a.subject = 'initiative:' || d.initiative_id "
      " AND a.ledger_seq < d.id ORDER BY a.ledger_seq DESC, a.id DESC LIMIT 1), '(none)') AS st "
-     "FROM ledger d WHERE d.kind = 'donation' AND st <> 'open'"},
+     "FROM ledger d WHERE d.kind = 'donation' AND d.id > ?1 AND st <> 'open'"},
     {"donation accepted although the total before it had reached the target "
      "(ledger row, total before, target)",
      "SELECT x.id, x.before, i.target_cents FROM (SELECT id, kind, initiative_id, "
      " coalesce(sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
      " initiative_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before "
-     " FROM ledger) x JOIN initiatives i ON i.id = x.initiative_id "
-     "WHERE x.kind = 'donation' AND x.before >= i.target_cents"},
+     " FROM ledger WHERE initiative_id IN (SELECT initiative_id FROM ledger WHERE id > ?1)) x "
+     "JOIN initiatives i ON i.id = x.initiative_id "
+     "WHERE x.kind = 'donation' AND x.id > ?1 AND x.before >= i.target_cents"},
     {"donation reached the target but the initiative did not turn 'gefinancierd' in the same "
      "transaction (ledger row, initiative)",
      "SELECT x.id, x.initiative_id FROM (SELECT id, kind, initiative_id, amount_cents, "
      " sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
-     " initiative_id ORDER BY id) AS after FROM ledger) x JOIN initiatives i ON i.id = x.initiative_id "
-     "WHERE x.kind = 'donation' AND x.after >= i.target_cents AND x.after - x.amount_cents < i.target_cents "
+     " initiative_id ORDER BY id) AS after FROM ledger WHERE initiative_id IN "
+     " (SELECT initiative_id FROM ledger WHERE id > ?1)) x JOIN initiatives i ON i.id = x.initiative_id "
+     "WHERE x.kind = 'donation' AND x.id > ?1 AND x.after >= i.target_cents AND x.after - x.amount_cents < i.target_cents "
      "AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'state' "
      " AND a.subject = 'initiative:' || x.initiative_id AND a.to_value = 'gefinancierd' "
      " AND a.ledger_seq = x.id)"},
@@ -77,19 +81,19 @@ static const struct rule rules[] = {
      "WHERE l.initiative_id = initiatives.id AND l.kind IN ('release', 'return')), 0) < target_cents"},
     {"release while the round was closed, or return while it was open (ledger row, kind)",
      "SELECT l.id, l.kind FROM ledger l JOIN vouchers v ON v.id = l.voucher_id "
-     "JOIN rounds r ON r.id = v.round_id WHERE (l.kind = 'release' AND l.at >= r.closes_at) "
-     "OR (l.kind = 'return' AND l.at < r.closes_at)"},
+     "JOIN rounds r ON r.id = v.round_id WHERE l.id > ?1 AND ((l.kind = 'release' "
+     "AND l.at >= r.closes_at) OR (l.kind = 'return' AND l.at < r.closes_at))"},
     {"round totals do not add up: issued <> standing donations + unspent + returned "
      "(round, issued, donated, unspent, returned)",
-     "SELECT r.id, count(v.id) AS issued, "
-     " count(v.id) FILTER (WHERE EXISTS (SELECT 1 FROM ledger d WHERE d.voucher_id = v.id "
-     "  AND d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id))) AS donated, "
-     " count(v.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM ledger d WHERE d.voucher_id = v.id "
-     "  AND d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)) "
-     "  AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.voucher_id = v.id AND x.kind = 'return')) AS unspent, "
-     " count(v.id) FILTER (WHERE EXISTS (SELECT 1 FROM ledger x WHERE x.voucher_id = v.id "
-     "  AND x.kind = 'return')) AS returned "
+     "WITH per_voucher AS MATERIALIZED (SELECT voucher_id, "
+     "  sum(kind = 'donation') - sum(kind IN ('release', 'return')) AS standing, "
+     "  max(kind = 'return') AS was_returned FROM ledger WHERE voucher_id IS NOT NULL "
+     "  GROUP BY voucher_id) "
+     "SELECT r.id, count(v.id) AS issued, count(v.id) FILTER (WHERE p.standing > 0) AS donated, "
+     " count(v.id) FILTER (WHERE coalesce(p.standing, 0) <= 0 AND coalesce(p.was_returned, 0) = 0) "
+     " AS unspent, count(v.id) FILTER (WHERE p.was_returned = 1) AS returned "
      "FROM rounds r LEFT JOIN vouchers v ON v.round_id = r.id AND v.voided_at IS NULL "
+     "LEFT JOIN per_voucher p ON p.voucher_id = v.id "
      "GROUP BY r.id HAVING issued <> donated + unspent + returned"},
     {"paid out more than the initiative raised (initiative, paid, raised)",
      "SELECT i.id, sum(l.amount_cents), i.raised_cents FROM initiatives i JOIN ledger l "
@@ -101,12 +105,42 @@ static const struct rule rules[] = {
     {"more than one voucher for a household in a round (round, household)",
      "SELECT round_id, household_id FROM vouchers WHERE voided_at IS NULL "
      "GROUP BY round_id, household_id HAVING count(*) > 1"},
+    {"round summary differs from the vouchers and the ledger (round, area, summary issued, "
+     "donated, cents, returned, recomputed issued, donated, cents, returned)",
+     "WITH facts AS (SELECT v.round_id, h.area_id, 1 AS i, 0 AS d, 0 AS c, 0 AS r FROM vouchers v "
+     "  JOIN households h ON h.id = v.household_id WHERE v.voided_at IS NULL "
+     "  UNION ALL SELECT v.round_id, h.area_id, 0, 1, d.amount_cents, 0 FROM ledger d "
+     "  JOIN vouchers v ON v.id = d.voucher_id JOIN households h ON h.id = v.household_id "
+     "  WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "
+     "  UNION ALL SELECT v.round_id, h.area_id, 0, 0, 0, 1 FROM ledger x "
+     "  JOIN vouchers v ON v.id = x.voucher_id JOIN households h ON h.id = v.household_id "
+     "  WHERE x.kind = 'return'), "
+     "computed AS (SELECT round_id, area_id, sum(i) AS i, sum(d) AS d, sum(c) AS c, "
+     "  sum(r) AS r FROM facts GROUP BY 1, 2), "
+     "both_sides AS (SELECT round_id, area_id, issued AS si, donated AS sd, donated_cents AS sc, "
+     "  returned AS sr, 0 AS ci, 0 AS cd, 0 AS cc, 0 AS cr FROM round_area_totals UNION ALL "
+     "  SELECT round_id, area_id, 0, 0, 0, 0, i, d, c, r FROM computed) "
+     "SELECT round_id, area_id, sum(si), sum(sd), sum(sc), sum(sr), sum(ci), sum(cd), sum(cc), "
+     "sum(cr) FROM both_sides GROUP BY 1, 2 HAVING sum(si) <> sum(ci) OR sum(sd) <> sum(cd) "
+     "OR sum(sc) <> sum(cc) OR sum(sr) <> sum(cr)"},
+    {"round initiatives summary differs from the ledger (round, initiative, summary, ledger)",
+     "WITH computed AS (SELECT v.round_id, d.initiative_id, count(*) AS n FROM ledger d "
+     "  JOIN vouchers v ON v.id = d.voucher_id WHERE d.kind = 'donation' GROUP BY 1, 2), "
+     "both_sides AS (SELECT round_id, initiative_id, donations AS s, 0 AS c FROM round_initiatives "
+     "  UNION ALL SELECT round_id, initiative_id, 0, n FROM computed) "
+     "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(s) <> sum(c)"},
+    {"households per area summary differs from the households (area, summary, households)",
+     "WITH both_sides AS (SELECT area_id, households AS s, 0 AS c FROM area_households "
+     "  UNION ALL SELECT area_id, 0, count(*) FROM households GROUP BY area_id) "
+     "SELECT area_id, sum(s), sum(c) FROM both_sides GROUP BY 1 HAVING sum(s) <> sum(c)"},
     {"rounds overlap (round, round)",
      "SELECT a.id, b.id FROM rounds a JOIN rounds b ON a.id < b.id "
      "AND a.opens_at < b.closes_at AND b.opens_at < a.closes_at"},
 };
 
-static int run_rule(struct db *db, const struct rule *rule, breach_fn report, void *ctx)
+static int run_rule(struct db *db, const struct rule *rule, int64_t since, breach_fn report,
+                    void *ctx)
 {
     sqlite3_stmt *s = db_prepare(db, rule->sql);
     if (!s) {
@@ -116,6 +150,8 @@ static int run_rule(struct db *db, const struct rule *rule, breach_fn report, vo
         report(ctx, line);
         return 1;
     }
+    if (sqlite3_bind_parameter_count(s) > 0)
+        sqlite3_bind_int64(s, 1, since);
     int n = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         struct buf line = {0};
@@ -133,11 +169,24 @@ static int run_rule(struct db *db, const struct rule *rule, breach_fn report, vo
     return n;
 }
 
-int verify_all(struct db *db, breach_fn report, void *ctx)
+static int64_t single_int(struct db *db, const char *sql, int64_t fallback)
+{
+    sqlite3_stmt *s = db_prepare(db, sql);
+    int64_t v = fallback;
+    if (s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(s, 0);
+    if (s)
+        sqlite3_reset(s);
+    return v;
+}
+
+int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
 {
     int breaches = 0;
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db_handle(db), "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
+    /* The full run checks every page and index; the regular one the pages' structure. */
+    if (sqlite3_prepare_v2(db_handle(db), full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
+                           -1, &s, NULL) == SQLITE_OK) {
         while (sqlite3_step(s) == SQLITE_ROW) {
             const char *v = (const char *)sqlite3_column_text(s, 0);
             if (v && strcmp(v, "ok") != 0) {
@@ -156,10 +205,31 @@ int verify_all(struct db *db, breach_fn report, void *ctx)
         report(ctx, line);
         return breaches + 1; /* the rules below assume the current schema */
     }
-    /* One snapshot for all rules, so a running site cannot make them disagree. */
+    /* One snapshot for all rules, so a running site cannot make them disagree. The per-row
+     * rules of the regular run start after the last ledger row a clean run covered. */
     db_read_begin(db);
+    int64_t since = full ? 0 : single_int(db, "SELECT ledger_id FROM verify_state WHERE id = 1", 0);
+    int64_t last = single_int(db, "SELECT max(id) FROM ledger", 0);
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-        breaches += run_rule(db, &rules[i], report, ctx);
+        breaches += run_rule(db, &rules[i], since, report, ctx);
     db_read_end(db);
+    if (!breaches) {
+        /* Remembered only when clean, so a breach is reported again until it is resolved. A
+         * database opened read-only keeps no mark and is checked whole the next time. */
+        sqlite3_stmt *mark = db_prepare(
+            db, "INSERT INTO verify_state(id, ledger_id, verified_at) VALUES (1, ?1, "
+                "datetime('now')) ON CONFLICT(id) DO UPDATE SET ledger_id = excluded.ledger_id, "
+                "verified_at = excluded.verified_at");
+        if (mark) {
+            sqlite3_bind_int64(mark, 1, last);
+            sqlite3_step(mark);
+            sqlite3_reset(mark);
+        }
+    }
     return breaches;
+}
+
+int verify_all(struct db *db, breach_fn report, void *ctx)
+{
+    return verify_run(db, true, report, ctx);
 }
