@@ -142,10 +142,9 @@ static const char *voucher_message(struct request *req, enum voucher_status st,
                             info->round_name, date);
     case VOUCHER_USED:
         *status = 409;
-        return arena_printf(&req->arena, "Deze code is al gebruikt: de voucher ging naar "
-                                         "\xe2\x80\x9c%s\xe2\x80\x9d. Elke code kan één keer "
-                                         "worden gebruikt.",
-                            info->donated_title);
+        /* Only that it was used: where it went would tell whoever holds the letter what that
+         * household supported. */
+        return "Deze code is al gebruikt. Elke code kan \xc3\xa9\xc3\xa9n keer worden gebruikt.";
     }
     *status = 400;
     return "Deze code kan niet worden gebruikt.";
@@ -466,6 +465,7 @@ void donate_multi_post(struct request *req)
     page_decorate_initiative(in, time(NULL));
     struct throttle_rule rule = voucher_rule(req);
     json_t *results = json_array();
+    json_t *seen_codes = json_array();
     int count = 0, ok = 0;
     char line[MAX_CODE_INPUT + 1];
     const char *p = codes;
@@ -485,22 +485,37 @@ void donate_multi_post(struct request *req)
             continue;
         }
         /* Only the first and last four characters: the list may be shown on a shared screen,
-         * and a mistyped code is still nearly a real one. */
+         * and a mistyped code is still nearly a real one. Shown as codes are printed: upper
+         * case, without spaces or dashes. */
         char compact[MAX_CODE_INPUT + 1], shown[32];
         size_t k = 0;
         for (const char *c = line; *c && k < sizeof compact - 1; c++)
             if (*c != ' ' && *c != '-' && *c != '\t')
-                compact[k++] = *c;
+                compact[k++] = (*c >= 'a' && *c <= 'z') ? (char)(*c - 'a' + 'A') : *c;
         compact[k] = '\0';
         if (k > 8)
-            snprintf(shown, sizeof shown, "%.4s\xe2\x80\xa6%s", compact, compact + k - 4);
+            snprintf(shown, sizeof shown, "%.4s-\xe2\x80\xa6-%s", compact, compact + k - 4);
         else
             snprintf(shown, sizeof shown, "%s", k ? "(te kort)" : "(leeg)");
+        /* The same code twice in one list is one donation, not two. */
+        char normalized[CODE_CHARS + 1];
+        bool duplicate = false;
+        if (code_normalize(line, normalized) == CODE_OK) {
+            size_t j;
+            json_t *seen;
+            json_array_foreach(seen_codes, j, seen)
+                if (strcmp(json_string_value(seen), normalized) == 0)
+                    duplicate = true;
+            if (!duplicate)
+                json_array_append_new(seen_codes, json_string(normalized));
+        }
         const char *msg;
         bool success = false;
         time_t now = time(NULL);
         if (++count > MAX_MULTI_CODES) {
             msg = "Niet verwerkt: hoogstens 50 codes tegelijk.";
+        } else if (duplicate) {
+            msg = "Niet opnieuw verwerkt: deze code staat al eerder in de lijst.";
         } else if (throttle_wait(req->db, &rule, req->client_addr, now) > 0) {
             msg = "Niet verwerkt: te veel onbekende codes geprobeerd. Probeer het later opnieuw.";
         } else {
@@ -516,8 +531,8 @@ void donate_multi_post(struct request *req)
                 success = true;
                 break;
             case DONATE_REPEAT:
-                msg = "Was al gedoneerd aan dit initiatief.";
-                success = true;
+                /* Counted once, when it happened; and never where a code went. */
+                msg = "Deze code is al gebruikt.";
                 break;
             case DONATE_VOUCHER:
                 if (vs == VOUCHER_UNKNOWN)
@@ -539,6 +554,7 @@ void donate_multi_post(struct request *req)
                                                  "ok", success));
         p = next;
     }
+    json_decref(seen_codes);
     json_t *fresh = initiative_get_public(req->db, initiative);
     if (fresh) {
         page_decorate_initiative(fresh, time(NULL));
