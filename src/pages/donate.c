@@ -1,6 +1,8 @@
 /* Donating a voucher: code → choice of initiative → confirmation → receipt; and several codes
  * at once for an initiator who collected letters door to door. */
 #include "app.h"
+#include "domain/areas.h"
+#include "domain/eligibility.h"
 #include "domain/initiatives.h"
 #include "domain/ledger.h"
 #include "domain/rounds.h"
@@ -77,9 +79,19 @@ static void render_code_form(struct request *req, int status, const char *code, 
     if (initiative > 0) {
         json_t *in = initiative_get_public(req->db, initiative);
         if (in) {
-            json_object_set_new(data, "initiative",
-                                json_pack("{s:O, s:O}", "id", json_object_get(in, "id"), "title",
-                                          json_object_get(in, "title")));
+            /* Said at once: a funded or closed initiative takes no vouchers any more. */
+            const char *state = initiative_state_at(
+                json_string_value(json_object_get(in, "state")),
+                json_string_value(json_object_get(in, "deadline")), time(NULL));
+            bool takes = strcmp(state, "open") == 0 &&
+                         json_integer_value(json_object_get(in, "raised_cents")) <
+                             json_integer_value(json_object_get(in, "target_cents"));
+            page_decorate_initiative(in, time(NULL));
+            json_object_set_new(data, takes ? "initiative" : "closed_initiative",
+                                json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(in, "id"),
+                                          "title", json_object_get(in, "title"), "url",
+                                          json_object_get(in, "url"), "state_label",
+                                          json_object_get(in, "state_label")));
             json_decref(in);
         }
     }
@@ -183,6 +195,15 @@ static void render_choice(struct request *req, const char *code, const struct vo
     json_object_set_new(data, "items", items);
     json_object_set_new(data, "code", json_string(code));
     page_set_money(data, "value", info->value_cents);
+    json_t *home = area_get(req->db, info->home_area_id);
+    if (home) {
+        const char *kind = json_string_value(json_object_get(home, "kind"));
+        json_object_set_new(data, "home",
+                            json_pack("{s:O, s:O, s:s}", "name", json_object_get(home, "name"),
+                                      "slug", json_object_get(home, "slug"), "kind_label",
+                                      kind && strcmp(kind, "dorp") == 0 ? "dorp" : "wijk"));
+        json_decref(home);
+    }
     if (notice)
         json_object_set_new(data, "notice", json_string(notice));
     page_render(req, "donate_choose", "Kies een initiatief", data);
@@ -190,29 +211,24 @@ static void render_choice(struct request *req, const char *code, const struct vo
 }
 
 /* 200 when the initiative can take this voucher now; else 404, 409 (not open, funded, past
- * its deadline) or 403 (outside the household's wijk or dorp). */
+ * its deadline: the deadline itself counts, not whether housekeeping ran) or 403 (outside the
+ * household's wijk or dorp). */
 static int initiative_accepts(struct request *req, const struct voucher_info *info,
                               int64_t initiative)
 {
-    json_t *items = initiatives_open_for_area(req->db, info->home_area_id, time(NULL));
-    size_t i;
-    json_t *item;
-    bool listed = false;
-    json_array_foreach(items, i, item)
-        if (json_integer_value(json_object_get(item, "id")) == initiative)
-            listed = true;
-    json_decref(items);
-    if (listed)
+    switch (initiative_takes_voucher(req->db, initiative, info->home_area_id, time(NULL))) {
+    case TAKE_OK:
         return 200;
-    json_t *in = initiative_get_public(req->db, initiative);
-    if (!in)
+    case TAKE_NO_INITIATIVE:
         return 404;
-    const char *state = json_string_value(json_object_get(in, "state"));
-    bool open = state && !strcmp(state, "open") &&
-                json_integer_value(json_object_get(in, "raised_cents")) <
-                    json_integer_value(json_object_get(in, "target_cents"));
-    json_decref(in);
-    return open ? 403 : 409;
+    case TAKE_OTHER_AREA:
+        return 403;
+    case TAKE_CLOSED:
+        return 409;
+    case TAKE_BUSY:
+        break;
+    }
+    return 503;
 }
 
 void donate_page(struct request *req)
@@ -258,22 +274,17 @@ void donate_code_post(struct request *req)
         return;
     if (initiative > 0) {
         /* Straight to confirmation when the preselected initiative can take this voucher. */
-        json_t *items = initiatives_open_for_area(req->db, info.home_area_id, time(NULL));
-        bool eligible = false;
-        size_t i;
-        json_t *item;
-        json_array_foreach(items, i, item)
-            if (json_integer_value(json_object_get(item, "id")) == initiative)
-                eligible = true;
-        json_decref(items);
-        if (eligible) {
+        int status = initiative_accepts(req, &info, initiative);
+        if (status == 200) {
             donate_confirm_render(req, code, &info, initiative);
             return;
         }
         render_choice(req, code, &info, 0,
-                      "Het initiatief dat u had gekozen kan deze voucher niet ontvangen: het ligt "
-                      "buiten uw wijk of dorp, of het neemt geen vouchers meer aan. Kies hieronder "
-                      "een ander initiatief.",
+                      status == 403
+                          ? "Het initiatief dat u had gekozen ligt buiten uw wijk of dorp. Kies "
+                            "hieronder een ander initiatief."
+                          : "Het initiatief dat u had gekozen neemt geen vouchers meer aan. Kies "
+                            "hieronder een ander initiatief.",
                       200);
         return;
     }
@@ -324,6 +335,11 @@ void donate_choose_post(struct request *req)
         render_choice(req, code, &info, 0,
                       "Dit initiatief ligt buiten uw wijk of dorp. Kies een initiatief uit de lijst.",
                       403);
+    else if (status == 503)
+        render_choice(req, code, &info, 0,
+                      "Het is even erg druk. Uw voucher is niet gebruikt; probeer het over een "
+                      "ogenblik opnieuw.",
+                      503);
     else
         donate_confirm_render(req, code, &info, initiative);
 }

@@ -1,6 +1,7 @@
 /* Page rendering helpers. */
 #include "pages/page.h"
 #include "app.h"
+#include "domain/eligibility.h"
 #include "domain/reports.h"
 #include "domain/initiatives.h"
 #include "domain/rounds.h"
@@ -167,7 +168,14 @@ void page_decorate_initiative(json_t *item, time_t now)
     if (raised < target)
         page_set_money(item, "remaining", target - raised);
 
-    const char *state = json_string_value(json_object_get(item, "state"));
+    /* The state as of now: a deadline that passed closes it even before housekeeping ran. */
+    const char *stored = json_string_value(json_object_get(item, "state"));
+    const char *state = stored ? initiative_state_at(
+                                     stored, json_string_value(json_object_get(item, "deadline")), now)
+                               : NULL;
+    if (stored && state != stored)
+        json_object_set_new(item, "state", json_string(state));
+    state = json_string_value(json_object_get(item, "state"));
     const char *label = state ? initiative_state_label(state) : NULL;
     json_object_set_new(item, "state_label", json_string(label ? label : ""));
     if (state) {

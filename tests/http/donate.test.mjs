@@ -714,3 +714,52 @@ describe('afterwards', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 });
+
+describe('what the donation pages say is true now', () => {
+  test('a preselected initiative that is funded says so at once and offers the open ones', async () => {
+    const res = await fetchPage(server.base, `/doneren?initiatief=${FUNDED}`);
+    assertPage(res, `/doneren?initiatief=${FUNDED}`, 200);
+    const main = textOf(mainOf(res.text));
+    assert.doesNotMatch(main, /U doneert aan/);
+    assert.match(main, /neemt geen vouchers meer aan/);
+    assert.match(res.text, /href="\/initiatieven\?status=open"/);
+    assert.doesNotMatch(res.text, new RegExp(`name="initiatief" value="${FUNDED}"`));
+    const open = textOf(mainOf((await fetchPage(server.base, `/doneren?initiatief=${CITY_WIDE_ROOM}`)).text));
+    assert.match(open, /U doneert aan/);
+  });
+
+  test('the choice page names the household\'s wijk', async () => {
+    const v = freshVoucher();
+    const res = await s.post('/doneren', { code: v.code });
+    assertPage(res, 'POST /doneren', 200);
+    assert.match(textOf(mainOf(res.text)), /Uw adres hoort bij wijk Binnenstad/);
+  });
+
+  test('a past deadline closes an initiative at once, before housekeeping runs', async () => {
+    // Closed comes before the area check, so any open initiative shows it.
+    const id = Number(sql(db, `SELECT id FROM initiatives WHERE state = 'open'
+      AND raised_cents < target_cents AND id NOT IN (${CITY_WIDE_ROOM}, ${CITY_WIDE_OTHER})
+      ORDER BY id DESC LIMIT 1`).trim());
+    assert.ok(id > 0, 'an open initiative');
+    const deadline = sql(db, `SELECT deadline FROM initiatives WHERE id = ${id}`).trim();
+    sql(db, `UPDATE initiatives SET deadline = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')
+      WHERE id = ${id}`);
+    try {
+      const v = freshVoucher();
+      const before = ledgerCount(db);
+      const chosen = await s.post('/doneren/kiezen', { code: v.code, initiatief: id });
+      assert.equal(chosen.status, 409, messageOf(chosen.text));
+      assert.match(messageOf(chosen.text), /neemt geen vouchers meer aan/);
+      assert.doesNotMatch(messageOf(chosen.text), /buiten uw wijk/);
+      const page = await fetchPage(server.base, `/initiatieven/${id}`);
+      assert.equal(page.status, 200);
+      assert.doesNotMatch(page.text, /class="badge badge-open"/);
+      assert.doesNotMatch(page.text, /Doneer je voucher|Doneer uw voucher/);
+      const pre = textOf(mainOf((await fetchPage(server.base, `/doneren?initiatief=${id}`)).text));
+      assert.match(pre, /neemt geen vouchers meer aan/);
+      assert.equal(ledgerCount(db), before);
+    } finally {
+      sql(db, `UPDATE initiatives SET deadline = ${q(deadline)} WHERE id = ${id}`);
+    }
+  });
+});
