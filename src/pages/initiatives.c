@@ -1,6 +1,7 @@
 /* The initiative list with filters and search, and one initiative's page. */
 #include "domain/areas.h"
 #include "domain/initiatives.h"
+#include "domain/partner_money.h"
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "util/text.h"
@@ -110,6 +111,7 @@ void initiatives_list_page(struct request *req)
         page_error(req, 500, "De initiatieven konden niet worden geladen.");
         return;
     }
+    partner_money_add(req->db, items);
     page_decorate_initiatives(items, time(NULL));
 
     json_t *data = json_object();
@@ -184,6 +186,7 @@ void initiative_page(struct request *req)
         page_error(req, 404, "Dit initiatief bestaat niet of is (nog) niet openbaar.");
         return;
     }
+    partner_money_add(req->db, item);
     page_decorate_initiative(item, time(NULL));
     size_t i;
     json_t *line;

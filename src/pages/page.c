@@ -111,6 +111,13 @@ void page_set_money(json_t *obj, const char *key, int64_t cents)
     json_object_set_new(obj, key, json_string(money));
 }
 
+void page_set_money_split(json_t *stats, int64_t partner_cents)
+{
+    json_int_t raised = json_integer_value(json_object_get(stats, "raised_cents"));
+    page_set_money(stats, "from_vouchers", raised - partner_cents);
+    page_set_money(stats, "partner", partner_cents);
+}
+
 void page_set_date(json_t *obj, const char *key, const char *src_field)
 {
     time_t t = parse_utc(json_string_value(json_object_get(obj, src_field)));
@@ -167,6 +174,12 @@ void page_decorate_initiative(json_t *item, time_t now)
     json_object_set_new(item, "vouchers_label", json_string(vouchers_label));
     if (raised < target)
         page_set_money(item, "remaining", target - raised);
+    /* Partner money is told apart from the vouchers; the bar still shows the total. */
+    json_int_t partner = json_integer_value(json_object_get(item, "partner_cents"));
+    if (partner > 0) {
+        page_set_money(item, "partner", partner);
+        page_set_money(item, "from_vouchers", raised - partner);
+    }
 
     /* The state as of now: a deadline that passed closes it even before housekeeping ran. */
     const char *stored = json_string_value(json_object_get(item, "state"));

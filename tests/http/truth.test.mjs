@@ -1,15 +1,19 @@
 // What the public pages say must be true: no card shows a value of another card (the template
-// engine never resolves a missing key from another item), on the demo data.
+// engine never resolves a missing key from another item); partner money is told apart from the
+// vouchers wherever money is shown; area figures say what they count. On the demo data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fetchPage, mainOf } from '../lib/pages.mjs';
-import { makeDemoDb, removeDb, startServe } from '../lib/server.mjs';
+import { fetchPage, mainOf, textOf } from '../lib/pages.mjs';
+import { removeDb, sql, startServe } from '../lib/server.mjs';
+import { login, makeDemoDbWithStaff } from '../lib/staff.mjs';
 
 let server;
 let db;
+let demo;
 
 before(async () => {
-  db = await makeDemoDb();
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
   server = await startServe({ db, threads: 2 });
 });
 
@@ -41,5 +45,30 @@ describe('cards', () => {
     const html = mainOf((await fetchPage(server.base, '/wijken/de-riet')).text);
     const states = new Set(cardBodies(html).map((c) => c.state));
     assert.ok(states.has('open') && states.size > 1, [...states].join(','));
+  });
+});
+
+describe('partner money', () => {
+  test('is shown apart from the vouchers on the initiative, the list, the area and the home page', async () => {
+    const row = sql(db, `SELECT i.id || '|' || a.slug FROM initiatives i JOIN areas a
+      ON a.id = i.area_id WHERE i.state = 'open' AND a.parent_id IS NULL
+      AND i.target_cents - i.raised_cents > 5000 ORDER BY i.id LIMIT 1`).trim();
+    const [id, slug] = row.split('|');
+    const admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+    const homeBefore = textOf(mainOf((await fetchPage(server.base, '/')).text));
+    const res = await admin.post('/beheer/geld/bijdrage',
+      { initiatief: id, bedrag: '25,00', partner: 'Woningcorporatie Beter Wonen' });
+    assert.equal(res.status, 303);
+    const page = textOf(mainOf((await fetchPage(server.base, `/initiatieven/${id}`)).text));
+    assert.match(page, /uit vouchers, € ?25 van partners/);
+    const area = textOf(mainOf((await fetchPage(server.base, `/wijken/${slug}`)).text));
+    assert.match(area, /€ ?25 uit vouchers|van partners/);
+    assert.match(area, /Waarvan van partners € ?25\b/);
+    assert.match(area, /Alle rondes samen/);
+    const home = textOf(mainOf((await fetchPage(server.base, '/')).text));
+    assert.match(home, /Waarvan uit vouchers/);
+    const partnerOf = (t) => /Waarvan van partners € ?([\d.]+)/.exec(t)?.[1];
+    assert.equal(partnerOf(homeBefore), '0');
+    assert.equal(partnerOf(home), '25');
   });
 });
