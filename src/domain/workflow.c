@@ -75,10 +75,16 @@ static enum workflow_result transition_locked(struct db *db, int64_t id, const c
                     when))
         return WF_BUSY;
     if (!strcmp(to, "open")) {
-        /* Donations run until the deadline, by default the end of the current round. */
+        /* Donations run until the deadline: the end of the round whose codes can be used
+         * (the current one, else the next). A deadline set before is kept only while it is
+         * still ahead and within that round: no code could be used after the round. */
         if (!exec_bound(db,
-                        "UPDATE initiatives SET published_at = ?3, deadline = coalesce(deadline, "
-                        "(SELECT closes_at FROM rounds WHERE closes_at > ?3 ORDER BY opens_at LIMIT 1)) "
+                        "UPDATE initiatives SET published_at = ?3, deadline = "
+                        "(SELECT CASE WHEN i.deadline IS NOT NULL AND i.deadline > ?3 "
+                        "  AND (r.closes_at IS NULL OR i.deadline <= r.closes_at) THEN i.deadline "
+                        "  ELSE r.closes_at END FROM initiatives i LEFT JOIN "
+                        "  (SELECT closes_at FROM rounds WHERE closes_at > ?3 ORDER BY opens_at "
+                        "   LIMIT 1) r WHERE i.id = ?1) "
                         "WHERE id = ?1 AND ?2 IS NOT NULL",
                         id, "", when))
             return WF_BUSY;

@@ -72,3 +72,11 @@ describe('partner money', () => {
     assert.equal(partnerOf(home), '25');
   });
 });
+
+describe('deadlines', () => {
+  test('no open initiative of the demo data has a deadline after the current round', () => {
+    const beyond = sql(db, `SELECT count(*) FROM initiatives i WHERE i.state = 'open'
+      AND i.deadline > (SELECT max(closes_at) FROM rounds)`).trim();
+    assert.equal(beyond, '0');
+  });
+});
