@@ -2,6 +2,7 @@
 #include "domain/workflow.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/byline.h"
 #include "domain/ledger.h"
 #include "domain/notify.h"
 #include "domain/users.h"
@@ -212,14 +213,18 @@ enum workflow_result workflow_staff_update(struct db *db, const struct user *sta
     char when[20], subject[40];
     utc_text(now, when);
     snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
+    char byline[320];
+    if (!staff_byline(db, staff, byline, sizeof byline)) {
+        db_rollback(db);
+        return WF_BUSY;
+    }
     sqlite3_stmt *s = db_prepare(db, "INSERT INTO initiative_updates(initiative_id, author_role, "
                                      "author_name, body, created_at) "
                                      "VALUES (?, 'wijkregisseur', ?, ?, ?)");
     bool ok = s != NULL;
     if (ok) {
         sqlite3_bind_int64(s, 1, initiative_id);
-        sqlite3_bind_text(s, 2, *staff->display_name ? staff->display_name : staff->username, -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, byline, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 4, when, -1, SQLITE_STATIC);
         ok = sqlite3_step(s) == SQLITE_DONE;

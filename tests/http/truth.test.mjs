@@ -80,3 +80,31 @@ describe('deadlines', () => {
     assert.equal(beyond, '0');
   });
 });
+
+describe('bylines', () => {
+  test('staff posts show a public role line, never the login name', async () => {
+    const staff = await login(server.base, demo.regisseur.username, demo.regisseur.password);
+    const area = sql(db, "SELECT id FROM areas WHERE slug = 'de-riet'").trim();
+    const title = `Byline ${Date.now()}`;
+    const res = await staff.post('/beheer/berichten/nieuw',
+      { gebied: area, titel: title, tekst: 'Tekst van de wijkregisseur.', publiceren: 'ja' });
+    assert.equal(res.status, 303);
+    const id = sql(db, `SELECT id FROM news WHERE title = '${title}'`).trim();
+    const page = await fetchPage(server.base, `/berichten/${id}`);
+    assert.equal(page.status, 200);
+    const meta = textOf(/<p class="news-meta">([\s\S]*?)<\/p>/.exec(page.text)[1]);
+    assert.match(meta, /[Ww]ijkregisseur .*De Riet/, meta);
+    assert.doesNotMatch(meta, new RegExp(`· ${demo.regisseur.username}$`), meta);
+    const stored = sql(db, `SELECT author_name FROM news WHERE id = ${id}`).trim();
+    assert.notEqual(stored, demo.regisseur.username);
+
+    const open = sql(db, `SELECT i.id FROM initiatives i JOIN areas a ON a.id = i.area_id
+      WHERE i.state = 'open' AND a.slug = 'de-riet' ORDER BY i.id LIMIT 1`).trim();
+    const up = await staff.post(`/beheer/initiatieven/${open}/update`, { tekst: 'Van de gemeente.' });
+    assert.equal(up.status, 303);
+    const author = sql(db, `SELECT author_name FROM initiative_updates
+      WHERE initiative_id = ${open} ORDER BY id DESC LIMIT 1`).trim();
+    assert.notEqual(author, demo.regisseur.username);
+    assert.match(author, /^Wijkregisseur .*De Riet/);
+  });
+});
