@@ -41,6 +41,44 @@ void page_text(struct request *req, int status, const char *text)
     response_set_header(req, "Content-Type", "text/plain; charset=utf-8");
 }
 
+/* Open Graph and description meta for the layout: the canonical address from the base URL
+ * setting and the page's own path (or "canonical_path" the handler set), its description
+ * ("meta_description", else the site's), its photo ("meta_image_path"); and "share_text" for
+ * share links. */
+static void page_add_sharing(struct request *req, json_t *data, json_t *settings, const char *site)
+{
+    const char *base = json_string_value(json_object_get(settings, "basis_url"));
+    if (!base || !*base)
+        base = req->app->config.basis_url;
+    if (!base)
+        base = "";
+    size_t blen = strlen(base);
+    while (blen && base[blen - 1] == '/')
+        blen--;
+    const char *path = json_string_value(json_object_get(data, "canonical_path"));
+    if (!path)
+        path = req->path;
+    json_object_set_new(data, "canonical_url",
+                        json_string(arena_printf(&req->arena, "%.*s%s", (int)blen, base, path)));
+    const char *image = json_string_value(json_object_get(data, "meta_image_path"));
+    if (image)
+        json_object_set_new(data, "meta_image",
+                            json_string(arena_printf(&req->arena, "%.*s%s", (int)blen, base, image)));
+    if (!json_string_value(json_object_get(data, "meta_description")))
+        json_object_set_new(
+            data, "meta_description",
+            json_string(arena_printf(&req->arena,
+                                     "%s: bewoners zetten initiatieven op voor hun buurt, wijk of "
+                                     "dorp, en elk huishouden steunt er een met zijn voucher.",
+                                     site)));
+    const char *share = json_string_value(json_object_get(data, "share_title"));
+    if (share)
+        json_object_set_new(data, "share_text",
+                            json_string(arena_printf(
+                                &req->arena, "%s %s", share,
+                                json_string_value(json_object_get(data, "canonical_url")))));
+}
+
 void page_render(struct request *req, const char *name, const char *title, json_t *data)
 {
     json_t *settings = req->db ? settings_all(req->db) : json_object();
@@ -77,6 +115,8 @@ void page_render(struct request *req, const char *name, const char *title, json_
             json_object_set_new(data, sections[i].key,
                                 json_string(req->path[n] == '\0' ? "page" : "true"));
     }
+
+    page_add_sharing(req, data, settings, site);
 
     char template_name[64];
     snprintf(template_name, sizeof template_name, "%s", name);
