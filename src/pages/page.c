@@ -279,13 +279,18 @@ void page_decorate_news(json_t *item)
     if (body) {
         /* A short teaser: the first paragraph, cut at a word boundary. */
         size_t len = strcspn(body, "\n");
+        bool cut = false;
         if (len > 220) {
             len = 220;
             while (len > 0 && body[len] != ' ')
                 len--;
+            cut = true;
         }
+        /* An ellipsis only where a sentence was cut, never after its full stop ("…."). */
+        while (cut && len > 0 && strchr(" .,;:", body[len - 1]))
+            len--;
         char teaser[240];
-        snprintf(teaser, sizeof teaser, "%.*s%s", (int)len, body, body[len] ? "\xe2\x80\xa6" : "");
+        snprintf(teaser, sizeof teaser, "%.*s%s", (int)len, body, cut ? "\xe2\x80\xa6" : "");
         json_object_set_new(item, "teaser", json_string(teaser));
     }
 }

@@ -108,3 +108,30 @@ describe('bylines', () => {
     assert.match(author, /^Wijkregisseur .*De Riet/);
   });
 });
+
+describe('copy', () => {
+  const paths = ['/', '/berichten', '/initiatieven', '/wijken/kerkelanden', '/wijken/aadorp',
+    ...Array.from({ length: 11 }, (_, i) => `/berichten/${i + 1}`),
+    ...Array.from({ length: 25 }, (_, i) => `/initiatieven/${i + 1}`)];
+  test('residents are addressed as "u" everywhere, also in the demo data', async () => {
+    for (const path of paths) {
+      const res = await fetchPage(server.base, path);
+      if (res.status !== 200) continue;
+      const text = textOf(mainOf(res.text));
+      const m = /[^.]{0,40}\b(je|jij|jou|jouw|jullie)\b[^.]{0,20}/i.exec(text);
+      assert.ok(!m, `${path}: "${m?.[0]}"`);
+    }
+  });
+  test('no "…." endings', async () => {
+    for (const path of paths.slice(0, 3)) {
+      const res = await fetchPage(server.base, path);
+      assert.doesNotMatch(res.text, /…\.|\.…/, path);
+    }
+  });
+  test('success notices are green; the current nav item is not styled like focus', async () => {
+    const css = (await fetchPage(server.base, '/static/site.css')).text;
+    assert.match(css, /\.notice\[role="status"\]:not\(\.notice-warning\)\s*\{[^}]*var\(--green\)/);
+    for (const m of css.matchAll(/([^{}]*aria-current[^{}]*)\{([^}]*)\}/g))
+      assert.doesNotMatch(m[2], /--focus/, `${m[1].trim()} uses the focus colour`);
+  });
+});
