@@ -112,7 +112,7 @@ INSERT INTO initiatives (id, area_id, title, summary, description, target_cents,
 
 Buren verkopen zelfgemaakte kerstkransen, koekjes en breiwerk; de opbrengst van de kramen gaat naar de voedselbank. Voor kinderen is er een knutselhoek waar ze kerststukjes en lampionnen maken, en iedereen krijgt een beker warme chocolademelk.
 
-Met de vouchers huren we de kramen en de verlichting en betalen we de materialen voor de kinderen. Wil je een kraam of help je mee met op- en afbouwen? Laat het ons weten via de wijkregisseur.',
+Met de vouchers huren we de kramen en de verlichting en betalen we de materialen voor de kinderen. Wilt u een kraam of helpt u mee met op- en afbouwen? Laat het ons weten via de wijkregisseur.',
    125000, 166 * 750, 166,
    CASE WHEN date('now', '+16 days') <= strftime('%Y', 'now') || '-12-13'
         THEN strftime('%Y', 'now') || '-12-13'
@@ -127,7 +127,7 @@ Met de vouchers huren we de kramen en de verlichting en betalen we de materialen
 
 We zetten twee grote barbecues neer op het grasveld naast Möll''nwiek, met lange tafels en stoelen. Er is vlees, vis en genoeg vegetarisch eten, en de kinderen kunnen meedoen aan een zaklopen-wedstrijd.
 
-Iedereen is welkom, ook als je geen voucher hebt gedoneerd. Neem gerust een salade of een toetje mee om te delen.',
+Iedereen is welkom, ook als u geen voucher hebt gedoneerd. Neem gerust een salade of een toetje mee om te delen.',
    60000, 78 * 750, 78,
    CASE WHEN date('now', '+30 days') <= strftime('%Y', 'now') || '-06-20'
         THEN strftime('%Y', 'now') || '-06-20'
@@ -142,7 +142,7 @@ Iedereen is welkom, ook als je geen voucher hebt gedoneerd. Neem gerust een sala
 
 De gemeente heeft aangegeven dat de plek geschikt is. Een hovenier uit de buurt graaft de baan uit en brengt gravel en kantplanken aan; wij plaatsen samen de bankjes en een bordje met de spelregels.
 
-Een set boules ligt straks in Möll''nwiek, zodat je die kunt lenen. Op woensdagmiddag en zaterdagochtend willen we vaste speelmomenten houden voor iedereen die mee wil doen.',
+Een set boules ligt straks in Möll''nwiek, zodat u die kunt lenen. Op woensdagmiddag en zaterdagochtend willen we vaste speelmomenten houden voor iedereen die mee wil doen.',
    240000, 95 * 750, 95,
    date('now', '+75 days'), datetime('now', '+48 days'), NULL,
    'Herman Bouwhuis', 'herman.bouwhuis@example.org', '06 14725836', 5, 'open', '',
@@ -176,7 +176,7 @@ Voor de vrijwilligers zorgen we voor koffie en lunch. Wie niet kan klussen, kan 
    'Eén zaterdag per maand repareren vrijwilligers samen met bewoners kapotte spullen: broodroosters, fietsverlichting, kleding en speelgoed. Weggooien is zonde.',
    'In het Nieuwstraatkwartier wonen veel handige mensen, en er worden veel spullen weggegooid die met een beetje hulp nog jaren mee kunnen. Een Repair Café brengt die twee samen.
 
-Elke eerste zaterdag van de maand staan in de Goossenmaat tafels klaar voor elektrische apparaten, kleding, fietsen en speelgoed. Je repareert samen met een vrijwilliger, zodat je er ook iets van leert. Meer over hoe een Repair Café werkt lees je op https://www.example.org/repaircafe-almelo.
+Elke eerste zaterdag van de maand staan in de Goossenmaat tafels klaar voor elektrische apparaten, kleding, fietsen en speelgoed. U repareert samen met een vrijwilliger, zodat u er ook iets van leert. Meer over hoe een Repair Café werkt leest u op https://www.example.org/repaircafe-almelo.
 
 Met de vouchers kopen we een goede gereedschapskist, een soldeerstation, een tweedehands naaimachine en klein materiaal. Koffie en thee staan altijd klaar.',
    75000, 99 * 750, 99,
@@ -198,18 +198,18 @@ Er komt een regenton en een laag hek om konijnen buiten te houden. Ervaren tuini
 
   (8, 7, 'AED-cursus voor buurtbewoners in Schelfhorst',
    'Twee avonden reanimatie- en AED-training in de Schelf, voor twintig buurtbewoners. Zo zijn er bij een hartstilstand altijd mensen in de buurt die kunnen helpen.',
-   'Sinds vorig jaar hangt er een AED aan de gevel van de Schelf, maar weinig bewoners weten hoe je hem gebruikt. Bij een hartstilstand telt elke minuut, en de ambulance is er niet altijd binnen zes minuten.
+   'Sinds vorig jaar hangt er een AED aan de gevel van de Schelf, maar weinig bewoners weten hoe u hem gebruikt. Bij een hartstilstand telt elke minuut, en de ambulance is er niet altijd binnen zes minuten.
 
 Een gecertificeerde instructeur geeft op twee avonden een cursus reanimatie en AED-gebruik aan twintig bewoners. Deelnemers krijgen een certificaat en kunnen zich daarna aanmelden als burgerhulpverlener.
 
-De cursus is gratis voor bewoners van Schelfhorst. Vol? Dan zetten we je op de lijst voor een volgende ronde.',
+De cursus is gratis voor bewoners van Schelfhorst. Vol? Dan zetten we u op de lijst voor een volgende ronde.',
    64000, 84 * 750, 84,
    date('now', '+28 days'), datetime('now', '+10 days'), NULL,
    'Ruben Kamphuis', 'ruben.kamphuis@example.org', '06 19283746', 2, 'open', '',
    datetime('now', '-45 days'), datetime('now', '-41 days'), datetime('now', '-1 days')),
 
   (9, 17, 'Buurtbibliotheekje op het pleintje',
-   'Een zelfgebouwd kastje op een paal waar je boeken kunt ruilen: neem er een mee, zet er een terug. Voor kinderboeken, romans en kookboeken.',
+   'Een zelfgebouwd kastje op een paal waar u boeken kunt ruilen: neem er een mee, zet er een terug. Voor kinderboeken, romans en kookboeken.',
    'Op het pleintje in Schelfhorst-Oost komen elke dag ouders en kinderen langs. Een buurtbibliotheekje met een deurtje tegen de regen is daar een mooie aanvulling.
 
 We bouwen het kastje zelf, met hulp van een buurman die timmerman is. Het wordt geverfd door de kinderen van de straat en op een stevige paal gezet.
@@ -293,7 +293,7 @@ Dit initiatief is gemeentebreed: iedereen in Almelo kan er een voucher aan geven
 
   (16, NULL, 'Feestkist om te lenen: alles voor een buurtfeest',
    'Twee partytenten, statafels, een koelbox, een kookplaat en een spellenkist op een karretje, gratis te lenen voor elk buurtfeest in Almelo.',
-   'Wie een buurtfeest organiseert, loopt steeds tegen dezelfde vraag aan: waar haal je tenten, tafels en spelletjes vandaan? Huren is duur en zelf kopen loont niet voor één keer per jaar.
+   'Wie een buurtfeest organiseert, loopt steeds tegen dezelfde vraag aan: waar haalt u tenten, tafels en spelletjes vandaan? Huren is duur en zelf kopen loont niet voor één keer per jaar.
 
 Wij stellen een feestkist samen die iedere bewonersgroep in Almelo gratis kan lenen. Er zitten twee partytenten in, vier statafels, een grote koelbox, een kookplaat en een kist vol buitenspellen. Alles past op een karretje dat we stallen bij een van de wijkaccommodaties.
 
@@ -434,7 +434,7 @@ De kookploeg volgt eerst een korte hygiënecursus. Met de vouchers kopen we ingr
    'Een bewegwijzerde wandelroute van vijf kilometer rond Aadorp, met borden over de geschiedenis van het dorp en het kanaal.',
    'Aadorp heeft een rijke geschiedenis, van de aanleg van het kanaal tot de oude steenfabriek. Veel nieuwe bewoners weten daar weinig van.
 
-Met vijf informatieborden langs een rondwandeling vertellen we dat verhaal. De teksten schrijven we samen met de oudheidkundige vereniging, en er komt een folder die je in ''t Aahoes kunt meenemen.',
+Met vijf informatieborden langs een rondwandeling vertellen we dat verhaal. De teksten schrijven we samen met de oudheidkundige vereniging, en er komt een folder die u in ''t Aahoes kunt meenemen.',
    170000, 0, 0,
    date('now', '+100 days'), NULL, NULL,
    'Wim Hulshof', 'wim.hulshof@example.org', '', 2, 'ingediend', '',
@@ -443,7 +443,7 @@ Met vijf informatieborden langs een rondwandeling vertellen we dat verhaal. De t
 -- ---- wijziging_gevraagd --------------------------------------------------
   (29, 1, 'Reuzenschaakbord op het plein',
    'Een groot tuinschaakspel op het plein in de Binnenstad, met een afsluitbare kist voor de stukken. Iedereen kan een potje spelen.',
-   'Op pleinen in andere steden zie je ze vaak: mensen die met grote schaakstukken staan te spelen, en een kring toeschouwers eromheen. Dat willen we in Almelo ook.
+   'Op pleinen in andere steden ziet u ze vaak: mensen die met grote schaakstukken staan te spelen, en een kring toeschouwers eromheen. Dat willen we in Almelo ook.
 
 We kopen een tuinschaakspel en laten een speelveld markeren met tegels. De stukken liggen in een kist met slot, waarvan de sleutel bij de winkeliers op het plein ligt.',
    260000, 0, 0,
@@ -711,7 +711,7 @@ INSERT INTO initiative_updates (id, initiative_id, author_role, author_name, bod
    'Goed nieuws: de eigenaar van het veld aan het kanaal geeft toestemming voor de zeskamp. De gemeente regelt de evenementenmelding.',
    datetime('now', '-12 days')),
   (6, 12, 'initiatiefnemer', 'Gerrit Oude Munnink',
-   'Nog maar een paar vouchers nodig! Er doen al elf straten mee. Heb je je voucher nog niet gebruikt? Dit is je kans.',
+   'Nog maar een paar vouchers nodig! Er doen al elf straten mee. Hebt u uw voucher nog niet gebruikt? Dit is uw kans.',
    datetime('now', '-2 days')),
   (7, 8, 'initiatiefnemer', 'Ruben Kamphuis',
    'De eerste avond is al vol. Als we het streefbedrag halen, vragen we de instructeur of er een extra groep bij kan.',
@@ -748,18 +748,18 @@ INSERT INTO initiative_updates (id, initiative_id, author_role, author_name, bod
 -- News
 -- ---------------------------------------------------------------------------
 INSERT INTO news (id, area_id, title, body, author_name, published, created_at, published_at) VALUES
-  (1, NULL, 'De voucherronde is geopend: geef je € 7,50 aan een initiatief',
-   'Alle huishoudens in Almelo hebben deze week een brief ontvangen met een persoonlijke vouchercode van € 7,50. Met die code steun je een initiatief in je eigen wijk of dorp, of een initiatief voor heel Almelo.
+  (1, NULL, 'De voucherronde is geopend: geef uw € 7,50 aan een initiatief',
+   'Alle huishoudens in Almelo hebben deze week een brief ontvangen met een persoonlijke vouchercode van € 7,50. Met die code steunt u een initiatief in uw eigen wijk of dorp, of een initiatief voor heel Almelo.
 
-Doneren is eenvoudig: ga naar de pagina Voucher doneren, vul de code uit je brief in of scan de QR-code, en kies een initiatief. Je voucher gaat in zijn geheel naar één initiatief. Haalt een initiatief het streefbedrag niet, dan krijg je je voucher terug zolang de ronde nog loopt.
+Doneren is eenvoudig: ga naar de pagina Voucher doneren, vul de code uit uw brief in of scan de QR-code, en kies een initiatief. Uw voucher gaat in zijn geheel naar één initiatief. Haalt een initiatief het streefbedrag niet, dan krijgt u uw voucher terug zolang de ronde nog loopt.
 
-Kijk op de homepage hoe lang je nog kunt doneren. Heb je geen brief ontvangen? Neem dan contact op met de gemeente.',
+Kijk op de homepage hoe lang u nog kunt doneren. Hebt u geen brief ontvangen? Neem dan contact op met de gemeente.',
    'Gemeente Almelo', 1, datetime('now', '-46 days'), datetime('now', '-45 days')),
 
-  (2, NULL, 'Tips voor initiatiefnemers: zo maak je een sterk plan',
-   'Heb je een idee voor je buurt? Met een paar eenvoudige stappen vergroot je de kans dat jouw initiatief het streefbedrag haalt.
+  (2, NULL, 'Tips voor initiatiefnemers: zo maakt u een sterk plan',
+   'Hebt u een idee voor uw buurt? Met een paar eenvoudige stappen vergroot u de kans dat uw initiatief het streefbedrag haalt.
 
-Houd het concreet: beschrijf wat je gaat doen, voor wie en wanneer. Maak een eerlijke begroting met losse posten, en zoek minstens twee mede-organisatoren van andere adressen. Een foto of tekening helpt bewoners om zich iets voor te stellen.
+Houd het concreet: beschrijf wat u gaat doen, voor wie en wanneer. Maak een eerlijke begroting met losse posten, en zoek minstens twee mede-organisatoren van andere adressen. Een foto of tekening helpt bewoners om zich iets voor te stellen.
 
 Vertel het daarna aan iedereen: op het schoolplein, in de buurtapp en aan de deur. Veel initiatiefnemers halen het laatste deel van hun bedrag op door langs de deuren te gaan en vouchercodes in te zamelen.',
    'Gemeente Almelo', 1, datetime('now', '-61 days'), datetime('now', '-60 days')),
@@ -769,13 +769,13 @@ Vertel het daarna aan iedereen: op het schoolplein, in de buurtapp en aan de deu
 
 Opvallend was de opkomst in de dorpen: in Bornerbroek en Aadorp deed meer dan de helft van de huishoudens mee. In de stad lag de deelname rond een derde.
 
-Op de pagina van elk uitgevoerd initiatief lees je een kort verslag van de initiatiefnemers. Bedankt aan iedereen die meedeed!',
+Op de pagina van elk uitgevoerd initiatief leest u een kort verslag van de initiatiefnemers. Bedankt aan iedereen die meedeed!',
    'Gemeente Almelo', 1, datetime('now', '-76 days'), datetime('now', '-75 days')),
 
   (4, 2, 'Möll''nwiek start met wekelijkse buurtsoep',
    'Vanaf deze maand staat er elke woensdag tussen 12.00 en 13.30 uur een pan soep klaar in Möll''nwiek. De soep wordt gekookt door vrijwilligers uit Windmolenbroek, met groenten van de volkstuinen.
 
-Iedereen is welkom; een bijdrage is vrijwillig. Wil je meehelpen met koken of afwassen? Meld je bij de balie van Möll''nwiek.',
+Iedereen is welkom; een bijdrage is vrijwillig. Wilt u meehelpen met koken of afwassen? Meld u bij de balie van Möll''nwiek.',
    'Martijn Hofstede', 1, datetime('now', '-21 days'), datetime('now', '-20 days')),
 
   (5, 4, 'Werkdag speeltuin Rietstraat: vrijwilligers gezocht',
@@ -785,7 +785,7 @@ Aanmelden kan in ''t Dok of bij de initiatiefnemer via de pagina van het initiat
    'Ruud Oude Egberink', 1, datetime('now', '-13 days'), datetime('now', '-12 days')),
 
   (6, 1, 'Spreekuur wijkregisseur in de Goossenmaat',
-   'Elke dinsdagochtend van 9.30 tot 11.00 uur kun je zonder afspraak binnenlopen bij het spreekuur van de wijkregisseur in de Goossenmaat. Voor vragen over je buurt, een idee voor een initiatief of hulp bij het invullen van het formulier.
+   'Elke dinsdagochtend van 9.30 tot 11.00 uur kunt u zonder afspraak binnenlopen bij het spreekuur van de wijkregisseur in de Goossenmaat. Voor vragen over uw buurt, een idee voor een initiatief of hulp bij het invullen van het formulier.
 
 Het spreekuur is voor bewoners van de Binnenstad en het Nieuwstraatkwartier. De koffie staat klaar.',
    'Sanne Kuipers', 1, datetime('now', '-31 days'), datetime('now', '-30 days')),
@@ -797,9 +797,9 @@ Het dorpsontbijt wordt georganiseerd door vrijwilligers van de dorpsraad. Aanmel
    'Henk Brinkhuis', 1, datetime('now', '-10 days'), datetime('now', '-9 days')),
 
   (8, 7, 'Waar hangt de dichtstbijzijnde AED in Schelfhorst?',
-   'In Schelfhorst hangen inmiddels vier openbaar toegankelijke AED''s: aan de gevel van de Schelf, bij de basisschool, bij de supermarkt en bij de sporthal. Bij een hartstilstand bel je altijd eerst 112.
+   'In Schelfhorst hangen inmiddels vier openbaar toegankelijke AED''s: aan de gevel van de Schelf, bij de basisschool, bij de supermarkt en bij de sporthal. Bij een hartstilstand belt u altijd eerst 112.
 
-Wil je leren reanimeren? Steun dan het initiatief voor een AED-cursus in de wijk, of meld je aan als burgerhulpverlener.',
+Wilt u leren reanimeren? Steun dan het initiatief voor een AED-cursus in de wijk, of meld u aan als burgerhulpverlener.',
    'Yasmina Bouzid', 1, datetime('now', '-17 days'), datetime('now', '-16 days')),
 
   (9, 3, 'MFA Eninver opent huiskamer voor jongeren',
@@ -813,10 +813,10 @@ De jongeren hebben de ruimte zelf ingericht en bedenken ook zelf de activiteiten
 
 Bekijk op de pagina Initiatieven welke plannen bijna rond zijn: kies bij sorteren voor "bijna gehaald". Soms ontbreken nog maar een of twee vouchers.
 
-Heb je je voucher nog niet gebruikt? Je code staat in de brief die je aan het begin van de ronde kreeg.',
+Hebt u uw voucher nog niet gebruikt? Uw code staat in de brief die u aan het begin van de ronde kreeg.',
    'Gemeente Almelo', 1, datetime('now', '-4 days'), datetime('now', '-3 days')),
 
-  (11, 9, 'Opruimdag Kerkelanden: doe je mee?',
+  (11, 9, 'Opruimdag Kerkelanden: doet u mee?',
    'Binnenkort trekken bewoners weer met grijpers en vuilniszakken door Kerkelanden. Vorig jaar haalden ruim dertig vrijwilligers samen veertien zakken zwerfafval op, vooral rond de bushalte en langs de singel.
 
 Dit jaar krijgt de opruimdag een feestelijk vervolg als het initiatief voor een buurtbarbecue na de opruimdag genoeg vouchers ophaalt. Wie meehelpt met opruimen, eet dan gratis mee.

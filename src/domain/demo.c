@@ -204,6 +204,21 @@ bool demo_generate(struct db *db, const unsigned char secret[SECRET_BYTES], time
         if (round_add(db, name, cur_open, cur_close, 750, &cur_id) != ROUND_OK)
             goto out;
     }
+    /* A deadline never lies beyond the round whose codes pay for it. */
+    for (size_t i = 0; i < nins; i++) {
+        if (ins[i].deadline != (time_t)-1 && ins[i].deadline > cur_close) {
+            ins[i].deadline = cur_close;
+            char t[20];
+            utc_text(cur_close, t);
+            sqlite3_stmt *p = db_prepare(db, "UPDATE initiatives SET deadline = ? WHERE id = ?");
+            if (!p)
+                goto out;
+            sqlite3_bind_text(p, 1, t, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(p, 2, ins[i].id);
+            sqlite3_step(p);
+            sqlite3_reset(p);
+        }
+    }
 
     /* 3. Households: enough in each wijk and dorp for its initiatives, plus spare ones. */
     if (!db_begin(db))

@@ -2,6 +2,7 @@
 #include "domain/workflow.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/byline.h"
 #include "domain/ledger.h"
 #include "domain/notify.h"
 #include "domain/users.h"
@@ -75,10 +76,16 @@ static enum workflow_result transition_locked(struct db *db, int64_t id, const c
                     when))
         return WF_BUSY;
     if (!strcmp(to, "open")) {
-        /* Donations run until the deadline, by default the end of the current round. */
+        /* Donations run until the deadline: the end of the round whose codes can be used
+         * (the current one, else the next). A deadline set before is kept only while it is
+         * still ahead and within that round: no code could be used after the round. */
         if (!exec_bound(db,
-                        "UPDATE initiatives SET published_at = ?3, deadline = coalesce(deadline, "
-                        "(SELECT closes_at FROM rounds WHERE closes_at > ?3 ORDER BY opens_at LIMIT 1)) "
+                        "UPDATE initiatives SET published_at = ?3, deadline = "
+                        "(SELECT CASE WHEN i.deadline IS NOT NULL AND i.deadline > ?3 "
+                        "  AND (r.closes_at IS NULL OR i.deadline <= r.closes_at) THEN i.deadline "
+                        "  ELSE r.closes_at END FROM initiatives i LEFT JOIN "
+                        "  (SELECT closes_at FROM rounds WHERE closes_at > ?3 ORDER BY opens_at "
+                        "   LIMIT 1) r WHERE i.id = ?1) "
                         "WHERE id = ?1 AND ?2 IS NOT NULL",
                         id, "", when))
             return WF_BUSY;
@@ -206,14 +213,18 @@ enum workflow_result workflow_staff_update(struct db *db, const struct user *sta
     char when[20], subject[40];
     utc_text(now, when);
     snprintf(subject, sizeof subject, "initiative:%lld", (long long)initiative_id);
+    char byline[320];
+    if (!staff_byline(db, staff, byline, sizeof byline)) {
+        db_rollback(db);
+        return WF_BUSY;
+    }
     sqlite3_stmt *s = db_prepare(db, "INSERT INTO initiative_updates(initiative_id, author_role, "
                                      "author_name, body, created_at) "
                                      "VALUES (?, 'wijkregisseur', ?, ?, ?)");
     bool ok = s != NULL;
     if (ok) {
         sqlite3_bind_int64(s, 1, initiative_id);
-        sqlite3_bind_text(s, 2, *staff->display_name ? staff->display_name : staff->username, -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, byline, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 4, when, -1, SQLITE_STATIC);
         ok = sqlite3_step(s) == SQLITE_DONE;

@@ -2,6 +2,7 @@
 #include "domain/areas.h"
 #include "domain/initiatives.h"
 #include "domain/news.h"
+#include "domain/partner_money.h"
 #include "domain/stats.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -95,12 +96,14 @@ void area_page(struct request *req)
     int64_t total;
     json_t *items = initiatives_search(req->db, &f, &total);
     if (items) {
+        partner_money_add(req->db, items);
         page_decorate_initiatives(items, time(NULL));
         json_object_set_new(data, "items", items);
     }
     if (area_id) {
         json_t *stats = stats_totals(req->db, area_id);
         page_set_money(stats, "raised", json_integer_value(json_object_get(stats, "raised_cents")));
+        page_set_money_split(stats, partner_money_total(req->db, area_id));
         json_object_set_new(data, "stats", stats);
         page_add_round(req, data, area_id);
     }

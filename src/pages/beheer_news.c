@@ -1,4 +1,5 @@
 /* Staff pages for news: write, edit, publish and unpublish posts for one's own areas. */
+#include "domain/byline.h"
 #include "domain/news.h"
 #include "http/csrf.h"
 #include "pages/page.h"
@@ -143,7 +144,11 @@ static void save(struct request *req, int64_t id)
         return;
     }
     json_decref(errors);
-    const char *author = *user.display_name ? user.display_name : user.username;
+    char author[320];
+    if (!staff_byline(req->db, &user, author, sizeof author)) {
+        page_error(req, 503, "Het is even erg druk. Probeer het over een ogenblik opnieuw.");
+        return;
+    }
     if (!news_save(req->db, id, area, title, body, author, user.username, published, time(NULL))) {
         page_error(req, 503, "Opslaan lukte nu niet. Probeer het zo opnieuw.");
         return;

@@ -1,6 +1,8 @@
 /* Donating a voucher: code → choice of initiative → confirmation → receipt; and several codes
  * at once for an initiator who collected letters door to door. */
 #include "app.h"
+#include "domain/areas.h"
+#include "domain/eligibility.h"
 #include "domain/initiatives.h"
 #include "domain/ledger.h"
 #include "domain/rounds.h"
@@ -77,9 +79,19 @@ static void render_code_form(struct request *req, int status, const char *code, 
     if (initiative > 0) {
         json_t *in = initiative_get_public(req->db, initiative);
         if (in) {
-            json_object_set_new(data, "initiative",
-                                json_pack("{s:O, s:O}", "id", json_object_get(in, "id"), "title",
-                                          json_object_get(in, "title")));
+            /* Said at once: a funded or closed initiative takes no vouchers any more. */
+            const char *state = initiative_state_at(
+                json_string_value(json_object_get(in, "state")),
+                json_string_value(json_object_get(in, "deadline")), time(NULL));
+            bool takes = strcmp(state, "open") == 0 &&
+                         json_integer_value(json_object_get(in, "raised_cents")) <
+                             json_integer_value(json_object_get(in, "target_cents"));
+            page_decorate_initiative(in, time(NULL));
+            json_object_set_new(data, takes ? "initiative" : "closed_initiative",
+                                json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(in, "id"),
+                                          "title", json_object_get(in, "title"), "url",
+                                          json_object_get(in, "url"), "state_label",
+                                          json_object_get(in, "state_label")));
             json_decref(in);
         }
     }
@@ -142,10 +154,9 @@ static const char *voucher_message(struct request *req, enum voucher_status st,
                             info->round_name, date);
     case VOUCHER_USED:
         *status = 409;
-        return arena_printf(&req->arena, "Deze code is al gebruikt: de voucher ging naar "
-                                         "\xe2\x80\x9c%s\xe2\x80\x9d. Elke code kan één keer "
-                                         "worden gebruikt.",
-                            info->donated_title);
+        /* Only that it was used: where it went would tell whoever holds the letter what that
+         * household supported. */
+        return "Deze code is al gebruikt. Elke code kan \xc3\xa9\xc3\xa9n keer worden gebruikt.";
     }
     *status = 400;
     return "Deze code kan niet worden gebruikt.";
@@ -184,6 +195,15 @@ static void render_choice(struct request *req, const char *code, const struct vo
     json_object_set_new(data, "items", items);
     json_object_set_new(data, "code", json_string(code));
     page_set_money(data, "value", info->value_cents);
+    json_t *home = area_get(req->db, info->home_area_id);
+    if (home) {
+        const char *kind = json_string_value(json_object_get(home, "kind"));
+        json_object_set_new(data, "home",
+                            json_pack("{s:O, s:O, s:s}", "name", json_object_get(home, "name"),
+                                      "slug", json_object_get(home, "slug"), "kind_label",
+                                      kind && strcmp(kind, "dorp") == 0 ? "dorp" : "wijk"));
+        json_decref(home);
+    }
     if (notice)
         json_object_set_new(data, "notice", json_string(notice));
     page_render(req, "donate_choose", "Kies een initiatief", data);
@@ -191,29 +211,24 @@ static void render_choice(struct request *req, const char *code, const struct vo
 }
 
 /* 200 when the initiative can take this voucher now; else 404, 409 (not open, funded, past
- * its deadline) or 403 (outside the household's wijk or dorp). */
+ * its deadline: the deadline itself counts, not whether housekeeping ran) or 403 (outside the
+ * household's wijk or dorp). */
 static int initiative_accepts(struct request *req, const struct voucher_info *info,
                               int64_t initiative)
 {
-    json_t *items = initiatives_open_for_area(req->db, info->home_area_id, time(NULL));
-    size_t i;
-    json_t *item;
-    bool listed = false;
-    json_array_foreach(items, i, item)
-        if (json_integer_value(json_object_get(item, "id")) == initiative)
-            listed = true;
-    json_decref(items);
-    if (listed)
+    switch (initiative_takes_voucher(req->db, initiative, info->home_area_id, time(NULL))) {
+    case TAKE_OK:
         return 200;
-    json_t *in = initiative_get_public(req->db, initiative);
-    if (!in)
+    case TAKE_NO_INITIATIVE:
         return 404;
-    const char *state = json_string_value(json_object_get(in, "state"));
-    bool open = state && !strcmp(state, "open") &&
-                json_integer_value(json_object_get(in, "raised_cents")) <
-                    json_integer_value(json_object_get(in, "target_cents"));
-    json_decref(in);
-    return open ? 403 : 409;
+    case TAKE_OTHER_AREA:
+        return 403;
+    case TAKE_CLOSED:
+        return 409;
+    case TAKE_BUSY:
+        break;
+    }
+    return 503;
 }
 
 void donate_page(struct request *req)
@@ -259,22 +274,17 @@ void donate_code_post(struct request *req)
         return;
     if (initiative > 0) {
         /* Straight to confirmation when the preselected initiative can take this voucher. */
-        json_t *items = initiatives_open_for_area(req->db, info.home_area_id, time(NULL));
-        bool eligible = false;
-        size_t i;
-        json_t *item;
-        json_array_foreach(items, i, item)
-            if (json_integer_value(json_object_get(item, "id")) == initiative)
-                eligible = true;
-        json_decref(items);
-        if (eligible) {
+        int status = initiative_accepts(req, &info, initiative);
+        if (status == 200) {
             donate_confirm_render(req, code, &info, initiative);
             return;
         }
         render_choice(req, code, &info, 0,
-                      "Het initiatief dat u had gekozen kan deze voucher niet ontvangen: het ligt "
-                      "buiten uw wijk of dorp, of het neemt geen vouchers meer aan. Kies hieronder "
-                      "een ander initiatief.",
+                      status == 403
+                          ? "Het initiatief dat u had gekozen ligt buiten uw wijk of dorp. Kies "
+                            "hieronder een ander initiatief."
+                          : "Het initiatief dat u had gekozen neemt geen vouchers meer aan. Kies "
+                            "hieronder een ander initiatief.",
                       200);
         return;
     }
@@ -325,6 +335,11 @@ void donate_choose_post(struct request *req)
         render_choice(req, code, &info, 0,
                       "Dit initiatief ligt buiten uw wijk of dorp. Kies een initiatief uit de lijst.",
                       403);
+    else if (status == 503)
+        render_choice(req, code, &info, 0,
+                      "Het is even erg druk. Uw voucher is niet gebruikt; probeer het over een "
+                      "ogenblik opnieuw.",
+                      503);
     else
         donate_confirm_render(req, code, &info, initiative);
 }
@@ -471,6 +486,7 @@ void donate_multi_post(struct request *req)
     page_decorate_initiative(in, time(NULL));
     struct throttle_rule rule = voucher_rule(req);
     json_t *results = json_array();
+    json_t *seen_codes = json_array();
     int count = 0, ok = 0;
     char line[MAX_CODE_INPUT + 1];
     const char *p = codes;
@@ -490,22 +506,37 @@ void donate_multi_post(struct request *req)
             continue;
         }
         /* Only the first and last four characters: the list may be shown on a shared screen,
-         * and a mistyped code is still nearly a real one. */
+         * and a mistyped code is still nearly a real one. Shown as codes are printed: upper
+         * case, without spaces or dashes. */
         char compact[MAX_CODE_INPUT + 1], shown[32];
         size_t k = 0;
         for (const char *c = line; *c && k < sizeof compact - 1; c++)
             if (*c != ' ' && *c != '-' && *c != '\t')
-                compact[k++] = *c;
+                compact[k++] = (*c >= 'a' && *c <= 'z') ? (char)(*c - 'a' + 'A') : *c;
         compact[k] = '\0';
         if (k > 8)
-            snprintf(shown, sizeof shown, "%.4s\xe2\x80\xa6%s", compact, compact + k - 4);
+            snprintf(shown, sizeof shown, "%.4s-\xe2\x80\xa6-%s", compact, compact + k - 4);
         else
             snprintf(shown, sizeof shown, "%s", k ? "(te kort)" : "(leeg)");
+        /* The same code twice in one list is one donation, not two. */
+        char normalized[CODE_CHARS + 1];
+        bool duplicate = false;
+        if (code_normalize(line, normalized) == CODE_OK) {
+            size_t j;
+            json_t *seen;
+            json_array_foreach(seen_codes, j, seen)
+                if (strcmp(json_string_value(seen), normalized) == 0)
+                    duplicate = true;
+            if (!duplicate)
+                json_array_append_new(seen_codes, json_string(normalized));
+        }
         const char *msg;
         bool success = false;
         time_t now = time(NULL);
         if (++count > MAX_MULTI_CODES) {
             msg = "Niet verwerkt: hoogstens 50 codes tegelijk.";
+        } else if (duplicate) {
+            msg = "Niet opnieuw verwerkt: deze code staat al eerder in de lijst.";
         } else if (throttle_wait(req->db, &rule, req->client_addr, now) > 0) {
             msg = "Niet verwerkt: te veel onbekende codes geprobeerd. Probeer het later opnieuw.";
         } else {
@@ -521,8 +552,8 @@ void donate_multi_post(struct request *req)
                 success = true;
                 break;
             case DONATE_REPEAT:
-                msg = "Was al gedoneerd aan dit initiatief.";
-                success = true;
+                /* Counted once, when it happened; and never where a code went. */
+                msg = "Deze code is al gebruikt.";
                 break;
             case DONATE_VOUCHER:
                 if (vs == VOUCHER_UNKNOWN)
@@ -548,6 +579,7 @@ void donate_multi_post(struct request *req)
                                                  "ok", success));
         p = next;
     }
+    json_decref(seen_codes);
     json_t *fresh = initiative_get_public(req->db, initiative);
     if (fresh) {
         page_decorate_initiative(fresh, time(NULL));

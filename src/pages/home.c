@@ -1,6 +1,7 @@
 /* Home page: what the platform is, totals, initiatives close to their target, latest news. */
 #include "domain/initiatives.h"
 #include "domain/news.h"
+#include "domain/partner_money.h"
 #include "domain/stats.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -11,6 +12,7 @@ void home_page(struct request *req)
     json_t *data = json_object();
     json_t *stats = stats_totals(req->db, 0);
     page_set_money(stats, "raised", json_integer_value(json_object_get(stats, "raised_cents")));
+    page_set_money_split(stats, partner_money_total(req->db, 0));
     json_object_set_new(data, "stats", stats);
     page_add_round(req, data, 0);
 
@@ -18,6 +20,7 @@ void home_page(struct request *req)
     int64_t total;
     json_t *close = initiatives_search(req->db, &f, &total);
     if (close) {
+        partner_money_add(req->db, close);
         page_decorate_initiatives(close, now);
         json_object_set_new(data, "close", close);
     }

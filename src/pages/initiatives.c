@@ -1,6 +1,7 @@
 /* The initiative list with filters and search, and one initiative's page. */
 #include "domain/areas.h"
 #include "domain/initiatives.h"
+#include "domain/partner_money.h"
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "util/text.h"
@@ -110,6 +111,7 @@ void initiatives_list_page(struct request *req)
         page_error(req, 500, "De initiatieven konden niet worden geladen.");
         return;
     }
+    partner_money_add(req->db, items);
     page_decorate_initiatives(items, time(NULL));
 
     json_t *data = json_object();
@@ -184,6 +186,7 @@ void initiative_page(struct request *req)
         page_error(req, 404, "Dit initiatief bestaat niet of is (nog) niet openbaar.");
         return;
     }
+    partner_money_add(req->db, item);
     page_decorate_initiative(item, time(NULL));
     size_t i;
     json_t *line;
@@ -197,5 +200,17 @@ void initiative_page(struct request *req)
     json_t *feed = json_pack(
         "{s:s, s:s}", "href", arena_printf(&req->arena, "/feeds/initiatieven/%lld.atom", (long long)id),
         "title", arena_printf(&req->arena, "Updates van %s", title));
-    page_render(req, "initiative", title, json_pack("{s:o, s:o}", "i", item, "feed", feed));
+    json_t *data = json_pack("{s:O, s:o, s:O, s:s}", "i", item, "feed", feed, "canonical_path",
+                             json_object_get(item, "url"), "share_title", title);
+    const char *summary = json_string_value(json_object_get(item, "summary"));
+    if (summary && *summary)
+        json_object_set_new(data, "meta_description", json_string(summary));
+    json_t *photo = json_object_get(item, "photo_id");
+    if (json_is_integer(photo))
+        json_object_set_new(data, "meta_image_path",
+                            json_string(arena_printf(&req->arena, "/fotos/%lld.jpg",
+                                                     (long long)json_integer_value(photo))));
+    json_object_set_new(data, "og_type", json_string("article"));
+    json_decref(item);
+    page_render(req, "initiative", title, data);
 }

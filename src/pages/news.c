@@ -51,5 +51,10 @@ void news_page(struct request *req)
     page_decorate_news(item);
     char title[200];
     snprintf(title, sizeof title, "%s", json_string_value(json_object_get(item, "title")));
-    page_render(req, "news", title, json_pack("{s:o}", "n", item));
+    json_t *data = json_pack("{s:o}", "n", item);
+    const char *teaser = json_string_value(json_object_get(item, "teaser"));
+    if (teaser && *teaser)
+        json_object_set_new(data, "meta_description", json_string(teaser));
+    json_object_set_new(data, "og_type", json_string("article"));
+    page_render(req, "news", title, data);
 }

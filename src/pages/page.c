@@ -1,6 +1,7 @@
 /* Page rendering helpers. */
 #include "pages/page.h"
 #include "app.h"
+#include "domain/eligibility.h"
 #include "domain/reports.h"
 #include "domain/initiatives.h"
 #include "domain/rounds.h"
@@ -40,6 +41,44 @@ void page_text(struct request *req, int status, const char *text)
     response_set_header(req, "Content-Type", "text/plain; charset=utf-8");
 }
 
+/* Open Graph and description meta for the layout: the canonical address from the base URL
+ * setting and the page's own path (or "canonical_path" the handler set), its description
+ * ("meta_description", else the site's), its photo ("meta_image_path"); and "share_text" for
+ * share links. */
+static void page_add_sharing(struct request *req, json_t *data, json_t *settings, const char *site)
+{
+    const char *base = json_string_value(json_object_get(settings, "basis_url"));
+    if (!base || !*base)
+        base = req->app->config.basis_url;
+    if (!base)
+        base = "";
+    size_t blen = strlen(base);
+    while (blen && base[blen - 1] == '/')
+        blen--;
+    const char *path = json_string_value(json_object_get(data, "canonical_path"));
+    if (!path)
+        path = req->path;
+    json_object_set_new(data, "canonical_url",
+                        json_string(arena_printf(&req->arena, "%.*s%s", (int)blen, base, path)));
+    const char *image = json_string_value(json_object_get(data, "meta_image_path"));
+    if (image)
+        json_object_set_new(data, "meta_image",
+                            json_string(arena_printf(&req->arena, "%.*s%s", (int)blen, base, image)));
+    if (!json_string_value(json_object_get(data, "meta_description")))
+        json_object_set_new(
+            data, "meta_description",
+            json_string(arena_printf(&req->arena,
+                                     "%s: bewoners zetten initiatieven op voor hun buurt, wijk of "
+                                     "dorp, en elk huishouden steunt er een met zijn voucher.",
+                                     site)));
+    const char *share = json_string_value(json_object_get(data, "share_title"));
+    if (share)
+        json_object_set_new(data, "share_text",
+                            json_string(arena_printf(
+                                &req->arena, "%s %s", share,
+                                json_string_value(json_object_get(data, "canonical_url")))));
+}
+
 void page_render(struct request *req, const char *name, const char *title, json_t *data)
 {
     json_t *settings = req->db ? settings_all(req->db) : json_object();
@@ -77,6 +116,8 @@ void page_render(struct request *req, const char *name, const char *title, json_
                                 json_string(req->path[n] == '\0' ? "page" : "true"));
     }
 
+    page_add_sharing(req, data, settings, site);
+
     char template_name[64];
     snprintf(template_name, sizeof template_name, "%s", name);
     buf_reset(&req->resp.body);
@@ -108,6 +149,13 @@ void page_set_money(json_t *obj, const char *key, int64_t cents)
     char money[48];
     format_money(money, sizeof money, cents);
     json_object_set_new(obj, key, json_string(money));
+}
+
+void page_set_money_split(json_t *stats, int64_t partner_cents)
+{
+    json_int_t raised = json_integer_value(json_object_get(stats, "raised_cents"));
+    page_set_money(stats, "from_vouchers", raised - partner_cents);
+    page_set_money(stats, "partner", partner_cents);
 }
 
 void page_set_date(json_t *obj, const char *key, const char *src_field)
@@ -166,8 +214,21 @@ void page_decorate_initiative(json_t *item, time_t now)
     json_object_set_new(item, "vouchers_label", json_string(vouchers_label));
     if (raised < target)
         page_set_money(item, "remaining", target - raised);
+    /* Partner money is told apart from the vouchers; the bar still shows the total. */
+    json_int_t partner = json_integer_value(json_object_get(item, "partner_cents"));
+    if (partner > 0) {
+        page_set_money(item, "partner", partner);
+        page_set_money(item, "from_vouchers", raised - partner);
+    }
 
-    const char *state = json_string_value(json_object_get(item, "state"));
+    /* The state as of now: a deadline that passed closes it even before housekeeping ran. */
+    const char *stored = json_string_value(json_object_get(item, "state"));
+    const char *state = stored ? initiative_state_at(
+                                     stored, json_string_value(json_object_get(item, "deadline")), now)
+                               : NULL;
+    if (stored && state != stored)
+        json_object_set_new(item, "state", json_string(state));
+    state = json_string_value(json_object_get(item, "state"));
     const char *label = state ? initiative_state_label(state) : NULL;
     json_object_set_new(item, "state_label", json_string(label ? label : ""));
     if (state) {
@@ -218,13 +279,18 @@ void page_decorate_news(json_t *item)
     if (body) {
         /* A short teaser: the first paragraph, cut at a word boundary. */
         size_t len = strcspn(body, "\n");
+        bool cut = false;
         if (len > 220) {
             len = 220;
             while (len > 0 && body[len] != ' ')
                 len--;
+            cut = true;
         }
+        /* An ellipsis only where a sentence was cut, never after its full stop ("…."). */
+        while (cut && len > 0 && strchr(" .,;:", body[len - 1]))
+            len--;
         char teaser[240];
-        snprintf(teaser, sizeof teaser, "%.*s%s", (int)len, body, body[len] ? "\xe2\x80\xa6" : "");
+        snprintf(teaser, sizeof teaser, "%.*s%s", (int)len, body, cut ? "\xe2\x80\xa6" : "");
         json_object_set_new(item, "teaser", json_string(teaser));
     }
 }

@@ -26,6 +26,9 @@ void page_decorate_initiatives(json_t *items, time_t now);
 void page_decorate_news(json_t *item);
 /* Sets key to a formatted amount of cents. */
 void page_set_money(json_t *obj, const char *key, int64_t cents);
+/* Sets "from_vouchers" and "partner" on totals that have "raised_cents" (vouchers and partner
+ * money together). */
+void page_set_money_split(json_t *stats, int64_t partner_cents);
 /* Sets key to "3 november 2026" from the UTC text in field src (nothing when absent). */
 void page_set_date(json_t *obj, const char *key, const char *src_field);
 /* Adds "round" (the current voucher round, with its ledger totals for area_id, 0 for all)

@@ -281,31 +281,62 @@ bool tmpl_set_has(const struct tmpl_set *set, const char *name)
     return find(set, name) != NULL;
 }
 
+/* One context on the render stack. An ITEM is one element of an iterated array: one card, one
+ * row. A GUARD is an element reached by index ({{#list.0}}), mostly used as "the list is not
+ * empty" around the list itself. */
+enum context_kind { C_PLAIN, C_ITEM, C_GUARD };
+struct context {
+    json_t *value;
+    enum context_kind kind;
+};
+
 struct render {
     const struct tmpl_set *set;
     const char *content;
-    json_t *stack[MAX_DEPTH * 2 + 2];
+    struct context stack[MAX_DEPTH * 2 + 2];
     int depth;
     struct buf *out;
     bool ok;
 };
 
-static json_t *lookup(struct render *r, char **path)
+/* Resolves a name from the innermost context outwards. Once the walk has left an array item,
+ * contexts that are array elements (items and guards) are skipped: a card that lacks a key must
+ * never show the value of another card (the list's first card from {{#items.0}}{{#items}}, or
+ * the card a list is nested in), while the page's own values (csrf, settings) and plain
+ * sections stay reachable. A guard's own content still reaches the item it was opened in
+ * ({{#buurten.0}}{{#buurten}} inside an area card). `*from_array`: an array index was taken. */
+static json_t *lookup_in(struct render *r, char **path, bool *from_array)
 {
+    *from_array = false;
     if (strcmp(path[0], ".") == 0)
-        return r->stack[r->depth - 1];
+        return r->stack[r->depth - 1].value;
     json_t *v = NULL;
+    bool passed_item = false;
     for (int i = r->depth - 1; i >= 0; i--) {
-        if (json_is_object(r->stack[i]) && (v = json_object_get(r->stack[i], path[0])) != NULL)
+        const struct context *c = &r->stack[i];
+        if (c->kind != C_PLAIN && passed_item)
+            continue;
+        if (json_is_object(c->value) && (v = json_object_get(c->value, path[0])) != NULL)
             break;
+        if (c->kind == C_ITEM)
+            passed_item = true;
     }
     for (size_t k = 1; v && path[k]; k++) {
-        if (json_is_array(v) && path[k][0] >= '0' && path[k][0] <= '9')
+        if (json_is_array(v) && path[k][0] >= '0' && path[k][0] <= '9') {
             v = json_array_get(v, strtoul(path[k], NULL, 10));
-        else
+            *from_array = true;
+        } else {
             v = json_is_object(v) ? json_object_get(v, path[k]) : NULL;
+            *from_array = false;
+        }
     }
     return v;
+}
+
+static json_t *lookup(struct render *r, char **path)
+{
+    bool from_array;
+    return lookup_in(r, path, &from_array);
 }
 
 static bool truthy(json_t *v)
@@ -375,9 +406,9 @@ static void write_value(struct render *r, enum node_kind kind, json_t *v)
 
 static void render_nodes(struct render *r, const struct node *nodes, size_t n, int partials);
 
-static void push(struct render *r, json_t *v)
+static void push(struct render *r, json_t *v, enum context_kind kind)
 {
-    r->stack[r->depth++] = v;
+    r->stack[r->depth++] = (struct context){.value = v, .kind = kind};
 }
 
 static void render_nodes(struct render *r, const struct node *nodes, size_t n, int partials)
@@ -395,7 +426,8 @@ static void render_nodes(struct render *r, const struct node *nodes, size_t n, i
             write_value(r, node->kind, lookup(r, node->path));
             break;
         case N_SECTION: {
-            json_t *v = lookup(r, node->path);
+            bool from_array;
+            json_t *v = lookup_in(r, node->path, &from_array);
             if (!truthy(v))
                 break;
             if ((size_t)r->depth >= sizeof r->stack / sizeof r->stack[0]) {
@@ -407,12 +439,12 @@ static void render_nodes(struct render *r, const struct node *nodes, size_t n, i
                 json_t *item;
                 json_array_foreach(v, idx, item)
                 {
-                    push(r, item);
+                    push(r, item, C_ITEM);
                     render_nodes(r, node->children, node->nchildren, partials);
                     r->depth--;
                 }
             } else {
-                push(r, v);
+                push(r, v, from_array ? C_GUARD : C_PLAIN);
                 render_nodes(r, node->children, node->nchildren, partials);
                 r->depth--;
             }
@@ -445,7 +477,7 @@ bool tmpl_render(const struct tmpl_set *set, const char *name, const char *conte
     if (!t)
         return false;
     struct render r = {.set = set, .content = content, .out = out, .ok = true};
-    push(&r, data);
+    push(&r, data, C_PLAIN);
     render_nodes(&r, t->nodes, t->nnodes, 0);
     return r.ok;
 }

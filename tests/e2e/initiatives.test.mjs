@@ -190,7 +190,7 @@ describe('after approval', () => {
     assert.equal(res.status(), 200);
     assert.equal(await h1(page), TITLE);
     assert.equal(await page.locator('.badge').first().innerText(), 'Open voor vouchers');
-    assert.equal(await page.getByRole('link', { name: 'Doneer je voucher' }).count(), 1);
+    assert.equal(await page.getByRole('link', { name: 'Doneer uw voucher' }).count(), 1);
     assert.doesNotMatch(await page.locator('main').innerText(), /bewoner@example\.org/);
 
     await page.goto(server.base + managePath);

@@ -171,6 +171,41 @@ static void malformed_templates_are_refused(void **state)
     assert_false(tmpl_set_add(set, "nul", nul, sizeof nul, NULL, 0));
 }
 
+static void missing_keys_never_come_from_another_item(void **state)
+{
+    (void)state;
+    /* The list's first card is a context ({{#items.0}}); a later card without days must not
+     * show the first card's days. */
+    char *s = render("{{#items.0}}<ul>{{#items}}<li>{{t}}{{#d}} {{d}}{{/d}}</li>{{/items}}</ul>"
+                     "{{/items.0}}",
+                     "{\"items\": [{\"t\": \"a\", \"d\": \"Nog 3 dagen\"}, {\"t\": \"b\"}]}");
+    assert_string_equal(s, "<ul><li>a Nog 3 dagen</li><li>b</li></ul>");
+    free(s);
+    /* A nested list's item does not see the item around it either. */
+    s = render("{{#rows}}[{{#cells}}{{v}}{{^v}}-{{/v}}{{/cells}}]{{/rows}}",
+               "{\"rows\": [{\"v\": \"R\", \"cells\": [{\"v\": 1}, {}]}]}");
+    assert_string_equal(s, "[1-]");
+    free(s);
+    /* Page-level values stay reachable from inside items, and an item's own object and scalar
+     * sections still reach that item. */
+    s = render("{{#items}}<form>{{csrf}}{{#box}}{{t}}{{/box}}{{#t}}={{t}}{{/t}}</form>{{/items}}",
+               "{\"csrf\": \"K\", \"t\": \"page\", \"items\": [{\"t\": \"x\", \"box\": {}}, "
+               "{\"box\": {}}]}");
+    assert_string_equal(s, "<form>Kx=x</form><form>Kpage=page</form>");
+    free(s);
+    /* A guard's content reaches the item it was opened in; the nested list's items do not see
+     * that outer item nor the guard. */
+    s = render("{{#areas}}({{#subs.0}}{{n}}:{{#subs}}{{s}}{{x}}{{/subs}}{{/subs.0}}){{/areas}}",
+               "{\"areas\": [{\"n\": \"A\", \"x\": \"!\", \"subs\": [{\"s\": \"a\", \"x\": \"?\"}, "
+               "{\"s\": \"b\"}]}]}");
+    assert_string_equal(s, "(A:a?b)");
+    free(s);
+    /* {{#name}}{{paras name}}{{/name}} keeps working for a value of an object section. */
+    s = render("{{#i}}{{#r}}{{paras r}}{{/r}}{{/i}}", "{\"i\": {\"r\": \"why\"}}");
+    assert_string_equal(s, "<p>why</p>\n");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +216,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(sections_and_inverted, setup, teardown),
         cmocka_unit_test_setup_teardown(partials_and_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_templates_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_keys_never_come_from_another_item, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("template engine", tests, NULL, NULL);
 }

@@ -317,6 +317,32 @@ static void approve_keeps_a_deadline_already_set(void **state)
     fixture_close(&f);
 }
 
+static void approve_keeps_the_deadline_within_the_round(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 3));
+    char deadline[32], want[20];
+    utc_text(T0 + 100 * DAY_S, want); /* R1 closes */
+    /* A deadline after the round's end: no code could be used then. */
+    int64_t beyond = submitted(&f, 0, 3000, "fatima@example.org");
+    set_deadline(f.db, beyond, T0 + 150 * DAY_S);
+    assert_int_equal(workflow_transition(f.db, beyond, "open", ACTOR_STAFF, "admin", "",
+                                         T0 + DAY_S),
+                     WF_OK);
+    column_text(f.db, beyond, "deadline", deadline, sizeof deadline);
+    assert_string_equal(deadline, want);
+    /* A deadline that passed already (approved again after changes) starts over. */
+    int64_t past = submitted(&f, 1, 3000, "fatima@example.org");
+    set_deadline(f.db, past, T0 + DAY_S);
+    assert_int_equal(workflow_transition(f.db, past, "open", ACTOR_STAFF, "admin", "",
+                                         T0 + 2 * DAY_S),
+                     WF_OK);
+    column_text(f.db, past, "deadline", deadline, sizeof deadline);
+    assert_string_equal(deadline, want);
+    fixture_close(&f);
+}
+
 static void refused_transitions_change_nothing(void **state)
 {
     (void)state;
@@ -615,6 +641,7 @@ int main(void)
         cmocka_unit_test(every_pair_against_the_table),
         cmocka_unit_test(approve_publishes_with_round_deadline),
         cmocka_unit_test(approve_keeps_a_deadline_already_set),
+        cmocka_unit_test(approve_keeps_the_deadline_within_the_round),
         cmocka_unit_test(refused_transitions_change_nothing),
         cmocka_unit_test(unknown_initiative_is_not_found),
         cmocka_unit_test(change_request_stores_the_message),

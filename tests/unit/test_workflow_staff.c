@@ -279,17 +279,17 @@ static void updates_on_initiatives_online_in_own_areas(void **state)
     struct counts after = snapshot(f.db);
     assert_int_equal(after.updates, before.updates + 3);
     assert_int_equal(after.audit, before.audit + 3);
-    /* Signed with the display name when there is one, else the username. */
+    /* Signed with the display name and the public role line; never the login name. */
     char sql[300];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM initiative_updates WHERE initiative_id = %lld AND "
-             "author_role = 'wijkregisseur' AND author_name = 'Ria de Vries' AND "
+             "author_role = 'wijkregisseur' AND author_name LIKE 'Ria de Vries, wijkregisseur _%%' AND "
              "body = 'De verf is besteld.' AND created_at = '2027-01-15 08:00:00'",
              (long long)open);
     assert_int_equal(count(f.db, sql), 1);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM initiative_updates WHERE initiative_id = %lld AND "
-             "author_name = 'beheer'",
+             "author_name = 'Gemeente'",
              (long long)city);
     assert_int_equal(count(f.db, sql), 1);
     snprintf(sql, sizeof sql,
