@@ -16,9 +16,11 @@ enum photo_error {
     PHOTO_TOO_MANY_PIXELS, /* declared dimensions above PHOTO_MAX_PIXELS or a side above 12000 */
     PHOTO_DAMAGED,         /* truncated or undecodable */
     PHOTO_FAILED,          /* encoding failed */
+    PHOTO_BUSY,            /* every decoding slot is taken: try again in a few seconds */
 };
 
-enum { PHOTO_MAX_BYTES = 8 * 1024 * 1024, PHOTO_MAX_PIXELS = 40 * 1000 * 1000 };
+enum { PHOTO_MAX_BYTES = 8 * 1024 * 1024, PHOTO_MAX_PIXELS = 24 * 1000 * 1000,
+       PHOTO_RETRY_SECONDS = 5 };
 
 /* A re-encoded photo: a baseline JFIF JPEG of width × height pixels, owned by the struct. */
 struct photo {
@@ -31,6 +33,10 @@ struct photo {
  * max_side below 1 keeps the size). On any error *out is zeroed and needs no photo_free. */
 enum photo_error photo_process(const unsigned char *data, size_t len, int max_side,
                                struct photo *out);
+/* How many photos may be decoded at once in this process (decoding a large photo takes a
+ * core for a second): n >= 0 exactly n (0 refuses every decode, for tests), n < 0 the number
+ * of cores (the default). */
+void photo_set_decoders(int n);
 /* Frees the JPEG and zeroes the struct; safe on a zeroed struct and twice. */
 void photo_free(struct photo *photo);
 /* A short Dutch message for a resident ("Dit bestand is geen JPEG- of PNG-foto."). */

@@ -130,6 +130,8 @@ void manage_edit_post(struct request *req)
     if (!ok || photo_id < 0) {
         submission_free(&s);
         render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400);
+        if (photo_id == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         return;
     }
     json_decref(errors);
@@ -210,10 +212,13 @@ static void manage_post_update(struct request *req, bool completion)
     }
     json_t *errors = json_object();
     struct photo photo;
-    if (submit_photo_field(req, "foto", &photo, errors) < 0) {
+    int taken = submit_photo_field(req, "foto", &photo, errors);
+    if (taken < 0) {
         page_error(req, 400,
                    json_string_value(json_object_get(errors, "foto"))
                        ?: "De foto kon niet worden gelezen.");
+        if (taken == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         json_decref(errors);
         return;
     }

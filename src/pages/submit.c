@@ -163,9 +163,17 @@ int submit_photo_field(struct request *req, const char *field, struct photo *out
     enum photo_error err = photo_process((const unsigned char *)f->value, f->value_len, 1600, out);
     if (err != PHOTO_OK) {
         json_object_set_new(errors, field, json_string(photo_error_message(err)));
-        return -1;
+        return err == PHOTO_BUSY ? SUBMIT_PHOTO_BUSY : -1;
     }
     return 1;
+}
+
+void submit_photo_busy(struct request *req)
+{
+    char retry[16];
+    snprintf(retry, sizeof retry, "%d", PHOTO_RETRY_SECONDS);
+    req->resp.status = 503;
+    response_set_header(req, "Retry-After", retry);
 }
 
 int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors)
@@ -219,6 +227,8 @@ void submit_post(struct request *req)
         json_object_set_new(data, "is_new", json_true());
         page_render(req, "submit", "Initiatief indienen: controleer het formulier", data);
         req->resp.status = 400;
+        if (photo_id == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         return;
     }
     json_decref(errors);

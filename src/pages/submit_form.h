@@ -25,7 +25,12 @@ const char *submit_form_getter(void *ctx, const char *name);
 /* The optional photo of a form field: 0 when none, 1 with *out to photo_free, -1 when it is
  * refused (the Dutch message then in errors[field]). */
 int submit_photo_field(struct request *req, const char *field, struct photo *out, json_t *errors);
-/* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored. */
+/* The refusal of submit_photo_field and submit_photo_stored when every decoding slot is taken:
+ * the page answers 503 with Retry-After (submit_photo_busy) and the message in errors. */
+enum { SUBMIT_PHOTO_BUSY = -2 };
+void submit_photo_busy(struct request *req);
+/* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored,
+ * SUBMIT_PHOTO_BUSY when no decoding slot was free. */
 int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors);
 
 #endif

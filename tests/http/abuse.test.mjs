@@ -1,0 +1,95 @@
+// Abuse resistance: one client cannot make the site refuse or slow down others, and nothing
+// secret or malformed is stored. Photo decoding bounded by pixels and by slots; rate limits on
+// what sends mail or creates rows; no management token at rest in plain text.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { removeDb, sql, startServe } from '../lib/server.mjs';
+import { initiativeFields, makeDemoDbWithStaff, submitInitiative } from '../lib/staff.mjs';
+import { textOf } from '../lib/pages.mjs';
+
+let demo;
+let db;
+let server;
+
+const one = (statement) => sql(db, statement).trim();
+const countOf = (table, where = '1') => Number(one(`SELECT count(*) FROM ${table} WHERE ${where}`));
+
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+/** A real, black greyscale PNG of width × height: tiny on disk, big once decoded. */
+function blackPng(width, height) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc((width + 1) * height); // filter byte 0 and black pixels per row
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+before(async () => {
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
+  server = await startServe({ db, threads: 4 });
+});
+
+after(async () => {
+  await server?.stop();
+  if (db) await removeDb(db);
+});
+
+describe('photo decoding is bounded', () => {
+  test('a 40 megapixel PNG is refused from its header with a field message', async () => {
+    const bomb = blackPng(8000, 5000);
+    assert.ok(bomb.length < 200 * 1024, `a small file: ${bomb.length}`);
+    const before = countOf('initiatives');
+    const { res } = await submitInitiative(server.base, initiativeFields(),
+      { foto: { data: bomb, filename: 'bom.png', type: 'image/png' } },
+      { localAddress: '127.0.0.41' });
+    assert.equal(res.status, 400);
+    assert.match(textOf(res.text), /te veel pixels.*24 megapixel/);
+    assert.equal(countOf('initiatives'), before, 'nothing stored');
+  });
+
+  test('eight parallel large uploads: /healthz answers; a refusal is 503 with Retry-After',
+    async () => {
+      const big = blackPng(5000, 4000); // 20 megapixels: allowed, but a second of decoding
+      const uploads = Array.from({ length: 8 }, (_, i) => submitInitiative(server.base,
+        initiativeFields({ titel: `Grote foto ${i + 1}` }),
+        { foto: { data: big, filename: 'groot.png', type: 'image/png' } },
+        { localAddress: `127.0.0.${50 + i}` }));
+      await new Promise((r) => setTimeout(r, 100));
+      const health = await fetch(`${server.base}/healthz`);
+      assert.equal(health.status, 200, 'the site answers while the uploads run');
+      for (const { res } of await Promise.all(uploads)) {
+        if (res.status === 503) {
+          assert.match(res.headers.get('retry-after') ?? '', /^\d+$/);
+          assert.match(textOf(res.text), /Er worden nu veel foto's verwerkt/);
+        } else {
+          assert.equal(res.status, 200, textOf(res.text).slice(0, 300));
+        }
+      }
+    });
+});
