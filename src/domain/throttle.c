@@ -4,6 +4,8 @@
 #include "db/db.h"
 #include "domain/audit.h"
 
+#include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 
 static void bucket(char *out, size_t size, const struct throttle_rule *rule, const char *client)
@@ -70,21 +72,41 @@ int64_t throttle_fail(struct db *db, const struct throttle_rule *rule, const cha
     return ok ? sqlite3_last_insert_rowid(db_handle(db)) : 0;
 }
 
-int64_t throttle_take(struct db *db, const struct throttle_rule *rule, const char *client,
-                      time_t now, int64_t *id)
+int64_t throttle_take(struct db *db, const struct throttle_rule *const rules[],
+                      const char *const clients[], int n, time_t now, int64_t ids[])
 {
-    *id = 0;
+    for (int i = 0; i < n; i++)
+        ids[i] = 0;
     if (!db_begin(db))
         return 1; /* the database is busy: the caller asks to try again in a second */
-    int64_t wait = throttle_wait(db, rule, client, now);
-    if (wait == 0)
-        *id = throttle_fail(db, rule, client, now);
-    if (!db_commit(db)) {
+    int64_t wait = 0;
+    for (int i = 0; i < n; i++) {
+        int64_t w = throttle_wait(db, rules[i], clients[i], now);
+        if (w > wait)
+            wait = w;
+    }
+    bool ok = true;
+    for (int i = 0; i < n && wait == 0 && ok; i++)
+        ok = (ids[i] = throttle_fail(db, rules[i], clients[i], now)) != 0;
+    if (!ok || !db_commit(db)) {
         db_rollback(db);
-        *id = 0;
+        for (int i = 0; i < n; i++)
+            ids[i] = 0;
         return 1;
     }
     return wait;
+}
+
+void throttle_key_hash(const char *text, char out[33])
+{
+    /* Case folded: Anna@Example.org and anna@example.org are one mailbox here. */
+    unsigned char folded[256], hash[16];
+    size_t len = 0;
+    for (; text && text[len] && len < sizeof folded; len++)
+        folded[len] = (unsigned char)tolower((unsigned char)text[len]);
+    crypto_generichash(hash, sizeof hash, folded, len, (const unsigned char *)"buurtsamen-throttle",
+                       19);
+    sodium_bin2hex(out, 33, hash, sizeof hash);
 }
 
 void throttle_forgive(struct db *db, int64_t id)

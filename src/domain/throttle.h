@@ -32,10 +32,14 @@ int64_t throttle_fail(struct db *db, const struct throttle_rule *rule, const cha
  * "vertraagd N s") tells staff that someone is being held back. */
 int64_t throttle_fail_audited(struct db *db, const struct throttle_rule *rule, const char *client,
                               time_t now);
-/* Checks and records in one write transaction, so that parallel attempts each see the ones
- * before them: the wait (nothing recorded) or 0 and the new row id in *id. */
-int64_t throttle_take(struct db *db, const struct throttle_rule *rule, const char *client,
-                      time_t now, int64_t *id);
+/* Rate limiting: checks n buckets and, when none makes the client wait, records an attempt in
+ * each, all in one write transaction, so that parallel requests each see the ones before them.
+ * Returns the longest wait (nothing recorded) or 0 with the new row ids in ids[0..n-1]. */
+int64_t throttle_take(struct db *db, const struct throttle_rule *const rules[],
+                      const char *const clients[], int n, time_t now, int64_t ids[]);
+/* A key for personal data (an e-mail address): its keyed hash in hex (33 bytes), so that the
+ * throttle table holds no address in plain text. */
+void throttle_key_hash(const char *text, char out[33]);
 /* Removes one recorded attempt (it turned out to be a success). */
 void throttle_forgive(struct db *db, int64_t id);
 /* Forgets attempts older than max_age seconds (housekeeping). */

@@ -65,8 +65,8 @@ describe('photo decoding is bounded', () => {
     const bomb = blackPng(8000, 5000);
     assert.ok(bomb.length < 200 * 1024, `a small file: ${bomb.length}`);
     const before = countOf('initiatives');
-    const { res } = await submitInitiative(server.base, initiativeFields(),
-      { foto: { data: bomb, filename: 'bom.png', type: 'image/png' } },
+    const { res } = await submitInitiative(server.base,
+      initiativeFields({ email: 'bom@example.org' }), { foto: { data: bomb, filename: 'bom.png', type: 'image/png' } },
       { localAddress: '127.0.0.41' });
     assert.equal(res.status, 400);
     assert.match(textOf(res.text), /te veel pixels.*24 megapixel/);
@@ -77,7 +77,7 @@ describe('photo decoding is bounded', () => {
     async () => {
       const big = blackPng(5000, 4000); // 20 megapixels: allowed, but a second of decoding
       const uploads = Array.from({ length: 8 }, (_, i) => submitInitiative(server.base,
-        initiativeFields({ titel: `Grote foto ${i + 1}` }),
+        initiativeFields({ titel: `Grote foto ${i + 1}`, email: `foto${i}@example.org` }),
         { foto: { data: big, filename: 'groot.png', type: 'image/png' } },
         { localAddress: `127.0.0.${50 + i}` }));
       await new Promise((r) => setTimeout(r, 100));
@@ -92,4 +92,57 @@ describe('photo decoding is bounded', () => {
         }
       }
     });
+});
+
+describe('rate limits on what sends mail or creates rows', () => {
+  test('30 rapid submissions from one address: 429 after the limit, few e-mails', async () => {
+    const outbox = countOf('outbox');
+    const initiatives = countOf('initiatives');
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      submitInitiative(server.base, initiativeFields({ titel: `Vloed ${i + 1}`,
+        email: `vloed${i}@example.org` }), {}, { localAddress: '127.0.0.70' })));
+    const statuses = results.map(({ res }) => res.status);
+    assert.equal(statuses.filter((s) => s === 200).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 25, statuses.join(','));
+    const refused = results.find(({ res }) => res.status === 429).res;
+    assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/);
+    assert.match(textOf(refused.text), /kort na elkaar veel initiatieven.*Probeer het over/);
+    assert.equal(countOf('initiatives'), initiatives + 5);
+    assert.ok(countOf('outbox') - outbox < 30, 'fewer than 30 e-mails queued');
+    // Another address is not affected.
+    const { res } = await submitInitiative(server.base,
+      initiativeFields({ email: 'buurvrouw@example.org' }), {}, { localAddress: '127.0.0.71' });
+    assert.equal(res.status, 200);
+  });
+
+  test('one e-mail address from many addresses: 429 after the limit', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      const { res } = await submitInitiative(server.base,
+        initiativeFields({ titel: `Zelfde adres ${i + 1}`, email: 'Slachtoffer@Example.org' }),
+        {}, { localAddress: `127.0.0.${80 + i}` });
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+    assert.equal(countOf('throttle', "bucket LIKE '%lachtoffer%'"), 0,
+      'the e-mail address is not stored in the throttle table');
+  });
+
+  test('changes through a management link are limited per initiative', async () => {
+    sql(db, "INSERT OR REPLACE INTO settings(key, value) VALUES ('wijzigingen_per_uur', '2')");
+    try {
+      const { client: initiator, path } = await submitInitiative(server.base,
+        initiativeFields({ email: 'wijziger@example.org' }), {}, { localAddress: '127.0.0.90' });
+      assert.ok(path);
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await initiator.postMultipart(`${path}/bewerken`,
+          initiativeFields({ titel: `Gewijzigd ${i + 1}`, email: 'wijziger@example.org' }));
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses, [303, 303, 429]);
+    } finally {
+      sql(db, "DELETE FROM settings WHERE key = 'wijzigingen_per_uur'");
+    }
+  });
 });
