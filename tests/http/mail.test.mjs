@@ -182,6 +182,27 @@ describe('e-mail after a submission', () => {
         '2', 'recorded as sent after one attempt');
     });
 
+  test('once sent, the management token is nowhere in the database file or its WAL',
+    async () => {
+      const files = [db, `${db}-wal`, `${db}-journal`];
+      let read = 0;
+      for (const f of files) {
+        const bytes = await fs.readFile(f).catch(() => null);
+        if (!bytes) continue;
+        read += bytes.length;
+        assert.equal(bytes.indexOf(Buffer.from(a.token)), -1, `the token in plain text in ${f}`);
+      }
+      assert.ok(read > 0, 'the database was read');
+      const body = one(`SELECT body FROM outbox WHERE to_addr = 'initiatiefnemer@example.org'
+        ORDER BY id DESC LIMIT 1`);
+      assert.match(body, /mijn-initiatief\/\(verwijderd na verzending\)/,
+        'what stays of the message says the link was removed');
+      // The link itself still works: only its hash was ever needed.
+      const page = await (await client(server.base, { firstPage: '/initiatief-indienen' }))
+        .get(a.path);
+      assert.equal(page.status, 200);
+    });
+
   test('a second run sends nothing again', async () => {
     const before = (await messages()).length;
     const out = await run(okConfig);
