@@ -347,3 +347,18 @@ enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out)
     sqlite3_reset(s);
     return v;
 }
+
+bool photo_unpublished_area(struct db *db, int64_t id, int64_t *area_id)
+{
+    *area_id = 0;
+    sqlite3_stmt *s = db_prepare(db, "SELECT coalesce(area_id, 0) FROM initiatives "
+                                     "WHERE photo_id = ? ORDER BY id LIMIT 1");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        *area_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return found;
+}

@@ -2,6 +2,7 @@
  * so that metadata such as EXIF GPS positions never reaches the site. */
 #ifndef BS_PHOTO_H
 #define BS_PHOTO_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,9 @@ enum photo_visibility {
     PHOTO_MISSING,     /* no such photo */
     PHOTO_UNREADABLE,  /* the database failed */
 };
+/* The area (0: city-wide) of the unpublished initiative that holds photo `id`, for the
+ * check that only staff who may review it see it; false when no initiative holds it. */
+bool photo_unpublished_area(struct db *db, int64_t id, int64_t *area_id);
 /* Appends photo `id`'s JPEG to out (for PHOTO_PUBLIC and PHOTO_UNPUBLISHED only). */
 enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out);
 

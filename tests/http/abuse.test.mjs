@@ -5,7 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { removeDb, sql, startServe } from '../lib/server.mjs';
-import { initiativeFields, makeDemoDbWithStaff, submitInitiative } from '../lib/staff.mjs';
+import {
+  addStaffUser, initiativeFields, login, makeDemoDbWithStaff, makePng, submitInitiative,
+} from '../lib/staff.mjs';
 import { textOf } from '../lib/pages.mjs';
 
 let demo;
@@ -144,5 +146,90 @@ describe('rate limits on what sends mail or creates rows', () => {
     } finally {
       sql(db, "DELETE FROM settings WHERE key = 'wijzigingen_per_uur'");
     }
+  });
+});
+
+describe('one text validator for every field', () => {
+  test('a news post with control characters or a noncharacter is refused; feeds stay valid',
+    async () => {
+      const staff = await login(server.base, demo.regisseur.username, demo.regisseur.password,
+        { localAddress: '127.0.0.95' });
+      const area = Number(one("SELECT id FROM areas WHERE slug = 'de-riet'"));
+      const news = countOf('news');
+      for (const bad of ['\u000B', '\u0001', '\u001B[31m', '\uFFFE', '\u0085', 'los\rteken']) {
+        for (const field of ['titel', 'tekst']) {
+          const fields = { gebied: area, titel: 'Nieuws', tekst: 'Een bericht.', publiceren: 'ja' };
+          fields[field] = `Met ${bad} erin`;
+          const res = await staff.post('/beheer/berichten/nieuw', fields);
+          assert.equal(res.status, 400, `${JSON.stringify(bad)} in ${field}`);
+          assert.match(textOf(res.text), /stuurteken of een ongeldig teken/);
+        }
+      }
+      assert.equal(countOf('news'), news, 'nothing stored');
+      // A line break typed in the textarea (CRLF from the browser) is kept as LF.
+      const ok = await staff.post('/beheer/berichten/nieuw', { gebied: area,
+        titel: 'Nieuws met regels', tekst: 'Eerste regel.\r\nTweede regel.', publiceren: 'ja' });
+      assert.ok(ok.status === 303 || ok.status === 200, `a clean post: ${ok.status}`);
+      assert.equal(one("SELECT body FROM news WHERE title = 'Nieuws met regels'"),
+        'Eerste regel.\nTweede regel.');
+      for (const slug of ['gemeente', 'de-riet']) {
+        const feed = await fetch(`${server.base}/feeds/${slug}.atom`);
+        assert.equal(feed.status, 200, slug);
+        // eslint-disable-next-line no-control-regex
+        assert.doesNotMatch(await feed.text(), /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+      }
+    });
+});
+
+describe('private answers are not cached, photos under review only for their reviewers', () => {
+  test('a page of the donation flow is no-store', async () => {
+    const res = await fetch(`${server.base}/doneren?code=ABCD-EFGH-JKLM`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('the photo of an initiative under review: its area staff only, private', async () => {
+    const { res } = await submitInitiative(server.base,
+      initiativeFields({ titel: 'Met foto in review', email: 'review@example.org' }),
+      { foto: { data: makePng(40, 30), filename: 'f.png', type: 'image/png' } },
+      { localAddress: '127.0.0.96' });
+    assert.equal(res.status, 200);
+    const photo = one("SELECT photo_id FROM initiatives WHERE title = 'Met foto in review'");
+    assert.match(photo, /^\d+$/);
+    const url = `/fotos/${photo}.jpg`;
+    const mine = await login(server.base, demo.regisseur.username, demo.regisseur.password,
+      { localAddress: '127.0.0.97' });
+    const seen = await mine.get(url);
+    assert.equal(seen.status, 200, 'the reviewer of De Riet sees it');
+    assert.match(seen.headers.get('cache-control') ?? '', /private/);
+    const other = await addStaffUser(db, 'anderewijk', { areas: ['kerkelanden'],
+      password: 'een lang wachtwoord voor de test' });
+    const stranger = await login(server.base, other.username, 'een lang wachtwoord voor de test',
+      { localAddress: '127.0.0.98' });
+    assert.equal((await stranger.get(url)).status, 404, 'staff of another wijk do not');
+    assert.equal((await fetch(`${server.base}${url}`)).status, 404, 'nor does the public');
+  });
+});
+
+describe('the CSRF token of a staff member is bound to the session', () => {
+  test('the plain cookie token is refused with a session; the page token works', async () => {
+    const staff = await login(server.base, demo.regisseur.username, demo.regisseur.password,
+      { localAddress: '127.0.0.99' });
+    const cookieToken = staff.jar.get('bs_csrf');
+    assert.ok(cookieToken && staff.csrf, 'a cookie token and a form token');
+    assert.notEqual(staff.csrf, cookieToken, 'the form token is not the cookie');
+    const area = Number(one("SELECT id FROM areas WHERE slug = 'de-riet'"));
+    const fields = { gebied: area, titel: 'Gebonden token', tekst: 'Tekst.', publiceren: 'ja' };
+    const plain = await staff.post('/beheer/berichten/nieuw', fields, { csrf: cookieToken });
+    assert.equal(plain.status, 403, 'the double-submit token alone is not enough');
+    // Another staff member's page token does not work with this session either.
+    const other = await login(server.base, demo.regisseur.username, demo.regisseur.password,
+      { localAddress: '127.0.0.100' });
+    const cookie = `bs_csrf=${cookieToken}; bs_session=${other.sessionToken}`;
+    assert.equal((await staff.post('/beheer/berichten/nieuw', fields, { cookie })).status, 403);
+    assert.equal(countOf('news', "title = 'Gebonden token'"), 0);
+    const ok = await staff.post('/beheer/berichten/nieuw', fields);
+    assert.ok(ok.status === 303 || ok.status === 200, `the page token: ${ok.status}`);
+    assert.equal(countOf('news', "title = 'Gebonden token'"), 1);
   });
 });
