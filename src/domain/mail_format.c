@@ -163,12 +163,19 @@ static void split_mailbox(const char *from, char *name, size_t name_size, char *
                           size_t addr_size)
 {
     const char *lt = strrchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-    if (!lt || !gt) {
-        name[0] = '\0';
+    name[0] = '\0';
+    if (!lt || !gt)
         snprintf(addr, addr_size, "%s", from);
+    else
+        snprintf(addr, addr_size, "%.*s", (int)(gt - lt - 1), lt + 1);
+    /* Keep only bytes allowed in a bare address: nothing can start a header of its own. */
+    size_t k = 0;
+    for (const char *p = addr; *p; p++)
+        if (!is_control((unsigned char)*p) && *p != ' ' && *p != '<' && *p != '>' && *p != '"')
+            addr[k++] = *p;
+    addr[k] = '\0';
+    if (!lt || !gt)
         return;
-    }
-    snprintf(addr, addr_size, "%.*s", (int)(gt - lt - 1), lt + 1);
     const char *start = from, *end = lt;
     while (start < end && (*start == ' ' || *start == '\t'))
         start++;
@@ -183,12 +190,6 @@ static void split_mailbox(const char *from, char *name, size_t name_size, char *
         name[n++] = is_control((unsigned char)*p) ? ' ' : *p;
     }
     name[n] = '\0';
-    /* Keep only bytes allowed in a bare address. */
-    n = 0;
-    for (const char *p = addr; *p; p++)
-        if (!is_control((unsigned char)*p) && *p != ' ' && *p != '<' && *p != '>' && *p != '"')
-            addr[n++] = *p;
-    addr[n] = '\0';
 }
 
 /* From: one mailbox whatever the site name holds. An ASCII name becomes an RFC 5322 quoted-

@@ -128,6 +128,12 @@ static void from_is_one_mailbox_with_an_encoded_name(void **state)
     assert_string_equal(v, "a@x.example");
     free(v);
     buf_free(&out);
+    /* A line break in a bare address cannot start a header (found by fuzz_mail_header). */
+    mail_format(&out, "a@x.example\r\nBcc: b@y.example", 1795730400, 42, "piet@example.nl",
+                "Welkom", "x");
+    assert_null(strstr(out.data, "\r\nBcc"));
+    assert_crlf_lines(out.data, 78);
+    buf_free(&out);
 }
 
 static void check_subject_round_trip(const char *subject)
