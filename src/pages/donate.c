@@ -41,8 +41,6 @@ static struct throttle_rule voucher_rule(struct request *req)
 
 static json_t *base_data(struct request *req)
 {
-    /* Every page of the donation flow may show a voucher code: never kept by any cache. */
-    response_set_header(req, "Cache-Control", "no-store");
     json_t *data = json_object();
     json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     json_t *round = round_current(req->db, time(NULL));
