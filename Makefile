@@ -72,7 +72,8 @@ ifneq ($(BUURTSAMEN_BIN),)
 override export BUURTSAMEN_BIN := $(abspath $(BUURTSAMEN_BIN))
 endif
 
-.PHONY: all asan deps test-deps run check unit http fcgi e2e deploy bench bench-scale fuzz format clean \
+.PHONY: all asan deps test-deps run check unit http fcgi e2e deploy bench bench-scale fuzz fuzz-smoke \
+        format clean \
         node install deb
 # Keep every object: none of them is a throwaway intermediate.
 .SECONDARY:
@@ -152,6 +153,7 @@ check:
 	@$(MAKE) --no-print-directory all $(UNIT)
 	@tests/lint/layers.sh
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory node
 	cd tests && node --test --test-concurrency=1 repo/ http/ fcgi/ deploy/ e2e/
 
@@ -226,11 +228,24 @@ bench-scale: build/buurtsamen
 FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(filter-out src/main.c,$(SRC))
 FUZZ := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) build/gen/assets.c
-	@mkdir -p build/fuzz
+# The sources are compiled once for every target (instrumented, without libFuzzer's main).
+FUZZ_CC  = clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS)
+FUZZ_OBJ := $(FUZZ_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/assets.o
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer-no-link,address,undefined -MMD -c -o $@ $<
+build/fuzz/obj/assets.o: build/gen/assets.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "FUZZ $@"
-	$(Q)clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
-	    -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) build/gen/assets.c $(LDLIBS)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+# make check: every target for a second, from an empty corpus (a smoke run, not a campaign).
+fuzz-smoke: $(FUZZ)
+	@set -e; for f in $(FUZZ); do \
+	    $$f -max_total_time=1 -max_len=4096 -artifact_prefix=build/fuzz/ \
+	        >build/fuzz/$$(basename $$f).log 2>&1 || \
+	    { tail -40 build/fuzz/$$(basename $$f).log; exit 1; }; done; echo "fuzz-smoke: ok"
 fuzz: $(FUZZ)
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
 	@set -e; for f in $(FUZZ); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
@@ -242,4 +257,4 @@ format:
 clean:
 	rm -rf build
 
--include $(wildcard build/obj/*.d build/obj/*/*.d)
+-include $(wildcard build/obj/*.d build/obj/*/*.d build/fuzz/obj/*/*.d)

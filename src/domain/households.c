@@ -193,7 +193,7 @@ static void on_row(int c, void *data)
         struct row row = {.line = line};
         bool ok = true;
         for (int k = 0; k < NCOLS; k++) {
-            if (strlen(v[k]) > 200 || !utf8_valid(v[k], strlen(v[k]))) {
+            if (strlen(v[k]) > 200 || text_check(v[k], strlen(v[k]), false) != TEXT_OK) {
                 add_error(r, line, "kolom '%s' is te lang of geen geldige tekst", column_names[k]);
                 ok = false;
             }

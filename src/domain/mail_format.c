@@ -115,14 +115,14 @@ static size_t utf8_char_length(const unsigned char *p, size_t left)
     return n < left ? n : left;
 }
 
-/* RFC 2047 B-encoded words, one per line, each line at most 76 characters, never splitting a
- * UTF-8 character (every word must decode to whole characters on its own). */
-static void put_subject_encoded(struct buf *out, const char *s)
+/* RFC 2047 B-encoded words after column col, one per line, each line at most 76 characters,
+ * never splitting a UTF-8 character (every word must decode to whole characters on its own).
+ * Returns the column after the last word. */
+static size_t put_encoded_words(struct buf *out, size_t col, const char *s)
 {
-    static const char name[] = "Subject:", open[] = "=?UTF-8?B?", close[] = "?=";
-    buf_puts(out, name);
+    static const char open[] = "=?UTF-8?B?", close[] = "?=";
     const unsigned char *text = (const unsigned char *)s;
-    size_t len = strlen(s), pos = 0, col = sizeof name - 1;
+    size_t len = strlen(s), pos = 0;
     do {
         /* The line is " " + word; the base64 text is whole groups of 4 for 3 bytes. */
         size_t room = ENCODED_LINE_MAX - col - 1 - (sizeof open - 1) - (sizeof close - 1);
@@ -140,13 +140,91 @@ static void put_subject_encoded(struct buf *out, const char *s)
         buf_puts(out, open);
         buf_puts(out, b64);
         buf_puts(out, close);
+        col += 1 + strlen(open) + strlen(b64) + strlen(close);
         pos += take;
         if (pos < len) {
             buf_puts(out, "\r\n");
             col = 0;
         }
     } while (pos < len);
+    return col;
+}
+
+static void put_subject_encoded(struct buf *out, const char *s)
+{
+    buf_puts(out, "Subject:");
+    put_encoded_words(out, strlen("Subject:"), s);
     buf_puts(out, "\r\n");
+}
+
+/* Splits "Display Name <a@b>" (or a bare address) into the name, trimmed, outer quotes and
+ * controls removed, and the address. */
+static void split_mailbox(const char *from, char *name, size_t name_size, char *addr,
+                          size_t addr_size)
+{
+    const char *lt = strrchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    name[0] = '\0';
+    if (!lt || !gt)
+        snprintf(addr, addr_size, "%s", from);
+    else
+        snprintf(addr, addr_size, "%.*s", (int)(gt - lt - 1), lt + 1);
+    /* Keep only bytes allowed in a bare address: nothing can start a header of its own. */
+    size_t k = 0;
+    for (const char *p = addr; *p; p++)
+        if (!is_control((unsigned char)*p) && *p != ' ' && *p != '<' && *p != '>' && *p != '"')
+            addr[k++] = *p;
+    addr[k] = '\0';
+    if (!lt || !gt)
+        return;
+    const char *start = from, *end = lt;
+    while (start < end && (*start == ' ' || *start == '\t'))
+        start++;
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    if (end - start >= 2 && *start == '"' && end[-1] == '"')
+        start++, end--;
+    size_t n = 0;
+    for (const char *p = start; p < end && n + 1 < name_size; p++) {
+        if (*p == '\\' && p + 1 < end && (p[1] == '"' || p[1] == '\\'))
+            p++; /* an escape of the quoted form: keep what it escapes */
+        name[n++] = is_control((unsigned char)*p) ? ' ' : *p;
+    }
+    name[n] = '\0';
+}
+
+/* From: one mailbox whatever the site name holds. An ASCII name becomes an RFC 5322 quoted-
+ * string ("Buurt Samen, Almelo" stays one mailbox; \ and " escaped); a non-ASCII or long one
+ * RFC 2047 encoded words. The address goes on a line of its own when it would pass 78. */
+static void put_from(struct buf *out, const char *from)
+{
+    char name[400], addr[300];
+    split_mailbox(from, name, sizeof name, addr, sizeof addr);
+    buf_puts(out, "From:");
+    size_t col = strlen("From:");
+    if (name[0]) {
+        bool plain = strlen(name) <= 60 && !needs_encoded_words(name);
+        if (plain) {
+            buf_puts(out, " \"");
+            col += 2;
+            for (const char *p = name; *p; p++) {
+                if (*p == '"' || *p == '\\') {
+                    buf_putc(out, '\\');
+                    col++;
+                }
+                buf_putc(out, *p);
+                col++;
+            }
+            buf_putc(out, '"');
+            col++;
+        } else {
+            col = put_encoded_words(out, col, name);
+        }
+        if (col + 3 + strlen(addr) > HEADER_LINE_MAX)
+            buf_puts(out, "\r\n");
+        buf_printf(out, " <%s>\r\n", addr);
+        return;
+    }
+    buf_printf(out, " %s\r\n", addr);
 }
 
 /* RFC 5322 date in UTC, with English names whatever the locale. */
@@ -228,7 +306,7 @@ void mail_format(struct buf *out, const char *from, time_t now, long long id, co
 {
     if (!from || !from[0])
         from = "buurtsamen@localhost";
-    put_header(out, "From", from);
+    put_from(out, from);
     put_header(out, "To", to);
     if (needs_encoded_words(subject))
         put_subject_encoded(out, subject);

@@ -4,8 +4,10 @@
 #include "db/db.h"
 #include "domain/mail_format.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/log.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,18 +114,52 @@ int64_t mail_queue_backoff(int64_t attempts)
     return delay < BACKOFF_MAX_SECONDS ? delay : BACKOFF_MAX_SECONDS;
 }
 
+/* A management link is a secret that only its hash in the initiatives table should keep. The
+ * message that carries it must hold it until it is handed over (the token cannot be made again
+ * from its hash, and the queue must survive a restart), so once sent the body is scrubbed:
+ * every token after MANAGE_PATH is cut out. secure_delete zeroes the old bytes in the page and
+ * the checkpoint after it truncates the WAL that still held them. */
+static const char MANAGE_PATH[] = "/mijn-initiatief/";
+
+char *mail_queue_scrubbed(const char *body)
+{
+    struct buf out = {0};
+    const char *p = body ? body : "";
+    const char *hit;
+    while ((hit = strstr(p, MANAGE_PATH))) {
+        hit += sizeof MANAGE_PATH - 1;
+        buf_append(&out, p, (size_t)(hit - p));
+        size_t token = 0;
+        while (isalnum((unsigned char)hit[token]) || hit[token] == '-' || hit[token] == '_')
+            token++;
+        if (token)
+            buf_puts(&out, "(verwijderd na verzending)");
+        p = hit + token;
+    }
+    buf_puts(&out, p);
+    buf_puts(&out, ""); /* never NULL, even for an empty body */
+    return buf_detach(&out);
+}
+
 /* Attempts counts every hand-over, the successful one included. */
 bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *msg, bool sent,
                        const char *error)
 {
+    bool outermost = db_depth(db) == 0;
+    if (sent && outermost)
+        db_exec(db, "PRAGMA secure_delete = ON");
     if (!db_begin(db))
         return false;
     sqlite3_stmt *s;
+    char *scrubbed = NULL;
     if (sent) {
+        scrubbed = mail_queue_scrubbed(msg->body);
         s = db_prepare(db, "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, "
-                           "last_error = '' WHERE id = ?1");
-        if (s)
+                           "last_error = '', body = ?3 WHERE id = ?1");
+        if (s) {
             sqlite3_bind_int64(s, 2, (int64_t)now);
+            sqlite3_bind_text(s, 3, scrubbed, -1, SQLITE_TRANSIENT);
+        }
     } else {
         s = db_prepare(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, "
                            "next_attempt_at = ?3 WHERE id = ?1");
@@ -138,11 +174,17 @@ bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *ms
         ok = sqlite3_step(s) == SQLITE_DONE;
         sqlite3_reset(s);
     }
+    free(scrubbed);
     if (!ok) {
         log_error("mail: recording message %lld failed: %s", msg->id,
                   sqlite3_errmsg(db_handle(db)));
         db_rollback(db);
         return false;
     }
-    return db_commit(db);
+    if (!db_commit(db))
+        return false;
+    /* Best effort: a reader holding an old snapshot keeps the WAL until the next send. */
+    if (sent && outermost)
+        db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    return true;
 }

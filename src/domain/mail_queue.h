@@ -29,10 +29,14 @@ void mail_outgoing_free(struct mail_outgoing *msg);
  * over the same one: 1 with msg filled (to mail_outgoing_free), 0 when none is due, -1 on a
  * database error. Call it outside any transaction. */
 int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg);
-/* Records a hand-over in its own short write transaction: sent, or kept with attempts+1,
+/* Records a hand-over in its own short write transaction: sent (the body scrubbed of secrets,
+ * see mail_queue_scrubbed), or kept with attempts+1,
  * last_error and the next attempt after mail_queue_backoff. False on a database error. */
 bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *msg, bool sent,
                        const char *error);
+/* The body with every management-link token cut out (malloc'ed): what stays of a message once
+ * it was sent. */
+char *mail_queue_scrubbed(const char *body);
 /* Seconds until the next attempt after `attempts` failed ones: 1 minute after the first,
  * doubling, at most 6 hours. */
 int64_t mail_queue_backoff(int64_t attempts);

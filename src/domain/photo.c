@@ -5,10 +5,12 @@
 #include "util/buf.h"
 
 #include <gd.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     MAX_SIDE = 12000,  /* no camera makes a longer side; a bigger one is an attack or a mistake */
@@ -216,6 +218,34 @@ static enum photo_error encode(gdImagePtr image, int max_side, struct photo *out
     return err;
 }
 
+/* The decoding slots of this process: a counting semaphore without blocking. */
+static atomic_int decoders_busy;
+static atomic_int decoders_max = -1; /* -1: the number of cores, looked up on first use */
+
+void photo_set_decoders(int n)
+{
+    atomic_store(&decoders_max, n < 0 ? -1 : n);
+}
+
+static bool decoder_take(void)
+{
+    int max = atomic_load(&decoders_max);
+    if (max < 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        max = cores > 0 && cores < 1024 ? (int)cores : 1;
+    }
+    if (atomic_fetch_add(&decoders_busy, 1) >= max) {
+        atomic_fetch_sub(&decoders_busy, 1);
+        return false;
+    }
+    return true;
+}
+
+static void decoder_give(void)
+{
+    atomic_fetch_sub(&decoders_busy, 1);
+}
+
 enum photo_error photo_process(const unsigned char *data, size_t len, int max_side,
                                struct photo *out)
 {
@@ -234,8 +264,13 @@ enum photo_error photo_process(const unsigned char *data, size_t len, int max_si
     if (type == TYPE_JPEG && !jpeg_has_end(data, len))
         return PHOTO_DAMAGED;
 
+    /* Decoding holds a core; past the slots the upload is refused at once rather than queued,
+     * so that uploads can never take every request thread and core from the rest of the site. */
+    if (!decoder_take())
+        return PHOTO_BUSY;
     /* libpng and libjpeg errors longjmp back into libgd, which returns NULL. */
     gdImagePtr image = decode(type, data, len);
+    decoder_give();
     if (!image)
         return PHOTO_DAMAGED;
     /* The decoder read another header than we checked: the file is not what it claims. */
@@ -265,11 +300,14 @@ const char *photo_error_message(enum photo_error err)
     case PHOTO_NOT_IMAGE:
         return "Dit bestand is geen JPEG- of PNG-foto.";
     case PHOTO_TOO_MANY_PIXELS:
-        return "De foto heeft te veel pixels; verklein hem tot hoogstens 40 megapixel.";
+        return "De foto heeft te veel pixels; verklein hem tot hoogstens 24 megapixel.";
     case PHOTO_DAMAGED:
         return "De foto is beschadigd of onvolledig; probeer hem opnieuw te uploaden.";
     case PHOTO_FAILED:
         return "De foto kon niet worden verwerkt; probeer het later opnieuw.";
+    case PHOTO_BUSY:
+        return "Er worden nu veel foto's verwerkt. Probeer het over een paar seconden opnieuw; "
+               "uw gegevens zijn nog niet opgeslagen.";
     }
     return "De foto kon niet worden verwerkt.";
 }
@@ -308,4 +346,19 @@ enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out)
     }
     sqlite3_reset(s);
     return v;
+}
+
+bool photo_unpublished_area(struct db *db, int64_t id, int64_t *area_id)
+{
+    *area_id = 0;
+    sqlite3_stmt *s = db_prepare(db, "SELECT coalesce(area_id, 0) FROM initiatives "
+                                     "WHERE photo_id = ? ORDER BY id LIMIT 1");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        *area_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return found;
 }

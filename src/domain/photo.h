@@ -2,6 +2,7 @@
  * so that metadata such as EXIF GPS positions never reaches the site. */
 #ifndef BS_PHOTO_H
 #define BS_PHOTO_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,9 +17,11 @@ enum photo_error {
     PHOTO_TOO_MANY_PIXELS, /* declared dimensions above PHOTO_MAX_PIXELS or a side above 12000 */
     PHOTO_DAMAGED,         /* truncated or undecodable */
     PHOTO_FAILED,          /* encoding failed */
+    PHOTO_BUSY,            /* every decoding slot is taken: try again in a few seconds */
 };
 
-enum { PHOTO_MAX_BYTES = 8 * 1024 * 1024, PHOTO_MAX_PIXELS = 40 * 1000 * 1000 };
+enum { PHOTO_MAX_BYTES = 8 * 1024 * 1024, PHOTO_MAX_PIXELS = 24 * 1000 * 1000,
+       PHOTO_RETRY_SECONDS = 5 };
 
 /* A re-encoded photo: a baseline JFIF JPEG of width × height pixels, owned by the struct. */
 struct photo {
@@ -31,6 +34,10 @@ struct photo {
  * max_side below 1 keeps the size). On any error *out is zeroed and needs no photo_free. */
 enum photo_error photo_process(const unsigned char *data, size_t len, int max_side,
                                struct photo *out);
+/* How many photos may be decoded at once in this process (decoding a large photo takes a
+ * core for a second): n >= 0 exactly n (0 refuses every decode, for tests), n < 0 the number
+ * of cores (the default). */
+void photo_set_decoders(int n);
 /* Frees the JPEG and zeroes the struct; safe on a zeroed struct and twice. */
 void photo_free(struct photo *photo);
 /* A short Dutch message for a resident ("Dit bestand is geen JPEG- of PNG-foto."). */
@@ -46,6 +53,9 @@ enum photo_visibility {
     PHOTO_MISSING,     /* no such photo */
     PHOTO_UNREADABLE,  /* the database failed */
 };
+/* The area (0: city-wide) of the unpublished initiative that holds photo `id`, for the
+ * check that only staff who may review it see it; false when no initiative holds it. */
+bool photo_unpublished_area(struct db *db, int64_t id, int64_t *area_id);
 /* Appends photo `id`'s JPEG to out (for PHOTO_PUBLIC and PHOTO_UNPUBLISHED only). */
 enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out);
 

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Ten failures per address in ten minutes; five per account name in fifteen, so that a
- * guesser spread over many addresses still cannot try one account quickly. */
-static const struct throttle_rule login_by_address = {"login", 10, 600};
-static const struct throttle_rule login_by_account = {"login-account", 5, 900};
+/* Per address: five free failures in half an hour, then a delay from 15 s doubling to ten
+ * minutes. Per account name: the same, but it holds only for addresses that have failed
+ * themselves, so that a guesser cannot lock staff out: the right password from an address
+ * that never failed still logs in, while a guesser spread over many addresses gets one try
+ * from each before the account's delay holds it back too. */
+static const struct throttle_rule login_by_address = {"login", 5, 15, 600, 1800};
+static const struct throttle_rule login_by_account = {"login-account", 5, 15, 900, 1800};
 
 static void token_hash(const char *token, unsigned char out[32])
 {
@@ -109,22 +112,38 @@ static void login_subject(char *out, size_t size, const char *username)
     snprintf(out, size, "user:%.40s", username);
 }
 
-/* A failed attempt counts against the address and the name; with its audit row. */
-static void login_failed(struct db *db, const char *username, const char *client_addr,
-                         const char *subject, time_t now)
+/* Checks both throttles and, when the attempt may go on, records it as a failure in the same
+ * write transaction, before the slow password check: parallel attempts each see the ones
+ * before them, so none slips past the limit. A success forgives its rows afterwards. */
+static enum login_result login_reserve(struct db *db, const char *username,
+                                       const char *client_addr, const char *subject, time_t now,
+                                       int64_t ids[2], int64_t *wait_seconds)
 {
-    bool ok = db_begin(db);
-    if (ok) {
-        throttle_fail(db, &login_by_address, client_addr, now);
-        throttle_fail(db, &login_by_account, username, now);
-        ok = audit_add(db, now, username, "login", subject, "", "mislukt", client_addr);
-        if (!ok || !db_commit(db)) {
-            db_rollback(db);
-            ok = false;
-        }
+    ids[0] = ids[1] = 0;
+    *wait_seconds = 0;
+    if (!db_begin(db))
+        return LOGIN_BUSY;
+    int64_t wait = throttle_wait(db, &login_by_address, client_addr, now);
+    if (throttle_count(db, &login_by_address, client_addr, now) > 0) {
+        int64_t wait_account = throttle_wait(db, &login_by_account, username, now);
+        if (wait_account > wait)
+            wait = wait_account;
     }
-    if (!ok)
-        log_error("login: could not record a failed attempt for %.40s", username);
+    bool ok;
+    if (wait > 0) {
+        *wait_seconds = wait;
+        ok = audit_add(db, now, username, "login", subject, "", "geblokkeerd", client_addr);
+    } else {
+        ids[0] = throttle_fail(db, &login_by_address, client_addr, now);
+        ids[1] = throttle_fail(db, &login_by_account, username, now);
+        ok = ids[0] && ids[1];
+    }
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        log_error("login: could not record an attempt for %.40s", username);
+        return LOGIN_BUSY;
+    }
+    return wait > 0 ? LOGIN_THROTTLED : LOGIN_OK;
 }
 
 enum login_result session_login(struct db *db, const char *username, const char *password,
@@ -134,20 +153,20 @@ enum login_result session_login(struct db *db, const char *username, const char 
 {
     char subject[48];
     login_subject(subject, sizeof subject, username);
-    int64_t wait = throttle_wait(db, &login_by_address, client_addr, now);
-    int64_t wait_account = throttle_wait(db, &login_by_account, username, now);
-    *wait_seconds = wait_account > wait ? wait_account : wait;
-    if (*wait_seconds > 0) {
-        if (!audit_add(db, now, username, "login", subject, "", "geblokkeerd", client_addr))
-            log_error("login: could not audit a blocked attempt for %.40s", username);
-        return LOGIN_THROTTLED;
-    }
+    int64_t ids[2];
+    enum login_result r = login_reserve(db, username, client_addr, subject, now, ids, wait_seconds);
+    if (r != LOGIN_OK)
+        return r;
     if (!user_authenticate(db, username, password, out)) {
-        login_failed(db, username, client_addr, subject, now);
+        /* The reserved rows stay: they are the failure. */
+        if (!audit_add(db, now, username, "login", subject, "", "mislukt", client_addr))
+            log_error("login: could not audit a failed attempt for %.40s", username);
         return LOGIN_REFUSED;
     }
     if (!db_begin(db))
         return LOGIN_BUSY;
+    throttle_forgive(db, ids[0]);
+    throttle_forgive(db, ids[1]);
     bool ok = session_create(db, out->id, now, old_token, token_out) &&
               audit_add(db, now, out->username, "login", subject, "", "gelukt", client_addr);
     if (!ok || !db_commit(db)) {

@@ -37,6 +37,11 @@ enum form_error url_decode(struct arena *arena, const char *s, size_t len, bool 
     d[n] = '\0';
     if (!utf8_valid(d, n))
         return FORM_BAD_UTF8;
+    /* Every field goes through the one text check; any field may be a textarea, so line
+     * breaks pass (as LF), other controls and noncharacters never reach a page. */
+    n = text_crlf_to_lf(d, n);
+    if (text_check(d, n, true) != TEXT_OK)
+        return FORM_BAD_TEXT;
     *out = d;
     *out_len = n;
     return FORM_OK;
@@ -189,11 +194,18 @@ enum form_error form_parse_multipart(struct arena *arena, const char *content_ty
             return FORM_BAD_UTF8;
         if (!filename && !utf8_valid(data, data_len))
             return FORM_BAD_UTF8;
+        char *value = arena_strndup(arena, data, data_len);
+        if (!filename) {
+            data_len = text_crlf_to_lf(value, data_len);
+            if (text_check(value, data_len, true) != TEXT_OK ||
+                text_check(name, strlen(name), false) != TEXT_OK)
+                return FORM_BAD_TEXT;
+        }
         if (filename && !utf8_valid(filename, strlen(filename)))
             return FORM_BAD_UTF8;
         if (out->count >= LIMIT_FIELDS)
             return FORM_TOO_MANY;
-        fields_add(arena, out, name, arena_strndup(arena, data, data_len), data_len);
+        fields_add(arena, out, name, value, data_len);
         out->items[out->count - 1].filename = filename;
         out->items[out->count - 1].content_type = ctype;
         p = next + dlen;
@@ -245,6 +257,9 @@ const char *form_error_message(enum form_error err)
         return "Het verzoek bevat te veel velden.";
     case FORM_BAD_MULTIPART:
         return "Het formulier kon niet worden gelezen.";
+    case FORM_BAD_TEXT:
+        return "Het formulier bevat een onzichtbaar stuurteken of een ongeldig teken (vaak uit "
+               "gekopieerde tekst). Haal het weg en verstuur het formulier opnieuw.";
     }
     return "Het verzoek kon niet worden gelezen.";
 }

@@ -11,7 +11,8 @@ enum form_error {
     FORM_BAD_ESCAPE,   /* '%' not followed by two hex digits */
     FORM_BAD_UTF8,     /* invalid UTF-8 or a NUL byte after decoding */
     FORM_TOO_MANY,     /* more than LIMIT_FIELDS fields */
-    FORM_BAD_MULTIPART /* missing boundary, malformed part */
+    FORM_BAD_MULTIPART, /* missing boundary, malformed part */
+    FORM_BAD_TEXT       /* a control character or noncharacter in a field (see text_check) */
 };
 
 /* Decodes %XX escapes (and '+' as space when asked) into a new arena string. */

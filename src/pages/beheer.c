@@ -51,8 +51,17 @@ void login_post(struct request *req)
         break;
     case LOGIN_THROTTLED: {
         char msg[200], retry[24];
-        snprintf(msg, sizeof msg, "Te veel mislukte pogingen. Probeer het over %lld minu%s opnieuw.",
-                 (long long)(wait + 59) / 60, (wait + 59) / 60 == 1 ? "ut" : "ten");
+        /* The delay grows from 15 s: seconds while it is short, then minutes. */
+        if (wait < 120)
+            snprintf(msg, sizeof msg,
+                     "Te veel mislukte pogingen vanaf dit adres. Probeer het over %lld seconde%s "
+                     "opnieuw.",
+                     (long long)wait, wait == 1 ? "" : "n");
+        else
+            snprintf(msg, sizeof msg,
+                     "Te veel mislukte pogingen vanaf dit adres. Probeer het over %lld minuten "
+                     "opnieuw.",
+                     (long long)(wait + 59) / 60);
         render_login(req, 429, username, msg);
         snprintf(retry, sizeof retry, "%lld", (long long)wait);
         response_set_header(req, "Retry-After", retry);

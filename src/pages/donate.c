@@ -14,6 +14,7 @@
 #include "util/text.h"
 #include "view/format.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,18 +24,19 @@ static void donate_confirm_render(struct request *req, const char *code,
 
 enum { MAX_CODE_INPUT = 64, MAX_MULTI_CODES = 50, MAX_MULTI_INPUT = 4000 };
 
-/* Throttling limits come from the settings, with safe defaults. */
+/* Throttling limits come from the settings, with safe defaults: after the free failures of an
+ * address the delay starts at 30 s and doubles up to the window. */
 static struct throttle_rule voucher_rule(struct request *req)
 {
-    struct throttle_rule rule = {"voucher", 10, 600};
+    struct throttle_rule rule = {"voucher", 10, 30, 600, 600};
     json_t *settings = settings_all(req->db);
     int64_t v;
     const char *s = json_string_value(json_object_get(settings, "voucher_pogingen"));
     if (s && parse_int64(s, 1, 10000, &v))
-        rule.max_failures = (int)v;
+        rule.free_failures = (int)v;
     s = json_string_value(json_object_get(settings, "voucher_venster_minuten"));
     if (s && parse_int64(s, 1, 1440, &v))
-        rule.window_seconds = (int)v * 60;
+        rule.window_seconds = rule.max_delay = (int)v * 60;
     json_decref(settings);
     return rule;
 }
@@ -162,18 +164,50 @@ static const char *voucher_message(struct request *req, enum voucher_status st,
     return "Deze code kan niet worden gebruikt.";
 }
 
+/* "N seconden" under two minutes, else whole minutes: the delay grows from 30 s. */
+static void wait_text(char *out, size_t size, int64_t wait)
+{
+    if (wait < 120)
+        snprintf(out, size, "%lld seconde%s", (long long)wait, wait == 1 ? "" : "n");
+    else
+        snprintf(out, size, "%lld minuten", (long long)(wait + 59) / 60);
+}
+
 static void render_throttled(struct request *req, int64_t wait, const char *code)
 {
-    char msg[300];
-    int64_t minutes = (wait + 59) / 60;
+    char msg[300], when[40];
+    wait_text(when, sizeof when, wait);
     snprintf(msg, sizeof msg,
              "Er zijn vanaf uw internetadres te veel onbekende codes geprobeerd. Probeer het over "
-             "%lld minu%s opnieuw. Codes die u eerder goed invulde, blijven gewoon geldig.",
-             (long long)minutes, minutes == 1 ? "ut" : "ten");
+             "%s opnieuw. Codes die u eerder goed invulde, blijven gewoon geldig.",
+             when);
     char retry[24];
     snprintf(retry, sizeof retry, "%lld", (long long)wait);
     render_code_form(req, 429, code, 0, msg);
     response_set_header(req, "Retry-After", retry);
+}
+
+/* The proof that a code passed its check (carried by the choice and confirmation forms): a
+ * keyed signature of its voucher id, so that a household behind an address throttled since
+ * is never refused for it, while a guess at those steps still proves nothing. */
+static void voucher_proof(struct request *req, const struct voucher_info *info, char out[21])
+{
+    secret_sign_id(req->app->secret, "voucher-checked", (long long)info->voucher_id, out);
+}
+
+/* True when the form's proof belongs to the voucher behind code (looked up only then). */
+static bool voucher_proven(struct request *req, const char *code, time_t now)
+{
+    const char *proof = request_form(req, "bewijs");
+    if (!proof || strlen(proof) != 20)
+        return false;
+    struct voucher_info info;
+    char normalized[CODE_CHARS + 1], expected[21];
+    enum voucher_status st = voucher_lookup(req->db, req->app->secret, code, now, &info, normalized);
+    if (st == VOUCHER_UNKNOWN || st == VOUCHER_TYPO)
+        return false;
+    voucher_proof(req, &info, expected);
+    return sodium_memcmp(expected, proof, 20) == 0;
 }
 
 /* The choice of initiatives for a valid voucher. */
@@ -194,6 +228,9 @@ static void render_choice(struct request *req, const char *code, const struct vo
     }
     json_object_set_new(data, "items", items);
     json_object_set_new(data, "code", json_string(code));
+    char proof[21];
+    voucher_proof(req, info, proof);
+    json_object_set_new(data, "proof", json_string(proof));
     page_set_money(data, "value", info->value_cents);
     json_t *home = area_get(req->db, info->home_area_id);
     if (home) {
@@ -245,7 +282,7 @@ static bool check_code(struct request *req, const char *code, int64_t initiative
     time_t now = time(NULL);
     struct throttle_rule rule = voucher_rule(req);
     int64_t wait = throttle_wait(req->db, &rule, req->client_addr, now);
-    if (wait > 0) {
+    if (wait > 0 && !voucher_proven(req, code, now)) {
         render_throttled(req, wait, code);
         return false;
     }
@@ -254,7 +291,7 @@ static bool check_code(struct request *req, const char *code, int64_t initiative
     if (st == VOUCHER_OK)
         return true;
     if (st == VOUCHER_UNKNOWN)
-        throttle_fail(req->db, &rule, req->client_addr, now);
+        throttle_fail_audited(req->db, &rule, req->client_addr, now);
     int status;
     const char *msg = voucher_message(req, st, info, code, &status);
     render_code_form(req, status, code, initiative, msg);
@@ -303,6 +340,9 @@ static void donate_confirm_render(struct request *req, const char *code, const s
     json_t *data = base_data(req);
     json_object_set_new(data, "i", in);
     json_object_set_new(data, "code", json_string(code));
+    char proof[21];
+    voucher_proof(req, info, proof);
+    json_object_set_new(data, "proof", json_string(proof));
     page_set_money(data, "value", info->value_cents);
     page_render(req, "donate_confirm", "Bevestig uw donatie", data);
 }
@@ -355,7 +395,7 @@ void donate_confirm_post(struct request *req)
     time_t now = time(NULL);
     struct throttle_rule rule = voucher_rule(req);
     int64_t wait = throttle_wait(req->db, &rule, req->client_addr, now);
-    if (wait > 0) {
+    if (wait > 0 && !voucher_proven(req, code, now)) {
         render_throttled(req, wait, code);
         return;
     }
@@ -378,7 +418,7 @@ void donate_confirm_post(struct request *req)
     }
     case DONATE_VOUCHER: {
         if (vs == VOUCHER_UNKNOWN)
-            throttle_fail(req->db, &rule, req->client_addr, now);
+            throttle_fail_audited(req->db, &rule, req->client_addr, now);
         int status;
         const char *msg = voucher_message(req, vs, &info, code, &status);
         render_code_form(req, status, code, initiative, msg);
@@ -557,7 +597,7 @@ void donate_multi_post(struct request *req)
                 break;
             case DONATE_VOUCHER:
                 if (vs == VOUCHER_UNKNOWN)
-                    throttle_fail(req->db, &rule, req->client_addr, now);
+                    throttle_fail_audited(req->db, &rule, req->client_addr, now);
                 msg = voucher_message(req, vs, &info, line, &status);
                 break;
             case DONATE_INITIATIVE_CLOSED:

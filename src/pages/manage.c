@@ -100,6 +100,14 @@ void manage_page(struct request *req)
                   200);
 }
 
+/* Counts a change through the management link against the address and the initiative. */
+static bool change_allowed(struct request *req, int64_t id, int64_t rate[2])
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return submit_rate_take(req, SUBMIT_RATE_CHANGE, key, rate);
+}
+
 static void back_to_manage(struct request *req, const char *done)
 {
     response_set_header(
@@ -126,10 +134,19 @@ void manage_edit_post(struct request *req)
     json_t *errors = json_object();
     struct submission s;
     bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    int64_t rate[2] = {0, 0};
+    if (ok && !change_allowed(req, id, rate)) {
+        submission_free(&s);
+        json_decref(errors);
+        return;
+    }
     int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
     if (!ok || photo_id < 0) {
+        submit_rate_forgive(req, rate);
         submission_free(&s);
         render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400);
+        if (photo_id == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         return;
     }
     json_decref(errors);
@@ -153,6 +170,9 @@ void manage_resubmit_post(struct request *req)
 {
     int64_t id = manage_id(req);
     if (!id)
+        return;
+    int64_t rate[2];
+    if (!change_allowed(req, id, rate))
         return;
     switch (submission_resubmit(req->db, id, request_form(req, "antwoord"), time(NULL))) {
     case SUBMISSION_OK:
@@ -208,12 +228,19 @@ static void manage_post_update(struct request *req, bool completion)
         page_error(req, 400, "Schrijf een tekst van hoogstens 5000 tekens.");
         return;
     }
+    int64_t rate[2];
+    if (!change_allowed(req, id, rate))
+        return;
     json_t *errors = json_object();
     struct photo photo;
-    if (submit_photo_field(req, "foto", &photo, errors) < 0) {
+    int taken = submit_photo_field(req, "foto", &photo, errors);
+    if (taken < 0) {
+        submit_rate_forgive(req, rate);
         page_error(req, 400,
                    json_string_value(json_object_get(errors, "foto"))
                        ?: "De foto kon niet worden gelezen.");
+        if (taken == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         json_decref(errors);
         return;
     }

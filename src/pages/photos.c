@@ -1,5 +1,5 @@
-/* Photos of public initiatives and updates, /foto/ID.jpg; a staff member also sees those under
- * review. */
+/* Photos of public initiatives and updates, /foto/ID.jpg; staff who may review an initiative
+ * (its area) also see its photo while it is under review, never from a shared cache. */
 #include "app.h"
 #include "domain/photo.h"
 #include "domain/users.h"
@@ -24,9 +24,12 @@ void photo_page(struct request *req)
     buf_reset(&req->resp.body);
     enum photo_visibility v = photo_read(req->db, id, &req->resp.body);
     struct user user;
+    int64_t area = 0;
     bool visible = v == PHOTO_PUBLIC ||
                    (v == PHOTO_UNPUBLISHED &&
-                    session_user(req->db, request_cookie(req, SESSION_COOKIE), time(NULL), &user));
+                    session_user(req->db, request_cookie(req, SESSION_COOKIE), time(NULL), &user) &&
+                    photo_unpublished_area(req->db, id, &area) &&
+                    user_may_act(req->db, &user, area));
     if (!visible) {
         buf_reset(&req->resp.body);
         if (v == PHOTO_UNREADABLE)
@@ -36,5 +39,6 @@ void photo_page(struct request *req)
         return;
     }
     response_set_header(req, "Content-Type", "image/jpeg");
-    response_set_header(req, "Cache-Control", "public, max-age=86400");
+    response_set_header(req, "Cache-Control",
+                        v == PHOTO_PUBLIC ? "public, max-age=86400" : "private, no-cache");
 }

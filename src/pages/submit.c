@@ -5,6 +5,7 @@
 #include "domain/photo.h"
 #include "domain/settings.h"
 #include "domain/submission.h"
+#include "domain/throttle.h"
 #include "http/csrf.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -163,9 +164,72 @@ int submit_photo_field(struct request *req, const char *field, struct photo *out
     enum photo_error err = photo_process((const unsigned char *)f->value, f->value_len, 1600, out);
     if (err != PHOTO_OK) {
         json_object_set_new(errors, field, json_string(photo_error_message(err)));
-        return -1;
+        return err == PHOTO_BUSY ? SUBMIT_PHOTO_BUSY : -1;
     }
     return 1;
+}
+
+void submit_photo_busy(struct request *req)
+{
+    char retry[16];
+    snprintf(retry, sizeof retry, "%d", PHOTO_RETRY_SECONDS);
+    req->resp.status = 503;
+    response_set_header(req, "Retry-After", retry);
+}
+
+/* Per hour: new initiatives per address and per e-mail address (setting indienen_per_uur,
+ * default 5), changes per address and per initiative (wijzigingen_per_uur, default 20); past
+ * them a minute's wait that doubles per try. Honest residents never reach these; a script that
+ * floods the staff queue or someone's mailbox does. */
+static struct throttle_rule rate_rule(struct request *req, const char *name, const char *setting,
+                                      int64_t fallback)
+{
+    json_t *settings = settings_all(req->db);
+    int64_t v = fallback;
+    const char *text = json_string_value(json_object_get(settings, setting));
+    if (!text || !parse_int64(text, 1, 100000, &v))
+        v = fallback;
+    json_decref(settings);
+    return (struct throttle_rule){name, (int)v, 60, 3600, 3600};
+}
+
+bool submit_rate_take(struct request *req, enum submit_rate kind, const char *key, int64_t ids[2])
+{
+    char hashed[33];
+    struct throttle_rule by_address, by_key;
+    const char *clients[2] = {req->client_addr, key};
+    if (kind == SUBMIT_RATE_NEW) {
+        throttle_key_hash(key, hashed);
+        clients[1] = hashed;
+        by_address = rate_rule(req, "submit", "indienen_per_uur", 5);
+        by_key = rate_rule(req, "submit-email", "indienen_per_uur", 5);
+    } else {
+        by_address = rate_rule(req, "change", "wijzigingen_per_uur", 20);
+        by_key = rate_rule(req, "change-initiative", "wijzigingen_per_uur", 20);
+    }
+    const struct throttle_rule *rules[2] = {&by_address, &by_key};
+    int64_t wait = throttle_take(req->db, rules, clients, 2, time(NULL), ids);
+    if (wait == 0)
+        return true;
+    char msg[300], retry[24];
+    int64_t minutes = (wait + 59) / 60;
+    snprintf(msg, sizeof msg,
+             "%s Probeer het over %lld minu%s opnieuw.",
+             kind == SUBMIT_RATE_NEW
+                 ? "Er zijn kort na elkaar veel initiatieven ingediend vanaf uw internetadres of "
+                   "met uw e-mailadres; uw initiatief is niet opgeslagen."
+                 : "Er zijn kort na elkaar veel wijzigingen gedaan; deze is niet opgeslagen.",
+             (long long)minutes, minutes == 1 ? "ut" : "ten");
+    page_error(req, 429, msg);
+    snprintf(retry, sizeof retry, "%lld", (long long)wait);
+    response_set_header(req, "Retry-After", retry);
+    return false;
+}
+
+void submit_rate_forgive(struct request *req, const int64_t ids[2])
+{
+    throttle_forgive(req->db, ids[0]);
+    throttle_forgive(req->db, ids[1]);
 }
 
 int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors)
@@ -211,14 +275,23 @@ void submit_post(struct request *req)
     json_t *errors = json_object();
     struct submission s;
     bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    int64_t rate[2] = {0, 0};
+    if (ok && !submit_rate_take(req, SUBMIT_RATE_NEW, s.email, rate)) {
+        submission_free(&s);
+        json_decref(errors);
+        return;
+    }
     int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
     if (!ok || photo_id < 0) {
+        submit_rate_forgive(req, rate);
         submission_free(&s);
         json_t *data = submit_form_data(req, submit_posted_values(req), errors, rows, co_rows);
         json_object_set_new(data, "action", json_string("/initiatief-indienen"));
         json_object_set_new(data, "is_new", json_true());
         page_render(req, "submit", "Initiatief indienen: controleer het formulier", data);
         req->resp.status = 400;
+        if (photo_id == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         return;
     }
     json_decref(errors);
@@ -230,6 +303,7 @@ void submit_post(struct request *req)
                            base ? base : req->app->config.basis_url, now, &id, token);
     submission_free(&s);
     if (!ok) {
+        submit_rate_forgive(req, rate);
         json_decref(settings);
         page_error(req, 503, "Het indienen lukte nu niet. Probeer het zo opnieuw.");
         return;

@@ -25,7 +25,22 @@ const char *submit_form_getter(void *ctx, const char *name);
 /* The optional photo of a form field: 0 when none, 1 with *out to photo_free, -1 when it is
  * refused (the Dutch message then in errors[field]). */
 int submit_photo_field(struct request *req, const char *field, struct photo *out, json_t *errors);
-/* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored. */
+/* The refusal of submit_photo_field and submit_photo_stored when every decoding slot is taken:
+ * the page answers 503 with Retry-After (submit_photo_busy) and the message in errors. */
+enum { SUBMIT_PHOTO_BUSY = -2 };
+
+/* Rate limits on what creates rows and sends mail: a new initiative (per address and per
+ * e-mail address) and the changes through a management link (per address and per initiative). */
+enum submit_rate { SUBMIT_RATE_NEW, SUBMIT_RATE_CHANGE };
+/* Counts one action against the address and key (the e-mail address, or the initiative id as
+ * text); when a limit is reached, answers 429 with Retry-After and a Dutch message and returns
+ * false. ids receive the recorded rows, for submit_rate_forgive. */
+bool submit_rate_take(struct request *req, enum submit_rate kind, const char *key, int64_t ids[2]);
+/* Forgets the action counted by submit_rate_take (it was refused after all). */
+void submit_rate_forgive(struct request *req, const int64_t ids[2]);
+void submit_photo_busy(struct request *req);
+/* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored,
+ * SUBMIT_PHOTO_BUSY when no decoding slot was free. */
 int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors);
 
 #endif

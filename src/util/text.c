@@ -44,6 +44,47 @@ bool utf8_valid(const char *str, size_t len)
     return true;
 }
 
+enum text_problem text_check(const char *str, size_t len, bool multiline)
+{
+    if (!utf8_valid(str, len))
+        return TEXT_BAD_UTF8;
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i], cp;
+        size_t n;
+        if (c < 0x80)
+            cp = c, n = 1;
+        else if (c < 0xE0)
+            cp = (c & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu), n = 2;
+        else if (c < 0xF0)
+            cp = (c & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu), n = 3;
+        else
+            cp = (c & 0x07u) << 18 | (s[i + 1] & 0x3Fu) << 12 | (s[i + 2] & 0x3Fu) << 6 |
+                 (s[i + 3] & 0x3Fu),
+            n = 4;
+        bool allowed_control =
+            cp == '\t' || (multiline && (cp == '\n' || (cp == '\r' && i + 1 < len && s[i + 1] == '\n')));
+        if ((cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) && !allowed_control)
+            return TEXT_CONTROL;
+        if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+            return TEXT_NONCHARACTER;
+        i += n;
+    }
+    return TEXT_OK;
+}
+
+size_t text_crlf_to_lf(char *s, size_t len)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+            continue;
+        s[out++] = s[i];
+    }
+    s[out] = '\0';
+    return out;
+}
+
 size_t utf8_length(const char *s, size_t len)
 {
     size_t n = 0;

@@ -7,6 +7,19 @@
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates) without NUL bytes. */
 bool utf8_valid(const char *s, size_t len);
+/* The one check for every text field, wherever it comes from (forms, CSV imports, settings). */
+enum text_problem {
+    TEXT_OK,
+    TEXT_BAD_UTF8,     /* not well-formed UTF-8, or a NUL byte */
+    TEXT_CONTROL,      /* a C0 or C1 control other than tab (and LF in multi-line text), DEL */
+    TEXT_NONCHARACTER, /* U+FDD0..U+FDEF or U+xxFFFE/U+xxFFFF: never meant for interchange */
+};
+/* Checks s[0..len): multi-line text may hold LF and CR only as part of CRLF. Feeds and pages
+ * stay valid XML and HTML whatever passes. */
+enum text_problem text_check(const char *s, size_t len, bool multiline);
+/* Rewrites CRLF as LF in place (what a browser sends for a textarea line break); the new
+ * length, with the NUL moved along. A lone CR is left for text_check to refuse. */
+size_t text_crlf_to_lf(char *s, size_t len);
 /* Number of code points in well-formed UTF-8. */
 size_t utf8_length(const char *s, size_t len);
 /* Parses a whole decimal integer in [min, max]; false on anything else. */

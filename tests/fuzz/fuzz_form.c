@@ -1,9 +1,11 @@
-/* libFuzzer target: percent-decoding, query strings, multipart bodies and cookies. */
+/* libFuzzer target: percent-decoding, query strings, multipart bodies and cookies; every
+ * field that parses passes text_check. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/form.h"
+#include "util/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,6 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct fields more = {0};
         form_parse_multipart(&arena, text, nl + 1, size - (size_t)(nl + 1 - text), &more);
     }
+    /* Oracle: every text field that parsed passes the one text check. */
+    for (size_t i = 0; i < fields.count; i++)
+        if (text_check(fields.items[i].value, fields.items[i].value_len, true) != TEXT_OK)
+            abort();
+    for (size_t i = 0; i < parts.count; i++)
+        if (!parts.items[i].filename &&
+            text_check(parts.items[i].value, parts.items[i].value_len, true) != TEXT_OK)
+            abort();
     struct fields cookies = {0};
     cookies_parse(&arena, text, &cookies);
     free(text);

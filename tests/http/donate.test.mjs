@@ -635,14 +635,14 @@ describe('a round that has ended', () => {
 });
 
 describe('throttling unknown codes', () => {
-  test('after 3 unknown codes the next try is 429 with Retry-After; typos do not count',
+  test('after 3 unknown codes the next try waits, longer each time; typos do not count; a checked code still goes through',
     async () => {
       const t = await makeDemoDbWithCodes();
       let srv;
       try {
         sql(t.db, "INSERT OR REPLACE INTO settings(key, value) VALUES ('voucher_pogingen', '3'), " +
           "('voucher_venster_minuten', '10')");
-        const codes = await issueVouchers(t.db, 3);
+        const codes = await issueVouchers(t.db, 4);
         srv = await startServe({ db: t.db });
         const me = await session(srv.base);
         const before = Number(sql(t.db, 'SELECT count(*) FROM ledger'));
@@ -653,6 +653,11 @@ describe('throttling unknown codes', () => {
         }
         assert.equal((await me.post('/doneren', { code: codes[0].code })).status, 200,
           'ten typos later a good code still works');
+        // A household checks its code and sees the choice, then its address gets throttled.
+        const checked = await me.post('/doneren', { code: codes[3].code });
+        assert.equal(checked.status, 200);
+        const proof = /name="bewijs" value="([^"]+)"/.exec(checked.text)?.[1];
+        assert.ok(proof, 'the choice carries the proof that the code was checked');
         for (let i = 0; i < 3; i++) {
           const res = await me.post('/doneren', { code: randomCode() });
           assert.equal(res.status, 404, `unknown code ${i + 1}`);
@@ -660,22 +665,39 @@ describe('throttling unknown codes', () => {
         for (const [p, fields] of [['/doneren', { code: codes[1].code }],
           ['/doneren/bevestigen', { code: codes[1].code, initiatief: CITY_WIDE_ROOM }],
           ['/doneren/kiezen', { code: codes[1].code, initiatief: CITY_WIDE_ROOM }],
+          ['/doneren/bevestigen', { code: codes[1].code, initiatief: CITY_WIDE_ROOM,
+            bewijs: proof }],
           ['/doneren', { code: randomCode() }]]) {
           const res = await me.post(p, fields);
           assertPage(res, `${p} after 3 unknown codes`, 429);
           const retry = res.headers.get('retry-after');
           assert.match(retry ?? '', /^\d+$/, `Retry-After in seconds: ${retry}`);
-          assert.ok(Number(retry) > 540 && Number(retry) <= 600, `within the window: ${retry}`);
+          assert.ok(Number(retry) > 0 && Number(retry) <= 30, `the first delay: ${retry}`);
           const msg = messageOf(res.text);
           assert.match(msg, /te veel/, msg);
-          assert.match(msg, /10 minuten/, `says how long to wait: ${msg}`);
+          assert.match(msg, new RegExp(`over ${retry} seconden`), `says how long to wait: ${msg}`);
         }
+        // Every delay is in the audit log for staff.
+        assert.ok(Number(sql(t.db, "SELECT count(*) FROM audit_log WHERE action = 'throttle' " +
+          "AND subject LIKE 'voucher:%'")) >= 1, 'the delay is audited');
+        // The code that was right once is never refused for throttling.
+        const confirmed = await me.post('/doneren/bevestigen', { code: codes[3].code,
+          initiatief: CITY_WIDE_ROOM, bewijs: proof });
+        assert.equal(confirmed.status, 303, `a checked code: ${messageOf(confirmed.text)}`);
+        assert.equal(Number(sql(t.db, 'SELECT count(*) FROM ledger')), before + 1);
+        // After the delay one more unknown code is tried; the next delay is twice as long.
+        sql(t.db, 'UPDATE throttle SET at = at - 31');
+        assert.equal((await me.post('/doneren', { code: randomCode() })).status, 404);
+        const longer = await me.post('/doneren', { code: codes[1].code });
+        assert.equal(longer.status, 429);
+        const retry2 = Number(longer.headers.get('retry-after'));
+        assert.ok(retry2 > 30 && retry2 <= 60, `the second delay is longer: ${retry2}`);
         const multi = await me.post('/doneren/meerdere', { initiatief: CITY_WIDE_ROOM,
           codes: codes[2].code });
         assert.ok(multi.status === 429 ||
           /te veel/.test(textOf(mainOf(multi.text))), 'several codes are throttled too');
-        assert.equal(Number(sql(t.db, 'SELECT count(*) FROM ledger')), before,
-          'nothing donated while throttled');
+        assert.equal(Number(sql(t.db, 'SELECT count(*) FROM ledger')), before + 1,
+          'nothing else donated while throttled');
 
         // The limit is per client address: loopback has more than one (127.0.0.0/8), so a
         // neighbour on 127.0.0.2 still gets in while 127.0.0.1 waits.

@@ -29,6 +29,9 @@ let deRietCodes;
 before(async () => {
   demo = await makeDemoDbWithStaff();
   db = demo.db;
+  // Many submissions from one address and e-mail address: above the rate limits of a resident.
+  sql(db, "INSERT OR REPLACE INTO settings(key, value) VALUES ('indienen_per_uur', '1000'), " +
+    "('wijzigingen_per_uur', '1000')");
   deRietCodes = await issueCodes(db, 7, { area: 'de-riet' });
   dir = await tempDir('buurtsamen-mail-');
   mailLog = path.join(dir, 'delivered.log');
@@ -177,6 +180,27 @@ describe('e-mail after a submission', () => {
       assert.ok(!notice[0].body.includes(a.token), 'the notice does not carry the private link');
       assert.equal(one(`SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND attempts = 1`),
         '2', 'recorded as sent after one attempt');
+    });
+
+  test('once sent, the management token is nowhere in the database file or its WAL',
+    async () => {
+      const files = [db, `${db}-wal`, `${db}-journal`];
+      let read = 0;
+      for (const f of files) {
+        const bytes = await fs.readFile(f).catch(() => null);
+        if (!bytes) continue;
+        read += bytes.length;
+        assert.equal(bytes.indexOf(Buffer.from(a.token)), -1, `the token in plain text in ${f}`);
+      }
+      assert.ok(read > 0, 'the database was read');
+      const body = one(`SELECT body FROM outbox WHERE to_addr = 'initiatiefnemer@example.org'
+        ORDER BY id DESC LIMIT 1`);
+      assert.match(body, /mijn-initiatief\/\(verwijderd na verzending\)/,
+        'what stays of the message says the link was removed');
+      // The link itself still works: only its hash was ever needed.
+      const page = await (await client(server.base, { firstPage: '/initiatief-indienen' }))
+        .get(a.path);
+      assert.equal(page.status, 200);
     });
 
   test('a second run sends nothing again', async () => {

@@ -155,7 +155,11 @@ export async function client(base, { localAddress, firstPage = '/beheer/inloggen
         if (/;\s*Max-Age=0\b/i.test(line) || m[2] === '') jar.delete(m[1]);
         else jar.set(m[1], m[2]);
       }
-      if (jar.has(CSRF_COOKIE)) c.csrf = jar.get(CSRF_COOKIE);
+      // A form's token: with a staff session it is bound to the session, so the page's own
+      // hidden field is the one to echo; without, the cookie's token is the same.
+      const hidden = typeof res.text === 'string' ? hiddenValue(res.text, '_csrf') : null;
+      if (hidden) c.csrf = hidden;
+      else if (jar.has(CSRF_COOKIE) && !jar.has(SESSION_COOKIE)) c.csrf = jar.get(CSRF_COOKIE);
       return res;
     },
     async get(p, { cookie } = {}) {
@@ -212,6 +216,10 @@ export async function login(base, username, password, opts = {}) {
     throw new Error(`login as ${username} failed: ${res.status} ${res.text.slice(0, 300)}`);
   }
   cl.loginResponse = res;
+  // The session's own form token, from a staff page.
+  const home = await cl.get('/beheer');
+  const bound = hiddenValue(home.text, '_csrf');
+  if (bound) cl.csrf = bound;
   cl.username = username;
   return cl;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/form.h"
+#include "util/text.h"
 
 static void decodes_percent_and_plus(void **state)
 {
@@ -142,6 +143,89 @@ static void parses_cookies(void **state)
     arena_free(&a);
 }
 
+/* The one text check: tab always, LF (and CR in CRLF) in multi-line text; no other C0 or C1
+ * control, no DEL, no noncharacter; valid UTF-8. */
+static void text_check_refuses_controls_and_noncharacters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        bool multiline;
+        enum text_problem want;
+    } cases[] = {
+        {"gewoon tekst", false, TEXT_OK},
+        {"met\ttab", false, TEXT_OK},
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", false, TEXT_OK},
+        {"regel\nregel", true, TEXT_OK},
+        {"regel\r\nregel", true, TEXT_OK},
+        {"regel\nregel", false, TEXT_CONTROL},
+        {"regel\rregel", true, TEXT_CONTROL},
+        {"eind\r", true, TEXT_CONTROL},
+        {"a\x0b", true, TEXT_CONTROL},
+        {"a\x01", true, TEXT_CONTROL},
+        {"a\x1b[31m", true, TEXT_CONTROL},
+        {"a\x7f", true, TEXT_CONTROL},
+        {"a\xc2\x85", true, TEXT_CONTROL},       /* U+0085, C1 */
+        {"a\xc2\x9f", true, TEXT_CONTROL},       /* U+009F, C1 */
+        {"a\xc2\xa0", true, TEXT_OK},            /* U+00A0 no-break space */
+        {"a\xef\xbf\xbe", true, TEXT_NONCHARACTER}, /* U+FFFE */
+        {"a\xef\xbf\xbf", true, TEXT_NONCHARACTER}, /* U+FFFF */
+        {"a\xef\xb7\x90", true, TEXT_NONCHARACTER}, /* U+FDD0 */
+        {"a\xef\xb7\xaf", true, TEXT_NONCHARACTER}, /* U+FDEF */
+        {"a\xef\xb7\xb0", true, TEXT_OK},           /* U+FDF0 */
+        {"a\xf0\x9f\xbf\xbe", true, TEXT_NONCHARACTER}, /* U+1FFFE */
+        {"a\xf4\x8f\xbf\xbf", true, TEXT_NONCHARACTER}, /* U+10FFFF */
+        {"a\xc3", true, TEXT_BAD_UTF8},
+        {"a\xed\xa0\x80", true, TEXT_BAD_UTF8},     /* a surrogate */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum text_problem got = text_check(cases[i].s, strlen(cases[i].s), cases[i].multiline);
+        if (got != cases[i].want)
+            fail_msg("case %zu: got %d, want %d", i, got, cases[i].want);
+    }
+    char lines[] = "a\r\nb\r\n\rc";
+    size_t n = text_crlf_to_lf(lines, strlen(lines));
+    assert_int_equal(n, 6);
+    assert_string_equal(lines, "a\nb\n\rc");
+}
+
+/* Every form field passes the text check: CRLF arrives as LF, a control is refused. */
+static void form_fields_pass_the_text_check(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct fields f = {0};
+    const char ok[] = "tekst=een%0D%0Atwee&titel=caf%C3%A9";
+    assert_int_equal(form_parse_urlencoded(&a, ok, sizeof ok - 1, &f), FORM_OK);
+    assert_string_equal(fields_value(&f, "tekst"), "een\ntwee");
+    assert_int_equal(fields_get(&f, "tekst")->value_len, 8);
+    static const char *bad[] = {"tekst=a%0Bb", "tekst=a%01", "tekst=%1B%5B31m", "tekst=a%EF%BF%BE",
+                                "tekst=a%0Db", "t%01=a", "tekst=%C2%85"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct fields g = {0};
+        if (form_parse_urlencoded(&a, bad[i], strlen(bad[i]), &g) != FORM_BAD_TEXT)
+            fail_msg("accepted %s", bad[i]);
+    }
+    const char body[] = "--XyZ\r\n"
+                        "Content-Disposition: form-data; name=\"tekst\"\r\n\r\n"
+                        "regel\r\nregel\r\n"
+                        "--XyZ--\r\n";
+    struct fields m = {0};
+    assert_int_equal(form_parse_multipart(&a, "multipart/form-data; boundary=XyZ", body,
+                                          sizeof body - 1, &m),
+                     FORM_OK);
+    assert_string_equal(fields_value(&m, "tekst"), "regel\nregel");
+    const char vt[] = "--XyZ\r\n"
+                      "Content-Disposition: form-data; name=\"tekst\"\r\n\r\n"
+                      "a\x0b\x01\x1b\r\n"
+                      "--XyZ--\r\n";
+    struct fields v = {0};
+    assert_int_equal(
+        form_parse_multipart(&a, "multipart/form-data; boundary=XyZ", vt, sizeof vt - 1, &v),
+        FORM_BAD_TEXT);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +233,8 @@ int main(void)
         cmocka_unit_test(parses_urlencoded),        cmocka_unit_test(limits_field_count),
         cmocka_unit_test(parses_multipart),         cmocka_unit_test(rejects_bad_multipart),
         cmocka_unit_test(parses_cookies),
+        cmocka_unit_test(text_check_refuses_controls_and_noncharacters),
+        cmocka_unit_test(form_fields_pass_the_text_check),
     };
     return cmocka_run_group_tests_name("forms, query strings and cookies", tests, NULL, NULL);
 }

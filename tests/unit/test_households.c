@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -88,11 +89,36 @@ static void refusals_change_nothing(void **state)
     db_close(db);
 }
 
+/* A control character or noncharacter in a cell is refused like any bad cell. */
+static void cells_pass_the_text_check(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    static const char *const cells[] = {"Dorps\x1bstraat", "Dorps\x0bstraat",
+                                        "Dorpsstraat\xef\xbf\xbe", "Dorps\xc2\x85straat"};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        char csv[300];
+        snprintf(csv, sizeof csv,
+                 "postcode;huisnummer;toevoeging;straat;woonplaats;wijk\n"
+                 "7607 AB;12;a;%s;Almelo;wijk-a\n",
+                 cells[i]);
+        int64_t up = upload_store(db, csv, strlen(csv), "beh");
+        struct import_report r;
+        assert_int_equal(households_import_upload(db, up, "beh", T0, &r), HOUSEHOLDS_REFUSED);
+        assert_int_equal(r.total_errors, 1);
+        assert_non_null(strstr(r.errors[0].message, "geen geldige tekst"));
+        import_report_free(&r);
+    }
+    assert_int_equal(households_count(db), 0);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(import_upload_with_audit),
         cmocka_unit_test(refusals_change_nothing),
+        cmocka_unit_test(cells_pass_the_text_check),
     };
     log_set_quiet(1);
     return cmocka_run_group_tests(tests, NULL, NULL);

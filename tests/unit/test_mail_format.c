@@ -32,7 +32,7 @@ static void headers_are_complete(void **state)
     assert_string_equal(body + 4, "Hallo Piet,\r\n\r\nTot ziens.\r\n");
     assert_crlf_lines(m, 78);
     static const char *const expected[][2] = {
-        {"From", "Almelo Buurt Samen <buurtsamen@almelo.example>"},
+        {"From", "\"Almelo Buurt Samen\" <buurtsamen@almelo.example>"},
         {"To", "piet@example.nl"},
         {"Subject", "Welkom"},
         {"Date", "Thu, 26 Nov 2026 22:00:00 +0000"},
@@ -50,6 +50,90 @@ static void headers_are_complete(void **state)
     }
     assert_int_equal(strncmp(m, "From: ", 6), 0);
     free(m);
+}
+
+/* Parses a From value back as RFC 5322 would: exactly one mailbox, a quoted-string or encoded
+ * words for the name, then <address> and nothing after it. */
+static void parse_one_mailbox(const char *value, char **name, char **addr)
+{
+    const char *lt = strrchr(value, '<');
+    assert_non_null(lt);
+    assert_int_equal(lt[strlen(lt) - 1], '>');
+    *addr = xstrndup(lt + 1, strlen(lt) - 2);
+    assert_null(strchr(*addr, ','));
+    struct buf n = {0};
+    if (value[0] == '"') {
+        const char *p = value + 1;
+        for (; *p && *p != '"'; p++) {
+            if (*p == '\\')
+                p++;
+            buf_putc(&n, *p);
+        }
+        assert_int_equal(*p, '"');
+        p++;
+        while (*p == ' ')
+            p++;
+        assert_ptr_equal(p, lt); /* nothing between the name and the address */
+        buf_putc(&n, '\0');
+        *name = buf_detach(&n);
+    } else {
+        char *words = xstrndup(value, (size_t)(lt - value - 1));
+        *name = decode_encoded_words(words);
+        free(words);
+    }
+}
+
+static void check_from(const char *site_from, const char *want_name, const char *want_addr)
+{
+    struct buf out = {0};
+    mail_format(&out, site_from, 1795730400, 42, "piet@example.nl", "Welkom", "x");
+    char *m = buf_detach(&out);
+    assert_crlf_lines(m, 78);
+    char *value = header_value(m, "From", "\r\n");
+    assert_non_null(value);
+    char *name, *addr;
+    parse_one_mailbox(value, &name, &addr);
+    assert_string_equal(name, want_name);
+    assert_string_equal(addr, want_addr);
+    free(name);
+    free(addr);
+    free(value);
+    free(m);
+}
+
+static void from_is_one_mailbox_with_an_encoded_name(void **state)
+{
+    (void)state;
+    check_from("Buurt Samen, Almelo <buurtsamen@almelo.example>", "Buurt Samen, Almelo",
+               "buurtsamen@almelo.example");
+    check_from("\"Buurt Samen, Almelo\" <buurtsamen@almelo.example>", "Buurt Samen, Almelo",
+               "buurtsamen@almelo.example");
+    check_from("Zeg \"hallo\" \\ daar <a@x.example>", "Zeg \"hallo\" \\ daar", "a@x.example");
+    check_from("Gemeente Almelo \xe2\x80\x93 Buurt Sam\xc3\xa9n <a@x.example>",
+               "Gemeente Almelo \xe2\x80\x93 Buurt Sam\xc3\xa9n", "a@x.example");
+    check_from("Is =?dit?= een woord <a@x.example>", "Is =?dit?= een woord", "a@x.example");
+    char longname[200];
+    memset(longname, 'a', sizeof longname);
+    for (int i = 9; i < 140; i += 10)
+        longname[i] = ' ';
+    longname[150] = '\0';
+    char longfrom[260];
+    snprintf(longfrom, sizeof longfrom, "%s <buurtsamen@almelo.example>", longname);
+    check_from(longfrom, longname, "buurtsamen@almelo.example");
+    check_from("Met\x01stuurteken <a@x.example>", "Met stuurteken", "a@x.example");
+    /* A bare address stays bare. */
+    struct buf out = {0};
+    mail_format(&out, "a@x.example", 1795730400, 42, "piet@example.nl", "Welkom", "x");
+    char *v = header_value(out.data, "From", "\r\n");
+    assert_string_equal(v, "a@x.example");
+    free(v);
+    buf_free(&out);
+    /* A line break in a bare address cannot start a header (found by fuzz_mail_header). */
+    mail_format(&out, "a@x.example\r\nBcc: b@y.example", 1795730400, 42, "piet@example.nl",
+                "Welkom", "x");
+    assert_null(strstr(out.data, "\r\nBcc"));
+    assert_crlf_lines(out.data, 78);
+    buf_free(&out);
 }
 
 static void check_subject_round_trip(const char *subject)
@@ -244,6 +328,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(headers_are_complete),
+        cmocka_unit_test(from_is_one_mailbox_with_an_encoded_name),
         cmocka_unit_test(subject_with_non_ascii_is_encoded_words),
         cmocka_unit_test(ascii_subject_is_plain_and_folded),
         cmocka_unit_test(quoted_printable_round_trips),

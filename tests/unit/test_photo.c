@@ -184,6 +184,29 @@ static void process_expect(const struct bytes *in, int max_side, enum photo_erro
     photo_free(&photo);
 }
 
+/* Past the decoding slots a photo is refused at once as busy, not queued; a refusal by the
+ * header needs no slot. */
+static void decoding_is_bounded_by_slots(void **state)
+{
+    (void)state;
+    struct bytes png = make_png(40, 30);
+    photo_set_decoders(0);
+    process_expect(&png, 1600, PHOTO_BUSY);
+    assert_non_null(strstr(photo_error_message(PHOTO_BUSY), "veel foto's"));
+    unsigned char header[33];
+    struct bytes bomb = {header, png_header_only(header, 8000, 5000)};
+    process_expect(&bomb, 1600, PHOTO_TOO_MANY_PIXELS);
+    photo_set_decoders(1);
+    struct photo photo;
+    assert_int_equal(photo_process(png.data, png.len, 1600, &photo), PHOTO_OK);
+    photo_free(&photo);
+    /* The slot was given back. */
+    assert_int_equal(photo_process(png.data, png.len, 1600, &photo), PHOTO_OK);
+    photo_free(&photo);
+    photo_set_decoders(-1);
+    bytes_free(&png);
+}
+
 static void valid_photos_are_scaled(void **state)
 {
     (void)state;
@@ -365,11 +388,13 @@ static void pixel_bombs_are_refused_from_the_header(void **state)
     process_expect(&in, 1600, PHOTO_TOO_MANY_PIXELS);
     png_header_only(header, 10, 12001);
     process_expect(&in, 1600, PHOTO_TOO_MANY_PIXELS);
-    png_header_only(header, 8000, 5001);
+    png_header_only(header, 8000, 5000); /* 40 megapixels */
+    process_expect(&in, 1600, PHOTO_TOO_MANY_PIXELS);
+    png_header_only(header, 6000, 4001);
     process_expect(&in, 1600, PHOTO_TOO_MANY_PIXELS);
     png_header_only(header, 0xFFFFFFFFu, 0xFFFFFFFFu);
     process_expect(&in, 1600, PHOTO_TOO_MANY_PIXELS);
-    png_header_only(header, 8000, 5000); /* exactly the limit: allowed, then no data */
+    png_header_only(header, 6000, 4000); /* exactly the limit: allowed, then no data */
     process_expect(&in, 1600, PHOTO_DAMAGED);
     png_header_only(header, 0, 100);
     process_expect(&in, 1600, PHOTO_DAMAGED);
@@ -665,6 +690,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_photos_are_scaled),
+        cmocka_unit_test(decoding_is_bounded_by_slots),
         cmocka_unit_test(scaling_keeps_the_picture),
         cmocka_unit_test(type_by_content_only),
         cmocka_unit_test(truncated_files_are_damaged),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,8 +261,8 @@ static void login_throttled_per_account_and_per_address(void **state)
     struct user u;
     char token[SESSION_TOKEN_CHARS + 1], addr[32];
     int64_t wait = -1;
-    /* Five failures for one name, each from another address: the sixth try is blocked even
-     * with the right password, and even from a fresh address. */
+    /* Five failures for one name, each from another address: the next try from one of those
+     * addresses waits, even with the right password ... */
     for (int i = 0; i < 5; i++) {
         snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
         assert_int_equal(
@@ -269,36 +270,126 @@ static void login_throttled_per_account_and_per_address(void **state)
             LOGIN_REFUSED);
     }
     assert_int_equal(
-        session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 10, &u, token, &wait),
+        session_login(db, "ria", good_password, "198.51.100.1", NULL, T0 + 10, &u, token, &wait),
         LOGIN_THROTTLED);
-    assert_true(wait > 0 && wait <= 900);
+    assert_true(wait > 0 && wait <= 15);
     char log[200];
     login_log(db, "user:ria", log, sizeof log);
     assert_string_equal(log, "mislukt,mislukt,mislukt,mislukt,mislukt,geblokkeerd");
-    assert_int_equal(count(db, "SELECT count(*) FROM sessions"), 0);
     /* A blocked attempt is not counted as another failure. */
     assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login-account:ria'"),
                      5);
-    /* When the window has passed, the right password works again. */
+    /* ... but the right password from an address that never failed logs in at once, and its
+     * success is not counted. */
     assert_int_equal(
-        session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 901, &u, token, &wait),
+        session_login(db, "ria", good_password, "203.0.113.1", NULL, T0 + 10, &u, token, &wait),
         LOGIN_OK);
-    /* Ten failures from one address for different names block that address for any name. */
-    for (int i = 0; i < 10; i++) {
+    assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login-account:ria'"),
+                     5);
+    assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login:203.0.113.1'"),
+                     0);
+    db_close(db);
+}
+
+/* The delay grows for whoever keeps failing: 15 s after the fifth failure, then 30, 60 ... */
+static void login_delay_grows_per_address(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    add_user(db, "ria");
+    struct user u;
+    char token[SESSION_TOKEN_CHARS + 1];
+    int64_t wait = -1;
+    time_t t = T0;
+    for (int i = 0; i < 5; i++) {
         char name[16];
         snprintf(name, sizeof name, "naam%d", i);
-        assert_int_equal(session_login(db, name, "fout fout fout fout", "192.0.2.50", NULL,
-                                       T0 + 1000 + i, &u, token, &wait),
+        assert_int_equal(session_login(db, name, "fout fout fout fout", "192.0.2.50", NULL, t, &u,
+                                       token, &wait),
                          LOGIN_REFUSED);
     }
+    int64_t expected = 15;
+    for (int round = 0; round < 4; round++) {
+        assert_int_equal(
+            session_login(db, "ria", good_password, "192.0.2.50", NULL, t, &u, token, &wait),
+            LOGIN_THROTTLED);
+        assert_int_equal(wait, expected);
+        t += expected;
+        assert_int_equal(session_login(db, "naam", "fout fout fout fout", "192.0.2.50", NULL, t,
+                                       &u, token, &wait),
+                         LOGIN_REFUSED);
+        expected *= 2;
+    }
+    /* Another address is not held back at all. */
     assert_int_equal(
-        session_login(db, "ria", good_password, "192.0.2.50", NULL, T0 + 1020, &u, token, &wait),
-        LOGIN_THROTTLED);
-    assert_true(wait > 0 && wait <= 600);
+        session_login(db, "ria", good_password, "192.0.2.51", NULL, t, &u, token, &wait), LOGIN_OK);
+    /* When the window has passed, the address starts afresh. */
     assert_int_equal(
-        session_login(db, "ria", good_password, "192.0.2.51", NULL, T0 + 1020, &u, token, &wait),
+        session_login(db, "ria", good_password, "192.0.2.50", NULL, t + 1801, &u, token, &wait),
         LOGIN_OK);
     db_close(db);
+}
+
+/* Parallel wrong logins from one address, each on its own connection: exactly the five free
+ * ones are checked, every other one is throttled (no "six of five"). */
+struct racer {
+    const char *path;
+    enum login_result result;
+};
+
+static void *race_login(void *arg)
+{
+    struct racer *r = arg;
+    char err[256];
+    struct db *db = db_open(r->path, false, err, sizeof err);
+    struct user u;
+    char token[SESSION_TOKEN_CHARS + 1];
+    int64_t wait;
+    r->result = db ? session_login(db, "ria", "fout fout fout fout", "192.0.2.77", NULL, T0, &u,
+                                   token, &wait)
+                   : LOGIN_BUSY;
+    if (db)
+        db_close(db);
+    return NULL;
+}
+
+static void parallel_logins_do_not_slip_past_the_limit(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/bs-race-XXXXXX", path[64], err[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/db.sqlite", dir);
+    struct db *db = db_open(path, true, err, sizeof err);
+    assert_non_null(db);
+    assert_true(db_migrate(db, err, sizeof err));
+    assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'wijk-a', "
+                            "'A')"));
+    add_user(db, "ria");
+    enum { RACERS = 12 };
+    struct racer racers[RACERS];
+    pthread_t threads[RACERS];
+    for (int i = 0; i < RACERS; i++) {
+        racers[i] = (struct racer){path, LOGIN_OK};
+        assert_int_equal(pthread_create(&threads[i], NULL, race_login, &racers[i]), 0);
+    }
+    int refused = 0, throttled = 0;
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(threads[i], NULL);
+        refused += racers[i].result == LOGIN_REFUSED;
+        throttled += racers[i].result == LOGIN_THROTTLED;
+    }
+    assert_int_equal(refused, 5);
+    assert_int_equal(throttled, RACERS - 5);
+    assert_int_equal(count(db, "SELECT count(*) FROM throttle WHERE bucket = 'login:192.0.2.77'"),
+                     5);
+    /* Every blocked attempt is in the audit log. */
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'login' AND "
+                               "to_value = 'geblokkeerd'"),
+                     RACERS - 5);
+    db_close(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* An audit row that cannot be written takes its change with it. */
@@ -399,6 +490,8 @@ int main(void)
         cmocka_unit_test(login_ok_makes_an_audited_session),
         cmocka_unit_test(login_refused_counts_against_address_and_name),
         cmocka_unit_test(login_throttled_per_account_and_per_address),
+        cmocka_unit_test(login_delay_grows_per_address),
+        cmocka_unit_test(parallel_logins_do_not_slip_past_the_limit),
         cmocka_unit_test(login_without_its_audit_row_stores_no_session),
         cmocka_unit_test(logout_ends_the_session_audited),
         cmocka_unit_test(password_change_and_ending_sessions_are_one),
