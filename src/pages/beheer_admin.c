@@ -37,10 +37,8 @@ static void redirect(struct request *req, const char *to)
 /* Money: funded initiatives not yet (fully) paid, payouts, and partner contributions. */
 void admin_money_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = admin_data(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = admin_data(req, user);
     json_t *unpaid = money_unpaid(req->db);
     size_t i;
     json_t *row;
@@ -90,9 +88,7 @@ static const char *money_message(enum money_result r)
 
 void admin_payout_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id, cents;
     const char *reference = request_form(req, "kenmerk");
     if (!parse_int64(request_form(req, "initiatief"), 1, INT64_MAX, &id) ||
@@ -101,7 +97,7 @@ void admin_payout_post(struct request *req)
         page_error(req, 400, money_message(MONEY_BAD));
         return;
     }
-    enum money_result r = ledger_payout(req->db, id, cents, reference, user.username, time(NULL));
+    enum money_result r = ledger_payout(req->db, id, cents, reference, user->username, time(NULL));
     if (r != MONEY_OK) {
         page_error(req, r == MONEY_BUSY ? 503 : r == MONEY_NO_INITIATIVE ? 404 : r == MONEY_BAD ? 400 : 409,
                    money_message(r));
@@ -112,9 +108,7 @@ void admin_payout_post(struct request *req)
 
 void admin_contribution_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id, cents;
     const char *partner = request_form(req, "partner");
     if (!parse_int64(request_form(req, "initiatief"), 1, INT64_MAX, &id) ||
@@ -124,7 +118,7 @@ void admin_contribution_post(struct request *req)
         return;
     }
     enum money_result r =
-        ledger_contribution(req->db, id, cents, partner, user.username, time(NULL));
+        ledger_contribution(req->db, id, cents, partner, user->username, time(NULL));
     if (r != MONEY_OK) {
         page_error(req, r == MONEY_BUSY ? 503 : r == MONEY_NO_INITIATIVE ? 404 : r == MONEY_BAD ? 400 : 409,
                    money_message(r));
@@ -181,17 +175,13 @@ static void render_settings(struct request *req, const struct user *user, json_t
 
 void admin_settings_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    render_settings(req, &user, json_object(), NULL, 200);
+    const struct user *user = staff_user(req);
+    render_settings(req, user, json_object(), NULL, 200);
 }
 
 void admin_settings_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     json_t *errors = json_object(), *values = json_object();
     for (size_t i = 0; i < sizeof settings_form / sizeof settings_form[0]; i++) {
         const struct setting *f = &settings_form[i];
@@ -223,7 +213,7 @@ void admin_settings_post(struct request *req)
         json_object_set_new(errors, "streef_max_cents",
                             json_string("Het grootste streefbedrag moet groter zijn dan het kleinste."));
     if (json_object_size(errors)) {
-        render_settings(req, &user, errors, values, 400);
+        render_settings(req, user, errors, values, 400);
         return;
     }
     enum { NSETTINGS = sizeof settings_form / sizeof settings_form[0] };
@@ -233,7 +223,7 @@ void admin_settings_post(struct request *req)
         new_values[i] = json_string_value(json_object_get(values, keys[i]));
     }
     enum staff_result r =
-        staff_settings_save(req->db, user.username, keys, new_values, NSETTINGS, time(NULL));
+        staff_settings_save(req->db, user->username, keys, new_values, NSETTINGS, time(NULL));
     json_decref(values);
     json_decref(errors);
     if (r != STAFF_OK) {
@@ -247,10 +237,8 @@ void admin_settings_post(struct request *req)
  * reset a password. */
 void admin_users_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = admin_data(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = admin_data(req, user);
     json_object_set_new(data, "users", users_list(req->db));
     json_t *areas = staff_area_choices(req->db);
     json_object_set_new(data, "areas", areas ? areas : json_array());
@@ -293,9 +281,7 @@ static void password_shown(struct request *req, const struct user *user, const c
 
 void admin_users_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *name = request_form(req, "gebruikersnaam"), *role = request_form(req, "rol");
     const char *email = request_form(req, "email");
     const char *areas[32];
@@ -311,20 +297,18 @@ void admin_users_post(struct request *req)
     }
     bool admin = !strcmp(role, "admin"); /* an admin sees every area: none to assign */
     enum staff_result r =
-        staff_user_add(req->db, user.username, name, role, password, admin ? NULL : areas,
+        staff_user_add(req->db, user->username, name, role, password, admin ? NULL : areas,
                        admin ? 0 : nareas, email, time(NULL), err, sizeof err);
     if (r != STAFF_OK) {
         page_error(req, user_status(r), user_message(r));
         return;
     }
-    password_shown(req, &user, name, password);
+    password_shown(req, user, name, password);
 }
 
 void admin_user_action_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *name = req->params[0], *action = request_form(req, "actie");
     struct user target;
     if (!name || !user_get(req->db, name, &target)) {
@@ -338,7 +322,7 @@ void admin_user_action_post(struct request *req)
     if (!strcmp(action, "uitschakelen") || !strcmp(action, "inschakelen")) {
         bool disable = !strcmp(action, "uitschakelen");
         enum staff_result r =
-            staff_user_set_disabled(req->db, user.username, target.username, disable, time(NULL));
+            staff_user_set_disabled(req->db, user->username, target.username, disable, time(NULL));
         if (r != STAFF_OK) {
             page_error(req, user_status(r), user_message(r));
             return;
@@ -348,12 +332,12 @@ void admin_user_action_post(struct request *req)
         char password[21];
         password_generate(password);
         enum staff_result r =
-            staff_user_reset_password(req->db, user.username, target.username, password, time(NULL));
+            staff_user_reset_password(req->db, user->username, target.username, password, time(NULL));
         if (r != STAFF_OK) {
             page_error(req, user_status(r), user_message(r));
             return;
         }
-        password_shown(req, &user, target.username, password);
+        password_shown(req, user, target.username, password);
     } else {
         page_error(req, 400, "Deze actie kennen we niet.");
     }
@@ -362,9 +346,7 @@ void admin_user_action_post(struct request *req)
 /* The audit log, filtered by who, what and a date range. */
 void admin_audit_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *who = request_query(req, "wie"), *what = request_query(req, "wat");
     const char *from = request_query(req, "van"), *to = request_query(req, "tot");
     if ((who && strlen(who) > 40) || (what && strlen(what) > 40) ||
@@ -374,7 +356,7 @@ void admin_audit_page(struct request *req)
     }
     struct audit_filter filter = {.actor = who, .action = what, .from = from, .to = to};
     json_t *rows = audit_search(req->db, &filter, 500);
-    json_t *data = admin_data(req, &user);
+    json_t *data = admin_data(req, user);
     json_object_set_new(data, "rows", rows ? rows : json_array());
     json_object_set_new(data, "wie", json_string(who ? who : ""));
     json_object_set_new(data, "wat", json_string(what ? what : ""));
@@ -386,11 +368,9 @@ void admin_audit_page(struct request *req)
 /* The e-mail outbox: what waits, what failed and why. */
 void admin_outbox_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     json_t *rows = outbox_list(req->db, 200);
-    json_t *data = admin_data(req, &user);
+    json_t *data = admin_data(req, user);
     json_object_set_new(data, "rows", rows ? rows : json_array());
     int64_t waiting = outbox_waiting(req->db);
     json_object_set_new(data, "waiting", json_integer(waiting > 0 ? waiting : 0));

@@ -62,9 +62,7 @@ static const char *replace_message(enum issue_result r)
 
 static void issue(struct request *req, bool replacement)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t round_id = page_id_param(req->params[0]);
     struct letters_info info;
     if (round_id <= 0 || !letters_info_load(req->db, &req->app->config, round_id, &info)) {
@@ -85,18 +83,18 @@ static void issue(struct request *req, bool replacement)
     char title[160];
     snprintf(title, sizeof title, "%s%s", info.round_name, replacement ? ", vervanging" : "");
     struct web_issue w = {
-        .req = req, .round_id = round_id, .actor = user.username, .title = title, .info = &info};
+        .req = req, .round_id = round_id, .actor = user->username, .title = title, .info = &info};
     letters_begin(&w.letters, info.base_url, true);
     struct issue_sink sink = {.ctx = &w, .letter = web_letter, .finish = web_finish};
     enum issue_result r;
     if (replacement) {
-        r = letters_replace(req->db, req->app->secret, round_id, pc, number, add, user.username,
+        r = letters_replace(req->db, req->app->secret, round_id, pc, number, add, user->username,
                             time(NULL), &sink);
         if (r != ISSUE_OK)
             page_error(req, r == ISSUE_NO_ROUND ? 404 : 409, replace_message(r));
     } else {
         long issued;
-        r = letters_issue(req->db, req->app->secret, round_id, user.username, time(NULL), &sink,
+        r = letters_issue(req->db, req->app->secret, round_id, user->username, time(NULL), &sink,
                           &issued);
         if (r == ISSUE_NO_ROUND)
             page_error(req, 404, "Deze ronde bestaat niet.");
@@ -120,13 +118,11 @@ void setup_replace_post(struct request *req)
 
 void setup_file_download(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
     bool csv = false;
     /* This GET writes the audit row of the download: the domain ends the read snapshot. */
-    enum printfile_result r = printfile_download(req->db, req->app->secret, id, user.username,
+    enum printfile_result r = printfile_download(req->db, req->app->secret, id, user->username,
                                                  time(NULL), &csv, &req->resp.body);
     switch (r) {
     case PRINTFILE_OK:
@@ -151,11 +147,9 @@ void setup_file_download(struct request *req)
 
 void setup_file_delete_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
-    enum printfile_result r = printfile_remove(req->db, id, user.username, time(NULL));
+    enum printfile_result r = printfile_remove(req->db, id, user->username, time(NULL));
     if (r != PRINTFILE_OK) {
         page_error(req, r == PRINTFILE_DB ? 503 : 404,
                    r == PRINTFILE_DB ? "Verwijderen lukte nu niet; probeer het opnieuw."
