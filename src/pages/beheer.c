@@ -140,10 +140,6 @@ void staff_initiative_page(struct request *req)
     page_decorate_initiative(item, time(NULL));
     if (json_is_null(json_object_get(item, "area_name")))
         json_object_set_new(item, "area_label", json_string("Gemeentebreed"));
-    struct buf html = {0};
-    format_paragraphs(&html, json_string_value(json_object_get(item, "description")));
-    json_object_set_new(item, "description_html", json_string(html.data ? html.data : ""));
-    buf_free(&html);
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(item, "budget_lines"), i, line)

@@ -10,7 +10,6 @@
 #include "pages/pages.h"
 #include "pages/submit_form.h"
 #include "util/text.h"
-#include "view/format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,12 +42,8 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
     parse_int64(json_string_value(json_object_get(settings, "mede_organisatoren")) ?: "2", 0, 100,
                 &needed);
     const char *rules = json_string_value(json_object_get(settings, "regels"));
-    if (rules && *rules) {
-        struct buf html = {0};
-        format_paragraphs(&html, rules);
-        json_object_set_new(data, "rules_html", json_string(html.data ? html.data : ""));
-        buf_free(&html);
-    }
+    if (rules && *rules)
+        json_object_set_new(data, "rules", json_string(rules));
     json_decref(settings);
     page_set_money(data, "min", min);
     page_set_money(data, "max", max);
