@@ -98,7 +98,7 @@ void staff_home_page(struct request *req)
         json_object_set_new(row, "state_label", json_string(initiative_state_label(st)));
         page_set_date(row, "submitted", "updated_at");
         if (json_is_null(json_object_get(row, "area_name")))
-            json_object_set_new(row, "area_name", json_string("Gemeentebreed"));
+            json_object_set_new(row, "area_name", json_string(LABEL_CITY_WIDE));
         json_array_append(!strcmp(st, "ingediend") ? queue
                           : !strcmp(st, "wijziging_gevraagd") ? waiting
                                                                : running,
@@ -139,7 +139,7 @@ void staff_initiative_page(struct request *req)
     }
     page_decorate_initiative(item, time(NULL));
     if (json_is_null(json_object_get(item, "area_name")))
-        json_object_set_new(item, "area_label", json_string("Gemeentebreed"));
+        json_object_set_new(item, "area_label", json_string(LABEL_CITY_WIDE));
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(item, "budget_lines"), i, line)

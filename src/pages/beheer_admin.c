@@ -295,7 +295,7 @@ void admin_users_post(struct request *req)
         page_error(req, 400, user_message(STAFF_BAD_EMAIL));
         return;
     }
-    bool admin = !strcmp(role, "admin"); /* an admin sees every area: none to assign */
+    bool admin = role_is_admin(role); /* an admin sees every area: none to assign */
     enum staff_result r =
         staff_user_add(req->db, user->username, name, role, password, admin ? NULL : areas,
                        admin ? 0 : nareas, email, time(NULL), err, sizeof err);

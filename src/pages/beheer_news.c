@@ -12,12 +12,12 @@
 /* The areas this user may post for, as select options; admins also get city-wide. */
 static json_t *area_options(struct request *req, const struct user *user, int64_t selected)
 {
-    bool admin = strcmp(user->role, "admin") == 0;
+    bool admin = user_is_admin(user);
     json_t *rows = news_areas_for_staff(req->db, user->id, admin);
     json_t *options = json_array();
     if (admin)
         json_array_append_new(options, json_pack("{s:i, s:s, s:b}", "value", 0, "label",
-                                                 "Gemeentebreed", "selected", selected == 0));
+                                                 LABEL_CITY_WIDE, "selected", selected == 0));
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -39,7 +39,7 @@ static bool may_post(struct request *req, const struct user *user, int64_t area_
 void staff_news_page(struct request *req)
 {
     const struct user *user = staff_user(req);
-    json_t *posts = news_for_staff(req->db, user->id, !strcmp(user->role, "admin"));
+    json_t *posts = news_for_staff(req->db, user->id, user_is_admin(user));
     size_t i;
     json_t *p;
     json_array_foreach(posts, i, p) page_set_date(p, "date", "published_at");

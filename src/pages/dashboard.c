@@ -107,7 +107,7 @@ void dashboard_page(struct request *req)
     }
     json_t *rounds;
     int64_t round_id = chosen_round(req, &rounds);
-    bool admin = !strcmp(user->role, "admin");
+    bool admin = user_is_admin(user);
     json_t *areas = json_array();
     if (admin) {
         json_t *all = cached_report(req, R_AREAS, round_id, 0);

@@ -53,7 +53,7 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
     const char *area = json_string_value(json_object_get(values, "gebied"));
     json_t *options = json_array();
     json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", "gemeentebreed", "label",
-                                             "Gemeentebreed (voor de hele gemeente)", "selected",
+                                             LABEL_CITY_WIDE " (voor de hele gemeente)", "selected",
                                              area && !strcmp(area, "gemeentebreed")));
     json_t *areas = areas_list(req->db);
     size_t i;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "domain/sessions.h"
 #include "domain/settings.h"
 #include "domain/staff_admin.h"
 #include "domain/users.h"
