@@ -5,6 +5,7 @@
 #include "domain/rounds.h"
 #include "domain/settings.h"
 #include "util/config.h"
+#include "util/log.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -90,6 +91,8 @@ enum issue_result letters_issue(struct db *db, const unsigned char secret[SECRET
     /* vouchers_issue's transaction nests in this one, so the audit row commits with it. */
     char err[300];
     long n = vouchers_issue(db, secret, round_id, now, sink, err, sizeof err);
+    if (n < 0)
+        log_error("issuing round %lld: %s", (long long)round_id, err);
     if (n < 0 || !audit_issue(db, actor, now, "vouchers-issue", round_id, n)) {
         db_rollback(db);
         return ISSUE_FAILED;

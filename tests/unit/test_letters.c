@@ -249,6 +249,9 @@ static void cli_and_web_same_letter(void **state)
     struct db *db = db_open(app.config.db_path, true, err, sizeof err);
     assert_non_null(db);
     assert_true(db_migrate(db, err, sizeof err));
+    /* The key file, as `buurtsamen init` makes it: the CLI refuses to issue without one. */
+    snprintf(app.config.key_file, sizeof app.config.key_file, "%s/t.key", dir);
+    assert_true(cli_load_secret(&app, db, KEY_CREATE));
     assert_true(db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'noord', "
                             "'Noord')"));
     assert_true(db_exec(db,
@@ -264,6 +267,10 @@ static void cli_and_web_same_letter(void **state)
                     csv_path,   "--letters", html_path, NULL};
     assert_int_equal(cli_vouchers(&app, 8, argv), EXIT_OK);
     char *cli_csv = slurp(csv_path), *cli_html = slurp(html_path);
+    /* The command line's issue has its audit row, by "cli", as the browser's has. */
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'vouchers-issue' "
+                               "AND actor = 'cli' AND to_value = '1'"),
+                     1);
 
     /* The browser replaces the same household's letter. */
     struct letters_info info;
