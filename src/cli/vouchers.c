@@ -47,8 +47,7 @@ static bool only_options(int argc, char **argv, int first, const char *const *kn
 static void tz_from_settings(struct db *db, const struct app *app)
 {
     json_t *settings = settings_all(db);
-    const char *tz = json_string_value(json_object_get(settings, "tijdzone"));
-    setenv("TZ", tz && *tz ? tz : app->config.tijdzone, 1);
+    setenv("TZ", settings_value(settings, "tijdzone", &app->config), 1);
     tzset();
     json_decref(settings);
 }
@@ -310,7 +309,7 @@ int cli_vouchers(struct app *app, int argc, char **argv)
     tz_from_settings(db, app);
     struct issue_output o = {.csv_path = out, .quiet = !isatty(STDERR_FILENO)};
     char base_url[256];
-    letters_base_url(db, &app->config, base_url, sizeof base_url);
+    settings_base_url(db, &app->config, base_url, sizeof base_url);
     letters_begin(&o.letters, base_url, letters != NULL);
     struct issue_sink sink = {.ctx = &o, .letter = on_letter, .finish = on_finish,
                               .progress = on_progress};

@@ -11,28 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A setting's text when set and not empty, else the fallback. */
-static const char *setting_or(json_t *settings, const char *key, const char *fallback)
-{
-    const char *v = json_string_value(json_object_get(settings, key));
-    return v && *v ? v : fallback;
-}
-
-static void base_url_from(json_t *settings, const struct config *config, char *out, size_t size)
-{
-    snprintf(out, size, "%s", setting_or(settings, "basis_url", config->basis_url));
-    size_t len = strlen(out);
-    while (len && out[len - 1] == '/')
-        out[--len] = '\0';
-}
-
-void letters_base_url(struct db *db, const struct config *config, char *out, size_t size)
-{
-    json_t *settings = settings_all(db);
-    base_url_from(settings, config, out, size);
-    json_decref(settings);
-}
-
 bool letters_info_load(struct db *db, const struct config *config, int64_t round_id,
                        struct letters_info *out)
 {
@@ -45,14 +23,14 @@ bool letters_info_load(struct db *db, const struct config *config, int64_t round
     out->value_cents = json_integer_value(json_object_get(round, "voucher_cents"));
     out->valid_until = parse_utc(json_string_value(json_object_get(round, "closes_at"))) - 1;
     json_decref(round);
-    letters_base_url(db, config, out->base_url, sizeof out->base_url);
+    settings_base_url(db, config, out->base_url, sizeof out->base_url);
     json_t *settings = settings_all(db);
     snprintf(out->site_name, sizeof out->site_name, "%s",
-             setting_or(settings, "site_naam", config->site_naam));
+             settings_value(settings, "site_naam", config));
     snprintf(out->gemeente, sizeof out->gemeente, "%s",
-             setting_or(settings, "gemeente_naam", config->gemeente_naam));
+             settings_value(settings, "gemeente_naam", config));
     snprintf(out->contact_email, sizeof out->contact_email, "%s",
-             setting_or(settings, "contact_email", config->contact_email));
+             settings_value(settings, "contact_email", config));
     json_decref(settings);
     return true;
 }

@@ -1,5 +1,6 @@
 /* Admin screens: money in and out (contributions, payouts), settings, staff accounts, the
  * audit log and the e-mail outbox. Only for the role admin. */
+#include "app.h"
 #include "domain/audit.h"
 #include "domain/ledger.h"
 #include "domain/money.h"
@@ -12,10 +13,12 @@
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
+#include "util/alloc.h"
 #include "util/text.h"
 #include "view/format.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *admin_data(struct request *req, const struct user *user)
@@ -127,42 +130,50 @@ void admin_contribution_post(struct request *req)
     redirect(req, "/beheer/geld?gedaan=bijdrage");
 }
 
-/* Settings the municipality edits; each with its own check. */
-static const struct setting {
-    const char *key, *label, *hint, *fallback;
-    int kind; /* 0 text, 1 number, 2 e-mail, 3 url, 4 text with paragraphs */
-    int64_t min, max;
-} settings_form[] = {
-    {"gemeente_naam", "Naam van de gemeente", "", "", 0, 1, 80},
-    {"site_naam", "Naam van de website", "", "", 0, 1, 80},
-    {"basis_url", "Adres van de website", "Voor links in e-mail en de QR-codes op brieven.", "", 3, 8, 200},
-    {"contact_email", "Contactadres", "", "", 2, 5, 254},
-    {"voucher_cents", "Waarde van een voucher in centen", "Voor nieuwe rondes; 750 is € 7,50.", "750", 1, 1, 100000},
-    {"streef_min_cents", "Kleinste streefbedrag in centen", "", "5000", 1, 100, 100000000},
-    {"streef_max_cents", "Grootste streefbedrag in centen", "", "500000", 1, 100, 100000000},
-    {"mede_organisatoren", "Aantal mede-organisatoren", "Van andere adressen.", "2", 1, 0, 8},
-    {"voucher_pogingen", "Onbekende codes per internetadres", "Binnen het venster hieronder.", "10", 1, 1, 10000},
-    {"voucher_venster_minuten", "Venster voor onbekende codes (minuten)", "", "10", 1, 1, 1440},
-    {"regels", "Regels voor initiatieven",
-     "Staat boven het indienformulier. Een lege regel begint een nieuwe alinea. Leeg: de "
-     "standaardregels.",
-     "", 4, 0, 4000},
-};
+/* Why a setting's value is refused, in Dutch, naming its limits. */
+static json_t *setting_message(const struct setting *s, enum setting_error e)
+{
+    if (e == SETTING_BELOW_MINIMUM)
+        return json_string("Het grootste streefbedrag moet groter zijn dan het kleinste.");
+    switch (s->type) {
+    case SETTING_INT:
+    case SETTING_CENTS:
+        return json_sprintf("Vul een geheel getal in van %lld tot en met %lld.",
+                            (long long)s->min, (long long)s->max);
+    case SETTING_EMAIL:
+        return json_string("Vul een geldig e-mailadres in.");
+    case SETTING_URL:
+        return json_string(
+            "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind.");
+    case SETTING_PARAGRAPHS:
+        return json_sprintf("Hoogstens %lld tekens.", (long long)s->max);
+    case SETTING_TIMEZONE:
+        return json_string("Vul een tijdzone in zoals Europe/Amsterdam.");
+    case SETTING_TEXT:
+        break;
+    }
+    return json_sprintf("Vul een tekst van %lld tot %lld tekens in, op één regel.",
+                        (long long)s->min, (long long)s->max);
+}
 
+/* The settings page: every setting of the table that is edited here, as the form shows it. */
 static void render_settings(struct request *req, const struct user *user, json_t *errors,
                             json_t *values, int status)
 {
     json_t *data = admin_data(req, user);
     json_t *current = values ? values : settings_all(req->db);
     json_t *fields = json_array();
-    for (size_t i = 0; i < sizeof settings_form / sizeof settings_form[0]; i++) {
-        const struct setting *f = &settings_form[i];
-        json_t *v = json_object_get(current, f->key);
-        json_t *field = json_pack("{s:s, s:s, s:s, s:s}", "key", f->key, "label", f->label,
-                                  "hint", f->hint, "value", json_string_value(v) ?: f->fallback);
-        if (json_object_get(errors, f->key))
-            json_object_set(field, "error", json_object_get(errors, f->key));
-        if (f->kind == 4)
+    for (size_t i = 0; i < settings_count; i++) {
+        const struct setting *f = &settings_table[i];
+        if (!f->in_form)
+            continue;
+        const char *v = values ? json_string_value(json_object_get(current, f->name))
+                               : settings_value(current, f->name, &req->app->config);
+        json_t *field = json_pack("{s:s, s:s, s:s, s:s}", "key", f->name, "label", f->label,
+                                  "hint", f->description, "value", v ? v : "");
+        if (json_object_get(errors, f->name))
+            json_object_set(field, "error", json_object_get(errors, f->name));
+        if (f->type == SETTING_PARAGRAPHS)
             json_object_set_new(field, "multiline", json_true());
         json_array_append_new(fields, field);
     }
@@ -182,48 +193,43 @@ void admin_settings_page(struct request *req)
 void admin_settings_post(struct request *req)
 {
     const struct user *user = staff_user(req);
-    json_t *errors = json_object(), *values = json_object();
-    for (size_t i = 0; i < sizeof settings_form / sizeof settings_form[0]; i++) {
-        const struct setting *f = &settings_form[i];
-        const char *v = request_form(req, f->key);
-        v = v ? v : "";
-        json_object_set_new(values, f->key, json_string(v));
-        size_t len = utf8_length(v, strlen(v));
-        int64_t n;
-        bool ok = f->kind == 1 ? parse_int64(v, f->min, f->max, &n)
-                               : len >= (size_t)f->min && len <= (size_t)f->max &&
-                                     (f->kind == 4 || !strchr(v, '\n'));
-        if (ok && f->kind == 2)
-            ok = email_valid(v);
-        if (ok && f->kind == 3)
-            ok = (!strncmp(v, "https://", 8) || !strncmp(v, "http://", 7)) && !strchr(v, ' ') &&
-                 v[strlen(v) - 1] != '/';
-        if (!ok)
-            json_object_set_new(errors, f->key,
-                                json_string(f->kind == 1 ? "Vul een geheel getal in binnen de grenzen."
-                                            : f->kind == 2 ? "Vul een geldig e-mailadres in."
-                                            : f->kind == 3 ? "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind."
-                                            : f->kind == 4 ? "Hoogstens 4.000 tekens."
-                                                           : "Vul een tekst van 1 tot 80 tekens in."));
+    /* The form's values; a setting not on the form keeps its stored value. */
+    json_t *stored = settings_all(req->db), *values = json_object();
+    const char **all = xcalloc(settings_count, sizeof *all);
+    const char **keys = xcalloc(settings_count, sizeof *keys);
+    const char **new_values = xcalloc(settings_count, sizeof *new_values);
+    enum setting_error *check = xcalloc(settings_count, sizeof *check);
+    size_t n = 0;
+    for (size_t i = 0; i < settings_count; i++) {
+        const struct setting *f = &settings_table[i];
+        if (f->in_form) {
+            const char *v = request_form(req, f->name);
+            all[i] = v ? v : "";
+            keys[n] = f->name;
+            new_values[n++] = all[i];
+            json_object_set_new(values, f->name, json_string(all[i]));
+        } else {
+            all[i] = settings_value(stored, f->name, &req->app->config);
+        }
     }
-    int64_t lo = 0, hi = 0;
-    parse_int64(json_string_value(json_object_get(values, "streef_min_cents")), 0, INT64_MAX, &lo);
-    parse_int64(json_string_value(json_object_get(values, "streef_max_cents")), 0, INT64_MAX, &hi);
-    if (!json_object_size(errors) && lo > hi)
-        json_object_set_new(errors, "streef_max_cents",
-                            json_string("Het grootste streefbedrag moet groter zijn dan het kleinste."));
+    json_t *errors = json_object();
+    if (!settings_check(all, check))
+        for (size_t i = 0; i < settings_count; i++)
+            if (check[i] != SETTING_VALID)
+                json_object_set_new(errors, settings_table[i].name,
+                                    setting_message(&settings_table[i], check[i]));
+    enum staff_result r = STAFF_OK;
+    if (!json_object_size(errors))
+        r = staff_settings_save(req->db, user->username, keys, new_values, n, time(NULL));
+    free(all);
+    free(keys);
+    free(new_values);
+    free(check);
+    json_decref(stored);
     if (json_object_size(errors)) {
         render_settings(req, user, errors, values, 400);
         return;
     }
-    enum { NSETTINGS = sizeof settings_form / sizeof settings_form[0] };
-    const char *keys[NSETTINGS], *new_values[NSETTINGS];
-    for (size_t i = 0; i < NSETTINGS; i++) {
-        keys[i] = settings_form[i].key;
-        new_values[i] = json_string_value(json_object_get(values, keys[i]));
-    }
-    enum staff_result r =
-        staff_settings_save(req->db, user->username, keys, new_values, NSETTINGS, time(NULL));
     json_decref(values);
     json_decref(errors);
     if (r != STAFF_OK) {

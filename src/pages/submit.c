@@ -34,13 +34,10 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
 {
     json_t *data = json_object();
     json_t *settings = settings_all(req->db);
-    int64_t min = 5000, max = 500000, needed = 2;
-    parse_int64(json_string_value(json_object_get(settings, "streef_min_cents")) ?: "5000", 0,
-                INT64_MAX, &min);
-    parse_int64(json_string_value(json_object_get(settings, "streef_max_cents")) ?: "500000", 0,
-                INT64_MAX, &max);
-    parse_int64(json_string_value(json_object_get(settings, "mede_organisatoren")) ?: "2", 0, 100,
-                &needed);
+    int64_t min = 0, max = 0, needed = 0;
+    parse_int64(settings_value(settings, "streef_min_cents", NULL), 0, INT64_MAX, &min);
+    parse_int64(settings_value(settings, "streef_max_cents", NULL), 0, INT64_MAX, &max);
+    parse_int64(settings_value(settings, "mede_organisatoren", NULL), 0, 100, &needed);
     const char *rules = json_string_value(json_object_get(settings, "regels"));
     if (rules && *rules)
         json_object_set_new(data, "rules", json_string(rules));
@@ -141,9 +138,8 @@ json_t *submit_posted_values(struct request *req)
 int submit_co_rows_default(struct request *req)
 {
     json_t *settings = settings_all(req->db);
-    int64_t needed = 2;
-    parse_int64(json_string_value(json_object_get(settings, "mede_organisatoren")) ?: "2", 0, 100,
-                &needed);
+    int64_t needed = 0;
+    parse_int64(settings_value(settings, "mede_organisatoren", NULL), 0, 100, &needed);
     json_decref(settings);
     int rows = (int)needed + 1;
     return rows < 3 ? 3 : rows > MAX_CO_ORGANISERS ? MAX_CO_ORGANISERS : rows;
@@ -217,22 +213,19 @@ void submit_post(struct request *req)
         return;
     }
     json_decref(errors);
-    json_t *settings = settings_all(req->db);
-    const char *base = json_string_value(json_object_get(settings, "basis_url"));
+    char base[256];
+    settings_base_url(req->db, &req->app->config, base, sizeof base);
     int64_t id;
     char token[MANAGE_TOKEN_CHARS + 1];
     ok = submission_create(req->db, req->app->secret, &s, photo_id,
-                           base ? base : req->app->config.basis_url, now, &id, token);
+                           base, now, &id, token);
     submission_free(&s);
     if (!ok) {
-        json_decref(settings);
         page_error(req, 503, "Het indienen lukte nu niet. Probeer het zo opnieuw.");
         return;
     }
     char url[600];
-    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base ? base : req->app->config.basis_url,
-             token);
-    json_decref(settings);
+    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base, token);
     page_render(req, "submit_done", "Initiatief ingediend",
                 json_pack("{s:s, s:s}", "link", url, "path",
                           arena_printf(&req->arena, "/mijn-initiatief/%s", token)));

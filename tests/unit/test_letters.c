@@ -37,13 +37,13 @@ static void base_url_policy(void **state)
     snprintf(config.basis_url, sizeof config.basis_url, "https://config.example/");
     char url[256];
     /* No setting: the config's, without the trailing slash. */
-    letters_base_url(f.db, &config, url, sizeof url);
+    settings_base_url(f.db, &config, url, sizeof url);
     assert_string_equal(url, "https://config.example");
     assert_true(settings_set(f.db, "basis_url", ""));
-    letters_base_url(f.db, &config, url, sizeof url);
+    settings_base_url(f.db, &config, url, sizeof url);
     assert_string_equal(url, "https://config.example");
     assert_true(settings_set(f.db, "basis_url", "https://buurt.example//"));
-    letters_base_url(f.db, &config, url, sizeof url);
+    settings_base_url(f.db, &config, url, sizeof url);
     assert_string_equal(url, "https://buurt.example");
     /* The letters read it through the same function, and the rest with the same fallback. */
     assert_true(settings_set(f.db, "site_naam", "Buurt Samen Test"));
