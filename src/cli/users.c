@@ -2,7 +2,6 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "db/db.h"
-#include "domain/audit.h"
 #include "domain/passwords.h"
 #include "domain/staff_admin.h"
 #include "domain/users.h"
@@ -148,22 +147,32 @@ int cli_user(struct app *app, int argc, char **argv)
         } else if ((weak = password_weakness(password, u.username)) != NULL) {
             fprintf(stderr, "buurtsamen user passwd: %s\n", weak);
             rc = EXIT_FAIL;
-        } else if (!user_set_password(db, u.username, password)) {
-            fprintf(stderr, "buurtsamen user passwd: the database refused the change\n");
-            rc = EXIT_FAIL;
         } else {
-            audit_add(db, time(NULL), "cli", "user-passwd", u.username, "", "", "");
-            printf("password of %s changed; their sessions ended\n", u.username);
+            /* The new password and its audit row land together or not at all. */
+            enum staff_result r =
+                staff_user_reset_password(db, "cli", u.username, password, time(NULL));
+            if (r == STAFF_OK) {
+                printf("password of %s changed; their sessions ended\n", u.username);
+            } else {
+                fprintf(stderr, "buurtsamen user passwd: %s\n",
+                        r == STAFF_NO_USER ? "the user is gone"
+                                           : "the database refused the change; nothing changed");
+                rc = EXIT_FAIL;
+            }
         }
     } else if ((strcmp(cmd, "disable") == 0 || strcmp(cmd, "enable") == 0) && argc == 3) {
         bool disable = strcmp(cmd, "disable") == 0;
-        if (!user_set_disabled(db, argv[2], disable)) {
-            fprintf(stderr, "buurtsamen user %s: there is no user '%s'\n", cmd, argv[2]);
-            rc = EXIT_FAIL;
-        } else {
-            audit_add(db, time(NULL), "cli", disable ? "user-disable" : "user-enable", argv[2], "",
-                      "", "");
+        /* The change and its audit row land together or not at all. */
+        enum staff_result r = staff_user_set_disabled(db, "cli", argv[2], disable, time(NULL));
+        if (r == STAFF_OK) {
             printf("user %s %sd\n", argv[2], cmd);
+        } else {
+            if (r == STAFF_NO_USER)
+                fprintf(stderr, "buurtsamen user %s: there is no user '%s'\n", cmd, argv[2]);
+            else
+                fprintf(stderr, "buurtsamen user %s: the database refused the change; nothing "
+                                "changed\n", cmd);
+            rc = EXIT_FAIL;
         }
     } else {
         fprintf(stderr, "buurtsamen user: expected add, passwd, disable, enable or list "

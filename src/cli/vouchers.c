@@ -51,8 +51,7 @@ static bool only_options(int argc, char **argv, int first, const char *const *kn
 static void tz_from_settings(struct db *db, const struct app *app)
 {
     json_t *settings = settings_all(db);
-    const char *tz = json_string_value(json_object_get(settings, "tijdzone"));
-    setenv("TZ", tz && *tz ? tz : app->config.tijdzone, 1);
+    setenv("TZ", settings_value(settings, "tijdzone", &app->config), 1);
     tzset();
     json_decref(settings);
 }
@@ -551,22 +550,26 @@ int cli_vouchers(struct app *app, int argc, char **argv)
     letters_begin(&o.letters, info.base_url, false);
     struct issue_sink sink = {.ctx = &o, .letter = on_letter, .finish = on_finish,
                               .progress = on_progress};
-    char err[300] = "";
+    /* The vouchers and their audit row (actor "cli") land together or not at all. */
     long issued = 0;
-    bool ok;
+    enum issue_result r;
     if (issue) {
-        issued = vouchers_issue(db, app->secret, round_id, time(NULL), &sink, err, sizeof err);
-        ok = issued >= 0;
+        r = letters_issue(db, app->secret, round_id, "cli", time(NULL), &sink, &issued);
     } else {
-        ok = vouchers_replace(db, app->secret, round_id, postcode, number, addition, time(NULL),
-                              &sink, err, sizeof err);
-        issued = ok ? 1 : 0;
+        r = letters_replace(db, app->secret, round_id, postcode, number, addition, "cli",
+                            time(NULL), &sink);
+        issued = r == ISSUE_OK ? 1 : 0;
     }
     int rc = EXIT_OK;
-    if (!ok) {
+    if (r != ISSUE_OK) {
         if (o.tmp_path[0])
             unlink(o.tmp_path);
-        fprintf(stderr, "buurtsamen vouchers: %s\n", err);
+        fprintf(stderr, "buurtsamen vouchers: %s\n",
+                r == ISSUE_NO_ROUND       ? "there is no such round"
+                : r == ISSUE_NO_HOUSEHOLD ? "that address is not in the household register"
+                : r == ISSUE_USED         ? "that household's voucher was given already; it "
+                                            "cannot be replaced"
+                                          : "issuing failed; nothing was issued (see the log)");
         rc = EXIT_FAIL;
     } else if (rename(o.tmp_path, out) != 0) {
         fprintf(stderr, "buurtsamen vouchers: the vouchers were issued and their codes are in %s; "

@@ -7,6 +7,9 @@
 
 struct db;
 
+/* The area name of what belongs to no area, bound where a query names it. */
+#define AREA_CITY_WIDE_NAME "Gemeentebreed"
+
 /* Wijken and dorpen, by name, each with "buurten" (array) and "open_count". */
 json_t *areas_list(struct db *db);
 /* One area by slug with its "buurten" and "parent" (for a buurt), or NULL. */

@@ -72,7 +72,7 @@ json_t *initiatives_staff_queue(struct db *db, const struct user *staff)
     json_t *rows = NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, staff->id);
-        sqlite3_bind_int(s, 2, strcmp(staff->role, "admin") == 0);
+        sqlite3_bind_int(s, 2, user_is_admin(staff));
         rows = db_rows_array(s);
     }
     return rows ? rows : json_array();

@@ -6,6 +6,7 @@
 #include "domain/rounds.h"
 #include "domain/settings.h"
 #include "util/config.h"
+#include "util/log.h"
 #include "util/text.h"
 
 #include <arpa/inet.h>
@@ -15,28 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* A setting's text when set and not empty, else the fallback. */
-static const char *setting_or(json_t *settings, const char *key, const char *fallback)
-{
-    const char *v = json_string_value(json_object_get(settings, key));
-    return v && *v ? v : fallback;
-}
-
-static void base_url_from(json_t *settings, const struct config *config, char *out, size_t size)
-{
-    snprintf(out, size, "%s", setting_or(settings, "basis_url", config->basis_url));
-    size_t len = strlen(out);
-    while (len && out[len - 1] == '/')
-        out[--len] = '\0';
-}
-
-void letters_base_url(struct db *db, const struct config *config, char *out, size_t size)
-{
-    json_t *settings = settings_all(db);
-    base_url_from(settings, config, out, size);
-    json_decref(settings);
-}
 
 bool letters_info_load(struct db *db, const struct config *config, int64_t round_id,
                        struct letters_info *out)
@@ -50,14 +29,14 @@ bool letters_info_load(struct db *db, const struct config *config, int64_t round
     out->value_cents = json_integer_value(json_object_get(round, "voucher_cents"));
     out->valid_until = parse_utc(json_string_value(json_object_get(round, "closes_at"))) - 1;
     json_decref(round);
-    letters_base_url(db, config, out->base_url, sizeof out->base_url);
+    settings_base_url(db, config, out->base_url, sizeof out->base_url);
     json_t *settings = settings_all(db);
     snprintf(out->site_name, sizeof out->site_name, "%s",
-             setting_or(settings, "site_naam", config->site_naam));
+             settings_value(settings, "site_naam", config));
     snprintf(out->gemeente, sizeof out->gemeente, "%s",
-             setting_or(settings, "gemeente_naam", config->gemeente_naam));
+             settings_value(settings, "gemeente_naam", config));
     snprintf(out->contact_email, sizeof out->contact_email, "%s",
-             setting_or(settings, "contact_email", config->contact_email));
+             settings_value(settings, "contact_email", config));
     json_decref(settings);
     return true;
 }
@@ -169,7 +148,7 @@ enum issue_refusal letters_issue_check(struct db *db, const struct config *confi
                                        int64_t round_id, time_t now, struct issue_preview *out)
 {
     memset(out, 0, sizeof *out);
-    letters_base_url(db, config, out->base_url, sizeof out->base_url);
+    settings_base_url(db, config, out->base_url, sizeof out->base_url);
     json_t *round = round_get(db, round_id);
     if (!round)
         return ISSUE_REFUSED_NO_ROUND;
@@ -222,6 +201,8 @@ enum issue_result letters_issue(struct db *db, const unsigned char secret[SECRET
     /* vouchers_issue's transaction nests in this one, so the audit row commits with it. */
     char err[300];
     long n = vouchers_issue(db, secret, round_id, now, sink, err, sizeof err);
+    if (n < 0)
+        log_error("issuing round %lld: %s", (long long)round_id, err);
     if (n < 0 || !audit_issue(db, actor, now, "vouchers-issue", round_id, n)) {
         db_rollback(db);
         return ISSUE_FAILED;

@@ -15,10 +15,6 @@
 struct db;
 struct config;
 
-/* The one base-URL policy for links that leave the site (QR codes on letters): the setting
- * basis_url, else the config's, without a trailing '/'. Always a string in out. */
-void letters_base_url(struct db *db, const struct config *config, char *out, size_t size);
-
 /* What every letter of a round says besides the address and the code. */
 struct letters_info {
     char base_url[256];

@@ -2,16 +2,20 @@
 #include "domain/money.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/areas.h"
 
 json_t *money_unpaid(struct db *db)
 {
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT i.id, i.title, i.state, i.raised_cents, coalesce(a.name, 'Gemeentebreed') "
+        db, "SELECT i.id, i.title, i.state, i.raised_cents, coalesce(a.name, ?1) "
             "AS area_name, coalesce((SELECT sum(amount_cents) FROM ledger l WHERE "
             "l.initiative_id = i.id AND l.kind = 'payout'), 0) AS paid_cents FROM initiatives i "
             "LEFT JOIN areas a ON a.id = i.area_id WHERE i.state IN ('gefinancierd', "
             "'uitgevoerd') AND i.raised_cents > paid_cents ORDER BY i.updated_at, i.id");
-    return s ? db_rows_array(s) : NULL;
+    if (!s)
+        return NULL;
+    sqlite3_bind_text(s, 1, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
+    return db_rows_array(s);
 }
 
 json_t *money_initiatives_to_choose(struct db *db)

@@ -2,6 +2,7 @@
 #include "domain/news.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/areas.h"
 #include "domain/audit.h"
 #include "util/text.h"
 
@@ -48,7 +49,7 @@ json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
 {
     sqlite3_stmt *s = db_prepare(
         db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, n.created_at, "
-            "coalesce(a.name, 'Gemeentebreed') AS area_name FROM news n "
+            "coalesce(a.name, ?3) AS area_name FROM news n "
             "LEFT JOIN areas a ON a.id = n.area_id WHERE ?2 OR (n.area_id IS NOT NULL AND "
             "EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND "
             "(ua.area_id = a.id OR ua.area_id = a.parent_id))) "
@@ -57,6 +58,7 @@ json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
     if (s) {
         sqlite3_bind_int64(s, 1, user_id);
         sqlite3_bind_int(s, 2, admin);
+        sqlite3_bind_text(s, 3, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
         rows = db_rows_array(s);
     }
     return rows ? rows : json_array();
@@ -158,6 +160,7 @@ json_t *news_areas_for_staff(struct db *db, int64_t user_id, bool admin)
     if (s) {
         sqlite3_bind_int64(s, 1, user_id);
         sqlite3_bind_int(s, 2, admin);
+        sqlite3_bind_text(s, 3, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
         rows = db_rows_array(s);
     }
     return rows ? rows : json_array();

@@ -2,6 +2,7 @@
 #include "domain/notify.h"
 #include "db/db.h"
 #include "domain/mail_queue.h"
+#include "domain/settings.h"
 #include "util/buf.h"
 
 #include <stdio.h>
@@ -19,11 +20,7 @@ static bool load(struct db *db, int64_t id, struct facts *f)
     memset(f, 0, sizeof *f);
     sqlite3_stmt *s = db_prepare(
         db, "SELECT title, initiator_name, initiator_email, coalesce(area_id, 0), raised_cents, "
-            "target_cents, coalesce(deadline, ''), "
-            "coalesce((SELECT value FROM settings WHERE key = 'site_naam'), 'Buurt Samen'), "
-            "coalesce((SELECT value FROM settings WHERE key = 'basis_url'), ''), "
-            "coalesce((SELECT value FROM settings WHERE key = 'contact_email'), '') "
-            "FROM initiatives WHERE id = ?");
+            "target_cents, coalesce(deadline, '') FROM initiatives WHERE id = ?");
     if (!s)
         return false;
     sqlite3_bind_int64(s, 1, id);
@@ -36,9 +33,12 @@ static bool load(struct db *db, int64_t id, struct facts *f)
         f->raised = sqlite3_column_int64(s, 4);
         f->target = sqlite3_column_int64(s, 5);
         snprintf(f->deadline, sizeof f->deadline, "%s", (const char *)sqlite3_column_text(s, 6));
-        snprintf(f->site, sizeof f->site, "%s", (const char *)sqlite3_column_text(s, 7));
-        snprintf(f->base, sizeof f->base, "%s", (const char *)sqlite3_column_text(s, 8));
-        snprintf(f->contact, sizeof f->contact, "%s", (const char *)sqlite3_column_text(s, 9));
+        /* The site's name, address and contact as every other reader has them. */
+        json_t *all = settings_all(db);
+        snprintf(f->site, sizeof f->site, "%s", settings_value(all, "site_naam", NULL));
+        snprintf(f->contact, sizeof f->contact, "%s", settings_value(all, "contact_email", NULL));
+        json_decref(all);
+        settings_base_url(db, NULL, f->base, sizeof f->base);
     }
     sqlite3_reset(s);
     return ok;

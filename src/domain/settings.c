@@ -1,7 +1,140 @@
-/* Municipality settings. */
+/* Municipality settings: the table of every setting, and their stored values. */
 #include "domain/settings.h"
 #include "db/db.h"
+#include "domain/submission.h"
 #include "util/config.h"
+#include "util/text.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Like Fossil's SETTING table: every setting once, read by the seed, the settings page and
+ * every reader that needs a default. */
+const struct setting settings_table[] = {
+    {"gemeente_naam", SETTING_TEXT, NULL, 1, 80, true, "Naam van de gemeente", ""},
+    {"site_naam", SETTING_TEXT, NULL, 1, 80, true, "Naam van de website", ""},
+    {"basis_url", SETTING_URL, NULL, 8, 200, true, "Adres van de website",
+     "Voor links in e-mail en de QR-codes op brieven."},
+    {"contact_email", SETTING_EMAIL, NULL, 5, 254, true, "Contactadres", ""},
+    {"tijdzone", SETTING_TIMEZONE, NULL, 1, 63, false, "Tijdzone", ""},
+    {"voucher_cents", SETTING_CENTS, NULL, 1, 100000, true, "Waarde van een voucher in centen",
+     "Voor nieuwe rondes; 750 is € 7,50."},
+    {"streef_min_cents", SETTING_CENTS, "5000", 100, 100000000, true,
+     "Kleinste streefbedrag in centen", ""},
+    {"streef_max_cents", SETTING_CENTS, "500000", 100, 100000000, true,
+     "Grootste streefbedrag in centen", ""},
+    {"mede_organisatoren", SETTING_INT, "2", 0, 8, true, "Aantal mede-organisatoren",
+     "Van andere adressen."},
+    {"voucher_pogingen", SETTING_INT, "10", 1, 10000, true, "Onbekende codes per internetadres",
+     "Binnen het venster hieronder."},
+    {"voucher_venster_minuten", SETTING_INT, "10", 1, 1440, true,
+     "Venster voor onbekende codes (minuten)", ""},
+    {"indienen_per_uur", SETTING_INT, "5", 1, 100000, false,
+     "Nieuwe initiatieven per uur", "Per internetadres en per e-mailadres."},
+    {"wijzigingen_per_uur", SETTING_INT, "20", 1, 100000, false,
+     "Wijzigingen per uur", "Via een beheerlink, per internetadres en per initiatief."},
+    {"brief_logo", SETTING_TEXT, "", 0, 1400000, false, "Logo op de brieven",
+     "Een PNG, base64."},
+    {"regels", SETTING_PARAGRAPHS, "", 0, 4000, true, "Regels voor initiatieven",
+     "Staat boven het indienformulier. Een lege regel begint een nieuwe alinea. Leeg: de "
+     "standaardregels."},
+};
+const size_t settings_count = sizeof settings_table / sizeof settings_table[0];
+
+const struct setting *setting_find(const char *name)
+{
+    for (size_t i = 0; i < settings_count; i++)
+        if (strcmp(settings_table[i].name, name) == 0)
+            return &settings_table[i];
+    return NULL;
+}
+
+/* config.c's defaults, for readers that have no config at hand (the domain's mail). */
+static struct config built_in;
+static pthread_once_t built_in_once = PTHREAD_ONCE_INIT;
+static void built_in_load(void)
+{
+    config_defaults(&built_in);
+}
+
+const char *setting_default(const struct setting *s, const struct config *c)
+{
+    if (s->fallback)
+        return s->fallback;
+    if (!c) {
+        pthread_once(&built_in_once, built_in_load);
+        c = &built_in;
+    }
+    /* The settings a deployment may preset in its config file. */
+    const char *name = s->name;
+    return !strcmp(name, "gemeente_naam")   ? c->gemeente_naam
+           : !strcmp(name, "site_naam")     ? c->site_naam
+           : !strcmp(name, "basis_url")     ? c->basis_url
+           : !strcmp(name, "contact_email") ? c->contact_email
+           : !strcmp(name, "tijdzone")      ? c->tijdzone
+           : !strcmp(name, "voucher_cents") ? c->voucher_cents
+                                            : "";
+}
+
+static bool timezone_valid(const char *v)
+{
+    /* A name from the tz database: letters, digits, '_', '-', '+' and '/' between parts. */
+    if (!*v || *v == '/' || strstr(v, "..") || strstr(v, "//"))
+        return false;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '+' || *p == '/'))
+            return false;
+    return true;
+}
+
+bool setting_valid(const struct setting *s, const char *v)
+{
+    if (!v)
+        v = "";
+    size_t bytes = strlen(v), len = utf8_length(v, bytes);
+    int64_t n;
+    switch (s->type) {
+    case SETTING_INT:
+    case SETTING_CENTS:
+        return parse_int64(v, s->min, s->max, &n);
+    case SETTING_PARAGRAPHS:
+        return len >= (size_t)s->min && len <= (size_t)s->max;
+    case SETTING_TEXT:
+        return len >= (size_t)s->min && len <= (size_t)s->max && !strchr(v, '\n');
+    case SETTING_EMAIL:
+        return len >= (size_t)s->min && len <= (size_t)s->max && email_valid(v);
+    case SETTING_URL:
+        return len >= (size_t)s->min && len <= (size_t)s->max &&
+               (!strncmp(v, "https://", 8) || !strncmp(v, "http://", 7)) && !strchr(v, ' ') &&
+               !strchr(v, '\n') && v[bytes - 1] != '/';
+    case SETTING_TIMEZONE:
+        return len >= (size_t)s->min && len <= (size_t)s->max && timezone_valid(v);
+    }
+    return false;
+}
+
+bool settings_check(const char *const *values, enum setting_error *errors)
+{
+    bool ok = true;
+    size_t min_at = 0, max_at = 0;
+    for (size_t i = 0; i < settings_count; i++) {
+        errors[i] = setting_valid(&settings_table[i], values[i]) ? SETTING_VALID : SETTING_BAD;
+        ok = ok && errors[i] == SETTING_VALID;
+        if (!strcmp(settings_table[i].name, "streef_min_cents"))
+            min_at = i;
+        if (!strcmp(settings_table[i].name, "streef_max_cents"))
+            max_at = i;
+    }
+    int64_t lo = 0, hi = 0;
+    if (ok && parse_int64(values[min_at], 0, INT64_MAX, &lo) &&
+        parse_int64(values[max_at], 0, INT64_MAX, &hi) && lo > hi) {
+        errors[max_at] = SETTING_BELOW_MINIMUM;
+        ok = false;
+    }
+    return ok;
+}
 
 json_t *settings_all(struct db *db)
 {
@@ -16,6 +149,15 @@ json_t *settings_all(struct db *db)
     return obj;
 }
 
+const char *settings_value(json_t *all, const char *name, const struct config *config)
+{
+    const char *v = json_string_value(json_object_get(all, name));
+    if (v && *v)
+        return v;
+    const struct setting *s = setting_find(name);
+    return s ? setting_default(s, config) : "";
+}
+
 static bool insert_default(struct db *db, const char *key, const char *value)
 {
     sqlite3_stmt *stmt = db_prepare(db, "INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)");
@@ -28,19 +170,14 @@ static bool insert_default(struct db *db, const char *key, const char *value)
     return ok;
 }
 
-bool settings_seed(struct db *db, const struct config *c)
+bool settings_seed(struct db *db, const struct config *config)
 {
-    return insert_default(db, "gemeente_naam", c->gemeente_naam) &&
-           insert_default(db, "site_naam", c->site_naam) &&
-           insert_default(db, "basis_url", c->basis_url) &&
-           insert_default(db, "contact_email", c->contact_email) &&
-           insert_default(db, "tijdzone", c->tijdzone) &&
-           insert_default(db, "voucher_cents", c->voucher_cents) &&
-           insert_default(db, "streef_min_cents", "5000") &&
-           insert_default(db, "streef_max_cents", "500000") &&
-           insert_default(db, "mede_organisatoren", "2") &&
-           insert_default(db, "voucher_pogingen", "10") &&
-           insert_default(db, "voucher_venster_minuten", "10");
+    for (size_t i = 0; i < settings_count; i++) {
+        const char *v = setting_default(&settings_table[i], config);
+        if (*v && !insert_default(db, settings_table[i].name, v))
+            return false;
+    }
+    return true;
 }
 
 bool settings_set(struct db *db, const char *key, const char *value)
@@ -55,4 +192,14 @@ bool settings_set(struct db *db, const char *key, const char *value)
     bool ok = sqlite3_step(stmt) == SQLITE_DONE;
     sqlite3_reset(stmt);
     return ok;
+}
+
+void settings_base_url(struct db *db, const struct config *config, char *out, size_t size)
+{
+    json_t *all = settings_all(db);
+    snprintf(out, size, "%s", settings_value(all, "basis_url", config));
+    json_decref(all);
+    size_t len = strlen(out);
+    while (len && out[len - 1] == '/')
+        out[--len] = '\0';
 }

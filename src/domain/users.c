@@ -27,7 +27,7 @@ bool user_add(struct db *db, const char *username, const char *role, const char 
         snprintf(err, err_size, "a username is 2-40 characters: a-z, 0-9, '.', '_', '-'");
         return false;
     }
-    if (strcmp(role, "wijkregisseur") != 0 && strcmp(role, "admin") != 0) {
+    if (strcmp(role, "wijkregisseur") != 0 && !role_is_admin(role)) {
         snprintf(err, err_size, "the role is wijkregisseur or admin");
         return false;
     }
@@ -227,7 +227,7 @@ bool user_authenticate(struct db *db, const char *username, const char *password
 
 bool user_may_act(struct db *db, const struct user *user, int64_t area_id)
 {
-    if (strcmp(user->role, "admin") == 0)
+    if (user_is_admin(user))
         return true;
     if (area_id == 0)
         return false;
@@ -243,7 +243,12 @@ bool user_may_act(struct db *db, const struct user *user, int64_t area_id)
     return ok;
 }
 
+bool role_is_admin(const char *role)
+{
+    return role && strcmp(role, "admin") == 0;
+}
+
 bool user_is_admin(const struct user *user)
 {
-    return strcmp(user->role, "admin") == 0;
+    return role_is_admin(user->role);
 }

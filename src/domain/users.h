@@ -42,5 +42,7 @@ bool user_may_act(struct db *db, const struct user *user, int64_t area_id);
 
 /* Is this staff member an admin (else a wijkregisseur)? The one place the role is compared. */
 bool user_is_admin(const struct user *user);
+/* The same for a role not yet a user's, such as a form value; false for NULL. */
+bool role_is_admin(const char *role);
 
 #endif

@@ -138,19 +138,12 @@ static const char *param(struct request *req, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* The public base URL without a trailing slash, from the settings (the config's when unset). */
+/* The public base URL without a trailing slash (settings_base_url: the one policy). */
 static const char *base_url(struct request *req)
 {
-    json_t *settings = settings_all(req->db);
-    const char *base = json_string_value(json_object_get(settings, "basis_url"));
-    if (!base)
-        base = req->app->config.basis_url;
-    size_t len = strlen(base);
-    while (len > 0 && base[len - 1] == '/')
-        len--;
-    const char *copy = arena_strndup(&req->arena, base, len);
-    json_decref(settings);
-    return copy;
+    char base[256];
+    settings_base_url(req->db, &req->app->config, base, sizeof base);
+    return arena_strndup(&req->arena, base, strlen(base));
 }
 
 /* A database timestamp ('YYYY-MM-DD HH:MM:SS', UTC) as ISO 8601 with Z; null when absent. */

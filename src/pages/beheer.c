@@ -93,10 +93,8 @@ void logout_post(struct request *req)
 /* The queue: submitted initiatives this user may act on, oldest first. */
 void staff_home_page(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
-    json_t *rows = initiatives_staff_queue(req->db, &user);
+    const struct user *user = staff_user(req);
+    json_t *rows = initiatives_staff_queue(req->db, user);
     json_t *queue = json_array(), *waiting = json_array(), *running = json_array();
     size_t i;
     json_t *row;
@@ -106,7 +104,7 @@ void staff_home_page(struct request *req)
         json_object_set_new(row, "state_label", json_string(initiative_state_label(st)));
         page_set_date(row, "submitted", "updated_at");
         if (json_is_null(json_object_get(row, "area_name")))
-            json_object_set_new(row, "area_name", json_string("Gemeentebreed"));
+            json_object_set_new(row, "area_name", json_string(LABEL_CITY_WIDE));
         json_array_append(!strcmp(st, "ingediend") ? queue
                           : !strcmp(st, "wijziging_gevraagd") ? waiting
                                                                : running,
@@ -115,7 +113,7 @@ void staff_home_page(struct request *req)
     json_decref(rows);
     json_t *data = json_pack("{s:o, s:o, s:o, s:s}", "queue", queue, "waiting", waiting,
                              "running", running, "csrf", csrf_token(req));
-    staff_view(data, &user);
+    staff_view(data, user);
     page_render(req, "beheer", "Beheer", data);
 }
 
@@ -135,10 +133,8 @@ static json_t *staff_initiative(struct request *req, const struct user *user)
 
 void staff_initiative_page(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
-    json_t *item = staff_initiative(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *item = staff_initiative(req, user);
     if (!item) {
         page_error(req, 404, "Dit initiatief bestaat niet.");
         return;
@@ -149,11 +145,7 @@ void staff_initiative_page(struct request *req)
     }
     page_decorate_initiative(item, time(NULL));
     if (json_is_null(json_object_get(item, "area_name")))
-        json_object_set_new(item, "area_label", json_string("Gemeentebreed"));
-    struct buf html = {0};
-    format_paragraphs(&html, json_string_value(json_object_get(item, "description")));
-    json_object_set_new(item, "description_html", json_string(html.data ? html.data : ""));
-    buf_free(&html);
+        json_object_set_new(item, "area_label", json_string(LABEL_CITY_WIDE));
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(item, "budget_lines"), i, line)
@@ -185,7 +177,7 @@ void staff_initiative_page(struct request *req)
         json_object_set_new(data, "notice", json_string("Het initiatief is afgewezen."));
     else if (notice && !strcmp(notice, "update"))
         json_object_set_new(data, "notice", json_string("Uw update staat op de pagina van het initiatief."));
-    staff_view(data, &user);
+    staff_view(data, user);
     page_render(req, "beheer_initiative", json_string_value(json_object_get(item, "title")), data);
 }
 
@@ -205,14 +197,12 @@ static const char *text_field(struct request *req, const char *name, size_t max)
 
 static void staff_action(struct request *req, const char *to, const char *field, const char *done)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
     /* NULL when the field is missing or unusable: the domain answers WF_NO_TEXT, but only
      * after it checked that the initiative exists and is this user's. */
     const char *message = field ? text_field(req, field, 5000) : "";
-    switch (workflow_staff_decide(req->db, &user, id, to, message, time(NULL))) {
+    switch (workflow_staff_decide(req->db, user, id, to, message, time(NULL))) {
     case WF_OK:
         break;
     case WF_NOT_FOUND:
@@ -256,12 +246,10 @@ void staff_reject_post(struct request *req)
 
 void staff_update_post(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
     const char *body = text_field(req, "tekst", 5000);
-    switch (workflow_staff_update(req->db, &user, id, body, time(NULL))) {
+    switch (workflow_staff_update(req->db, user, id, body, time(NULL))) {
     case WF_OK:
         break;
     case WF_NOT_FOUND:

@@ -1,5 +1,6 @@
 /* Admin screens: money in and out (contributions, payouts), settings, staff accounts, the
  * audit log and the e-mail outbox. Only for the role admin. */
+#include "app.h"
 #include "domain/audit.h"
 #include "domain/ledger.h"
 #include "domain/money.h"
@@ -12,10 +13,12 @@
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
+#include "util/alloc.h"
 #include "util/text.h"
 #include "view/format.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *admin_data(struct request *req, const struct user *user)
@@ -37,10 +40,8 @@ static void redirect(struct request *req, const char *to)
 /* Money: funded initiatives not yet (fully) paid, payouts, and partner contributions. */
 void admin_money_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = admin_data(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = admin_data(req, user);
     json_t *unpaid = money_unpaid(req->db);
     size_t i;
     json_t *row;
@@ -90,9 +91,7 @@ static const char *money_message(enum money_result r)
 
 void admin_payout_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id, cents;
     const char *reference = request_form(req, "kenmerk");
     if (!parse_int64(request_form(req, "initiatief"), 1, INT64_MAX, &id) ||
@@ -101,7 +100,7 @@ void admin_payout_post(struct request *req)
         page_error(req, 400, money_message(MONEY_BAD));
         return;
     }
-    enum money_result r = ledger_payout(req->db, id, cents, reference, user.username, time(NULL));
+    enum money_result r = ledger_payout(req->db, id, cents, reference, user->username, time(NULL));
     if (r != MONEY_OK) {
         page_error(req, r == MONEY_BUSY ? 503 : r == MONEY_NO_INITIATIVE ? 404 : r == MONEY_BAD ? 400 : 409,
                    money_message(r));
@@ -112,9 +111,7 @@ void admin_payout_post(struct request *req)
 
 void admin_contribution_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id, cents;
     const char *partner = request_form(req, "partner");
     if (!parse_int64(request_form(req, "initiatief"), 1, INT64_MAX, &id) ||
@@ -124,7 +121,7 @@ void admin_contribution_post(struct request *req)
         return;
     }
     enum money_result r =
-        ledger_contribution(req->db, id, cents, partner, user.username, time(NULL));
+        ledger_contribution(req->db, id, cents, partner, user->username, time(NULL));
     if (r != MONEY_OK) {
         page_error(req, r == MONEY_BUSY ? 503 : r == MONEY_NO_INITIATIVE ? 404 : r == MONEY_BAD ? 400 : 409,
                    money_message(r));
@@ -133,42 +130,50 @@ void admin_contribution_post(struct request *req)
     redirect(req, "/beheer/geld?gedaan=bijdrage");
 }
 
-/* Settings the municipality edits; each with its own check. */
-static const struct setting {
-    const char *key, *label, *hint, *fallback;
-    int kind; /* 0 text, 1 number, 2 e-mail, 3 url, 4 text with paragraphs */
-    int64_t min, max;
-} settings_form[] = {
-    {"gemeente_naam", "Naam van de gemeente", "", "", 0, 1, 80},
-    {"site_naam", "Naam van de website", "", "", 0, 1, 80},
-    {"basis_url", "Adres van de website", "Voor links in e-mail en de QR-codes op brieven.", "", 3, 8, 200},
-    {"contact_email", "Contactadres", "", "", 2, 5, 254},
-    {"voucher_cents", "Waarde van een voucher in centen", "Voor nieuwe rondes; 750 is € 7,50.", "750", 1, 1, 100000},
-    {"streef_min_cents", "Kleinste streefbedrag in centen", "", "5000", 1, 100, 100000000},
-    {"streef_max_cents", "Grootste streefbedrag in centen", "", "500000", 1, 100, 100000000},
-    {"mede_organisatoren", "Aantal mede-organisatoren", "Van andere adressen.", "2", 1, 0, 8},
-    {"voucher_pogingen", "Onbekende codes per internetadres", "Binnen het venster hieronder.", "10", 1, 1, 10000},
-    {"voucher_venster_minuten", "Venster voor onbekende codes (minuten)", "", "10", 1, 1, 1440},
-    {"regels", "Regels voor initiatieven",
-     "Staat boven het indienformulier. Een lege regel begint een nieuwe alinea. Leeg: de "
-     "standaardregels.",
-     "", 4, 0, 4000},
-};
+/* Why a setting's value is refused, in Dutch, naming its limits. */
+static json_t *setting_message(const struct setting *s, enum setting_error e)
+{
+    if (e == SETTING_BELOW_MINIMUM)
+        return json_string("Het grootste streefbedrag moet groter zijn dan het kleinste.");
+    switch (s->type) {
+    case SETTING_INT:
+    case SETTING_CENTS:
+        return json_sprintf("Vul een geheel getal in van %lld tot en met %lld.",
+                            (long long)s->min, (long long)s->max);
+    case SETTING_EMAIL:
+        return json_string("Vul een geldig e-mailadres in.");
+    case SETTING_URL:
+        return json_string(
+            "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind.");
+    case SETTING_PARAGRAPHS:
+        return json_sprintf("Hoogstens %lld tekens.", (long long)s->max);
+    case SETTING_TIMEZONE:
+        return json_string("Vul een tijdzone in zoals Europe/Amsterdam.");
+    case SETTING_TEXT:
+        break;
+    }
+    return json_sprintf("Vul een tekst van %lld tot %lld tekens in, op één regel.",
+                        (long long)s->min, (long long)s->max);
+}
 
+/* The settings page: every setting of the table that is edited here, as the form shows it. */
 static void render_settings(struct request *req, const struct user *user, json_t *errors,
                             json_t *values, int status)
 {
     json_t *data = admin_data(req, user);
     json_t *current = values ? values : settings_all(req->db);
     json_t *fields = json_array();
-    for (size_t i = 0; i < sizeof settings_form / sizeof settings_form[0]; i++) {
-        const struct setting *f = &settings_form[i];
-        json_t *v = json_object_get(current, f->key);
-        json_t *field = json_pack("{s:s, s:s, s:s, s:s}", "key", f->key, "label", f->label,
-                                  "hint", f->hint, "value", json_string_value(v) ?: f->fallback);
-        if (json_object_get(errors, f->key))
-            json_object_set(field, "error", json_object_get(errors, f->key));
-        if (f->kind == 4)
+    for (size_t i = 0; i < settings_count; i++) {
+        const struct setting *f = &settings_table[i];
+        if (!f->in_form)
+            continue;
+        const char *v = values ? json_string_value(json_object_get(current, f->name))
+                               : settings_value(current, f->name, &req->app->config);
+        json_t *field = json_pack("{s:s, s:s, s:s, s:s}", "key", f->name, "label", f->label,
+                                  "hint", f->description, "value", v ? v : "");
+        if (json_object_get(errors, f->name))
+            json_object_set(field, "error", json_object_get(errors, f->name));
+        if (f->type == SETTING_PARAGRAPHS)
             json_object_set_new(field, "multiline", json_true());
         json_array_append_new(fields, field);
     }
@@ -181,59 +186,50 @@ static void render_settings(struct request *req, const struct user *user, json_t
 
 void admin_settings_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    render_settings(req, &user, json_object(), NULL, 200);
+    const struct user *user = staff_user(req);
+    render_settings(req, user, json_object(), NULL, 200);
 }
 
 void admin_settings_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *errors = json_object(), *values = json_object();
-    for (size_t i = 0; i < sizeof settings_form / sizeof settings_form[0]; i++) {
-        const struct setting *f = &settings_form[i];
-        const char *v = request_form(req, f->key);
-        v = v ? v : "";
-        json_object_set_new(values, f->key, json_string(v));
-        size_t len = utf8_length(v, strlen(v));
-        int64_t n;
-        bool ok = f->kind == 1 ? parse_int64(v, f->min, f->max, &n)
-                               : len >= (size_t)f->min && len <= (size_t)f->max &&
-                                     (f->kind == 4 || !strchr(v, '\n'));
-        if (ok && f->kind == 2)
-            ok = email_valid(v);
-        if (ok && f->kind == 3)
-            ok = (!strncmp(v, "https://", 8) || !strncmp(v, "http://", 7)) && !strchr(v, ' ') &&
-                 v[strlen(v) - 1] != '/';
-        if (!ok)
-            json_object_set_new(errors, f->key,
-                                json_string(f->kind == 1 ? "Vul een geheel getal in binnen de grenzen."
-                                            : f->kind == 2 ? "Vul een geldig e-mailadres in."
-                                            : f->kind == 3 ? "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind."
-                                            : f->kind == 4 ? "Hoogstens 4.000 tekens."
-                                                           : "Vul een tekst van 1 tot 80 tekens in."));
+    const struct user *user = staff_user(req);
+    /* The form's values; a setting not on the form keeps its stored value. */
+    json_t *stored = settings_all(req->db), *values = json_object();
+    const char **all = xcalloc(settings_count, sizeof *all);
+    const char **keys = xcalloc(settings_count, sizeof *keys);
+    const char **new_values = xcalloc(settings_count, sizeof *new_values);
+    enum setting_error *check = xcalloc(settings_count, sizeof *check);
+    size_t n = 0;
+    for (size_t i = 0; i < settings_count; i++) {
+        const struct setting *f = &settings_table[i];
+        if (f->in_form) {
+            const char *v = request_form(req, f->name);
+            all[i] = v ? v : "";
+            keys[n] = f->name;
+            new_values[n++] = all[i];
+            json_object_set_new(values, f->name, json_string(all[i]));
+        } else {
+            all[i] = settings_value(stored, f->name, &req->app->config);
+        }
     }
-    int64_t lo = 0, hi = 0;
-    parse_int64(json_string_value(json_object_get(values, "streef_min_cents")), 0, INT64_MAX, &lo);
-    parse_int64(json_string_value(json_object_get(values, "streef_max_cents")), 0, INT64_MAX, &hi);
-    if (!json_object_size(errors) && lo > hi)
-        json_object_set_new(errors, "streef_max_cents",
-                            json_string("Het grootste streefbedrag moet groter zijn dan het kleinste."));
+    json_t *errors = json_object();
+    if (!settings_check(all, check))
+        for (size_t i = 0; i < settings_count; i++)
+            if (check[i] != SETTING_VALID)
+                json_object_set_new(errors, settings_table[i].name,
+                                    setting_message(&settings_table[i], check[i]));
+    enum staff_result r = STAFF_OK;
+    if (!json_object_size(errors))
+        r = staff_settings_save(req->db, user->username, keys, new_values, n, time(NULL));
+    free(all);
+    free(keys);
+    free(new_values);
+    free(check);
+    json_decref(stored);
     if (json_object_size(errors)) {
-        render_settings(req, &user, errors, values, 400);
+        render_settings(req, user, errors, values, 400);
         return;
     }
-    enum { NSETTINGS = sizeof settings_form / sizeof settings_form[0] };
-    const char *keys[NSETTINGS], *new_values[NSETTINGS];
-    for (size_t i = 0; i < NSETTINGS; i++) {
-        keys[i] = settings_form[i].key;
-        new_values[i] = json_string_value(json_object_get(values, keys[i]));
-    }
-    enum staff_result r =
-        staff_settings_save(req->db, user.username, keys, new_values, NSETTINGS, time(NULL));
     json_decref(values);
     json_decref(errors);
     if (r != STAFF_OK) {
@@ -247,10 +243,8 @@ void admin_settings_post(struct request *req)
  * reset a password. */
 void admin_users_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = admin_data(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = admin_data(req, user);
     json_object_set_new(data, "users", users_list(req->db));
     json_t *areas = staff_area_choices(req->db);
     json_object_set_new(data, "areas", areas ? areas : json_array());
@@ -293,9 +287,7 @@ static void password_shown(struct request *req, const struct user *user, const c
 
 void admin_users_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *name = request_form(req, "gebruikersnaam"), *role = request_form(req, "rol");
     const char *email = request_form(req, "email");
     const char *areas[32];
@@ -309,22 +301,20 @@ void admin_users_post(struct request *req)
         page_error(req, 400, user_message(STAFF_BAD_EMAIL));
         return;
     }
-    bool admin = !strcmp(role, "admin"); /* an admin sees every area: none to assign */
+    bool admin = role_is_admin(role); /* an admin sees every area: none to assign */
     enum staff_result r =
-        staff_user_add(req->db, user.username, name, role, password, admin ? NULL : areas,
+        staff_user_add(req->db, user->username, name, role, password, admin ? NULL : areas,
                        admin ? 0 : nareas, email, time(NULL), err, sizeof err);
     if (r != STAFF_OK) {
         page_error(req, user_status(r), user_message(r));
         return;
     }
-    password_shown(req, &user, name, password);
+    password_shown(req, user, name, password);
 }
 
 void admin_user_action_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *name = req->params[0], *action = request_form(req, "actie");
     struct user target;
     if (!name || !user_get(req->db, name, &target)) {
@@ -338,7 +328,7 @@ void admin_user_action_post(struct request *req)
     if (!strcmp(action, "uitschakelen") || !strcmp(action, "inschakelen")) {
         bool disable = !strcmp(action, "uitschakelen");
         enum staff_result r =
-            staff_user_set_disabled(req->db, user.username, target.username, disable, time(NULL));
+            staff_user_set_disabled(req->db, user->username, target.username, disable, time(NULL));
         if (r != STAFF_OK) {
             page_error(req, user_status(r), user_message(r));
             return;
@@ -348,12 +338,12 @@ void admin_user_action_post(struct request *req)
         char password[21];
         password_generate(password);
         enum staff_result r =
-            staff_user_reset_password(req->db, user.username, target.username, password, time(NULL));
+            staff_user_reset_password(req->db, user->username, target.username, password, time(NULL));
         if (r != STAFF_OK) {
             page_error(req, user_status(r), user_message(r));
             return;
         }
-        password_shown(req, &user, target.username, password);
+        password_shown(req, user, target.username, password);
     } else {
         page_error(req, 400, "Deze actie kennen we niet.");
     }
@@ -362,9 +352,7 @@ void admin_user_action_post(struct request *req)
 /* The audit log, filtered by who, what and a date range. */
 void admin_audit_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *who = request_query(req, "wie"), *what = request_query(req, "wat");
     const char *from = request_query(req, "van"), *to = request_query(req, "tot");
     if ((who && strlen(who) > 40) || (what && strlen(what) > 40) ||
@@ -374,7 +362,7 @@ void admin_audit_page(struct request *req)
     }
     struct audit_filter filter = {.actor = who, .action = what, .from = from, .to = to};
     json_t *rows = audit_search(req->db, &filter, 500);
-    json_t *data = admin_data(req, &user);
+    json_t *data = admin_data(req, user);
     json_object_set_new(data, "rows", rows ? rows : json_array());
     json_object_set_new(data, "wie", json_string(who ? who : ""));
     json_object_set_new(data, "wat", json_string(what ? what : ""));
@@ -386,11 +374,9 @@ void admin_audit_page(struct request *req)
 /* The e-mail outbox: what waits, what failed and why. */
 void admin_outbox_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     json_t *rows = outbox_list(req->db, 200);
-    json_t *data = admin_data(req, &user);
+    json_t *data = admin_data(req, user);
     json_object_set_new(data, "rows", rows ? rows : json_array());
     int64_t waiting = outbox_waiting(req->db);
     json_object_set_new(data, "waiting", json_integer(waiting > 0 ? waiting : 0));

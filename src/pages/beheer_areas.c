@@ -12,10 +12,8 @@
 
 void setup_areas_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = beheer_base(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = beheer_base(req, user);
     json_object_set_new(data, "areas", areas_admin_list(req->db));
     json_object_set_new(data, "parents", areas_top_level(req->db));
     page_render(req, "setup_areas", "Wijken, dorpen en buurten", data);
@@ -23,15 +21,13 @@ void setup_areas_page(struct request *req)
 
 void setup_area_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     json_t *area = area_get(req->db, page_id_param(req->params[0]));
     if (!area) {
         page_error(req, 404, "Dit gebied bestaat niet.");
         return;
     }
-    json_t *data = beheer_base(req, &user);
+    json_t *data = beheer_base(req, user);
     json_object_set_new(data, "a", area);
     page_render(req, "setup_area", json_string_value(json_object_get(area, "name")), data);
 }
@@ -61,9 +57,7 @@ static const char *area_message(enum area_result r)
 /* Adds (no id) or edits an area; the slug is made from the name when a new one has none. */
 static void area_save_post(struct request *req, int64_t id)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *name = beheer_form_text(req, "name", 80, true);
     const char *vals[6];
     bool ok = name != NULL;
@@ -106,7 +100,7 @@ static void area_save_post(struct request *req, int64_t id)
                             .kind = id ? NULL : kind,
                             .parent_id = parent,
                             .slug = slug};
-    enum area_result r = area_save(req->db, &f, user.username, time(NULL), &id);
+    enum area_result r = area_save(req->db, &f, user->username, time(NULL), &id);
     if (r != AREA_OK) {
         page_error(req, r == AREA_NOT_FOUND ? 404 : r == AREA_DB ? 503 : 409, area_message(r));
         return;

@@ -9,10 +9,8 @@
 
 void setup_households_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = beheer_base(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = beheer_base(req, user);
     int64_t n = households_count(req->db);
     json_object_set_new(data, "count", json_integer(n > 0 ? n : 0));
     page_render(req, "setup_households", "Huishoudens", data);
@@ -44,9 +42,7 @@ static void render_report(struct request *req, const struct user *user,
 
 void setup_households_upload_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const struct field *f = fields_get(&req->form_fields, "bestand");
     if (!f || !f->filename || f->value_len == 0) {
         page_error(req, 400, "Kies een CSV-bestand met adressen.");
@@ -54,19 +50,17 @@ void setup_households_upload_post(struct request *req)
     }
     struct import_report r;
     bool ok = households_preview(req->db, f->value, f->value_len, &r);
-    int64_t pending = ok ? upload_store(req->db, f->value, f->value_len, user.username) : 0;
-    render_report(req, &user, &r, pending, false, ok ? 200 : 400);
+    int64_t pending = ok ? upload_store(req->db, f->value, f->value_len, user->username) : 0;
+    render_report(req, user, &r, pending, false, ok ? 200 : 400);
     import_report_free(&r);
 }
 
 void setup_households_import_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     struct import_report r;
     enum households_result res = households_import_upload(req->db, page_id_param(req->params[0]),
-                                                          user.username, time(NULL), &r);
+                                                          user->username, time(NULL), &r);
     switch (res) {
     case HOUSEHOLDS_NO_UPLOAD:
         page_error(req, 404, "Deze upload bestaat niet (meer). Upload het bestand opnieuw.");
@@ -75,7 +69,7 @@ void setup_households_import_post(struct request *req)
     case HOUSEHOLDS_REFUSED:
     case HOUSEHOLDS_DB:
         /* The report lists the file's errors, or the database's refusal. */
-        render_report(req, &user, &r, 0, res == HOUSEHOLDS_IMPORTED,
+        render_report(req, user, &r, 0, res == HOUSEHOLDS_IMPORTED,
                       res == HOUSEHOLDS_IMPORTED  ? 200
                       : res == HOUSEHOLDS_REFUSED ? 409
                                                   : 503);

@@ -172,9 +172,7 @@ static void issue_round(struct request *req, const struct user *user, int64_t ro
 
 static void issue(struct request *req, bool replacement)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t round_id = page_id_param(req->params[0]);
     struct letters_info info;
     if (round_id <= 0 || !letters_info_load(req->db, &req->app->config, round_id, &info)) {
@@ -182,7 +180,7 @@ static void issue(struct request *req, bool replacement)
         return;
     }
     if (!replacement) {
-        issue_round(req, &user, round_id);
+        issue_round(req, user, round_id);
         return;
     }
     /* A replacement letter points where every letter does: the same base URL rule. */
@@ -201,10 +199,10 @@ static void issue(struct request *req, bool replacement)
     }
     char title[160];
     snprintf(title, sizeof title, "%s, vervanging", info.round_name);
-    struct web_issue w = {.req = req, .round_id = round_id, .actor = user.username, .title = title};
+    struct web_issue w = {.req = req, .round_id = round_id, .actor = user->username, .title = title};
     struct issue_sink sink = {.ctx = &w, .letter = web_letter, .finish = web_finish};
     enum issue_result r = letters_replace(req->db, req->app->secret, round_id, pc, number, add,
-                                          user.username, time(NULL), &sink);
+                                          user->username, time(NULL), &sink);
     if (r != ISSUE_OK)
         page_error(req, r == ISSUE_NO_ROUND ? 404 : 409, replace_message(r));
     else
@@ -289,9 +287,7 @@ static bool render_download(struct request *req, int64_t round_id, const struct 
 
 void setup_file_download(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
     const char *format = request_query(req, "formaat");
     struct printfile_info file;
@@ -305,7 +301,7 @@ void setup_file_download(struct request *req)
     bool csv = false;
     struct buf content = {0};
     /* This GET writes the audit row of the download: the domain ends the read snapshot. */
-    enum printfile_result r = printfile_download(req->db, req->app->secret, id, user.username,
+    enum printfile_result r = printfile_download(req->db, req->app->secret, id, user->username,
                                                  time(NULL), &csv, codes ? &content : &req->resp.body);
     switch (r) {
     case PRINTFILE_OK:
@@ -347,11 +343,9 @@ void setup_file_download(struct request *req)
 
 void setup_file_delete_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
-    enum printfile_result r = printfile_remove(req->db, id, user.username, time(NULL));
+    enum printfile_result r = printfile_remove(req->db, id, user->username, time(NULL));
     if (r != PRINTFILE_OK) {
         page_error(req, r == PRINTFILE_DB ? 503 : 404,
                    r == PRINTFILE_DB ? "Verwijderen lukte nu niet; probeer het opnieuw."

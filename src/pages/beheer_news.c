@@ -13,12 +13,12 @@
 /* The areas this user may post for, as select options; admins also get city-wide. */
 static json_t *area_options(struct request *req, const struct user *user, int64_t selected)
 {
-    bool admin = strcmp(user->role, "admin") == 0;
+    bool admin = user_is_admin(user);
     json_t *rows = news_areas_for_staff(req->db, user->id, admin);
     json_t *options = json_array();
     if (admin)
         json_array_append_new(options, json_pack("{s:i, s:s, s:b}", "value", 0, "label",
-                                                 "Gemeentebreed", "selected", selected == 0));
+                                                 LABEL_CITY_WIDE, "selected", selected == 0));
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -39,10 +39,8 @@ static bool may_post(struct request *req, const struct user *user, int64_t area_
 
 void staff_news_page(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
-    json_t *posts = news_for_staff(req->db, user.id, !strcmp(user.role, "admin"));
+    const struct user *user = staff_user(req);
+    json_t *posts = news_for_staff(req->db, user->id, user_is_admin(user));
     size_t i;
     json_t *p;
     json_array_foreach(posts, i, p) page_set_date(p, "date", "published_at");
@@ -50,7 +48,7 @@ void staff_news_page(struct request *req)
     const char *done = request_query(req, "gedaan");
     if (done && !strcmp(done, "opgeslagen"))
         json_object_set_new(data, "notice", json_string("Het bericht is opgeslagen."));
-    staff_view(data, &user);
+    staff_view(data, user);
     page_render(req, "beheer_news", "Berichten beheren", data);
 }
 
@@ -74,10 +72,8 @@ static void render_form(struct request *req, const struct user *user, int64_t id
 
 void staff_news_new_page(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
-    render_form(req, &user, 0, -1, NULL, NULL, false, NULL, 200);
+    const struct user *user = staff_user(req);
+    render_form(req, user, 0, -1, NULL, NULL, false, NULL, 200);
 }
 
 static int64_t post_id(struct request *req)
@@ -87,21 +83,19 @@ static int64_t post_id(struct request *req)
 
 void staff_news_edit_page(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     json_t *post = news_get_any(req->db, post_id(req));
     if (!post) {
         page_error(req, 404, "Dit bericht bestaat niet.");
         return;
     }
     int64_t area = json_integer_value(json_object_get(post, "area_id"));
-    if (!may_post(req, &user, area)) {
+    if (!may_post(req, user, area)) {
         json_decref(post);
         page_error(req, 403, "Dit bericht hoort bij een gebied waarvoor u niet werkt.");
         return;
     }
-    render_form(req, &user, post_id(req), area, json_string_value(json_object_get(post, "title")),
+    render_form(req, user, post_id(req), area, json_string_value(json_object_get(post, "title")),
                 json_string_value(json_object_get(post, "body")),
                 json_integer_value(json_object_get(post, "published")) != 0, NULL, 200);
     json_decref(post);
@@ -110,12 +104,10 @@ void staff_news_edit_page(struct request *req)
 /* Shared by new and edit. */
 static void save(struct request *req, int64_t id)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     if (id) {
         json_t *post = news_get_any(req->db, id);
-        bool ok = post && may_post(req, &user, json_integer_value(json_object_get(post, "area_id")));
+        bool ok = post && may_post(req, user, json_integer_value(json_object_get(post, "area_id")));
         bool exists = post != NULL;
         json_decref(post);
         if (!ok) {
@@ -135,21 +127,21 @@ static void save(struct request *req, int64_t id)
     if (!body || !*body || utf8_length(body, strlen(body)) > NEWS_BODY_MAX)
         json_object_set_new(errors, "tekst",
                             json_string("Schrijf een bericht van hoogstens 20.000 tekens."));
-    if (!area_s || !parse_int64(area_s, 0, INT64_MAX, &area) || !may_post(req, &user, area))
+    if (!area_s || !parse_int64(area_s, 0, INT64_MAX, &area) || !may_post(req, user, area))
         json_object_set_new(errors, "gebied",
                             json_string("Kies een gebied waarvoor u berichten mag plaatsen."));
     bool published = publish && !strcmp(publish, "ja");
     if (json_object_size(errors)) {
-        render_form(req, &user, id, area, title, body, published, errors, 400);
+        render_form(req, user, id, area, title, body, published, errors, 400);
         return;
     }
     json_decref(errors);
     char author[320];
-    if (!staff_byline(req->db, &user, author, sizeof author)) {
+    if (!staff_byline(req->db, user, author, sizeof author)) {
         page_error(req, 503, "Het is even erg druk. Probeer het over een ogenblik opnieuw.");
         return;
     }
-    if (!news_save(req->db, id, area, title, body, author, user.username, published, time(NULL))) {
+    if (!news_save(req->db, id, area, title, body, author, user->username, published, time(NULL))) {
         page_error(req, 503, "Opslaan lukte nu niet. Probeer het zo opnieuw.");
         return;
     }
@@ -174,22 +166,20 @@ void staff_news_edit_post(struct request *req)
 
 static void set_published(struct request *req, bool publish)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = post_id(req);
     json_t *post = id > 0 ? news_get_any(req->db, id) : NULL;
     if (!post) {
         page_error(req, 404, "Dit bericht bestaat niet.");
         return;
     }
-    bool ok = may_post(req, &user, json_integer_value(json_object_get(post, "area_id")));
+    bool ok = may_post(req, user, json_integer_value(json_object_get(post, "area_id")));
     json_decref(post);
     if (!ok) {
         page_error(req, 403, "Dit bericht hoort bij een gebied waarvoor u niet werkt.");
         return;
     }
-    if (!news_set_published(req->db, id, publish, user.username, time(NULL))) {
+    if (!news_set_published(req->db, id, publish, user->username, time(NULL))) {
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
         return;
     }

@@ -14,10 +14,8 @@
 
 void setup_rounds_page(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
-    json_t *data = beheer_base(req, &user);
+    const struct user *user = staff_user(req);
+    json_t *data = beheer_base(req, user);
     json_t *rounds = rounds_list(req->db);
     char now[20];
     utc_text(time(NULL), now);
@@ -122,9 +120,7 @@ static const char *round_message(enum round_error err, bool edit)
 
 void setup_round_add_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *name = beheer_form_text(req, "naam", 80, true);
     time_t opens, closes;
     int64_t cents;
@@ -136,7 +132,7 @@ void setup_round_add_post(struct request *req)
         return;
     }
     enum round_error err =
-        round_create(req->db, name, opens, closes, cents, user.username, time(NULL), NULL);
+        round_create(req->db, name, opens, closes, cents, user->username, time(NULL), NULL);
     if (err != ROUND_OK) {
         page_error(req, round_status(err), round_message(err, false));
         return;
@@ -146,9 +142,7 @@ void setup_round_add_post(struct request *req)
 
 void setup_round_edit_post(struct request *req)
 {
-    struct user user;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
     const char *name = beheer_form_text(req, "naam", 80, true);
     time_t opens, closes;
@@ -159,7 +153,7 @@ void setup_round_edit_post(struct request *req)
         return;
     }
     enum round_error err =
-        round_edit(req->db, id, name, opens, closes, cents, user.username, time(NULL));
+        round_edit(req->db, id, name, opens, closes, cents, user->username, time(NULL));
     if (err != ROUND_OK) {
         page_error(req, round_status(err), round_message(err, true));
         return;

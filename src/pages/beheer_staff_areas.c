@@ -11,14 +11,13 @@
 
 void setup_user_page(struct request *req)
 {
-    struct user user, target;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
+    struct user target;
     if (!user_get(req->db, req->params[0], &target)) {
         page_error(req, 404, "Deze medewerker bestaat niet.");
         return;
     }
-    json_t *data = beheer_base(req, &user);
+    json_t *data = beheer_base(req, user);
     json_object_set_new(data, "areas", staff_areas_list(req->db, target.id));
     json_object_set_new(data, "name", json_string(target.username));
     json_object_set_new(data, "role", json_string(target.role));
@@ -27,9 +26,8 @@ void setup_user_page(struct request *req)
 
 void setup_user_areas_post(struct request *req)
 {
-    struct user user, target;
-    if (!admin_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
+    struct user target;
     if (!user_get(req->db, req->params[0], &target)) {
         page_error(req, 404, "Deze medewerker bestaat niet.");
         return;
@@ -41,7 +39,7 @@ void setup_user_areas_post(struct request *req)
         if (!strcmp(req->form_fields.items[i].name, "gebied"))
             slugs[n++] = req->form_fields.items[i].value;
     enum staff_areas_result r =
-        staff_areas_set(req->db, target.id, target.username, slugs, n, user.username, time(NULL));
+        staff_areas_set(req->db, target.id, target.username, slugs, n, user->username, time(NULL));
     free(slugs);
     switch (r) {
     case STAFF_AREAS_OK:

@@ -98,9 +98,7 @@ static int64_t chosen_round(struct request *req, json_t **rounds_out)
 
 void dashboard_page(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
+    const struct user *user = staff_user(req);
     const char *r = request_query(req, "ronde");
     int64_t tmp;
     if (r && *r && !parse_int64(r, 1, INT64_MAX, &tmp)) {
@@ -109,7 +107,7 @@ void dashboard_page(struct request *req)
     }
     json_t *rounds;
     int64_t round_id = chosen_round(req, &rounds);
-    bool admin = !strcmp(user.role, "admin");
+    bool admin = user_is_admin(user);
     json_t *areas = json_array();
     if (admin) {
         json_t *all = cached_report(req, R_AREAS, round_id, 0);
@@ -119,7 +117,7 @@ void dashboard_page(struct request *req)
     } else {
         /* A wijkregisseur sees the wijken and dorpen assigned (a buurt counts with its wijk). */
         int64_t ids[64];
-        int n = report_areas_of_user(req->db, user.id, ids, 64);
+        int n = report_areas_of_user(req->db, user->id, ids, 64);
         for (int k = 0; k < n; k++) {
             json_t *one = cached_report(req, R_AREAS, round_id, ids[k]);
             if (one)
@@ -183,20 +181,14 @@ void dashboard_page(struct request *req)
     json_object_set_new(data, "round_id", json_integer(round_id));
     json_object_set_new(data, "is_admin", json_boolean(admin));
     json_object_set_new(data, "csrf", json_string(csrf_token(req)));
-    staff_view(data, &user);
+    staff_view(data, user);
     page_render(req, "dashboard", "Dashboard", data);
 }
 
 /* An export as a download: written to an unlinked temporary file, sent from there. */
 void export_download(struct request *req)
 {
-    struct user user;
-    if (!staff_required(req, &user))
-        return;
-    if (strcmp(user.role, "admin") != 0) {
-        page_error(req, 403, "Exports zijn alleen voor beheerders van de gemeente.");
-        return;
-    }
+    /* ROUTE_ADMIN: the router let only an admin in. */
     struct export_options opt = {.sep = ';'};
     const char *kind = request_query(req, "soort"), *format = request_query(req, "formaat");
     const char *round = request_query(req, "ronde"), *sep = request_query(req, "scheiding");

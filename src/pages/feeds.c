@@ -40,9 +40,10 @@ void feed_page(struct request *req)
     int64_t area_id = 0;
     json_t *data = json_object();
     json_t *settings = settings_all(req->db);
-    const char *site = json_string_value(json_object_get(settings, "site_naam")) ?: "Buurt Samen";
-    const char *base = json_string_value(json_object_get(settings, "basis_url")) ?: "";
-    char title[300], alternate[300];
+    const char *site = settings_value(settings, "site_naam", &req->app->config);
+    char base[256];
+    settings_base_url(req->db, &req->app->config, base, sizeof base);
+    char title[300], alternate[400];
     if (!strcmp(slug, "gemeente")) {
         snprintf(title, sizeof title, "Berichten van %s", site);
         snprintf(alternate, sizeof alternate, "%s/berichten", base);
@@ -118,8 +119,9 @@ void initiative_feed_page(struct request *req)
         return;
     }
     json_t *settings = settings_all(req->db);
-    const char *site = json_string_value(json_object_get(settings, "site_naam")) ?: "Buurt Samen";
-    const char *base = json_string_value(json_object_get(settings, "basis_url")) ?: "";
+    const char *site = settings_value(settings, "site_naam", &req->app->config);
+    char base[256];
+    settings_base_url(req->db, &req->app->config, base, sizeof base);
     const char *title = json_string_value(json_object_get(item, "title")) ?: "";
     json_t *entries = json_array();
     size_t i;

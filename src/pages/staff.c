@@ -41,22 +41,6 @@ bool staff_allow(struct request *req, unsigned flags)
     return true;
 }
 
-bool staff_required(struct request *req, struct user *user)
-{
-    if (!staff_allow(req, ROUTE_STAFF))
-        return false;
-    *user = *staff_user(req);
-    return true;
-}
-
-bool admin_required(struct request *req, struct user *user)
-{
-    if (!staff_allow(req, ROUTE_ADMIN))
-        return false;
-    *user = *staff_user(req);
-    return true;
-}
-
 void staff_view(json_t *data, const struct user *user)
 {
     json_object_set_new(data, "staff",

@@ -17,10 +17,6 @@ const struct user *staff_user(struct request *req);
  * Staff pages are never cached. */
 bool staff_allow(struct request *req, unsigned flags);
 
-/* For handlers that still check themselves: as staff_allow, copying the user on success. */
-bool staff_required(struct request *req, struct user *user);
-/* As staff_required, and the role admin; else 403. */
-bool admin_required(struct request *req, struct user *user);
 /* Adds "staff" (name, role, is_admin) to a page's data. */
 void staff_view(json_t *data, const struct user *user);
 

@@ -11,7 +11,6 @@
 #include "pages/pages.h"
 #include "pages/submit_form.h"
 #include "util/text.h"
-#include "view/format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,20 +35,13 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
 {
     json_t *data = json_object();
     json_t *settings = settings_all(req->db);
-    int64_t min = 5000, max = 500000, needed = 2;
-    parse_int64(json_string_value(json_object_get(settings, "streef_min_cents")) ?: "5000", 0,
-                INT64_MAX, &min);
-    parse_int64(json_string_value(json_object_get(settings, "streef_max_cents")) ?: "500000", 0,
-                INT64_MAX, &max);
-    parse_int64(json_string_value(json_object_get(settings, "mede_organisatoren")) ?: "2", 0, 100,
-                &needed);
+    int64_t min = 0, max = 0, needed = 0;
+    parse_int64(settings_value(settings, "streef_min_cents", NULL), 0, INT64_MAX, &min);
+    parse_int64(settings_value(settings, "streef_max_cents", NULL), 0, INT64_MAX, &max);
+    parse_int64(settings_value(settings, "mede_organisatoren", NULL), 0, 100, &needed);
     const char *rules = json_string_value(json_object_get(settings, "regels"));
-    if (rules && *rules) {
-        struct buf html = {0};
-        format_paragraphs(&html, rules);
-        json_object_set_new(data, "rules_html", json_string(html.data ? html.data : ""));
-        buf_free(&html);
-    }
+    if (rules && *rules)
+        json_object_set_new(data, "rules", json_string(rules));
     json_decref(settings);
     page_set_money(data, "min", min);
     page_set_money(data, "max", max);
@@ -59,7 +51,7 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
     const char *area = json_string_value(json_object_get(values, "gebied"));
     json_t *options = json_array();
     json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", "gemeentebreed", "label",
-                                             "Gemeentebreed (voor de hele gemeente)", "selected",
+                                             LABEL_CITY_WIDE " (voor de hele gemeente)", "selected",
                                              area && !strcmp(area, "gemeentebreed")));
     json_t *areas = areas_list(req->db);
     size_t i;
@@ -147,9 +139,8 @@ json_t *submit_posted_values(struct request *req)
 int submit_co_rows_default(struct request *req)
 {
     json_t *settings = settings_all(req->db);
-    int64_t needed = 2;
-    parse_int64(json_string_value(json_object_get(settings, "mede_organisatoren")) ?: "2", 0, 100,
-                &needed);
+    int64_t needed = 0;
+    parse_int64(settings_value(settings, "mede_organisatoren", NULL), 0, 100, &needed);
     json_decref(settings);
     int rows = (int)needed + 1;
     return rows < 3 ? 3 : rows > MAX_CO_ORGANISERS ? MAX_CO_ORGANISERS : rows;
@@ -177,18 +168,15 @@ void submit_photo_busy(struct request *req)
     response_set_header(req, "Retry-After", retry);
 }
 
-/* Per hour: new initiatives per address and per e-mail address (setting indienen_per_uur,
- * default 5), changes per address and per initiative (wijzigingen_per_uur, default 20); past
+/* Per hour: new initiatives per address and per e-mail address (setting indienen_per_uur),
+ * changes per address and per initiative (wijzigingen_per_uur); past
  * them a minute's wait that doubles per try. Honest residents never reach these; a script that
  * floods the staff queue or someone's mailbox does. */
-static struct throttle_rule rate_rule(struct request *req, const char *name, const char *setting,
-                                      int64_t fallback)
+static struct throttle_rule rate_rule(struct request *req, const char *name, const char *setting)
 {
     json_t *settings = settings_all(req->db);
-    int64_t v = fallback;
-    const char *text = json_string_value(json_object_get(settings, setting));
-    if (!text || !parse_int64(text, 1, 100000, &v))
-        v = fallback;
+    int64_t v = 1; /* the settings table holds the default; a broken value limits hardest */
+    parse_int64(settings_value(settings, setting, &req->app->config), 1, 100000, &v);
     json_decref(settings);
     return (struct throttle_rule){name, (int)v, 60, 3600, 3600};
 }
@@ -201,11 +189,11 @@ bool submit_rate_take(struct request *req, enum submit_rate kind, const char *ke
     if (kind == SUBMIT_RATE_NEW) {
         throttle_key_hash(key, hashed);
         clients[1] = hashed;
-        by_address = rate_rule(req, "submit", "indienen_per_uur", 5);
-        by_key = rate_rule(req, "submit-email", "indienen_per_uur", 5);
+        by_address = rate_rule(req, "submit", "indienen_per_uur");
+        by_key = rate_rule(req, "submit-email", "indienen_per_uur");
     } else {
-        by_address = rate_rule(req, "change", "wijzigingen_per_uur", 20);
-        by_key = rate_rule(req, "change-initiative", "wijzigingen_per_uur", 20);
+        by_address = rate_rule(req, "change", "wijzigingen_per_uur");
+        by_key = rate_rule(req, "change-initiative", "wijzigingen_per_uur");
     }
     const struct throttle_rule *rules[2] = {&by_address, &by_key};
     int64_t wait = throttle_take(req->db, rules, clients, 2, time(NULL), ids);
@@ -295,23 +283,20 @@ void submit_post(struct request *req)
         return;
     }
     json_decref(errors);
-    json_t *settings = settings_all(req->db);
-    const char *base = json_string_value(json_object_get(settings, "basis_url"));
+    char base[256];
+    settings_base_url(req->db, &req->app->config, base, sizeof base);
     int64_t id;
     char token[MANAGE_TOKEN_CHARS + 1];
     ok = submission_create(req->db, req->app->secret, &s, photo_id,
-                           base ? base : req->app->config.basis_url, now, &id, token);
+                           base, now, &id, token);
     submission_free(&s);
     if (!ok) {
         submit_rate_forgive(req, rate);
-        json_decref(settings);
         page_error(req, 503, "Het indienen lukte nu niet. Probeer het zo opnieuw.");
         return;
     }
     char url[600];
-    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base ? base : req->app->config.basis_url,
-             token);
-    json_decref(settings);
+    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base, token);
     page_render(req, "submit_done", "Initiatief ingediend",
                 json_pack("{s:s, s:s}", "link", url, "path",
                           arena_printf(&req->arena, "/mijn-initiatief/%s", token)));

@@ -19,7 +19,7 @@ struct letters {
     json_t *letters; /* one object per letter for the HTML; NULL when only the CSV is wanted */
 };
 
-/* Starts the CSV; base_url from letters_base_url (or letters_info). */
+/* Starts the CSV; base_url from settings_base_url (or letters_info). */
 void letters_begin(struct letters *l, const char *base_url, bool html);
 /* Adds one letter; the shape of an issue_sink's letter callback (ctx: struct letters). */
 bool letters_add(void *ctx, const struct letter *letter);

@@ -975,6 +975,43 @@ describe('settings', () => {
   });
 });
 
+describe('plain text as paragraphs on the staff side', () => {
+  const nl = 'char(10)';
+  const text = `${q('Eerste <b> regel')} || ${nl} || ${q('tweede')} || ${nl} || ${nl}
+    || ${q('zie https://example.org/a?b=1&c=2.')}`;
+  const html = '<p>Eerste &lt;b&gt; regel<br>\ntweede</p>\n<p>zie <a href="https://example.org/a?b=1&amp;c=2" '
+    + 'rel="nofollow noopener">https://example.org/a?b=1&amp;c=2</a>.</p>\n';
+
+  test('the rules on the submission form, from the settings', async () => {
+    const was = one("SELECT coalesce((SELECT value FROM settings WHERE key = 'regels'), '')");
+    sql(db, `INSERT INTO settings(key, value) VALUES ('regels', ${text})
+      ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    try {
+      const res = await fetchPage(server.base, '/initiatief-indienen');
+      assert.equal(res.status, 200);
+      assert.ok(res.text.includes(html), 'the rules as escaped paragraphs');
+      assert.ok(!res.text.includes('<li>Het initiatief is voor en door bewoners'),
+        'not the built-in rules');
+    } finally {
+      sql(db, `UPDATE settings SET value = ${q(was)} WHERE key = 'regels'`);
+    }
+    const plain = await fetchPage(server.base, '/initiatief-indienen');
+    if (!was) assert.match(plain.text, /<li>Het initiatief is voor en door bewoners/, 'no rules set: the built-in ones');
+  });
+
+  test('the description on the staff page of an initiative', async () => {
+    const was = one('SELECT description FROM initiatives WHERE id = 5');
+    sql(db, `UPDATE initiatives SET description = ${text} WHERE id = 5`);
+    try {
+      const res = await admin.get('/beheer/initiatieven/5');
+      assertPage(res, '/beheer/initiatieven/5');
+      assert.ok(contentOf(res.text).includes(html), 'the description as escaped paragraphs');
+    } finally {
+      sql(db, `UPDATE initiatives SET description = ${q(was)} WHERE id = 5`);
+    }
+  });
+});
+
 // ---- Staff ----
 
 describe('staff accounts', () => {

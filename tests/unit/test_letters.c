@@ -37,13 +37,13 @@ static void base_url_policy(void **state)
     snprintf(config.basis_url, sizeof config.basis_url, "https://config.example/");
     char url[256];
     /* No setting: the config's, without the trailing slash. */
-    letters_base_url(f.db, &config, url, sizeof url);
+    settings_base_url(f.db, &config, url, sizeof url);
     assert_string_equal(url, "https://config.example");
     assert_true(settings_set(f.db, "basis_url", ""));
-    letters_base_url(f.db, &config, url, sizeof url);
+    settings_base_url(f.db, &config, url, sizeof url);
     assert_string_equal(url, "https://config.example");
     assert_true(settings_set(f.db, "basis_url", "https://buurt.example//"));
-    letters_base_url(f.db, &config, url, sizeof url);
+    settings_base_url(f.db, &config, url, sizeof url);
     assert_string_equal(url, "https://buurt.example");
     /* The letters read it through the same function, and the rest with the same fallback. */
     assert_true(settings_set(f.db, "site_naam", "Buurt Samen Test"));
@@ -286,6 +286,10 @@ static void cli_and_web_same_letter(void **state)
     assert_true(cli_load_secret(&app, db, KEY_CREATE));
     assert_int_equal(cli_vouchers(&app, 8, argv), EXIT_OK);
     char *cli_csv = slurp(csv_path), *cli_html = slurp(html_path);
+    /* The command line's issue has its audit row, by "cli", as the browser's has. */
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'vouchers-issue' "
+                               "AND actor = 'cli' AND to_value = '1'"),
+                     1);
 
     /* The browser replaces the same household's letter. */
     struct letters_info info;
