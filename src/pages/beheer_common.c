@@ -1,4 +1,4 @@
-/* Helpers of the admin set-up screens. */
+/* Helpers of the admin screens. */
 #include "pages/beheer_common.h"
 #include "http/csrf.h"
 #include "pages/page.h"
@@ -12,7 +12,7 @@ json_t *beheer_base(struct request *req, const struct user *user)
     json_t *data = json_pack("{s:s}", "csrf", csrf_token(req));
     staff_view(data, user);
     const char *done = request_query(req, "gedaan");
-    if (done && *done)
+    if (done && *done && strlen(done) < 40)
         json_object_set_new(data, "notice", json_string("De wijziging is opgeslagen."));
     return data;
 }

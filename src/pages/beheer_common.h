@@ -1,4 +1,5 @@
-/* What the admin set-up screens (areas, rounds, households, issuance, staff areas) share. */
+/* What the admin screens (money, settings, staff, audit log, outbox, areas, rounds,
+ * households, issuance, staff areas) share. */
 #ifndef BS_BEHEER_COMMON_H
 #define BS_BEHEER_COMMON_H
 #include <jansson.h>
