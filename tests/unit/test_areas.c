@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "domain/areas.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0 ((time_t)1800000000)
 
@@ -23,20 +24,6 @@ static struct db *open_db(void)
     assert_true(db_exec(db, "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
                             "(3, 1, 'buurt', 'buurt-a1', 'A1')"));
     return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
-
-/* Every later audit row is refused, as a full disk or a broken log would. */
-static void refuse_audit(struct db *db)
-{
-    assert_true(db_exec(db, "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
-                            "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
 }
 
 static void lists_and_get(void **state)

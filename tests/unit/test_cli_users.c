@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "domain/users.h"
 #include "util/config.h"
+#include "db_fixture.h"
 
 static const char *const good_password = "paars konijn fietst door Almelo";
 
@@ -50,13 +51,6 @@ static void env_close(struct env *e)
     rmdir(e->dir);
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
-
 static int run(struct env *e, const char *cmd, const char *name, const char *extra)
 {
     char *argv[] = {"user", (char *)cmd, (char *)name, (char *)extra, NULL};
@@ -64,7 +58,8 @@ static int run(struct env *e, const char *cmd, const char *name, const char *ext
 }
 
 /* A permanent trigger, so that the CLI's own connection sees it too. */
-static void refuse_audit(struct db *db, const char *action)
+/* Audit rows of this action are refused. */
+static void refuse_audit_of(struct db *db, const char *action)
 {
     char sql[300];
     snprintf(sql, sizeof sql,
@@ -96,14 +91,14 @@ static void no_audit_row_no_change(void **state)
     (void)state;
     struct env e;
     env_open(&e);
-    refuse_audit(e.db, "user-disable");
+    refuse_audit_of(e.db, "user-disable");
     assert_int_equal(run(&e, "disable", "jan", NULL), EXIT_FAIL);
     struct user u;
     assert_true(user_get(e.db, "jan", &u));
     assert_false(u.disabled);
     assert_true(db_exec(e.db, "DROP TRIGGER refuse_audit"));
 
-    refuse_audit(e.db, "user-passwd");
+    refuse_audit_of(e.db, "user-passwd");
     assert_int_equal(run(&e, "passwd", "jan", "--generate"), EXIT_FAIL);
     assert_true(user_authenticate(e.db, "jan", good_password, &u)); /* the old one still works */
     assert_int_equal(count(e.db, "SELECT count(*) FROM audit_log WHERE actor = 'cli'"), 0);

@@ -11,6 +11,7 @@
 #include "domain/households.h"
 #include "domain/printfiles.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0 ((time_t)1800000000)
 
@@ -29,13 +30,6 @@ static struct db *open_db(void)
     assert_true(
         db_exec(db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'wijk-a', 'A')"));
     return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 static void import_upload_with_audit(void **state)

@@ -14,6 +14,7 @@
 #include "domain/settings.h"
 #include "util/config.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0 ((time_t)1800000000) /* 2027-01-15 08:00 UTC; two years before: 2025-01-15 */
 
@@ -29,13 +30,6 @@ static struct db *open_db(void)
     assert_true(db_exec(db, "INSERT INTO users(id, username, email, role, password_hash) "
                             "VALUES (1, 'ria', 'ria@almelo.example', 'wijkregisseur', 'x')"));
     return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 /* An initiative with two co-organisers. */

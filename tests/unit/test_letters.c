@@ -19,13 +19,7 @@
 #include "util/log.h"
 #include "view/letters.h"
 #include "view/tmpl.h"
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
+#include "db_fixture.h"
 
 static void base_url_policy(void **state)
 {

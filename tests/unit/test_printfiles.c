@@ -9,13 +9,7 @@
 #include "ledger_fixture.h"
 #include "domain/printfiles.h"
 #include "util/log.h"
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
+#include "db_fixture.h"
 
 static int64_t store_pair(struct fixture *f)
 {

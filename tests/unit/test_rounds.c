@@ -8,19 +8,7 @@
 
 #include "ledger_fixture.h"
 #include "util/log.h"
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
-
-static void refuse_audit(struct db *db)
-{
-    assert_true(db_exec(db, "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
-                            "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
-}
+#include "db_fixture.h"
 
 /* The fixture: R1 [T0, T0+100d) with vouchers, R2 [T0+200d, T0+300d) without. */
 static void create_with_audit_and_overlap(void **state)

@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "domain/sessions.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0 ((time_t)1800000000)
 
@@ -28,13 +29,6 @@ static struct db *open_db(void)
     assert_true(db_exec(db, "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
                             "(3, 1, 'buurt', 'buurt-a1', 'A1')"));
     return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 static const char good_password[] = "paars konijn fietst door Almelo";

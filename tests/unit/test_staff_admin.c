@@ -15,6 +15,7 @@
 #include "domain/sessions.h"
 #include "domain/users.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0 ((time_t)1800000000) /* 2027-01-15 08:00 UTC */
 
@@ -37,16 +38,10 @@ static struct db *open_db(void)
     return db;
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
-
 /* From now on the audit log refuses rows of this action (as a full disk or a broken
  * statement would): the change that goes with it must not land. */
-static void refuse_audit(struct db *db, const char *action)
+/* Audit rows of this action are refused. */
+static void refuse_audit_of(struct db *db, const char *action)
 {
     char sql[300];
     snprintf(sql, sizeof sql,
@@ -112,7 +107,7 @@ static void adding_a_user(void **state)
     assert_int_equal(db_depth(db), 0);
 
     /* No audit row, no account (and no areas, no address). */
-    refuse_audit(db, "user-add");
+    refuse_audit_of(db, "user-add");
     assert_int_equal(staff_user_add(db, "beheer", "klaas", "wijkregisseur", good_password, areas, 2,
                                     "klaas@almelo.example", T0, err, sizeof err),
                      STAFF_BUSY);
@@ -169,7 +164,7 @@ static void disabling_and_enabling(void **state)
     assert_true(user_get(db, "jan", &u) && !u.disabled);
     assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'user-enable'"), 2);
 
-    refuse_audit(db, "user-disable");
+    refuse_audit_of(db, "user-disable");
     assert_int_equal(staff_user_set_disabled(db, "beheer", "jan", true, T0), STAFF_BUSY);
     assert_true(user_get(db, "jan", &u) && !u.disabled); /* no audit row, no change */
     assert_int_equal(db_depth(db), 0);
@@ -198,7 +193,7 @@ static void resetting_a_password(void **state)
                                "actor = 'beheer' AND subject = 'jan'"),
                      1);
 
-    refuse_audit(db, "user-passwd");
+    refuse_audit_of(db, "user-passwd");
     assert_int_equal(staff_user_reset_password(db, "beheer", "jan", good_password, T0), STAFF_BUSY);
     assert_true(user_authenticate(db, "jan", other_password, &u)); /* the old one still works */
     assert_int_equal(db_depth(db), 0);
@@ -241,7 +236,7 @@ static void saving_settings(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), audits + 2);
 
     /* When an audit row cannot be written, no setting of the batch changes. */
-    refuse_audit(db, "setting");
+    refuse_audit_of(db, "setting");
     const char *changed[] = {"Andere naam", "500", "Andere regels."};
     assert_int_equal(staff_settings_save(db, "beheer", keys, changed, 3, T0), STAFF_BUSY);
     assert_string_equal(setting(db, &all, "site_naam"), "Buurt Samen Almelo");

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "domain/staff_areas.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0 ((time_t)1800000000)
 
@@ -26,13 +27,6 @@ static struct db *open_db(void)
                             "(7, 'ria', 'wijkregisseur', 'x')"));
     assert_true(db_exec(db, "INSERT INTO user_areas(user_id, area_id) VALUES (7, 1)"));
     return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 static void list_marks_mine(void **state)

@@ -19,6 +19,7 @@
 #include "domain/workflow.h"
 #include "util/config.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 #define T0    ((time_t)1800000000) /* 2027-01-15 08:00 UTC */
 #define DAY_S 86400
@@ -124,13 +125,6 @@ static void secret_init(unsigned char secret[SECRET_BYTES])
 {
     for (int i = 0; i < SECRET_BYTES; i++)
         secret[i] = (unsigned char)(i * 7 + 1);
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 static void print_errors(json_t *errors)

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "domain/users.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 /* A migrated in-memory database with areas 1 wijk-a, 2 wijk-b and 3 buurt-a1 (of wijk-a). */
 static struct db *open_db(void)
@@ -23,13 +24,6 @@ static struct db *open_db(void)
     assert_true(db_exec(db, "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
                             "(3, 1, 'buurt', 'buurt-a1', 'A1')"));
     return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 static const char good_password[] = "paars konijn fietst door Almelo";

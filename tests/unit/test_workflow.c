@@ -10,6 +10,7 @@
 #include "domain/workflow.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "db_fixture.h"
 
 static const char *const states[8] = {"ingediend",    "wijziging_gevraagd", "open",
                                       "gefinancierd", "uitgevoerd",         "afgewezen",
@@ -76,13 +77,6 @@ static void every_pair_against_the_table(void **state)
 }
 
 /* ---- Helpers on a real database ---- */
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
-}
 
 static int64_t count_id(struct db *db, const char *sql, int64_t id)
 {

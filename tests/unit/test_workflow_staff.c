@@ -10,6 +10,7 @@
 #include "domain/users.h"
 #include "domain/workflow.h"
 #include "util/log.h"
+#include "db_fixture.h"
 
 /* Staff of the fixture: ria looks after wijk A (1, with buurt 3), the admin everywhere. */
 static struct user ria, admin;
@@ -23,13 +24,6 @@ static void open_world(struct fixture *f)
     assert_true(db_exec(f->db, "INSERT INTO user_areas(user_id, area_id) VALUES (7, 1)"));
     assert_true(user_get(f->db, "ria", &ria));
     assert_true(user_get(f->db, "beheer", &admin));
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-    int64_t n = -1;
-    assert_true(db_get_int(db, sql, &n));
-    return n;
 }
 
 /* An initiative in a given state (area 0: city-wide). */
