@@ -183,7 +183,10 @@ export async function donationStorm(s, codes, initiative, { workers = 16 } = {})
       try {
         res = await s.post('/doneren/bevestigen', { code, initiatief: initiative });
       } catch (err) {
-        if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') refused++;
+        // Refused at connect (never accepted, no byte sent): a connection still in the
+        // listen queue when the server closes it is reset, not refused, but was never taken.
+        if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ||
+            (err.syscall === 'connect' && err.code === 'ECONNRESET')) refused++;
         else lost.push(`${code}: ${err.code ?? ''} ${err.message}`);
         gone = true;
         return;
