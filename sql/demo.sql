@@ -748,8 +748,8 @@ INSERT INTO initiative_updates (id, initiative_id, author_role, author_name, bod
 -- News
 -- ---------------------------------------------------------------------------
 INSERT INTO news (id, area_id, title, body, author_name, published, created_at, published_at) VALUES
-  (1, NULL, 'De voucherronde is geopend: geef uw € 7,50 aan een initiatief',
-   'Alle huishoudens in Almelo hebben deze week een brief ontvangen met een persoonlijke vouchercode van € 7,50. Met die code steunt u een initiatief in uw eigen wijk of dorp, of een initiatief voor heel Almelo.
+  (1, NULL, 'De voucherronde is geopend: geef uw € 7,50 aan een initiatief',
+   'Alle huishoudens in Almelo hebben deze week een brief ontvangen met een persoonlijke vouchercode van € 7,50. Met die code steunt u een initiatief in uw eigen wijk of dorp, of een initiatief voor heel Almelo.
 
 Doneren is eenvoudig: ga naar de pagina Voucher doneren, vul de code uit uw brief in of scan de QR-code, en kies een initiatief. Uw voucher gaat in zijn geheel naar één initiatief. Haalt een initiatief het streefbedrag niet, dan krijgt u uw voucher terug zolang de ronde nog loopt.
 

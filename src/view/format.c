@@ -28,11 +28,11 @@ void format_money(char *out, size_t size, int64_t cents)
     }
     grouped[g] = '\0';
     if (rest)
-        snprintf(out, size, "%s\xe2\x82\xac %s,%02" PRIu64, sign, grouped, rest);
+        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,%02" PRIu64, sign, grouped, rest);
     else if (cents < 0)
-        snprintf(out, size, "%s\xe2\x82\xac %s,00", sign, grouped);
+        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,00", sign, grouped);
     else
-        snprintf(out, size, "\xe2\x82\xac %s", grouped);
+        snprintf(out, size, "\xe2\x82\xac\xc2\xa0%s", grouped);
 }
 
 static const char *const months[] = {"januari", "februari", "maart",     "april",

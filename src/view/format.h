@@ -9,7 +9,7 @@
 #include "util/buf.h"
 #include "util/text.h"
 
-/* "€ 1.250" for whole euros, "€ 1.250,50" otherwise; "-€ 5,00" below zero. */
+/* "€ 1.250" (a non-breaking space after €, so the sign never ends a line) for whole euros, "€ 1.250,50" otherwise; "-€ 5,00" below zero. */
 void format_money(char *out, size_t size, int64_t cents);
 /* "3 november 2026" in local time (the process's TZ, set from the settings). */
 void format_date(char *out, size_t size, time_t t);

@@ -87,7 +87,7 @@ describe('donating on a phone, with axe-core on every page', () => {
     await page.waitForURL(/\/doneren\/ontvangst\/\d+-[0-9a-f]+$/);
     assert.equal(await h1(page), 'Bedankt!');
     const text = await page.locator('main').innerText();
-    assert.match(text, /€ 7,50 gaat naar/);
+    assert.match(text, /€\s7,50 gaat naar/);
     assert.ok(text.includes(CITY_WIDE_TITLE), 'names the initiative');
     await assertAccessible(page, 'the receipt');
     assert.equal(raised(), raisedBefore + 750, 'the donation is in the database');

@@ -99,7 +99,7 @@ const workFile = (name) => path.join(work, name);
 async function shownRaised(id) {
   const res = await fetchPage(server.base, `/initiatieven/${id}`);
   assert.equal(res.status, 200, `/initiatieven/${id}`);
-  const m = /<p class="progress-text"><strong class="amount">€ ([\d.,]+)<\/strong>/
+  const m = /<p class="progress-text"><strong class="amount">€\s([\d.,]+)<\/strong>/
     .exec(mainOf(res.text));
   assert.ok(m, `/initiatieven/${id} shows the amount raised`);
   return euro(m[1]);
@@ -262,7 +262,7 @@ describe('a voucher round', () => {
     const page = await admin.get('/beheer/rondes?gedaan=1');
     assertPage(page, 'GET /beheer/rondes');
     assert.match(contentOf(page.text), new RegExp(`<h2>${NAME}</h2>\\s*<p>Van [^<]+ tot en met ` +
-      '[^<]+, voucher € 7,50\\. Uitgegeven: 0, gedoneerd: 0\\.</p>'), 'the new round is listed');
+      '[^<]+, voucher €\\s7,50\\. Uitgegeven: 0, gedoneerd: 0\\.</p>'), 'the new round is listed');
     assert.match(page.text, /role="status"><p>De wijziging is opgeslagen\./, 'a notice');
   });
 
@@ -796,7 +796,7 @@ describe('contributions and payouts', () => {
     const page = await admin.get('/beheer/geld?gedaan=bijdrage');
     assertPage(page, 'GET /beheer/geld');
     assert.match(textOf(contentOf(page.text)),
-      /contribution € 12,50 voor .* \(Woningcorporatie Beter Wonen\)/, 'listed');
+      /contribution €\s12,50 voor .* \(Woningcorporatie Beter Wonen\)/, 'listed');
   });
 
   test('bad contributions: 400/404/409, nothing written', async () => {
@@ -875,7 +875,7 @@ describe('contributions and payouts', () => {
     const page = await admin.get('/beheer/geld?gedaan=uitbetaald');
     assertPage(page, 'GET /beheer/geld after a payout');
     assert.match(textOf(contentOf(page.text)),
-      new RegExp('payout € [\\d.,]+ voor .* \\(kenmerk BS-2026-0042\\) door ' +
+      new RegExp('payout €\\s[\\d.,]+ voor .* \\(kenmerk BS-2026-0042\\) door ' +
         demo.beheerder.username));
     assert.equal(one(`SELECT group_concat(amount_cents) FROM ledger
       WHERE kind = 'payout' AND initiative_id = ${target.id}`), String(half), 'one payout');
@@ -1399,7 +1399,7 @@ describe('the dashboard', () => {
       assert.equal(Number(dd(html, 'Vouchers gedoneerd')), st.n, `round ${id}: donated`);
       assert.equal(Number(dd(html, 'Vouchers uitgegeven')),
         countOf('vouchers', `round_id = ${id} AND voided_at IS NULL`), `round ${id}: issued`);
-      assert.equal(euro(dd(html, 'Gedoneerd').replace('€ ', '')), st.cents, `round ${id}: €`);
+      assert.equal(euro(dd(html, 'Gedoneerd').replace(/€\s/, '')), st.cents, `round ${id}: €`);
       const rows = tableRows(html, 'id="areas-title"');
       assert.equal(rows.reduce((a, r) => a + Number(r[3]), 0), st.n, 'the areas add up');
     }

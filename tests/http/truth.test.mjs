@@ -60,14 +60,14 @@ describe('partner money', () => {
       { initiatief: id, bedrag: '25,00', partner: 'Woningcorporatie Beter Wonen' });
     assert.equal(res.status, 303);
     const page = textOf(mainOf((await fetchPage(server.base, `/initiatieven/${id}`)).text));
-    assert.match(page, /uit vouchers, € ?25 van partners/);
+    assert.match(page, /uit vouchers, €\s?25 van partners/);
     const area = textOf(mainOf((await fetchPage(server.base, `/wijken/${slug}`)).text));
-    assert.match(area, /€ ?25 uit vouchers|van partners/);
-    assert.match(area, /Waarvan van partners € ?25\b/);
+    assert.match(area, /€\s?25 uit vouchers|van partners/);
+    assert.match(area, /Waarvan van partners €\s?25\b/);
     assert.match(area, /Alle rondes samen/);
     const home = textOf(mainOf((await fetchPage(server.base, '/')).text));
     assert.match(home, /Waarvan uit vouchers/);
-    const partnerOf = (t) => /Waarvan van partners € ?([\d.]+)/.exec(t)?.[1];
+    const partnerOf = (t) => /Waarvan van partners €\s?([\d.]+)/.exec(t)?.[1];
     assert.equal(partnerOf(homeBefore), '0');
     assert.equal(partnerOf(home), '25');
   });

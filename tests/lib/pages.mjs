@@ -62,7 +62,7 @@ export function cards(html) {
     const link = /<a href="\/initiatieven\/(\d+)(?:-[a-z0-9-]*)?">([\s\S]*?)<\/a>/.exec(body);
     assert.ok(link, `card has a link to its initiative: ${body.slice(0, 200)}`);
     const progress = /<progress\b[^>]*\bvalue="(\d+)"/.exec(body);
-    const amounts = [...body.matchAll(/class="amount">€ ([\d.,]+)</g)].map((a) => euro(a[1]));
+    const amounts = [...body.matchAll(/class="amount">€\s([\d.,]+)</g)].map((a) => euro(a[1]));
     const vouchers = /(\d+) vouchers?\b/.exec(body);
     out.push({
       id: Number(link[1]),
@@ -161,7 +161,7 @@ const PAGES = [
   {
     path: '/',
     title: 'Samen maken we de buurt',
-    contains: ['Samen maken we de buurt', 'Zo werkt het', '€ 7,50', 'Bijna gehaald',
+    contains: ['Samen maken we de buurt', 'Zo werkt het', '€\u00a07,50', 'Bijna gehaald',
       'Laatste berichten', 'href="/initiatieven?status=open"', 'href="/wijken"'],
     check(html) {
       const c = cards(html);
@@ -298,7 +298,7 @@ const PAGES = [
     title: 'Speeltuin aan de Rietstraat weer veilig en vrolijk',
     contains: ['<h1>Speeltuin aan de Rietstraat weer veilig en vrolijk</h1>', 'Open voor vouchers',
       'Begroting', '<table class="budget">', '<caption', 'Valondergrond van houtsnippers',
-      'Streefbedrag', '€ 3.500', '€ 3.487,50', '465 vouchers', 'Nog <strong>€ 12,50</strong> nodig',
+      'Streefbedrag', '€\u00a03.500', '€\u00a03.487,50', '465 vouchers', 'Nog <strong>€\u00a012,50</strong> nodig',
       'Over dit initiatief', 'Joost Veldhuis', 'Nieuws over dit initiatief',
       '<a href="/wijken/de-riet">De Riet</a>', 'aria-label="Kruimelpad"'],
     notContains: ['joost.veldhuis@example.org', '06 27384950'], // initiator's private contact
@@ -439,7 +439,7 @@ const PAGES = [
       '<a href="/wijken/de-riet">De Riet</a>', 'Ruud Oude Egberink', 'werkhandschoenen',
       '<time datetime="'],
   },
-  { path: '/berichten/1', contains: ['Gemeentebreed', 'Gemeente Almelo', '€ 7,50'] },
+  { path: '/berichten/1', contains: ['Gemeentebreed', 'Gemeente Almelo', '€\u00a07,50'] },
   { path: `/berichten/${DRAFT_NEWS}`, status: 404, contains: ['Pagina niet gevonden'] },
   { path: '/berichten/999', status: 404 },
   { path: '/berichten/abc', status: 404 },

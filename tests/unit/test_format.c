@@ -16,17 +16,17 @@ static void money(void **state)
         int64_t cents;
         const char *text;
     } cases[] = {
-        {0, "\xe2\x82\xac 0"},
-        {750, "\xe2\x82\xac 7,50"},
-        {5, "\xe2\x82\xac 0,05"},
-        {100, "\xe2\x82\xac 1"},
-        {125050, "\xe2\x82\xac 1.250,50"},
-        {125000, "\xe2\x82\xac 1.250"},
-        {100000000, "\xe2\x82\xac 1.000.000"},
-        {-500, "-\xe2\x82\xac 5,00"},
-        {-1, "-\xe2\x82\xac 0,01"},
-        {INT64_MAX, "\xe2\x82\xac 92.233.720.368.547.758,07"},
-        {INT64_MIN, "-\xe2\x82\xac 92.233.720.368.547.758,08"},
+        {0, "\xe2\x82\xac\xc2\xa0" "0"},
+        {750, "\xe2\x82\xac\xc2\xa0" "7,50"},
+        {5, "\xe2\x82\xac\xc2\xa0" "0,05"},
+        {100, "\xe2\x82\xac\xc2\xa0" "1"},
+        {125050, "\xe2\x82\xac\xc2\xa0" "1.250,50"},
+        {125000, "\xe2\x82\xac\xc2\xa0" "1.250"},
+        {100000000, "\xe2\x82\xac\xc2\xa0" "1.000.000"},
+        {-500, "-\xe2\x82\xac\xc2\xa0" "5,00"},
+        {-1, "-\xe2\x82\xac\xc2\xa0" "0,01"},
+        {INT64_MAX, "\xe2\x82\xac\xc2\xa0" "92.233.720.368.547.758,07"},
+        {INT64_MIN, "-\xe2\x82\xac\xc2\xa0" "92.233.720.368.547.758,08"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[64];
