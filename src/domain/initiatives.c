@@ -125,6 +125,18 @@ json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int
     return db_rows_array(stmt);
 }
 
+bool initiatives_theme_used(struct db *db, const char *theme)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT 1 FROM initiatives WHERE theme = ? AND "
+                                     "published_at IS NOT NULL LIMIT 1");
+    if (!s)
+        return false;
+    sqlite3_bind_text(s, 1, theme, -1, SQLITE_STATIC);
+    bool used = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return used;
+}
+
 json_t *initiative_get_public(struct db *db, int64_t id)
 {
     sqlite3_stmt *stmt = db_prepare(

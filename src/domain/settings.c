@@ -34,6 +34,8 @@ const struct setting settings_table[] = {
      "Nieuwe initiatieven per uur", "Per internetadres en per e-mailadres."},
     {"wijzigingen_per_uur", SETTING_INT, "20", 1, 100000, false,
      "Wijzigingen per uur", "Via een beheerlink, per internetadres en per initiatief."},
+    {"fotos_per_uur", SETTING_INT, "20", 1, 100000, false, "Bewaarde foto's per uur",
+     "Foto's bij een formulier dat terugkomt, per internetadres en per browser."},
     {"brief_logo", SETTING_TEXT, "", 0, 1400000, false, "Logo op de brieven",
      "Een PNG, base64."},
     {"themas", SETTING_TEXT,
