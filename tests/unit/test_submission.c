@@ -312,9 +312,13 @@ static const struct bad_case bad_cases[] = {
     {"gebied", "", {"gebied"}},
     {"gebied", NULL, {"gebied"}},
     {"gebied", "WIJK-A", {"gebied"}},
+    /* Theme: one of the setting's list (none chosen: overig) */
+    {"thema", "politiek", {"thema"}},
+    {"thema", "Groen", {"thema"}},
     /* Target: whole euros, within the limits */
     {"streefbedrag", "250,50", {"streefbedrag"}},
-    {"streefbedrag", "250.00", {"streefbedrag"}},
+    {"streefbedrag", "250.5", {"streefbedrag"}}, /* "250.00" and "250,00" are 250 euros */
+    {"streefbedrag", "2,500", {"streefbedrag"}},
     {"streefbedrag", "veel", {"streefbedrag"}},
     {"streefbedrag", "", {"streefbedrag"}},
     {"streefbedrag", NULL, {"streefbedrag"}},
