@@ -209,17 +209,39 @@ describe('a photo with a form that comes back', () => {
     assert.equal(one(`SELECT photo_id IS NULL FROM initiatives WHERE id = ${ok.id}`), '1');
   });
 
+  test('photos kept per hour are limited (fotos_per_uur): past it, a message, not a refusal',
+    async () => {
+      // Earlier tests kept photos from this address too: count from zero.
+      sql(db, "DELETE FROM throttle; " +
+        "INSERT OR REPLACE INTO settings(key, value) VALUES ('fotos_per_uur', '1')");
+      try {
+        const { cl, form } = await freshForm();
+        const fields = initiativeFields({ formulier: form, titel: '' });
+        const first = await cl.postMultipart('/initiatief-indienen', fields, { foto: png() });
+        assert.ok(refOf(first.text), 'the first is kept');
+        const again = await cl.postMultipart('/initiatief-indienen', fields, { foto: png() });
+        assert.equal(again.status, 400);
+        assert.match(textOf(/id="foto-error">([\s\S]*?)<\/p>/.exec(again.text)?.[1] ?? ''),
+          /veel foto's/);
+      } finally {
+        sql(db, "DELETE FROM settings WHERE key = 'fotos_per_uur'; DELETE FROM throttle");
+      }
+    });
+
   test('housekeeping removes a kept photo that was never used, after its expiry', async () => {
     const { cl, form } = await freshForm();
     const res = await cl.postMultipart('/initiatief-indienen',
       initiativeFields({ formulier: form, titel: '' }), { foto: png() });
     assert.equal(res.status, 400);
     const photos = Number(one('SELECT count(*) FROM photos'));
+    const held = Number(one('SELECT count(*) FROM provisional_photos'));
+    assert.ok(held >= 1);
     sql(db, 'UPDATE provisional_photos SET expires_at = 1');
     const r = await runBin(['--db', db, 'housekeeping']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(Number(one('SELECT count(*) FROM provisional_photos')), 0);
-    assert.equal(Number(one('SELECT count(*) FROM photos')), photos - 1);
+    assert.equal(Number(one('SELECT count(*) FROM photos')), photos - held,
+      'the held photos are gone, every other photo stays');
   });
 });
 
@@ -374,8 +396,21 @@ describe('themes', () => {
         initiativeFields({ thema: 'politiek' }));
       assert.equal(res.status, 400);
       assert.ok(summaryLinks(res.text).some((l) => l.href === 'thema'));
-      sql(db, `INSERT OR REPLACE INTO settings(key, value) VALUES ('themas', ${q(
-        'groen, spelen, ontmoeting, overig')})`);
+      // The admin takes themes off the list on the settings page, like any other setting.
+      const admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+      const form = await admin.get('/beheer/instellingen');
+      assert.equal(form.status, 200);
+      const values = {};
+      for (const m of mainOf(form.text).matchAll(/<input\b[^>]*>/g)) {
+        const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
+        if (name && name !== '_csrf') values[name] = decode(/\bvalue="([^"]*)"/.exec(m[0])?.[1] ?? '');
+      }
+      assert.equal(values.themas, THEMES.join(', '), 'the settings page shows the themes');
+      const saved = await admin.post('/beheer/instellingen',
+        { ...values, themas: 'groen, spelen, ontmoeting, overig' });
+      assert.equal(saved.status, 303, textOf(saved.text).slice(0, 300));
+      assert.equal(one("SELECT value FROM settings WHERE key = 'themas'"),
+        'groen, spelen, ontmoeting, overig');
       const pub = await fetchPage(server.base, `/initiatieven/${it.id}`);
       assert.equal(pub.status, 200);
       assert.match(textOf(mainOf(pub.text)), /Thema: sport en bewegen/i);
