@@ -209,6 +209,36 @@ describe('a photo with a form that comes back', () => {
     assert.equal(one(`SELECT photo_id IS NULL FROM initiatives WHERE id = ${ok.id}`), '1');
   });
 
+  test('on the edit page: the photo is shown, kept after an error, and can be removed',
+    async () => {
+      const { cl, form } = await freshForm();
+      const it = await submit(cl, initiativeFields({ formulier: form,
+        titel: 'Een initiatief met een foto om te wijzigen' }), { foto: png() });
+      const first = Number(one(`SELECT photo_id FROM initiatives WHERE id = ${it.id}`));
+      let page = await cl.get(it.path);
+      assert.ok(page.text.includes(`<img class="form-photo" src="${it.path}/foto.jpg"`),
+        'the edit form shows the photo it has');
+      // A new photo with an error: kept and shown instead; saved, it replaces the first.
+      let res = await cl.postMultipart(`${it.path}/bewerken`, initiativeFields({ titel: 'x' }),
+        { foto: { data: makePng(20, 10), filename: 'nieuw.png', type: 'image/png' } });
+      assert.equal(res.status, 400);
+      const ref = refOf(res.text);
+      assert.ok(res.text.includes(`/fotos/voorlopig/${ref}.jpg`));
+      res = await cl.postMultipart(`${it.path}/bewerken`, initiativeFields({ foto_ref: ref,
+        titel: 'Een initiatief met een andere foto' }));
+      assert.equal(res.status, 303);
+      const second = Number(one(`SELECT photo_id FROM initiatives WHERE id = ${it.id}`));
+      assert.ok(second !== first);
+      assert.equal(one(`SELECT width || 'x' || height FROM photos WHERE id = ${second}`), '20x10');
+      // "Foto weghalen" on the edit page takes it off.
+      res = await cl.postMultipart(`${it.path}/bewerken`, initiativeFields({ foto_weg: 'ja',
+        titel: 'Een initiatief zonder foto' }));
+      assert.equal(res.status, 303);
+      assert.equal(one(`SELECT photo_id IS NULL FROM initiatives WHERE id = ${it.id}`), '1');
+      page = await cl.get(it.path);
+      assert.ok(!page.text.includes('class="form-photo"'), 'no photo shown any more');
+    });
+
   test('photos kept per hour are limited (fotos_per_uur): past it, a message, not a refusal',
     async () => {
       // Earlier tests kept photos from this address too: count from zero.
