@@ -449,6 +449,11 @@ describe('themes', () => {
       const list = await fetchPage(server.base, '/initiatieven');
       assert.deepEqual(selectOptions(list.text, 'f-thema').map((o) => o.value),
         ['', 'groen', 'spelen', 'ontmoeting', 'overig']);
+      const old = await fetchPage(server.base, '/initiatieven?thema=sport+en+bewegen');
+      assert.equal(old.status, 200, 'a link with the old theme still finds its initiatives');
+      assert.match(old.text, new RegExp(`href="/initiatieven/${it.id}[-"]`));
+      const oldApi = await fetchPage(server.base, '/api/v1/initiatieven?thema=sport+en+bewegen');
+      assert.ok(JSON.parse(oldApi.text).resultaten.some((r) => r.id === it.id));
       sql(db, "DELETE FROM settings WHERE key = 'themas'");
     });
 });
