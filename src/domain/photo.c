@@ -419,8 +419,8 @@ int64_t photo_hold(struct db *db, const unsigned char *secret, const char *bindi
     return id;
 }
 
-int64_t photo_held(struct db *db, const unsigned char *secret, const char *binding,
-                   const char *ref, time_t now)
+int64_t photo_held(struct db *db, const unsigned char *secret, const char *binding, const char *ref,
+                   time_t now)
 {
     if (!ref_well_formed(ref) || !binding)
         return 0;
@@ -456,7 +456,7 @@ bool photo_read_held(struct db *db, const unsigned char *secret, const char *bin
 
 /* Photos that nothing but a hold uses. */
 #define UNUSED_PHOTO                                                                               \
-    "NOT EXISTS (SELECT 1 FROM initiatives i WHERE i.photo_id = photos.id) AND NOT EXISTS "       \
+    "NOT EXISTS (SELECT 1 FROM initiatives i WHERE i.photo_id = photos.id) AND NOT EXISTS "        \
     "(SELECT 1 FROM initiative_updates u WHERE u.photo_id = photos.id)"
 
 bool photo_release(struct db *db, int64_t photo_id)

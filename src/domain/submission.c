@@ -501,10 +501,9 @@ bool submission_create(struct db *db, const unsigned char *secret, const struct 
 }
 
 bool submission_create_from_form(struct db *db, const unsigned char *secret,
-                                 const struct submission *s, int64_t photo_id,
-                                 const char *base_url, const char *binding,
-                                 const char *form_token, time_t now, int64_t *id_out,
-                                 char token_out[MANAGE_TOKEN_CHARS + 1])
+                                 const struct submission *s, int64_t photo_id, const char *base_url,
+                                 const char *binding, const char *form_token, time_t now,
+                                 int64_t *id_out, char token_out[MANAGE_TOKEN_CHARS + 1])
 {
     if (!binding || !submission_form_token_valid(form_token))
         return false;

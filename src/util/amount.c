@@ -37,8 +37,7 @@ static int digit_run(const char *s)
     return n;
 }
 
-enum amount_result amount_parse(const char *s, bool whole_euros, int64_t max_cents,
-                                int64_t *cents)
+enum amount_result amount_parse(const char *s, bool whole_euros, int64_t max_cents, int64_t *cents)
 {
     if (!s)
         return AMOUNT_EMPTY;

@@ -17,12 +17,26 @@ static void dutch_amounts(void **state)
         const char *typed;
         int64_t cents;
     } good[] = {
-        {"1250", 125000},         {"1.250", 125000},        {"1250,00", 125000},
-        {"\xe2\x82\xac 1.250", 125000}, {"\xe2\x82\xac" "1250", 125000},
-        {"\xe2\x82\xac\xc2\xa0" "1.250", 125000}, {" 1250 ", 125000},
-        {"1250,-", 125000},       {"1250,--", 125000},      {"1.250,50", 125050},
-        {"49,95", 4995},          {"49.95", 4995},          {"7,5", 750},
-        {"7.5", 750},             {"0", 0},                 {"12.500.000", 1250000000},
+        {"1250", 125000},
+        {"1.250", 125000},
+        {"1250,00", 125000},
+        {"\xe2\x82\xac 1.250", 125000},
+        {"\xe2\x82\xac"
+         "1250",
+         125000},
+        {"\xe2\x82\xac\xc2\xa0"
+         "1.250",
+         125000},
+        {" 1250 ", 125000},
+        {"1250,-", 125000},
+        {"1250,--", 125000},
+        {"1.250,50", 125050},
+        {"49,95", 4995},
+        {"49.95", 4995},
+        {"7,5", 750},
+        {"7.5", 750},
+        {"0", 0},
+        {"12.500.000", 1250000000},
         {"1.000.000,01", 100000001},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -39,12 +53,22 @@ static void refused_with_a_reason(void **state)
         const char *typed;
         enum amount_result why;
     } bad[] = {
-        {"", AMOUNT_EMPTY},          {"   ", AMOUNT_EMPTY},        {NULL, AMOUNT_EMPTY},
-        {"veel", AMOUNT_INVALID},    {"-250", AMOUNT_INVALID},     {"1,234", AMOUNT_INVALID},
-        {"1.2500", AMOUNT_INVALID},  {"1250.000", AMOUNT_INVALID}, {"1.250.50", AMOUNT_INVALID},
-        {"12,", AMOUNT_INVALID},     {"2.5e2", AMOUNT_INVALID},    {"1 250", AMOUNT_INVALID},
-        {"\xe2\x82\xac", AMOUNT_INVALID}, {"12,5 euro", AMOUNT_INVALID},
-        {"1234567890123", AMOUNT_INVALID}, {"1.234.567.890.123", AMOUNT_INVALID},
+        {"", AMOUNT_EMPTY},
+        {"   ", AMOUNT_EMPTY},
+        {NULL, AMOUNT_EMPTY},
+        {"veel", AMOUNT_INVALID},
+        {"-250", AMOUNT_INVALID},
+        {"1,234", AMOUNT_INVALID},
+        {"1.2500", AMOUNT_INVALID},
+        {"1250.000", AMOUNT_INVALID},
+        {"1.250.50", AMOUNT_INVALID},
+        {"12,", AMOUNT_INVALID},
+        {"2.5e2", AMOUNT_INVALID},
+        {"1 250", AMOUNT_INVALID},
+        {"\xe2\x82\xac", AMOUNT_INVALID},
+        {"12,5 euro", AMOUNT_INVALID},
+        {"1234567890123", AMOUNT_INVALID},
+        {"1.234.567.890.123", AMOUNT_INVALID},
         {"12.34,5", AMOUNT_INVALID},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -85,20 +109,24 @@ static void written_back(void **state)
     (void)state;
     char out[40];
     amount_format(5000, out, sizeof out);
-    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0" "50");
+    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0"
+                             "50");
     amount_format(500000, out, sizeof out);
-    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0" "5.000");
+    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0"
+                             "5.000");
     amount_format(125050, out, sizeof out);
-    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0" "1.250,50");
+    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0"
+                             "1.250,50");
     amount_format(100000000, out, sizeof out);
-    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0" "1.000.000");
+    assert_string_equal(out, "\xe2\x82\xac\xc2\xa0"
+                             "1.000.000");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dutch_amounts),   cmocka_unit_test(refused_with_a_reason),
-        cmocka_unit_test(whole_euros),     cmocka_unit_test(limits),
+        cmocka_unit_test(dutch_amounts), cmocka_unit_test(refused_with_a_reason),
+        cmocka_unit_test(whole_euros),   cmocka_unit_test(limits),
         cmocka_unit_test(written_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
