@@ -829,3 +829,15 @@ Grijpers, hesjes en handschoenen liggen klaar in de Trefhoek. Aanmelden is niet 
 
 De precieze datum en tijd volgen zodra de netbeheerder de aansluitkast heeft geplaatst.',
    'Henk Brinkhuis', 0, datetime('now', '-1 days'), NULL);
+
+-- Themes of the demo initiatives (the setting 'themas' holds the list).
+UPDATE initiatives SET theme = CASE
+  WHEN id IN (4, 7, 14, 23) THEN 'groen'
+  WHEN id IN (5, 18, 24, 29) THEN 'spelen'
+  WHEN id IN (1, 2, 10, 11, 16, 20, 25, 27, 30, 33) THEN 'ontmoeting'
+  WHEN id IN (8) THEN 'veiligheid'
+  WHEN id IN (6, 15) THEN 'duurzaamheid'
+  WHEN id IN (3, 12, 13, 22, 28, 34) THEN 'sport en bewegen'
+  WHEN id IN (9, 17, 19, 26, 35) THEN 'kunst en cultuur'
+  ELSE 'overig' END
+WHERE id <= 35;

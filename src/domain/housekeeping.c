@@ -3,6 +3,7 @@
 #include "db/db.h"
 #include "domain/audit.h"
 #include "domain/mail.h"
+#include "domain/photo.h"
 #include "domain/throttle.h"
 #include "domain/workflow.h"
 #include "util/config.h"
@@ -33,7 +34,7 @@ static int erase_contact_details(struct db *db, time_t now)
     sqlite3_stmt *s = db_prepare(
         db, "SELECT id FROM initiatives WHERE state IN ('uitgevoerd', 'afgewezen', "
             "'ingetrokken', 'niet_gehaald') AND updated_at < ? AND (initiator_email <> '' OR "
-            "initiator_phone <> '' OR EXISTS (SELECT 1 FROM co_organisers c "
+            "initiator_phone <> '' OR initiator_postcode <> '' OR EXISTS (SELECT 1 FROM co_organisers c "
             "WHERE c.initiative_id = initiatives.id)) ORDER BY id LIMIT ?");
     if (!s)
         return -1;
@@ -51,8 +52,8 @@ static int erase_contact_details(struct db *db, time_t now)
         snprintf(subject, sizeof subject, "initiative:%lld", (long long)ids[i]);
         if (!exec_at(db, "DELETE FROM co_organisers WHERE initiative_id = ?", ids[i]) ||
             !exec_at(db,
-                     "UPDATE initiatives SET initiator_email = '', initiator_phone = '' "
-                     "WHERE id = ?",
+                     "UPDATE initiatives SET initiator_email = '', initiator_phone = '', "
+                     "initiator_postcode = '', initiator_house_number = '' WHERE id = ?",
                      ids[i]) ||
             !audit_add(db, now, "systeem", "privacy-erase", subject, "", "", "twee jaar na afloop"))
             return -1;
@@ -72,6 +73,8 @@ int housekeeping_forget(struct db *db, time_t now)
         sqlite3_reset(s);
     }
     throttle_purge(db, now, HOUSEKEEPING_THROTTLE_SECONDS);
+    /* Photos of forms that were never sent. */
+    ok = ok && photo_expire(db, now) >= 0;
     /* Erased initiatives no longer match, so each round takes the next ones. */
     int erased = 0, round;
     do {

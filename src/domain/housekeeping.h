@@ -22,9 +22,10 @@ struct housekeeping_report {
     int mail_sent;
 };
 
-/* In one transaction: expired sessions and old failed attempts go, and two years after an
+/* In one transaction: expired sessions, old failed attempts and expired held photos (photo.h)
+ * go, and two years after an
  * initiative ended (uitgevoerd, afgewezen, ingetrokken, niet_gehaald: updated_at more than
- * HOUSEKEEPING_KEEP_DAYS ago) its initiator's e-mail address and phone number are emptied and
+ * HOUSEKEEPING_KEEP_DAYS ago) its initiator's e-mail address, phone number and address are emptied and
  * its co-organisers deleted, each such initiative with an audit entry. The initiator's name
  * stays: it is public with the initiative. Returns how many initiatives were erased, -1 on an
  * error (then nothing changed). */

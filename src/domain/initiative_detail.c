@@ -27,7 +27,8 @@ json_t *initiative_get_full(struct db *db, int64_t id)
             "i.raised_cents, i.voucher_count, i.planned_date, i.deadline, i.initiator_name, "
             "i.initiator_email, i.initiator_phone, i.state_reason, i.created_at, "
             "i.published_at, coalesce(i.area_id, 0) AS area_id, a.name AS area_name, "
-            "a.slug AS area_slug, i.photo_id FROM initiatives i "
+            "a.slug AS area_slug, i.photo_id, i.theme, i.initiator_postcode, "
+            "i.initiator_house_number FROM initiatives i "
             "LEFT JOIN areas a ON a.id = i.area_id WHERE i.id = ?");
     if (!s)
         return NULL;

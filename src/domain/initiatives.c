@@ -69,7 +69,7 @@ void initiative_fts_query(const char *text, char *out, size_t out_size)
 #define CARD_COLUMNS                                                                               \
     "i.id, i.title, i.summary, i.state, i.target_cents, i.raised_cents, i.voucher_count, "        \
     "i.deadline, i.planned_date, i.photo_id, i.published_at, a.slug AS area_slug, "               \
-    "a.name AS area_name "
+    "a.name AS area_name, i.theme "
 
 #define FILTER_WHERE                                                                               \
     "WHERE i.published_at IS NOT NULL "                                                            \
@@ -77,7 +77,8 @@ void initiative_fts_query(const char *text, char *out, size_t out_size)
     "AND (?1 IS NULL OR (?1 = 'gemeentebreed' AND i.area_id IS NULL) OR i.area_id IN "            \
     "  (SELECT id FROM areas WHERE slug = ?1 OR parent_id = (SELECT id FROM areas WHERE slug = ?1)))" \
     " AND (?2 IS NULL OR i.state = ?2) "                                                           \
-    "AND (?3 IS NULL OR i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ?3)) "
+    "AND (?3 IS NULL OR i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ?3)) " \
+    "AND (?4 IS NULL OR i.theme = ?4) "
 
 static void bind_filter(sqlite3_stmt *stmt, const struct initiative_filter *f, const char *fts)
 {
@@ -87,6 +88,8 @@ static void bind_filter(sqlite3_stmt *stmt, const struct initiative_filter *f, c
         sqlite3_bind_text(stmt, 2, f->state, -1, SQLITE_STATIC);
     if (fts && *fts)
         sqlite3_bind_text(stmt, 3, fts, -1, SQLITE_STATIC);
+    if (f->theme)
+        sqlite3_bind_text(stmt, 4, f->theme, -1, SQLITE_STATIC);
 }
 
 json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int64_t *total)
@@ -120,6 +123,18 @@ json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int
     sqlite3_bind_int(stmt, 5, f->limit > 0 ? f->limit : 24);
     sqlite3_bind_int(stmt, 6, f->offset > 0 ? f->offset : 0);
     return db_rows_array(stmt);
+}
+
+bool initiatives_theme_used(struct db *db, const char *theme)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT 1 FROM initiatives WHERE theme = ? AND "
+                                     "published_at IS NOT NULL LIMIT 1");
+    if (!s)
+        return false;
+    sqlite3_bind_text(s, 1, theme, -1, SQLITE_STATIC);
+    bool used = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return used;
 }
 
 json_t *initiative_get_public(struct db *db, int64_t id)

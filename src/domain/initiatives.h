@@ -14,6 +14,7 @@ struct initiative_filter {
     const char *area_slug; /* a wijk/dorp includes its buurten; "gemeentebreed": city-wide */
     const char *state;     /* one public state, or NULL for all public ones */
     const char *query;     /* free text; NULL or "" for none */
+    const char *theme;     /* one theme (themes.h), or NULL for all */
     enum initiative_sort sort;
     int limit, offset;
 };
@@ -23,8 +24,12 @@ bool initiative_state_public(const char *state);
 /* A state's Dutch label ("Open voor vouchers"); NULL for an unknown state. */
 const char *initiative_state_label(const char *state);
 
-/* Public initiatives matching the filter; *total gets the count without limit/offset. */
+/* Public initiatives matching the filter; *total gets the count without limit/offset. Each
+ * row has the card's columns, "theme" among them. */
 json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int64_t *total);
+/* Does any public initiative have this theme? (A theme taken off the list stays a filter for
+ * the initiatives that have it.) */
+bool initiatives_theme_used(struct db *db, const char *theme);
 /* One public initiative with "area", "budget_lines" and "updates", or NULL. */
 json_t *initiative_get_public(struct db *db, int64_t id);
 /* Open initiatives that a voucher from this wijk/dorp may go to at `now`: its own area and

@@ -5,6 +5,7 @@
 #include "util/buf.h"
 
 #include <gd.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -361,4 +362,139 @@ bool photo_unpublished_area(struct db *db, int64_t id, int64_t *area_id)
         *area_id = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return found;
+}
+
+/* ---- Photos held for a form that comes back ---- */
+
+static void held_key(const unsigned char *secret, const char *binding, const char *ref,
+                     unsigned char out[32])
+{
+    static const char purpose[] = "photo held for a form";
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, secret, 32, 32);
+    crypto_generichash_update(&st, (const unsigned char *)purpose, sizeof purpose);
+    crypto_generichash_update(&st, (const unsigned char *)binding, strlen(binding) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)ref, strlen(ref));
+    crypto_generichash_final(&st, out, 32);
+}
+
+static bool ref_well_formed(const char *ref)
+{
+    if (!ref || strlen(ref) != PHOTO_REF_CHARS)
+        return false;
+    for (const char *p = ref; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+int64_t photo_hold(struct db *db, const unsigned char *secret, const char *binding,
+                   const struct photo *photo, time_t now, char ref_out[PHOTO_REF_CHARS + 1])
+{
+    unsigned char raw[32], key[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(ref_out, PHOTO_REF_CHARS + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    held_key(secret, binding ? binding : "", ref_out, key);
+    if (!db_begin(db))
+        return 0;
+    int64_t id = photo_store(db, photo);
+    sqlite3_stmt *s = id ? db_prepare(db, "INSERT INTO provisional_photos(key_hash, photo_id, "
+                                          "expires_at) VALUES (?, ?, ?)")
+                         : NULL;
+    bool ok = s != NULL;
+    if (ok) {
+        sqlite3_bind_blob(s, 1, key, sizeof key, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 2, id);
+        sqlite3_bind_int64(s, 3, (int64_t)now + PHOTO_HOLD_SECONDS);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+        sqlite3_reset(s);
+    }
+    if (!ok || !db_commit(db)) {
+        db_rollback(db);
+        ref_out[0] = '\0';
+        return 0;
+    }
+    return id;
+}
+
+int64_t photo_held(struct db *db, const unsigned char *secret, const char *binding, const char *ref,
+                   time_t now)
+{
+    if (!ref_well_formed(ref) || !binding)
+        return 0;
+    unsigned char key[32];
+    held_key(secret, binding, ref, key);
+    sqlite3_stmt *s = db_prepare(db, "SELECT photo_id FROM provisional_photos "
+                                     "WHERE key_hash = ? AND expires_at > ?");
+    if (!s)
+        return 0;
+    sqlite3_bind_blob(s, 1, key, sizeof key, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, (int64_t)now);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
+bool photo_read_held(struct db *db, const unsigned char *secret, const char *binding,
+                     const char *ref, time_t now, struct buf *out)
+{
+    int64_t id = photo_held(db, secret, binding, ref, now);
+    if (!id)
+        return false;
+    sqlite3_stmt *s = db_prepare(db, "SELECT jpeg FROM photos WHERE id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        buf_append(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+    sqlite3_reset(s);
+    return found;
+}
+
+/* Photos that nothing but a hold uses. */
+#define UNUSED_PHOTO                                                                               \
+    "NOT EXISTS (SELECT 1 FROM initiatives i WHERE i.photo_id = photos.id) AND NOT EXISTS "        \
+    "(SELECT 1 FROM initiative_updates u WHERE u.photo_id = photos.id)"
+
+bool photo_release(struct db *db, int64_t photo_id)
+{
+    sqlite3_stmt *s = db_prepare(db, "DELETE FROM photos WHERE id = ? AND id IN (SELECT photo_id "
+                                     "FROM provisional_photos) AND " UNUSED_PHOTO);
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, photo_id);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok;
+}
+
+bool photo_claim(struct db *db, int64_t photo_id)
+{
+    sqlite3_stmt *s = db_prepare(db, "DELETE FROM provisional_photos WHERE photo_id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, photo_id);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok;
+}
+
+int photo_expire(struct db *db, time_t now)
+{
+    sqlite3_stmt *s = db_prepare(db, "DELETE FROM photos WHERE id IN (SELECT photo_id FROM "
+                                     "provisional_photos WHERE expires_at <= ?) AND " UNUSED_PHOTO);
+    sqlite3_stmt *rest = db_prepare(db, "DELETE FROM provisional_photos WHERE expires_at <= ?");
+    if (!s || !rest)
+        return -1;
+    sqlite3_bind_int64(s, 1, (int64_t)now);
+    bool ok = sqlite3_step(s) == SQLITE_DONE;
+    int n = sqlite3_changes(db_handle(db));
+    sqlite3_reset(s);
+    sqlite3_bind_int64(rest, 1, (int64_t)now);
+    ok = ok && sqlite3_step(rest) == SQLITE_DONE;
+    sqlite3_reset(rest);
+    return ok ? n : -1;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct db;
 struct buf;
@@ -58,5 +59,29 @@ enum photo_visibility {
 bool photo_unpublished_area(struct db *db, int64_t id, int64_t *area_id);
 /* Appends photo `id`'s JPEG to out (for PHOTO_PUBLIC and PHOTO_UNPUBLISHED only). */
 enum photo_visibility photo_read(struct db *db, int64_t id, struct buf *out);
+
+/* ---- Photos held for a form that comes back ----
+ * A photo uploaded with a form that is shown again (a validation error, more budget rows) is
+ * held under a random reference that the form carries in a hidden field. Only a keyed hash of
+ * the reference together with the browser's CSRF token (binding) is stored, so a reference is
+ * worth nothing in another browser. Held photos expire; housekeeping removes them. */
+enum { PHOTO_REF_CHARS = 43, PHOTO_HOLD_SECONDS = 24 * 3600 };
+/* Stores the photo and holds it until now + PHOTO_HOLD_SECONDS; ref_out gets the reference.
+ * The photo's id, 0 on failure (then nothing is stored). secret: SECRET_BYTES. */
+int64_t photo_hold(struct db *db, const unsigned char *secret, const char *binding,
+                   const struct photo *photo, time_t now, char ref_out[PHOTO_REF_CHARS + 1]);
+/* The photo held under ref for this binding and not expired at now; 0 when none. */
+int64_t photo_held(struct db *db, const unsigned char *secret, const char *binding,
+                   const char *ref, time_t now);
+/* Appends the JPEG of the photo photo_held finds; false when there is none. */
+bool photo_read_held(struct db *db, const unsigned char *secret, const char *binding,
+                     const char *ref, time_t now, struct buf *out);
+/* Deletes a held photo that nothing else uses (it was replaced or removed on the form). */
+bool photo_release(struct db *db, int64_t photo_id);
+/* The photo is an initiative's now, no longer held. Inside the caller's transaction. */
+bool photo_claim(struct db *db, int64_t photo_id);
+/* Deletes the held photos expired at now that no initiative or update uses; how many, -1 on
+ * an error. Inside the caller's transaction. */
+int photo_expire(struct db *db, time_t now);
 
 #endif

@@ -34,8 +34,16 @@ const struct setting settings_table[] = {
      "Nieuwe initiatieven per uur", "Per internetadres en per e-mailadres."},
     {"wijzigingen_per_uur", SETTING_INT, "20", 1, 100000, false,
      "Wijzigingen per uur", "Via een beheerlink, per internetadres en per initiatief."},
+    {"fotos_per_uur", SETTING_INT, "20", 1, 100000, false, "Bewaarde foto's per uur",
+     "Foto's bij een formulier dat terugkomt, per internetadres en per browser."},
     {"brief_logo", SETTING_TEXT, "", 0, 1400000, false, "Logo op de brieven",
      "Een PNG, base64."},
+    {"themas", SETTING_TEXT,
+     "groen, spelen, ontmoeting, veiligheid, duurzaamheid, sport en bewegen, kunst en cultuur, "
+     "overig",
+     1, 1000, true, "Thema's van initiatieven",
+     "Gescheiden door komma's; \"overig\" is de standaard. Een thema dat u weghaalt, blijft "
+     "staan bij de initiatieven die het al hebben."},
     {"regels", SETTING_PARAGRAPHS, "", 0, 4000, true, "Regels voor initiatieven",
      "Staat boven het indienformulier. Een lege regel begint een nieuwe alinea. Leeg: de "
      "standaardregels."},

@@ -7,9 +7,11 @@
 #include "domain/initiative_detail.h"
 #include "domain/notify.h"
 #include "domain/photo.h"
+#include "domain/themes.h"
 #include "domain/workflow.h"
 #include "db/rows.h"
 #include "util/alloc.h"
+#include "util/amount.h"
 #include "util/text.h"
 
 #include <ctype.h>
@@ -157,16 +159,51 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
     else if (!*out->area_slug || !(out->area_id = area_for(db, out->area_slug)))
         error(errors, "gebied", "Kies de wijk, het dorp of de buurt van uw initiatief.");
 
+    /* A theme from the list; none chosen is the default theme. */
+    {
+        json_t *themes = themes_list(db);
+        text(get, ctx, "thema", out->theme, sizeof out->theme);
+        if (!*out->theme)
+            snprintf(out->theme, sizeof out->theme, "%s", theme_default(themes));
+        else if (!theme_listed(themes, out->theme))
+            error(errors, "thema", "Kies een thema uit de lijst.");
+        json_decref(themes);
+    }
+
     int64_t min = setting_int(db, "streef_min_cents", 5000);
     int64_t max = setting_int(db, "streef_max_cents", 500000);
-    char tmp[64];
+    char tmp[64], lo[40], hi[40];
+    amount_format(min, lo, sizeof lo);
+    amount_format(max, hi, sizeof hi);
     text(get, ctx, "streefbedrag", tmp, sizeof tmp);
-    int64_t euros;
-    if (!parse_int64(tmp, 1, 100000000, &euros) || euros * 100 < min || euros * 100 > max)
-        error(errors, "streefbedrag",
-              "Het streefbedrag is een heel bedrag in euro's, binnen de grenzen hierboven.");
-    else
-        out->target_cents = euros * 100;
+    int64_t target = 0;
+    switch (amount_parse(tmp, true, INT64_MAX / 4, &target)) {
+    case AMOUNT_OK:
+        if (target < min || target > max || target <= 0) {
+            snprintf(buf, sizeof buf, "Het streefbedrag ligt tussen %s en %s.", lo, hi);
+            error(errors, "streefbedrag", buf);
+        } else {
+            out->target_cents = target;
+        }
+        break;
+    case AMOUNT_HAS_CENTS:
+        snprintf(buf, sizeof buf,
+                 "Het streefbedrag is een bedrag in hele euro's, zonder centen, tussen %s en %s.",
+                 lo, hi);
+        error(errors, "streefbedrag", buf);
+        break;
+    case AMOUNT_TOO_LARGE:
+        snprintf(buf, sizeof buf, "Het streefbedrag ligt tussen %s en %s.", lo, hi);
+        error(errors, "streefbedrag", buf);
+        break;
+    case AMOUNT_EMPTY:
+    case AMOUNT_INVALID:
+        snprintf(buf, sizeof buf,
+                 "Vul het streefbedrag in hele euro's in, zoals 1250 of 1.250, tussen %s en %s.",
+                 lo, hi);
+        error(errors, "streefbedrag", buf);
+        break;
+    }
 
     /* Budget lines: every filled row needs both parts; together they make the target. */
     int64_t sum = 0;
@@ -183,8 +220,13 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
             error(errors, item_name, "Omschrijf deze begrotingspost (hoogstens 200 tekens).");
             continue;
         }
-        if (!parse_cents(amount, 100000000, &cents) || cents <= 0) {
-            error(errors, amount_name, "Vul een bedrag in euro's in, zoals 125 of 49,95.");
+        enum amount_result ar = amount_parse(amount, false, 100000000, &cents);
+        if (ar == AMOUNT_TOO_LARGE) {
+            error(errors, amount_name, "Dit bedrag is groter dan een initiatief kan vragen.");
+            continue;
+        }
+        if (ar != AMOUNT_OK || cents <= 0) {
+            error(errors, amount_name, "Vul een bedrag in euro's in, zoals 125, 1.250 of 49,95.");
             continue;
         }
         struct budget_line *l = &out->lines[out->nlines++];
@@ -332,15 +374,68 @@ static bool store_children(struct db *db, int64_t id, const struct submission *s
     return ok && l && c;
 }
 
-bool submission_create(struct db *db, const unsigned char *secret, const struct submission *s,
-                       int64_t photo_id, const char *base_url, time_t now, int64_t *id_out,
-                       char token_out[MANAGE_TOKEN_CHARS + 1])
+/* The form's key and its management token: keyed hashes of the form's token and the CSRF
+ * token of the browser that sent it. */
+static void form_derive(const unsigned char *secret, const char *binding, const char *form_token,
+                        unsigned char key[32], char manage[MANAGE_TOKEN_CHARS + 1])
 {
-    unsigned char raw[32], hash[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(token_out, MANAGE_TOKEN_CHARS + 1, raw, sizeof raw,
+    static const char purposes[2][24] = {"submission form key", "submission manage link"};
+    unsigned char raw[2][32];
+    for (int i = 0; i < 2; i++) {
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, secret, SECRET_BYTES, 32);
+        crypto_generichash_update(&st, (const unsigned char *)purposes[i], sizeof purposes[i]);
+        crypto_generichash_update(&st, (const unsigned char *)binding, strlen(binding) + 1);
+        crypto_generichash_update(&st, (const unsigned char *)form_token, strlen(form_token));
+        crypto_generichash_final(&st, raw[i], 32);
+    }
+    memcpy(key, raw[0], 32);
+    sodium_bin2base64(manage, MANAGE_TOKEN_CHARS + 1, raw[1], 32,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    token_hash(secret, token_out, hash);
+}
+
+void submission_form_token(char out[MANAGE_TOKEN_CHARS + 1])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, MANAGE_TOKEN_CHARS + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool submission_form_token_valid(const char *t)
+{
+    if (!t || strlen(t) != MANAGE_TOKEN_CHARS)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+int64_t submission_by_form(struct db *db, const unsigned char *secret, const char *binding,
+                           const char *form_token, char token_out[MANAGE_TOKEN_CHARS + 1])
+{
+    if (!binding || !submission_form_token_valid(form_token))
+        return 0;
+    unsigned char key[32];
+    form_derive(secret, binding, form_token, key, token_out);
+    sqlite3_stmt *s = db_prepare(db, "SELECT id FROM initiatives WHERE form_key = ?");
+    if (!s)
+        return 0;
+    sqlite3_bind_blob(s, 1, key, sizeof key, SQLITE_TRANSIENT);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
+/* The new initiative with the management token token (and form key, or NULL). */
+static bool create(struct db *db, const unsigned char *secret, const struct submission *s,
+                   int64_t photo_id, const char *base_url, const unsigned char *form_key,
+                   const char *token, time_t now, int64_t *id_out)
+{
+    unsigned char hash[32];
+    token_hash(secret, token, hash);
     char when[20];
     utc_text(now, when);
     if (!db_begin(db))
@@ -348,8 +443,9 @@ bool submission_create(struct db *db, const unsigned char *secret, const struct 
     sqlite3_stmt *ins = db_prepare(
         db, "INSERT INTO initiatives(area_id, title, summary, description, target_cents, "
             "planned_date, initiator_name, initiator_email, initiator_phone, co_organisers, "
-            "state, created_at, updated_at, manage_token_hash, photo_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingediend', ?, ?, ?, ?)");
+            "state, created_at, updated_at, manage_token_hash, photo_id, initiator_postcode, "
+            "initiator_house_number, theme, form_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingediend', ?, ?, ?, ?, ?, ?, ?, ?)");
     bool ok = ins != NULL;
     if (ok) {
         if (s->area_id)
@@ -368,17 +464,24 @@ bool submission_create(struct db *db, const unsigned char *secret, const struct 
         sqlite3_bind_text(ins, 11, when, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 12, when, -1, SQLITE_STATIC);
         sqlite3_bind_blob(ins, 13, hash, sizeof hash, SQLITE_TRANSIENT);
-        if (photo_id)
+        if (photo_id > 0)
             sqlite3_bind_int64(ins, 14, photo_id);
         else
             sqlite3_bind_null(ins, 14);
+        sqlite3_bind_text(ins, 15, s->postcode, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 16, s->house_number, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 17, *s->theme ? s->theme : THEME_DEFAULT, -1, SQLITE_STATIC);
+        if (form_key)
+            sqlite3_bind_blob(ins, 18, form_key, 32, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(ins, 18);
         ok = sqlite3_step(ins) == SQLITE_DONE;
         sqlite3_reset(ins);
     }
     int64_t id = sqlite3_last_insert_rowid(db_handle(db));
     char url[512];
-    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base_url, token_out);
-    ok = ok && store_children(db, id, s) &&
+    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base_url, token);
+    ok = ok && (photo_id <= 0 || photo_claim(db, photo_id)) && store_children(db, id, s) &&
          audit_state_change(db, now, "initiatiefnemer", id, "", "ingediend", "ingediend") &&
          notify_submitted(db, id, url, now) && notify_staff_submitted(db, id, now);
     if (!ok || !db_commit(db)) {
@@ -387,6 +490,26 @@ bool submission_create(struct db *db, const unsigned char *secret, const struct 
     }
     *id_out = id;
     return true;
+}
+
+bool submission_create(struct db *db, const unsigned char *secret, const struct submission *s,
+                       int64_t photo_id, const char *base_url, time_t now, int64_t *id_out,
+                       char token_out[MANAGE_TOKEN_CHARS + 1])
+{
+    submission_form_token(token_out);
+    return create(db, secret, s, photo_id, base_url, NULL, token_out, now, id_out);
+}
+
+bool submission_create_from_form(struct db *db, const unsigned char *secret,
+                                 const struct submission *s, int64_t photo_id, const char *base_url,
+                                 const char *binding, const char *form_token, time_t now,
+                                 int64_t *id_out, char token_out[MANAGE_TOKEN_CHARS + 1])
+{
+    if (!binding || !submission_form_token_valid(form_token))
+        return false;
+    unsigned char key[32];
+    form_derive(secret, binding, form_token, key, token_out);
+    return create(db, secret, s, photo_id, base_url, key, token_out, now, id_out);
 }
 
 bool submission_update(struct db *db, int64_t id, const struct submission *s, int64_t photo_id,
@@ -400,7 +523,8 @@ bool submission_update(struct db *db, int64_t id, const struct submission *s, in
         db, "UPDATE initiatives SET area_id = ?2, title = ?3, summary = ?4, description = ?5, "
             "target_cents = ?6, planned_date = ?7, initiator_name = ?8, initiator_email = ?9, "
             "initiator_phone = ?10, co_organisers = ?11, updated_at = ?12, "
-            "photo_id = coalesce(?13, photo_id) "
+            "photo_id = CASE WHEN ?13 = -1 THEN NULL ELSE coalesce(?13, photo_id) END, "
+            "initiator_postcode = ?14, initiator_house_number = ?15, theme = ?16 "
             "WHERE id = ?1 AND state IN ('ingediend', 'wijziging_gevraagd')");
     bool ok = up != NULL;
     if (ok) {
@@ -423,9 +547,13 @@ bool submission_update(struct db *db, int64_t id, const struct submission *s, in
             sqlite3_bind_int64(up, 13, photo_id);
         else
             sqlite3_bind_null(up, 13);
+        sqlite3_bind_text(up, 14, s->postcode, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 15, s->house_number, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 16, *s->theme ? s->theme : THEME_DEFAULT, -1, SQLITE_STATIC);
         ok = sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
         sqlite3_reset(up);
     }
+    ok = ok && (photo_id <= 0 || photo_claim(db, photo_id));
     char subject[40];
     snprintf(subject, sizeof subject, "initiative:%lld", (long long)id);
     ok = ok && store_children(db, id, s) &&
@@ -491,6 +619,9 @@ json_t *submission_form_values(const json_t *item, int *lines, int *co_organiser
     json_object_set(v, "naam", json_object_get(item, "initiator_name"));
     json_object_set(v, "email", json_object_get(item, "initiator_email"));
     json_object_set(v, "telefoon", json_object_get(item, "initiator_phone"));
+    json_object_set(v, "postcode", json_object_get(item, "initiator_postcode"));
+    json_object_set(v, "huisnummer", json_object_get(item, "initiator_house_number"));
+    json_object_set(v, "thema", json_object_get(item, "theme"));
     json_object_set_new(v, "akkoord", json_string("ja"));
     int n = 0;
     size_t i;

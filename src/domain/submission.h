@@ -36,6 +36,7 @@ struct submission {
     char name[416], email[256], phone[32], postcode[8], house_number[24];
     struct co_organiser co[MAX_CO_ORGANISERS];
     int nco;
+    char theme[164]; /* one of themes_list (themes.h); "overig" when none was chosen */
 };
 
 /* Validates the fields (names as in templates/submit.html) against the settings' rules at
@@ -53,7 +54,27 @@ bool email_valid(const char *email);
 bool submission_create(struct db *db, const unsigned char *secret, const struct submission *s,
                        int64_t photo_id, const char *base_url, time_t now, int64_t *id_out,
                        char token_out[MANAGE_TOKEN_CHARS + 1]);
-/* Replaces an initiative's content while it is 'ingediend' or 'wijziging_gevraagd'. */
+/* As submission_create, for the form whose token is form_token in the browser whose CSRF
+ * token is binding: the management token is derived from both, and the initiative remembers
+ * the form, so the same form sent again makes no second initiative (submission_by_form finds
+ * the first; two at the same moment: one fails here and submission_by_form finds the other). */
+bool submission_create_from_form(struct db *db, const unsigned char *secret,
+                                 const struct submission *s, int64_t photo_id,
+                                 const char *base_url, const char *binding,
+                                 const char *form_token, time_t now, int64_t *id_out,
+                                 char token_out[MANAGE_TOKEN_CHARS + 1]);
+/* The initiative that the form form_token sent in the browser of binding made, 0 when none;
+ * token_out then gets its management token. */
+int64_t submission_by_form(struct db *db, const unsigned char *secret, const char *binding,
+                           const char *form_token, char token_out[MANAGE_TOKEN_CHARS + 1]);
+/* A new random token for a submission form, and the check of one that comes back. */
+void submission_form_token(char out[MANAGE_TOKEN_CHARS + 1]);
+bool submission_form_token_valid(const char *token);
+
+/* For submission_update: take the photo off the initiative. */
+enum { SUBMISSION_PHOTO_REMOVE = -1 };
+/* Replaces an initiative's content while it is 'ingediend' or 'wijziging_gevraagd'; photo_id
+ * 0 keeps its photo, SUBMISSION_PHOTO_REMOVE takes it off. */
 bool submission_update(struct db *db, int64_t id, const struct submission *s, int64_t photo_id,
                        time_t now);
 /* The initiative a management token belongs to, 0 when none. */
@@ -73,7 +94,7 @@ enum submission_result {
 };
 
 /* The initiative as its initiator sees it: its own fields (with area_slug, 'gemeentebreed'
- * for city-wide, and area_name) plus "budget_lines" (item, amount_cents), "co_organisers"
+ * for city-wide, area_name, theme, initiator_postcode and initiator_house_number) plus "budget_lines" (item, amount_cents), "co_organisers"
  * (name, postcode, house_number), "messages" (author_role, author_name, body, created_at)
  * and "history" (its changes of state: at, from_value, to_value, reason), each in order.
  * NULL when there is none. */

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "domain/areas.h"
 #include "domain/initiatives.h"
+#include "domain/themes.h"
 #include "domain/rounds.h"
 #include "domain/settings.h"
 #include "domain/stats.h"
@@ -205,6 +206,7 @@ static json_t *initiative_card(struct request *req, const json_t *row, const cha
     json_object_set_new(card, "titel", text(json_object_get(row, "title")));
     json_object_set_new(card, "samenvatting", text(json_object_get(row, "summary")));
     json_object_set_new(card, "status", text(json_object_get(row, "state")));
+    json_object_set_new(card, "thema", text(json_object_get(row, "theme")));
     json_object_set_new(card, "gebied", area);
     json_object_set_new(card, "streefbedrag_centen", integer(json_object_get(row, "target_cents")));
     json_object_set_new(card, "opgehaald_centen", integer(json_object_get(row, "raised_cents")));
@@ -239,6 +241,8 @@ static const char *list_href(struct request *req, const char *base,
         query_add(&query, "q", q);
     if (sort)
         query_add(&query, "sort", sort);
+    if (f->theme)
+        query_add(&query, "thema", f->theme);
     char number[24];
     snprintf(number, sizeof number, "%lld", (long long)page);
     query_add(&query, "pagina", number);
@@ -254,7 +258,7 @@ void api_initiatives(struct request *req)
 {
     const char *wijk = param(req, "wijk"), *status = param(req, "status"), *q = param(req, "q"),
                *sort = param(req, "sort"), *pagina = param(req, "pagina"),
-               *per_pagina = param(req, "per_pagina");
+               *per_pagina = param(req, "per_pagina"), *thema = param(req, "thema");
     struct initiative_filter f = {.sort = SORT_NEW};
 
     if (wijk) {
@@ -278,6 +282,18 @@ void api_initiatives(struct request *req)
             return;
         }
         f.state = status;
+    }
+    if (thema) {
+        json_t *themes = themes_list(req->db);
+        bool known = theme_listed(themes, thema) || initiatives_theme_used(req->db, thema);
+        json_decref(themes);
+        if (!known) {
+            api_error(req, 400,
+                      "Dit thema kennen we niet. Gebruik een thema van een initiatief, zoals "
+                      "groen, spelen of overig.");
+            return;
+        }
+        f.theme = thema;
     }
     if (q) {
         if (utf8_length(q, strlen(q)) > MAX_QUERY_CHARS) {

@@ -2,6 +2,7 @@
 #include "domain/areas.h"
 #include "domain/initiatives.h"
 #include "domain/partner_money.h"
+#include "domain/themes.h"
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "util/text.h"
@@ -31,13 +32,13 @@ static json_t *option_list(const char *const (*options)[2], size_t n, const char
 
 /* A link to another page of the same filtered list. */
 static json_t *page_link(const char *wijk, const char *status, const char *q, const char *sort,
-                         int page)
+                         const char *thema, int page)
 {
     struct buf url = {0};
     buf_puts(&url, "/initiatieven?");
-    const char *names[] = {"wijk", "status", "q", "sort"};
-    const char *values[] = {wijk, status, q, sort};
-    for (int i = 0; i < 4; i++) {
+    const char *names[] = {"wijk", "status", "q", "sort", "thema"};
+    const char *values[] = {wijk, status, q, sort, thema};
+    for (int i = 0; i < 5; i++) {
         if (!values[i])
             continue;
         buf_printf(&url, "%s=", names[i]);
@@ -53,7 +54,8 @@ static json_t *page_link(const char *wijk, const char *status, const char *q, co
 void initiatives_list_page(struct request *req)
 {
     const char *wijk = param(req, "wijk"), *status = param(req, "status"),
-               *q = param(req, "q"), *sort = param(req, "sort"), *pagina = param(req, "pagina");
+               *q = param(req, "q"), *sort = param(req, "sort"), *pagina = param(req, "pagina"),
+               *thema = param(req, "thema");
     struct initiative_filter f = {.limit = PER_PAGE};
     json_t *areas = areas_list(req->db);
 
@@ -74,6 +76,18 @@ void initiatives_list_page(struct request *req)
             return;
         }
         f.state = status;
+    }
+    /* A theme of the list; one taken off it since still finds the initiatives that have it. */
+    if (thema) {
+        json_t *themes = themes_list(req->db);
+        bool known = theme_listed(themes, thema) || initiatives_theme_used(req->db, thema);
+        json_decref(themes);
+        if (!known) {
+            json_decref(areas);
+            page_error(req, 400, "Dit thema kennen we niet. Kies er een uit de lijst.");
+            return;
+        }
+        f.theme = thema;
     }
     if (q) {
         if (utf8_length(q, strlen(q)) > MAX_QUERY_CHARS) {
@@ -119,7 +133,7 @@ void initiatives_list_page(struct request *req)
     json_object_set_new(data, "total", json_integer(total));
     json_object_set_new(data, "total_one", json_boolean(total == 1));
     json_object_set_new(data, "q", json_string(q ? q : ""));
-    json_object_set_new(data, "filtered", json_boolean(wijk || status || q));
+    json_object_set_new(data, "filtered", json_boolean(wijk || status || q || thema));
 
     json_t *area_options = json_array();
     json_array_append_new(area_options,
@@ -159,6 +173,18 @@ void initiatives_list_page(struct request *req)
         {"ingetrokken", "Ingetrokken"},
     };
     json_object_set_new(data, "state_options", option_list(state_options, 5, status));
+    json_t *themes = themes_list(req->db);
+    json_t *theme_options = json_array();
+    size_t t;
+    json_t *theme;
+    json_array_foreach(themes, t, theme)
+    {
+        json_array_append_new(theme_options,
+                              json_pack("{s:O, s:b}", "value", theme, "selected",
+                                        thema && !strcmp(thema, json_string_value(theme))));
+    }
+    json_decref(themes);
+    json_object_set_new(data, "theme_options", theme_options);
     static const char *const sort_options[][2] = {
         {"nieuw", "Nieuwste eerst"},
         {"bijna", "Bijna gehaald"},
@@ -171,9 +197,9 @@ void initiatives_list_page(struct request *req)
         json_object_set_new(data, "page", json_integer(page));
         json_object_set_new(data, "pages", json_integer(pages));
         if (page > 1)
-            json_object_set_new(data, "prev", page_link(wijk, status, q, sort, (int)page - 1));
+            json_object_set_new(data, "prev", page_link(wijk, status, q, sort, thema, (int)page - 1));
         if (page < pages)
-            json_object_set_new(data, "next", page_link(wijk, status, q, sort, (int)page + 1));
+            json_object_set_new(data, "next", page_link(wijk, status, q, sort, thema, (int)page + 1));
     }
     page_render(req, "initiatives", "Initiatieven", data);
 }

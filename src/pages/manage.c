@@ -2,6 +2,7 @@
  * resubmit, withdraw, post updates, report completion. */
 #include "app.h"
 #include "domain/photo.h"
+#include "domain/settings.h"
 #include "domain/submission.h"
 #include "http/csrf.h"
 #include "pages/page.h"
@@ -24,9 +25,11 @@ static int64_t manage_id(struct request *req)
     return id;
 }
 
-/* The page; values NULL shows the stored values in the edit form (values and errors consumed). */
+/* The page; values NULL shows the stored values in the edit form (values and errors consumed);
+ * photo: the form's held photo, or NULL. */
 static void render_manage(struct request *req, int64_t id, json_t *values, json_t *errors, int rows,
-                          int co_rows, const char *notice, int status)
+                          int co_rows, const char *notice, int status,
+                          const struct submit_photo *photo)
 {
     json_t *item = submission_load(req->db, id);
     if (!item) {
@@ -56,6 +59,17 @@ static void render_manage(struct request *req, int64_t id, json_t *values, json_
     const char *token = req->params[0];
     json_object_set_new(data, "base",
                         json_string(arena_printf(&req->arena, "/mijn-initiatief/%s", token)));
+    /* The initiative's photo, behind the management link (it may never have been public). */
+    const char *photo_src = json_is_integer(json_object_get(item, "photo_id"))
+                                ? arena_printf(&req->arena, "/mijn-initiatief/%s/foto.jpg", token)
+                                : NULL;
+    if (photo_src && !editable)
+        json_object_set_new(item, "photo_src", json_string(photo_src));
+    if (editable && photo && photo->id && *photo->ref)
+        submit_show_photo(req, data, photo);
+    else if (editable && photo_src && !(photo && photo->removed))
+        json_object_set_new(data, "photo", json_pack("{s:s}", "src", photo_src));
+    json_object_set_new(item, "is_afgewezen", json_boolean(!strcmp(state, "afgewezen")));
     json_object_set_new(
         data, "action",
         json_string(arena_printf(&req->arena, "/mijn-initiatief/%s/bewerken", token)));
@@ -84,20 +98,51 @@ void manage_page(struct request *req)
     if (!id)
         return;
     const char *done = request_query(req, "gedaan");
+    if (done && !strcmp(done, "nieuw")) {
+        /* The result page of a submission (post/redirect/get): its link, to keep. */
+        char base[256];
+        settings_base_url(req->db, &req->app->config, base, sizeof base);
+        const char *path = arena_printf(&req->arena, "/mijn-initiatief/%s", req->params[0]);
+        page_render(req, "submit_done", "Initiatief ingediend",
+                    json_pack("{s:s, s:s}", "link", arena_printf(&req->arena, "%s%s", base, path),
+                              "path", path));
+        return;
+    }
     static const char *const notices[][2] = {
         {"bewerkt", "Uw wijzigingen zijn opgeslagen."},
         {"ingediend", "Uw initiatief is opnieuw ingediend. De wijkregisseur bekijkt het."},
         {"ingetrokken", "Uw initiatief is ingetrokken."},
         {"update", "Uw update staat op de pagina van het initiatief."},
         {"uitgevoerd", "Gefeliciteerd! Uw initiatief staat nu als uitgevoerd op de site."},
-        {"nieuw", "Uw initiatief is ingediend. Bewaar deze pagina: het adres is uw beheerlink."},
     };
     const char *notice = NULL;
     for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
         if (!strcmp(done, notices[i][0]))
             notice = notices[i][1];
     render_manage(req, id, NULL, NULL, SUBMIT_DEFAULT_ROWS, submit_co_rows_default(req), notice,
-                  200);
+                  200, NULL);
+}
+
+/* The initiative's photo for whoever holds the management link, whatever its state. */
+void manage_photo_page(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    json_t *item = submission_load(req->db, id);
+    json_t *photo = item ? json_object_get(item, "photo_id") : NULL;
+    int64_t photo_id = json_is_integer(photo) ? json_integer_value(photo) : 0;
+    json_decref(item);
+    buf_reset(&req->resp.body);
+    enum photo_visibility v =
+        photo_id ? photo_read(req->db, photo_id, &req->resp.body) : PHOTO_MISSING;
+    if (v != PHOTO_PUBLIC && v != PHOTO_UNPUBLISHED) {
+        buf_reset(&req->resp.body);
+        page_error(req, v == PHOTO_UNREADABLE ? 500 : 404, "Deze foto bestaat niet.");
+        return;
+    }
+    response_set_header(req, "Content-Type", "image/jpeg");
+    response_set_header(req, "Cache-Control", "private, no-store");
 }
 
 /* Counts a change through the management link against the address and the initiative. */
@@ -124,10 +169,16 @@ void manage_edit_post(struct request *req)
     int rows = submit_int_field(req, "regels", SUBMIT_DEFAULT_ROWS, 1, MAX_BUDGET_LINES);
     int co_rows =
         submit_int_field(req, "mede_regels", submit_co_rows_default(req), 1, MAX_CO_ORGANISERS);
+    struct submit_photo photo;
     if (request_form(req, "meer_regels")) {
         rows =
             rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
-        render_manage(req, id, submit_posted_values(req), json_object(), rows, co_rows, NULL, 200);
+        json_t *errors = json_object();
+        submit_form_photo(req, true, &photo, errors);
+        render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL,
+                      photo.status < 0 ? 400 : 200, &photo);
+        if (photo.status == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         return;
     }
     time_t now = time(NULL);
@@ -140,16 +191,17 @@ void manage_edit_post(struct request *req)
         json_decref(errors);
         return;
     }
-    int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
-    if (!ok || photo_id < 0) {
+    submit_form_photo(req, !ok, &photo, errors);
+    if (!ok || photo.status < 0) {
         submit_rate_forgive(req, rate);
         submission_free(&s);
-        render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400);
-        if (photo_id == SUBMIT_PHOTO_BUSY)
+        render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400, &photo);
+        if (photo.status == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
         return;
     }
     json_decref(errors);
+    int64_t photo_id = photo.id ? photo.id : photo.removed ? SUBMISSION_PHOTO_REMOVE : 0;
     ok = submission_update(req->db, id, &s, photo_id, now);
     submission_free(&s);
     if (!ok) {

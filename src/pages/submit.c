@@ -5,6 +5,7 @@
 #include "domain/photo.h"
 #include "domain/settings.h"
 #include "domain/submission.h"
+#include "domain/themes.h"
 #include "domain/throttle.h"
 #include "http/csrf.h"
 #include "pages/page.h"
@@ -78,6 +79,26 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
     json_decref(areas);
     json_object_set_new(data, "area_options", options);
 
+    /* The themes of the setting; a theme taken off the list since gives way to the default. */
+    json_t *themes = themes_list(req->db);
+    const char *theme = json_string_value(json_object_get(values, "thema"));
+    if (!theme || !theme_listed(themes, theme))
+        theme = theme_default(themes);
+    json_t *theme_options = json_array();
+    size_t t;
+    json_t *name;
+    json_array_foreach(themes, t, name)
+    {
+        json_array_append_new(theme_options,
+                              json_pack("{s:O, s:b}", "value", name, "selected",
+                                        !strcmp(json_string_value(name), theme)));
+    }
+    json_decref(themes);
+    json_object_set_new(data, "theme_options", theme_options);
+
+    /* Errors of budget and co-organiser rows, for the summary at the top, each linking to
+     * its own field. */
+    json_t *summary = json_array();
     json_t *lines = json_array();
     for (int n = 1; n <= rows; n++) {
         char fi[32], fa[32];
@@ -86,13 +107,26 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
         json_t *line = json_pack("{s:i, s:s, s:s}", "n", n, "item",
                                  json_string_value(json_object_get(values, fi)) ?: "", "amount",
                                  json_string_value(json_object_get(values, fa)) ?: "");
-        if (json_object_get(errors, fi))
+        if (json_object_get(errors, fi)) {
             json_object_set(line, "item_error", json_object_get(errors, fi));
-        if (json_object_get(errors, fa))
+            json_array_append_new(summary, json_pack("{s:s, s:s, s:O}", "field", fi, "label",
+                                                     arena_printf(&req->arena,
+                                                                  "Begrotingspost %d, omschrijving",
+                                                                  n),
+                                                     "message", json_object_get(errors, fi)));
+        }
+        if (json_object_get(errors, fa)) {
             json_object_set(line, "amount_error", json_object_get(errors, fa));
+            json_array_append_new(summary, json_pack("{s:s, s:s, s:O}", "field", fa, "label",
+                                                     arena_printf(&req->arena,
+                                                                  "Begrotingspost %d, bedrag", n),
+                                                     "message", json_object_get(errors, fa)));
+        }
         json_array_append_new(lines, line);
     }
     json_object_set_new(data, "lines", lines);
+    json_object_set_new(data, "line_errors", summary);
+    summary = json_array();
     json_t *co = json_array();
     for (int n = 1; n <= co_rows; n++) {
         char fn[32], fp[32], fh[32];
@@ -104,15 +138,22 @@ json_t *submit_form_data(struct request *req, json_t *values, json_t *errors, in
                                 json_string_value(json_object_get(values, fp)) ?: "", "number",
                                 json_string_value(json_object_get(values, fh)) ?: "");
         const char *err = json_string_value(json_object_get(errors, fn));
-        if (!err)
-            err = json_string_value(json_object_get(errors, fp));
-        if (!err)
-            err = json_string_value(json_object_get(errors, fh));
-        if (err)
+        const char *at = fn;
+        if (!err && (err = json_string_value(json_object_get(errors, fp))))
+            at = fp;
+        if (!err && (err = json_string_value(json_object_get(errors, fh))))
+            at = fh;
+        if (err) {
             json_object_set_new(row, "error", json_string(err));
+            json_array_append_new(summary,
+                                  json_pack("{s:s, s:s, s:s}", "field", at, "label",
+                                            arena_printf(&req->arena, "Mede-organisator %d", n),
+                                            "message", err));
+        }
         json_array_append_new(co, row);
     }
     json_object_set_new(data, "co", co);
+    json_object_set_new(data, "co_errors", summary);
     json_object_set_new(data, "rows", json_integer(rows));
     json_object_set_new(data, "co_rows", json_integer(co_rows));
     json_object_set_new(data, "can_add_rows",
@@ -231,32 +272,163 @@ int64_t submit_photo_stored(struct request *req, const char *field, json_t *erro
     return id ? id : -1;
 }
 
+/* The browser's CSRF token as the form sent it (the front line checked it): what binds a
+ * form's token and a held photo to this browser. */
+static const char *form_binding(struct request *req)
+{
+    return request_form(req, CSRF_FIELD) ?: "";
+}
+
+/* Held photos per address and browser per hour (setting fotos_per_uur): a form sent back
+ * again and again with a new photo each time stops being kept, not refused. */
+static bool photo_hold_allowed(struct request *req)
+{
+    char hashed[33];
+    throttle_key_hash(form_binding(req), hashed);
+    struct throttle_rule by_address = rate_rule(req, "photo-hold", "fotos_per_uur");
+    struct throttle_rule by_browser = rate_rule(req, "photo-hold-browser", "fotos_per_uur");
+    const struct throttle_rule *rules[2] = {&by_address, &by_browser};
+    const char *clients[2] = {req->client_addr, hashed};
+    int64_t ids[2];
+    return throttle_take(req->db, rules, clients, 2, time(NULL), ids) == 0;
+}
+
+void submit_form_photo(struct request *req, bool comes_back, struct submit_photo *out,
+                       json_t *errors)
+{
+    memset(out, 0, sizeof *out);
+    const unsigned char *secret = req->app->secret;
+    const char *binding = form_binding(req);
+    time_t now = time(NULL);
+    const char *ref = request_form(req, "foto_ref");
+    int64_t held = photo_held(req->db, secret, binding, ref, now);
+    const char *removed = request_form(req, "foto_weg");
+    out->removed = removed && !strcmp(removed, "ja");
+    if (held && !out->removed) {
+        out->id = held;
+        snprintf(out->ref, sizeof out->ref, "%s", ref);
+    } else if (held) {
+        photo_release(req->db, held);
+    }
+    struct photo photo;
+    int taken = submit_photo_field(req, "foto", &photo, errors);
+    if (taken < 0) {
+        out->status = taken;
+        return;
+    }
+    if (taken == 0)
+        return;
+    /* A new photo takes the place of the one held before. */
+    char new_ref[PHOTO_REF_CHARS + 1] = "";
+    int64_t id = 0;
+    if (!comes_back)
+        id = photo_store(req->db, &photo);
+    else if (photo_hold_allowed(req))
+        id = photo_hold(req->db, secret, binding, &photo, now, new_ref);
+    else
+        json_object_set_new(errors, "foto",
+                            json_string("Er zijn kort na elkaar veel foto's geüpload; deze is "
+                                        "niet bewaard. Kies hem over een uur opnieuw."));
+    photo_free(&photo);
+    if (!id) {
+        if (!json_object_get(errors, "foto"))
+            json_object_set_new(errors, "foto",
+                                json_string("De foto kon niet worden bewaard; kies hem opnieuw."));
+        out->status = -1;
+        return;
+    }
+    if (out->id)
+        photo_release(req->db, out->id);
+    out->id = id;
+    out->removed = false;
+    snprintf(out->ref, sizeof out->ref, "%s", new_ref);
+}
+
+void submit_show_photo(struct request *req, json_t *data, const struct submit_photo *photo)
+{
+    if (!photo->id || !*photo->ref)
+        return;
+    json_object_set_new(data, "photo",
+                        json_pack("{s:s, s:s}", "src",
+                                  arena_printf(&req->arena, "/fotos/voorlopig/%s.jpg", photo->ref),
+                                  "ref", photo->ref));
+}
+
+/* The token of the form: the one it came with when well-formed, else a new one (an old page,
+ * or a client that sends no token: it simply has no protection against sending twice). */
+static const char *form_token(struct request *req)
+{
+    const char *t = request_form(req, "formulier");
+    if (submission_form_token_valid(t))
+        return t;
+    char *fresh = arena_alloc(&req->arena, MANAGE_TOKEN_CHARS + 1);
+    submission_form_token(fresh);
+    return fresh;
+}
+
+/* Post/redirect/get: the result page is the management link's page with ?gedaan=nieuw. */
+static void to_result(struct request *req, const char *manage_token)
+{
+    response_set_header(req, "Referrer-Policy", "no-referrer");
+    response_set_header(
+        req, "Location",
+        arena_printf(&req->arena, "/mijn-initiatief/%s?gedaan=nieuw", manage_token));
+    page_text(req, 303, "Ingediend.\n");
+}
+
+static void render_form(struct request *req, json_t *values, json_t *errors, int rows,
+                        int co_rows, const char *token, const struct submit_photo *photo,
+                        const char *title)
+{
+    json_t *data = submit_form_data(req, values, errors, rows, co_rows);
+    json_object_set_new(data, "action", json_string("/initiatief-indienen"));
+    json_object_set_new(data, "is_new", json_true());
+    json_object_set_new(data, "form_token", json_string(token));
+    if (photo)
+        submit_show_photo(req, data, photo);
+    page_render(req, "submit", title, data);
+}
+
 void submit_page(struct request *req)
 {
     response_set_header(req, "Cache-Control", "no-store");
-    json_t *data = submit_form_data(req, json_object(), json_object(), SUBMIT_DEFAULT_ROWS,
-                                    submit_co_rows_default(req));
-    json_object_set_new(data, "action", json_string("/initiatief-indienen"));
-    json_object_set_new(data, "is_new", json_true());
-    page_render(req, "submit", "Initiatief indienen", data);
+    char token[MANAGE_TOKEN_CHARS + 1];
+    submission_form_token(token);
+    render_form(req, json_object(), json_object(), SUBMIT_DEFAULT_ROWS,
+                submit_co_rows_default(req), token, NULL, "Initiatief indienen");
 }
 
 void submit_post(struct request *req)
 {
     response_set_header(req, "Cache-Control", "no-store");
+    const char *token = form_token(req);
+    char manage[MANAGE_TOKEN_CHARS + 1];
+    /* The same form again (a double click, a refresh): the same result page. */
+    if (submission_by_form(req->db, req->app->secret, form_binding(req), token, manage)) {
+        to_result(req, manage);
+        return;
+    }
     int rows = submit_int_field(req, "regels", SUBMIT_DEFAULT_ROWS, 1, MAX_BUDGET_LINES);
     int co_rows =
         submit_int_field(req, "mede_regels", submit_co_rows_default(req), 1, MAX_CO_ORGANISERS);
+    struct submit_photo photo;
     if (request_form(req, "meer_regels")) {
         /* Without JavaScript, more budget rows come from a round trip. */
         rows =
             rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
-        json_t *data =
-            submit_form_data(req, submit_posted_values(req), json_object(), rows, co_rows);
+        json_t *errors = json_object();
+        submit_form_photo(req, true, &photo, errors);
+        json_t *data = submit_form_data(req, submit_posted_values(req), errors, rows, co_rows);
         json_object_set_new(data, "action", json_string("/initiatief-indienen"));
         json_object_set_new(data, "is_new", json_true());
+        json_object_set_new(data, "form_token", json_string(token));
         json_object_set_new(data, "focus_lines", json_true());
+        submit_show_photo(req, data, &photo);
         page_render(req, "submit", "Initiatief indienen", data);
+        if (photo.status < 0)
+            req->resp.status = 400;
+        if (photo.status == SUBMIT_PHOTO_BUSY)
+            submit_photo_busy(req);
         return;
     }
     time_t now = time(NULL);
@@ -269,16 +441,14 @@ void submit_post(struct request *req)
         json_decref(errors);
         return;
     }
-    int64_t photo_id = ok ? submit_photo_stored(req, "foto", errors) : 0;
-    if (!ok || photo_id < 0) {
+    submit_form_photo(req, !ok, &photo, errors);
+    if (!ok || photo.status < 0) {
         submit_rate_forgive(req, rate);
         submission_free(&s);
-        json_t *data = submit_form_data(req, submit_posted_values(req), errors, rows, co_rows);
-        json_object_set_new(data, "action", json_string("/initiatief-indienen"));
-        json_object_set_new(data, "is_new", json_true());
-        page_render(req, "submit", "Initiatief indienen: controleer het formulier", data);
+        render_form(req, submit_posted_values(req), errors, rows, co_rows, token, &photo,
+                    "Initiatief indienen: controleer het formulier");
         req->resp.status = 400;
-        if (photo_id == SUBMIT_PHOTO_BUSY)
+        if (photo.status == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
         return;
     }
@@ -286,18 +456,18 @@ void submit_post(struct request *req)
     char base[256];
     settings_base_url(req->db, &req->app->config, base, sizeof base);
     int64_t id;
-    char token[MANAGE_TOKEN_CHARS + 1];
-    ok = submission_create(req->db, req->app->secret, &s, photo_id,
-                           base, now, &id, token);
+    ok = submission_create_from_form(req->db, req->app->secret, &s, photo.id, base,
+                                     form_binding(req), token, now, &id, manage);
     submission_free(&s);
     if (!ok) {
         submit_rate_forgive(req, rate);
+        /* The same form sent at the same moment: the other request made it. */
+        if (submission_by_form(req->db, req->app->secret, form_binding(req), token, manage)) {
+            to_result(req, manage);
+            return;
+        }
         page_error(req, 503, "Het indienen lukte nu niet. Probeer het zo opnieuw.");
         return;
     }
-    char url[600];
-    snprintf(url, sizeof url, "%s/mijn-initiatief/%s", base, token);
-    page_render(req, "submit_done", "Initiatief ingediend",
-                json_pack("{s:s, s:s}", "link", url, "path",
-                          arena_printf(&req->arena, "/mijn-initiatief/%s", token)));
+    to_result(req, manage);
 }

@@ -4,6 +4,7 @@
 #define BS_SUBMIT_FORM_H
 #include <jansson.h>
 
+#include "domain/photo.h"
 #include "http/request.h"
 
 struct photo;
@@ -39,6 +40,20 @@ bool submit_rate_take(struct request *req, enum submit_rate kind, const char *ke
 /* Forgets the action counted by submit_rate_take (it was refused after all). */
 void submit_rate_forgive(struct request *req, const int64_t ids[2]);
 void submit_photo_busy(struct request *req);
+/* The photo of a form: a new upload, else the one held for it before (hidden field foto_ref),
+ * unless "Foto weghalen" (foto_weg) was ticked. */
+struct submit_photo {
+    int64_t id;                      /* the photo's id, 0 for none */
+    char ref[PHOTO_REF_CHARS + 1];   /* its reference while it is held, else "" */
+    bool removed;                    /* foto_weg was ticked and no new photo came */
+    int status;                      /* 0, or -1 / SUBMIT_PHOTO_BUSY (message in errors) */
+};
+/* comes_back: the form is shown again (a new upload is held); else a new upload is stored
+ * for the initiative. */
+void submit_form_photo(struct request *req, bool comes_back, struct submit_photo *out,
+                       json_t *errors);
+/* Puts a held photo in the form's view data (photo.src, photo.ref). */
+void submit_show_photo(struct request *req, json_t *data, const struct submit_photo *photo);
 /* As submit_photo_field, and stored: its id, 0 when none, -1 when refused or not stored,
  * SUBMIT_PHOTO_BUSY when no decoding slot was free. */
 int64_t submit_photo_stored(struct request *req, const char *field, json_t *errors);

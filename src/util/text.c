@@ -1,5 +1,6 @@
 /* Text helpers. */
 #include "util/text.h"
+#include "util/amount.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -178,40 +179,5 @@ time_t parse_utc(const char *s)
 
 bool parse_cents(const char *s, int64_t max_cents, int64_t *out)
 {
-    if (!s)
-        return false;
-    while (*s == ' ')
-        s++;
-    if (*s == '\xe2' && s[1] == '\x82' && s[2] == '\xac') /* a leading euro sign */
-        s += 3;
-    while (*s == ' ')
-        s++;
-    int64_t euros = 0;
-    int digits = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (++digits > 12)
-            return false;
-        euros = euros * 10 + (*s - '0');
-    }
-    if (!digits)
-        return false;
-    int64_t cents = 0;
-    if (*s == ',' || *s == '.') {
-        s++;
-        if (!(s[0] >= '0' && s[0] <= '9'))
-            return false;
-        cents = (s[0] - '0') * 10;
-        s++;
-        if (*s >= '0' && *s <= '9')
-            cents += *s++ - '0';
-    }
-    while (*s == ' ')
-        s++;
-    if (*s)
-        return false;
-    int64_t total = euros * 100 + cents;
-    if (total > max_cents)
-        return false;
-    *out = total;
-    return true;
+    return amount_parse(s, false, max_cents, out) == AMOUNT_OK;
 }

@@ -24,7 +24,8 @@ size_t text_crlf_to_lf(char *s, size_t len);
 size_t utf8_length(const char *s, size_t len);
 /* Parses a whole decimal integer in [min, max]; false on anything else. */
 bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
-/* "7,50", "7.50", "€ 12" → cents, at most max_cents; false on anything else. */
+/* "7,50", "7.50", "€ 12", "1.250" → cents, at most max_cents; false on anything else
+ * (amount_parse in util/amount.h, which also says why). */
 bool parse_cents(const char *s, int64_t max_cents, int64_t *out);
 /* Case-insensitive ASCII comparison. */
 bool ascii_ieq(const char *a, const char *b);

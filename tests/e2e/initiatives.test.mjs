@@ -97,7 +97,8 @@ describe('submitting an initiative on a phone', () => {
       buffer: makePng(64, 48) });
     const res = await submitWith(page,
       () => page.getByRole('button', { name: 'Initiatief indienen' }).click());
-    assert.equal(res.status(), 200);
+    assert.equal(res.status(), 303, 'post/redirect/get: a refresh sends nothing twice');
+    await page.waitForURL(/\/mijn-initiatief\/[A-Za-z0-9_-]{43}\?gedaan=nieuw$/);
     assert.equal(await h1(page), 'Bedankt voor uw initiatief!');
     const link = page.locator('.manage-link a');
     managePath = await link.getAttribute('href');
@@ -117,6 +118,42 @@ describe('submitting an initiative on a phone', () => {
     assert.equal(await page.locator('#titel').inputValue(), TITLE, 'the form to edit it');
     await assertAccessible(page, 'the initiator page (ingediend)');
   });
+});
+
+describe('a photo kept after an error, at phone and desktop width', () => {
+  for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    test(`on a ${name}: shown back after the error, and on the initiative when sent`, async () => {
+      const { context, page } = await axeContext(browser, viewport);
+      try {
+        await page.goto(`${server.base}/initiatief-indienen`);
+        const title = `Een foto die blijft, op een ${name === 'phone' ? 'telefoon' : 'computer'}`;
+        await fillForm(page, initiativeFields({ titel: 'Kort', email: `foto-${name}@example.org` }));
+        await page.locator('#foto').setInputFiles({ name: 'plek.png', mimeType: 'image/png',
+          buffer: makePng(48, 36) });
+        const bad = await submitWith(page,
+          () => page.getByRole('button', { name: 'Initiatief indienen' }).click());
+        assert.equal(bad.status(), 400);
+        const kept = page.locator('.photo-kept img');
+        assert.ok(await kept.isVisible(), 'the photo is shown back');
+        assert.equal(await kept.evaluate((img) => img.complete && img.naturalWidth), 48,
+          'and it loads');
+        const box = await kept.boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, 'it fits the screen');
+        assert.ok(await page.getByLabel('Foto weghalen').isVisible(), 'it can be removed');
+        await assertAccessible(page, `the form with a kept photo (${name})`);
+        await page.locator('#titel').fill(title);
+        const good = await submitWith(page,
+          () => page.getByRole('button', { name: 'Initiatief indienen' }).click());
+        assert.equal(good.status(), 303);
+        assert.equal(await h1(page), 'Bedankt voor uw initiatief!');
+        assert.equal(sql(db, `SELECT p.width || 'x' || p.height FROM initiatives i
+          JOIN photos p ON p.id = i.photo_id WHERE i.title = '${title}'`).trim(), '48x36',
+        'the photo is on the initiative');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
 describe('the wijkregisseur', () => {

@@ -21,7 +21,8 @@ after(async () => {
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const DATE = /^\d{4}-\d\d-\d\d$/;
 const CARD_KEYS = ['aantal_vouchers', 'einddatum', 'gebied', 'geplande_datum', 'gepubliceerd_op',
-  'id', 'opgehaald_centen', 'samenvatting', 'status', 'streefbedrag_centen', 'titel', 'url'];
+  'id', 'opgehaald_centen', 'samenvatting', 'status', 'streefbedrag_centen', 'thema', 'titel',
+  'url'];
 const DETAIL_KEYS = [...CARD_KEYS, 'begrotingsposten', 'beschrijving', 'initiatiefnemer',
   'updates', 'verslag'].sort();
 const AREA_KEYS = ['beschrijving', 'buurten', 'naam', 'open_initiatieven', 'slug', 'soort', 'url',
@@ -96,7 +97,7 @@ const basisUrl = () => sql(db, "SELECT value FROM settings WHERE key = 'basis_ur
 /** The public initiatives with what the list shows, straight from the tables. */
 function publicInitiatives(where = '1') {
   return rows(`'id', id, 'titel', title, 'samenvatting', summary, 'status', state,
-    'streefbedrag_centen', target_cents, 'opgehaald_centen', raised_cents,
+    'thema', theme, 'streefbedrag_centen', target_cents, 'opgehaald_centen', raised_cents,
     'aantal_vouchers', voucher_count, 'einddatum', ${iso('deadline')},
     'geplande_datum', planned_date, 'gepubliceerd_op', ${iso('published_at')},
     'area_slug', area_slug, 'area_name', area_name`,
@@ -108,7 +109,7 @@ function publicInitiatives(where = '1') {
 
 function assertCard(item, expected, keys = CARD_KEYS) {
   assert.deepEqual(keysOf(item), keys, `initiative ${item.id}: fields`);
-  for (const key of ['id', 'titel', 'samenvatting', 'status', 'streefbedrag_centen',
+  for (const key of ['id', 'titel', 'samenvatting', 'status', 'thema', 'streefbedrag_centen',
     'opgehaald_centen', 'aantal_vouchers', 'einddatum', 'geplande_datum', 'gepubliceerd_op']) {
     assert.deepEqual(item[key], expected[key], `initiative ${item.id}: ${key}`);
   }

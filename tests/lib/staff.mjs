@@ -327,14 +327,20 @@ export function initiativeFields(overrides = {}) {
 }
 
 /**
- * Submits an initiative with a fresh client (a resident's browser); resolves with
- * {res, client, token, path} where path is the management link's path (null on failure).
+ * Submits an initiative with a fresh client (a resident's browser) and the form's own token,
+ * following the answer's 303 to the result page as a browser does; resolves with
+ * {res, posted, client, token, path} where res is the result page (the refusal when there is
+ * no 303), posted the POST's own answer and path the management link's path (null on failure).
  */
 export async function submitInitiative(base, fields, files = {}, { localAddress } = {}) {
   const cl = await client(base, { localAddress, firstPage: '/initiatief-indienen' });
-  const res = await cl.postMultipart('/initiatief-indienen', fields, files);
+  const form = hiddenValue(cl.firstResponse.text, 'formulier');
+  const posted = await cl.postMultipart('/initiatief-indienen',
+    form && !('formulier' in fields) ? { formulier: form, ...fields } : fields, files);
+  const location = posted.status === 303 ? posted.headers.get('location') : null;
+  const res = location ? await cl.get(location) : posted;
   const m = /<a href="(\/mijn-initiatief\/([A-Za-z0-9_-]+))">/.exec(res.text);
-  return { res, client: cl, path: m ? m[1] : null, token: m ? m[2] : null };
+  return { res, posted, client: cl, path: m ? m[1] : null, token: m ? m[2] : null };
 }
 
 // ---- Escaping ----

@@ -73,6 +73,8 @@ static void two_year_erasure_forgets_exactly_that(void **state)
     session(db, T0 - 1);
     session(db, T0);
     session(db, T0 + 1);
+    assert_true(db_exec(db, "UPDATE initiatives SET initiator_postcode = '7607 AB', "
+                            "initiator_house_number = '12'"));
 
     assert_int_equal(housekeeping_forget(db, T0), 3);
     assert_int_equal(db_depth(db), 0);
@@ -81,6 +83,13 @@ static void two_year_erasure_forgets_exactly_that(void **state)
                                "initiator_email = '' AND initiator_phone = ''"),
                      3);
     assert_int_equal(count(db, "SELECT count(*) FROM co_organisers WHERE initiative_id IN (1, 4)"),
+                     0);
+    /* The initiator's address too; the others keep theirs. */
+    assert_int_equal(count(db, "SELECT count(*) FROM initiatives WHERE initiator_postcode = '' "
+                               "AND initiator_house_number = ''"),
+                     3);
+    assert_int_equal(count(db, "SELECT count(*) FROM initiatives WHERE id IN (1, 4, 5) AND "
+                               "initiator_postcode <> ''"),
                      0);
     /* Their name, title and state stay: they are public with the initiative. */
     assert_int_equal(count(db, "SELECT count(*) FROM initiatives WHERE id = 1 AND "

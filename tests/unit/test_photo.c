@@ -676,6 +676,83 @@ static void stored_photos_and_who_sees_them(void **state)
     db_close(db);
 }
 
+
+/* A photo held for a form that comes back: only for its browser, until it expires; claimed by
+ * an initiative it stays, expired and unused it goes. */
+static void held_photos(void **state)
+{
+    (void)state;
+    char err[256];
+    struct db *db = db_open(":memory:", true, err, sizeof err);
+    assert_non_null(db);
+    assert_true(db_migrate(db, err, sizeof err));
+    unsigned char secret[32];
+    for (int i = 0; i < 32; i++)
+        secret[i] = (unsigned char)(i * 5 + 3);
+    struct bytes png = make_png(40, 30);
+    struct photo photo;
+    assert_int_equal(photo_process(png.data, png.len, 0, &photo), PHOTO_OK);
+    const time_t now = 1800000000;
+    char ref[PHOTO_REF_CHARS + 1], other[PHOTO_REF_CHARS + 1];
+    int64_t id = photo_hold(db, secret, "browser-a", &photo, now, ref);
+    assert_true(id > 0);
+    assert_int_equal(strlen(ref), PHOTO_REF_CHARS);
+    int64_t second = photo_hold(db, secret, "browser-a", &photo, now, other);
+    assert_true(second > id);
+    assert_string_not_equal(ref, other);
+    /* Its browser, before the expiry; not another browser, a wrong or a malformed reference. */
+    assert_int_equal(photo_held(db, secret, "browser-a", ref, now + 60), id);
+    assert_int_equal(photo_held(db, secret, "browser-b", ref, now + 60), 0);
+    assert_int_equal(photo_held(db, secret, "browser-a", ref, now + PHOTO_HOLD_SECONDS), 0);
+    char wrong[PHOTO_REF_CHARS + 1];
+    memcpy(wrong, ref, sizeof wrong);
+    wrong[5] = wrong[5] == 'A' ? 'B' : 'A';
+    assert_int_equal(photo_held(db, secret, "browser-a", wrong, now), 0);
+    assert_int_equal(photo_held(db, secret, "browser-a", "../../etc", now), 0);
+    assert_int_equal(photo_held(db, secret, "browser-a", NULL, now), 0);
+    struct buf out = {0};
+    assert_true(photo_read_held(db, secret, "browser-a", ref, now, &out));
+    assert_int_equal(out.len, photo.len);
+    buf_reset(&out);
+    assert_false(photo_read_held(db, secret, "browser-b", ref, now, &out));
+    assert_int_equal(out.len, 0);
+    /* Nothing about the reference is stored as it is. */
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM provisional_photos "
+                                        "WHERE instr(CAST(key_hash AS TEXT), ?) > 0",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(q, 1, ref, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    /* The first is claimed by an initiative; the second expires. */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO initiatives(id, title, summary, description, target_cents, "
+             "initiator_name, initiator_email, state, photo_id) VALUES (1, 'T', '', '', 100, "
+             "'X', 'x@example.org', 'ingediend', %lld)",
+             (long long)id);
+    assert_true(db_exec(db, sql));
+    assert_true(photo_claim(db, id));
+    assert_int_equal(photo_held(db, secret, "browser-a", ref, now), 0);
+    assert_int_equal(photo_expire(db, now + 60), 0);
+    assert_int_equal(photo_expire(db, now + PHOTO_HOLD_SECONDS), 1);
+    assert_int_equal(photo_read(db, second, &out), PHOTO_MISSING);
+    assert_int_equal(photo_read(db, id, &out), PHOTO_UNPUBLISHED);
+    buf_reset(&out);
+    /* A released held photo goes at once; an initiative's photo is never released. */
+    int64_t third = photo_hold(db, secret, "browser-a", &photo, now, other);
+    assert_true(photo_release(db, third));
+    assert_int_equal(photo_read(db, third, &out), PHOTO_MISSING);
+    assert_true(photo_release(db, id));
+    assert_int_equal(photo_read(db, id, &out), PHOTO_UNPUBLISHED);
+    buf_free(&out);
+    photo_free(&photo);
+    bytes_free(&png);
+    db_close(db);
+}
+
 /* libgd reports every rejected file on stderr; the tests make many on purpose. */
 static int gd_messages;
 static void count_gd_message(int priority, const char *format, va_list args)
@@ -702,6 +779,7 @@ int main(void)
         cmocka_unit_test(size_limits),
         cmocka_unit_test(free_and_messages),
         cmocka_unit_test(stored_photos_and_who_sees_them),
+        cmocka_unit_test(held_photos),
     };
     gdSetErrorMethod(count_gd_message);
     return cmocka_run_group_tests_name("resident photos", tests, NULL, NULL);

@@ -312,9 +312,13 @@ static const struct bad_case bad_cases[] = {
     {"gebied", "", {"gebied"}},
     {"gebied", NULL, {"gebied"}},
     {"gebied", "WIJK-A", {"gebied"}},
+    /* Theme: one of the setting's list (none chosen: overig) */
+    {"thema", "politiek", {"thema"}},
+    {"thema", "Groen", {"thema"}},
     /* Target: whole euros, within the limits */
     {"streefbedrag", "250,50", {"streefbedrag"}},
-    {"streefbedrag", "250.00", {"streefbedrag"}},
+    {"streefbedrag", "250.5", {"streefbedrag"}}, /* "250.00" and "250,00" are 250 euros */
+    {"streefbedrag", "2,500", {"streefbedrag"}},
     {"streefbedrag", "veel", {"streefbedrag"}},
     {"streefbedrag", "", {"streefbedrag"}},
     {"streefbedrag", NULL, {"streefbedrag"}},
@@ -1067,6 +1071,69 @@ static void completion_is_one_transaction(void **state)
     db_close(db);
 }
 
+
+/* A submission form sent twice makes one initiative: the second create fails on the form's
+ * key, and submission_by_form finds the first with the same management token. Another
+ * browser with the same form token is another form. Address and theme are stored. */
+static void one_initiative_per_form(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    unsigned char secret[SECRET_BYTES];
+    secret_init(secret);
+    struct form f;
+    valid_form(&f);
+    form_set(&f, "thema", "spelen");
+    struct submission s;
+    valid_submission(db, &f, &s);
+    char form_token[MANAGE_TOKEN_CHARS + 1], token[MANAGE_TOKEN_CHARS + 1] = "";
+    char again[MANAGE_TOKEN_CHARS + 1] = "", found[MANAGE_TOKEN_CHARS + 1] = "";
+    submission_form_token(form_token);
+    assert_true(submission_form_token_valid(form_token));
+    assert_false(submission_form_token_valid("kort"));
+    assert_false(submission_form_token_valid(NULL));
+    assert_int_equal(submission_by_form(db, secret, "browser-a", form_token, found), 0);
+    int64_t id = 0, id2 = 0;
+    assert_true(submission_create_from_form(db, secret, &s, 0, base_url, "browser-a", form_token,
+                                            T0, &id, token));
+    assert_int_equal(submission_by_token(db, secret, token), id);
+    int64_t before = count(db, "SELECT count(*) FROM initiatives");
+    assert_false(submission_create_from_form(db, secret, &s, 0, base_url, "browser-a",
+                                             form_token, T0 + 1, &id2, again));
+    assert_int_equal(count(db, "SELECT count(*) FROM initiatives"), before);
+    assert_int_equal(submission_by_form(db, secret, "browser-a", form_token, found), id);
+    assert_string_equal(found, token);
+    /* Another browser: not this initiative. */
+    assert_int_equal(submission_by_form(db, secret, "browser-b", form_token, found), 0);
+    assert_true(submission_create_from_form(db, secret, &s, 0, base_url, "browser-b", form_token,
+                                            T0 + 2, &id2, again));
+    assert_true(id2 != id);
+    assert_string_not_equal(again, token);
+    char text[512];
+    text_of(db,
+            "SELECT initiator_postcode || '|' || initiator_house_number || '|' || theme FROM "
+            "initiatives WHERE id = ?",
+            id, text, sizeof text);
+    assert_string_equal(text, "7607 AB|12|spelen");
+    /* The edit form comes back with them. */
+    json_t *item = submission_load(db, id);
+    int lines, co;
+    json_t *values = submission_form_values(item, &lines, &co);
+    assert_string_equal(json_string_value(json_object_get(values, "postcode")), "7607 AB");
+    assert_string_equal(json_string_value(json_object_get(values, "huisnummer")), "12");
+    assert_string_equal(json_string_value(json_object_get(values, "thema")), "spelen");
+    json_decref(values);
+    json_decref(item);
+    /* No theme chosen: overig. */
+    submission_free(&s);
+    form_set(&f, "thema", NULL);
+    valid_submission(db, &f, &s);
+    assert_string_equal(s.theme, "overig");
+    submission_free(&s);
+    form_free(&f);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1076,6 +1143,7 @@ int main(void)
         cmocka_unit_test(settings_decide_the_limits),
         cmocka_unit_test(all_errors_at_once),
         cmocka_unit_test(create_stores_everything),
+        cmocka_unit_test(one_initiative_per_form),
         cmocka_unit_test(update_only_before_publication),
         cmocka_unit_test(load_has_the_children),
         cmocka_unit_test(texts_are_checked),
