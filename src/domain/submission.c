@@ -237,11 +237,11 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
     if (out->nlines == 0)
         error(errors, "begroting", "Geef minstens één begrotingspost met een bedrag.");
     else if (out->target_cents && sum != out->target_cents) {
-        char a[32], b[32];
-        snprintf(a, sizeof a, "%lld,%02lld", (long long)(sum / 100), (long long)(sum % 100));
-        snprintf(b, sizeof b, "%lld", (long long)(out->target_cents / 100));
+        char a[48], b[48];
+        amount_format(sum, a, sizeof a);
+        amount_format(out->target_cents, b, sizeof b);
         snprintf(buf, sizeof buf,
-                 "De begrotingsposten tellen op tot € %s, maar het streefbedrag is € %s. Maak ze "
+                 "De begrotingsposten tellen op tot %s, maar het streefbedrag is %s. Maak ze "
                  "gelijk.",
                  a, b);
         error(errors, "begroting", buf);

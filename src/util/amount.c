@@ -100,9 +100,9 @@ void amount_format(int64_t cents, char *out, size_t size)
         grouped[g++] = digits[i];
     }
     grouped[g] = '\0';
-    if (v % 100)
+    if (v % 100 || cents < 0) /* a sum below zero always shows its cents: "-€ 5,00" */
         snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,%02" PRIu64, cents < 0 ? "-" : "", grouped,
                  v % 100);
     else
-        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s", cents < 0 ? "-" : "", grouped);
+        snprintf(out, size, "\xe2\x82\xac\xc2\xa0%s", grouped);
 }

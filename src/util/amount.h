@@ -21,7 +21,8 @@ enum amount_result {
  * thousands dot: Dutch "1.250" is twelve hundred and fifty euros. whole_euros: the cents
  * must be 00. *cents is set only on AMOUNT_OK. */
 enum amount_result amount_parse(const char *s, bool whole_euros, int64_t max_cents, int64_t *cents);
-/* "€ 1.250" or "€ 49,95", with a no-break space after the euro sign. */
+/* "€ 1.250" or "€ 49,95", with a no-break space after the euro sign (so it never ends a
+ * line away from its amount); "-€ 5,00" below zero. The one money formatter. */
 void amount_format(int64_t cents, char *out, size_t size);
 
 #endif

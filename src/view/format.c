@@ -1,6 +1,7 @@
 /* Dutch formatting. */
 #include "view/format.h"
 #include "view/escape.h"
+#include "util/amount.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -9,30 +10,7 @@
 
 void format_money(char *out, size_t size, int64_t cents)
 {
-    const char *sign = "";
-    uint64_t v;
-    if (cents < 0) {
-        sign = "-";
-        v = (uint64_t)(-(cents + 1)) + 1;
-    } else {
-        v = (uint64_t)cents;
-    }
-    uint64_t euros = v / 100, rest = v % 100;
-    char digits[32], grouped[48];
-    int n = snprintf(digits, sizeof digits, "%" PRIu64, euros);
-    int g = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            grouped[g++] = '.';
-        grouped[g++] = digits[i];
-    }
-    grouped[g] = '\0';
-    if (rest)
-        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,%02" PRIu64, sign, grouped, rest);
-    else if (cents < 0)
-        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,00", sign, grouped);
-    else
-        snprintf(out, size, "\xe2\x82\xac\xc2\xa0%s", grouped);
+    amount_format(cents, out, size);
 }
 
 static const char *const months[] = {"januari", "februari", "maart",     "april",

@@ -721,7 +721,7 @@ describe('validation of the submission form', () => {
     assertPage(res, 'budget mismatch', 400);
     const m = /<p class="error-message" id="begroting-error">([^<]*)<\/p>/.exec(res.text);
     assert.ok(m, 'a message above the budget table');
-    assert.match(decode(m[1]), /€\s55,00.*€\s50/);
+    assert.match(decode(m[1]), /tot €\s55, maar het streefbedrag is €\s50\./);
     assertSummaryLinks(res.text, 'post_1_omschrijving', /tellen op tot/, 'budget mismatch');
     assertKept(res.text, fields, [], 'budget mismatch');
   });
