@@ -1,0 +1,147 @@
+// The staff forms say what to fix, where: a refused post answers on the same screen (never the
+// generic error page that links to the public home) with the message at its field
+// (aria-invalid, aria-describedby), a summary at the top linking to the fields, every value as
+// typed, the right reason, and nothing changed. Amounts are typed in euros. Rejecting,
+// unpublishing and paying out take a confirmation step; without it nothing changes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkHtmlPage, decode, mainOf, textOf } from '../lib/pages.mjs';
+import { removeDb, sql, sqlString as q, startServe } from '../lib/server.mjs';
+import { isoDate, login, makeDemoDbWithStaff } from '../lib/staff.mjs';
+import { adminSnapshot } from '../lib/admin.mjs';
+
+let db;
+let demo;
+let server;
+let admin;
+let regisseur;
+
+before(async () => {
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
+  server = await startServe({ db, threads: 2 });
+  admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+  regisseur = await login(server.base, demo.regisseur.username, demo.regisseur.password);
+});
+
+after(async () => {
+  await server?.stop();
+  if (db) await removeDb(db);
+});
+
+const one = (statement) => sql(db, statement).trim();
+const num = (statement) => Number(one(statement));
+
+/** A refused form: the status, the form's own screen (its heading, the staff bar), not the
+ * error page. */
+function assertFormPage(res, where, status, heading) {
+  assert.equal(res.status, status, `${where}: status (${textOf(mainOf(res.text)).slice(0, 300)})`);
+  checkHtmlPage(res, where);
+  const main = mainOf(res.text);
+  assert.match(main, /<nav class="staff-bar"/, `${where}: the staff screen, with its menu`);
+  assert.equal(textOf(/<h1>([\s\S]*?)<\/h1>/.exec(main)?.[1] ?? ''), heading,
+    `${where}: the form's own screen`);
+  assert.ok(!/Naar de startpagina/.test(main), `${where}: no dead end to the public home`);
+  assert.ok(!/Ongeldig verzoek/.test(res.text), `${where}: no generic refusal`);
+}
+
+/** The <input> or <textarea> with this id. */
+function control(html, id) {
+  return new RegExp(`<(?:input|textarea|select)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
+}
+
+/** The value of the input with this id, decoded. */
+function valueOf(html, id) {
+  const tag = control(html, id);
+  assert.ok(tag, `a field with id ${id}`);
+  if (tag.startsWith('<textarea')) {
+    return decode(new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html)[1]);
+  }
+  return decode(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
+}
+
+/** Asserts the message at the field `id`: in its field box, tied to it, in the summary with a
+ * link to it; returns the message. */
+function assertFieldError(html, id, pattern, where) {
+  const main = mainOf(html);
+  const message = new RegExp(`<p class="error-message" id="${id}-error">([^<]*)</p>`).exec(main);
+  assert.ok(message, `${where}: a message at ${id}`);
+  assert.match(decode(message[1]), pattern, `${where}: the message of ${id}`);
+  const box = new RegExp(`<div class="field field-error">(?:(?!<div class="field)[\\s\\S])*?` +
+    `id="${id}-error"(?:(?!<div class="field)[\\s\\S])*?id="${id}"`).exec(main);
+  assert.ok(box, `${where}: the message stands in the box of its field ${id}`);
+  const tag = control(main, id);
+  assert.match(tag, /aria-invalid="true"/, `${where}: ${id} is marked invalid`);
+  const described = /aria-describedby="([^"]*)"/.exec(tag)?.[1] ?? '';
+  assert.ok(described.split(' ').includes(`${id}-error`), `${where}: ${id} is described by it`);
+  const summary = /<div class="notice notice-warning error-summary" role="alert"[\s\S]*?<\/div>/
+    .exec(main)?.[0] ?? '';
+  assert.ok(summary.includes(`<a href="#${id}">`), `${where}: the summary links to ${id}`);
+  assert.ok(main.indexOf(summary) < main.indexOf(`id="${id}"`), `${where}: the summary first`);
+  return decode(message[1]);
+}
+
+/** The ids of the fields that carry a message. */
+const refusedIds = (html) => [...mainOf(html).matchAll(/<p class="error-message" id="([^"]+)-error">/g)]
+  .map((m) => m[1]);
+
+// ---- Rounds ----
+
+describe('rounds', () => {
+  const GOOD = { naam: 'Voorjaar proef', opent: isoDate(400), sluit: isoDate(480), waarde: '7,50' };
+
+  test('each wrong field of a new round: its message at the field, the typed values kept',
+    async () => {
+      const before = adminSnapshot(db);
+      for (const [fields, id, pattern, why] of [
+        [{ naam: '' }, 'n-naam', /Vul een naam in/, 'no name'],
+        [{ sluit: isoDate(390) }, 'n-sluit', /vóór de eerste dag/, 'ends before it starts'],
+        [{ opent: '2027-13-01' }, 'n-opent', /geen datum/, 'no date'],
+        [{ waarde: 'zeven' }, 'n-waarde', /geen bedrag/, 'no amount'],
+        [{ waarde: '-1' }, 'n-waarde', /negatief/, 'a negative value'],
+        [{ waarde: '0' }, 'n-waarde', /groter dan nul/, 'zero'],
+        [{ waarde: '2.000' }, 'n-waarde', /te hoog: hoogstens €\s1\.000\b/, 'above € 1.000'],
+      ]) {
+        const typed = { ...GOOD, ...fields };
+        const res = await admin.post('/beheer/rondes', typed);
+        assertFormPage(res, `a round with ${why}`, 400, 'Voucherrondes');
+        assertFieldError(res.text, id, pattern, why);
+        assert.deepEqual(refusedIds(res.text), [id], `${why}: only that field is refused`);
+        for (const name of ['naam', 'opent', 'sluit', 'waarde']) {
+          assert.equal(valueOf(res.text, `n-${name}`), typed[name], `${why}: ${name} as typed`);
+        }
+      }
+      assert.equal(adminSnapshot(db), before, 'nothing changed');
+    });
+
+  test('an overlap is told at the first day, 409, the values kept', async () => {
+    const before = adminSnapshot(db);
+    const typed = { ...GOOD, opent: isoDate(-5), sluit: isoDate(20) };
+    const res = await admin.post('/beheer/rondes', typed);
+    assertFormPage(res, 'an overlapping round', 409, 'Voucherrondes');
+    assertFieldError(res.text, 'n-opent', /overlappen/, 'overlap');
+    assert.equal(valueOf(res.text, 'n-naam'), typed.naam);
+    assert.equal(adminSnapshot(db), before, 'nothing changed');
+  });
+
+  test('an amount with thousands is euros; an edit refused shows at that round, opened',
+    async () => {
+      const res = await admin.post('/beheer/rondes', { ...GOOD, waarde: '1.000' });
+      assert.equal(res.status, 303, textOf(res.text).slice(0, 300));
+      const [id, cents] = one(`SELECT id, voucher_cents FROM rounds WHERE name = ${q(GOOD.naam)}`)
+        .split('|').map(Number);
+      assert.equal(cents, 100000, '"1.000" is a thousand euros');
+      const page = await admin.get('/beheer/rondes');
+      assert.equal(valueOf(page.text, `r${id}-waarde`), '1.000', 'shown as typed');
+
+      const before = adminSnapshot(db);
+      const typed = { naam: 'Anders', opent: isoDate(400), sluit: isoDate(480), waarde: '7,505' };
+      const bad = await admin.post(`/beheer/rondes/${id}`, typed);
+      assertFormPage(bad, 'an edit with three decimals', 400, 'Voucherrondes');
+      assertFieldError(bad.text, `r${id}-waarde`, /twee cijfers na de komma/, 'three decimals');
+      assert.equal(valueOf(bad.text, `r${id}-naam`), 'Anders', 'the typed name, not the stored');
+      assert.match(bad.text, new RegExp(`<details open>\\s*<summary>Ronde wijzigen` +
+        `<span class="visually-hidden">: ${GOOD.naam}</span>`), 'that round\'s form is open');
+      assert.equal(adminSnapshot(db), before, 'nothing changed');
+    });
+});
