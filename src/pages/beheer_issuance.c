@@ -206,7 +206,7 @@ static void issue(struct request *req, bool replacement)
     if (r != ISSUE_OK)
         page_error(req, r == ISSUE_NO_ROUND ? 404 : 409, replace_message(r));
     else
-        beheer_go(req, "/beheer/rondes?gedaan=uitgegeven");
+        beheer_go(req, "/beheer/rondes?gedaan=vervangen");
     if (w.codes.text.data)
         sodium_memzero(w.codes.text.data, w.codes.text.len);
     buf_free(&w.codes.text);

@@ -145,3 +145,102 @@ describe('rounds', () => {
       assert.equal(adminSnapshot(db), before, 'nothing changed');
     });
 });
+
+// ---- Money ----
+
+describe('contributions and payouts', () => {
+  /** An open initiative with room to go. */
+  const openOne = () => num(`SELECT id FROM initiatives WHERE state = 'open'
+    AND target_cents - raised_cents >= 1000 ORDER BY id LIMIT 1`);
+  /** A funded initiative with money still to pay out: {id, remaining}. */
+  const unpaidOne = () => {
+    const [id, remaining] = one(`SELECT i.id, i.raised_cents - coalesce((SELECT sum(amount_cents)
+      FROM ledger l WHERE l.initiative_id = i.id AND l.kind = 'payout'), 0) AS r
+      FROM initiatives i WHERE state = 'gefinancierd' AND r > 100 ORDER BY i.id LIMIT 1`)
+      .split('|').map(Number);
+    assert.ok(id, 'the demo has a funded initiative to pay out');
+    return { id, remaining };
+  };
+
+  test('a contribution of € 99.999.999 is "te hoog", naming the maximum; typed values stay',
+    async () => {
+      const id = openOne();
+      const before = adminSnapshot(db);
+      for (const [bedrag, pattern, why] of [
+        ['99.999.999', /te hoog: hoogstens €\s1\.000\.000\b/, 'far too much'],
+        ['tien', /geen bedrag/, 'no number'],
+        ['-5', /negatief/, 'negative'],
+        ['0', /groter dan nul/, 'zero'],
+        ['', /Vul een bedrag in/, 'empty'],
+      ]) {
+        const res = await admin.post('/beheer/geld/bijdrage',
+          { initiatief: id, partner: 'Woonstichting De Riet', bedrag });
+        assertFormPage(res, `a contribution: ${why}`, 400, 'Bijdragen en uitbetalingen');
+        assertFieldError(res.text, 'c-bedrag', pattern, why);
+        assert.deepEqual(refusedIds(res.text), ['c-bedrag'], `${why}: only the amount`);
+        assert.equal(valueOf(res.text, 'c-bedrag'), bedrag, `${why}: the amount as typed`);
+        assert.equal(valueOf(res.text, 'c-partner'), 'Woonstichting De Riet');
+        assert.match(res.text, new RegExp(`<option value="${id}" selected>`),
+          `${why}: the initiative stays chosen`);
+      }
+      const none = await admin.post('/beheer/geld/bijdrage',
+        { initiatief: id, partner: '', bedrag: '5' });
+      assertFormPage(none, 'no partner', 400, 'Bijdragen en uitbetalingen');
+      assertFieldError(none.text, 'c-partner', /naam van de partner/, 'no partner');
+      const finished = num("SELECT id FROM initiatives WHERE state = 'uitgevoerd' LIMIT 1");
+      const late = await admin.post('/beheer/geld/bijdrage',
+        { initiatief: finished, partner: 'X', bedrag: '5' });
+      assertFormPage(late, 'a finished initiative', 409, 'Bijdragen en uitbetalingen');
+      assertFieldError(late.text, 'c-initiatief', /open of gefinancierd/, 'finished');
+      assert.equal(adminSnapshot(db), before, 'nothing written');
+    });
+
+  test('€ 1.250 typed with a thousands dot is 125000 cents', async () => {
+    const id = openOne();
+    const res = await admin.post('/beheer/geld/bijdrage',
+      { initiatief: id, partner: 'Fonds Almelo', bedrag: '1.250' });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 300));
+    assert.equal(one(`SELECT amount_cents || '|' || partner FROM ledger ORDER BY id DESC LIMIT 1`),
+      '125000|Fonds Almelo');
+    const page = await admin.get(res.headers.get('location'));
+    assert.match(page.text, /role="status"><p>De bijdrage is vastgelegd\./, 'a specific notice');
+  });
+
+  test('a payout asks first; only the confirmed post writes', async () => {
+    const { id, remaining } = unpaidOne();
+    const before = adminSnapshot(db);
+    const ledger = num('SELECT count(*) FROM ledger');
+    const bad = await admin.post('/beheer/geld/uitbetaling',
+      { initiatief: id, bedrag: '1,2,3', kenmerk: 'BS-9' });
+    assertFormPage(bad, 'a payout of no amount', 400, 'Bijdragen en uitbetalingen');
+    assertFieldError(bad.text, `p${id}-bedrag`, /geen bedrag/, 'no amount');
+    assert.equal(valueOf(bad.text, `p${id}-kenmerk`), 'BS-9', 'the reference as typed');
+    const over = await admin.post('/beheer/geld/uitbetaling',
+      { initiatief: id, bedrag: String((remaining + 100) / 100).replace('.', ','),
+        kenmerk: 'BS-9' });
+    assertFormPage(over, 'more than is left', 409, 'Bijdragen en uitbetalingen');
+    assertFieldError(over.text, `p${id}-bedrag`, /hoogstens €\s[\d.,]+\./, 'too much');
+
+    const ask = await admin.post('/beheer/geld/uitbetaling',
+      { initiatief: id, bedrag: '1,00', kenmerk: 'BS-2026-7' });
+    assertFormPage(ask, 'the first post', 200, 'Uitbetaling vastleggen?');
+    const main = mainOf(ask.text);
+    assert.match(textOf(main), /€\s1 uitbetaald aan .+, betalingskenmerk BS-2026-7/);
+    assert.match(main, /<button type="submit" class="button">Ja, uitbetaling vastleggen<\/button>/);
+    assert.match(main, /<a class="button button-secondary" href="\/beheer\/geld">Terug<\/a>/);
+    assert.equal(num('SELECT count(*) FROM ledger'), ledger, 'nothing written yet');
+    assert.equal(adminSnapshot(db), before, 'nothing changed');
+    // The confirmation posts the same fields again, with bevestigd=1.
+    const carried = Object.fromEntries([...main.matchAll(
+      /<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], decode(m[2])]));
+    assert.deepEqual({ ...carried, _csrf: undefined },
+      { _csrf: undefined, bevestigd: '1', initiatief: String(id), bedrag: '1,00',
+        kenmerk: 'BS-2026-7' });
+    const done = await admin.post('/beheer/geld/uitbetaling', carried);
+    assert.equal(done.status, 303, textOf(done.text).slice(0, 300));
+    assert.equal(one(`SELECT kind || '|' || amount_cents || '|' || reference FROM ledger
+      ORDER BY id DESC LIMIT 1`), 'payout|100|BS-2026-7');
+    const page = await admin.get(done.headers.get('location'));
+    assert.match(page.text, /role="status"><p>De uitbetaling is vastgelegd\./);
+  });
+});
