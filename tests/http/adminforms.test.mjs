@@ -244,3 +244,65 @@ describe('contributions and payouts', () => {
     assert.match(page.text, /role="status"><p>De uitbetaling is vastgelegd\./);
   });
 });
+
+// ---- Settings ----
+
+describe('settings in euros', () => {
+  /** The settings form as shown: {name: value}. */
+  async function shown() {
+    const res = await admin.get('/beheer/instellingen');
+    assert.equal(res.status, 200);
+    const out = {};
+    for (const m of mainOf(res.text).matchAll(/<input id="s-([^"]+)" name="([^"]+)"[^>]*>/g)) {
+      out[m[2]] = decode(/\bvalue="([^"]*)"/.exec(m[0])?.[1] ?? '');
+    }
+    for (const m of mainOf(res.text).matchAll(/<textarea id="s-[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) {
+      out[m[1]] = decode(m[2]);
+    }
+    return { res, values: out };
+  }
+
+  test('amounts are shown and typed in euros, stored in cents', async () => {
+    const { res, values } = await shown();
+    assert.match(mainOf(res.text), /<label for="s-voucher_cents">Waarde van een voucher \(€\)<\/label>/);
+    assert.ok(!/in centen/.test(mainOf(res.text)), 'no field asks for cents');
+    const stored = one("SELECT value FROM settings WHERE key = 'voucher_cents'");
+    assert.equal(values.voucher_cents, '7,50', `750 cents shows as 7,50 (stored ${stored})`);
+    assert.equal(values.streef_max_cents,
+      Number(one("SELECT value FROM settings WHERE key = 'streef_max_cents'")) === 500000
+        ? '5.000' : values.streef_max_cents, '500000 cents shows as 5.000');
+
+    const saved = await admin.post('/beheer/instellingen',
+      { ...values, voucher_cents: '8,25', streef_max_cents: '6.000' });
+    assert.equal(saved.status, 303, textOf(saved.text).slice(0, 400));
+    assert.equal(one("SELECT value FROM settings WHERE key = 'voucher_cents'"), '825');
+    assert.equal(one("SELECT value FROM settings WHERE key = 'streef_max_cents'"), '600000');
+    assert.equal((await shown()).values.voucher_cents, '8,25');
+    const back = await admin.post('/beheer/instellingen', values);
+    assert.equal(back.status, 303, 'restored');
+    assert.equal(one("SELECT value FROM settings WHERE key = 'voucher_cents'"), stored);
+  });
+
+  test('a wrong amount: the reason at its field, every value as typed, nothing saved',
+    async () => {
+      const { values } = await shown();
+      const before = adminSnapshot(db);
+      for (const [value, pattern, why] of [
+        ['2.000', /te hoog: hoogstens €\s1\.000\b/, 'above € 1.000'],
+        ['abc', /geen bedrag/, 'no amount'],
+        ['0', /groter dan nul/, 'zero'],
+      ]) {
+        const typed = { ...values, voucher_cents: value, gemeente_naam: 'Almelo (proef)' };
+        const res = await admin.post('/beheer/instellingen', typed);
+        assertFormPage(res, `voucher value ${why}`, 400, 'Instellingen');
+        assertFieldError(res.text, 's-voucher_cents', pattern, why);
+        assert.deepEqual(refusedIds(res.text), ['s-voucher_cents'], `${why}: only that field`);
+        assert.equal(valueOf(res.text, 's-voucher_cents'), value, `${why}: as typed`);
+        assert.equal(valueOf(res.text, 's-gemeente_naam'), 'Almelo (proef)',
+          `${why}: the other fields as typed`);
+      }
+      const low = await admin.post('/beheer/instellingen', { ...values, streef_min_cents: '0,50' });
+      assertFieldError(low.text, 's-streef_min_cents', /te laag: minstens €\s1\b/, 'below € 1');
+      assert.equal(adminSnapshot(db), before, 'nothing saved');
+    });
+});
