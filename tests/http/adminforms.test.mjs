@@ -306,3 +306,96 @@ describe('settings in euros', () => {
       assert.equal(adminSnapshot(db), before, 'nothing saved');
     });
 });
+
+// ---- Staff accounts ----
+
+describe('staff accounts', () => {
+  test('each wrong field of a new account at its field, typed values and choices kept',
+    async () => {
+      const before = adminSnapshot(db);
+      for (const [fields, id, pattern, why] of [
+        [{ gebruikersnaam: 'Niet Goed!' }, 'u-gebruikersnaam', /2 tot 40 tekens/, 'a bad name'],
+        [{ gebruikersnaam: '' }, 'u-gebruikersnaam', /Vul een gebruikersnaam in/, 'no name'],
+        [{ gebruikersnaam: demo.regisseur.username }, 'u-gebruikersnaam', /al in gebruik/,
+          'a name in use'],
+        [{ email: 'geen adres' }, 'u-email', /geen geldig e-mailadres/, 'a bad address'],
+        [{ rol: 'koning' }, 'u-rol', /Kies een rol/, 'an unknown role'],
+        [{ gebied: ['de-riet', 'bestaat-niet'] }, 'u-gebied', /bestaat niet/, 'an unknown area'],
+      ]) {
+        const typed = { gebruikersnaam: 'nieuwe.collega', email: 'collega@almelo.example',
+          rol: 'wijkregisseur', gebied: ['de-riet'], ...fields };
+        const res = await admin.post('/beheer/medewerkers', typed);
+        assertFormPage(res, `a new account with ${why}`, 400, 'Medewerkers');
+        const main = mainOf(res.text);
+        if (id === 'u-gebied') {
+          assert.match(main, /<fieldset class="choices field-error" id="u-gebied" aria-describedby="u-gebied-error">/);
+          assert.match(main, /<p class="error-message" id="u-gebied-error">[^<]*bestaat niet/);
+          assert.match(main, /<a href="#u-gebied">/, 'the summary links to the areas');
+        } else {
+          assertFieldError(res.text, id, pattern, why);
+        }
+        assert.deepEqual(refusedIds(res.text), [id], `${why}: only that field`);
+        assert.equal(valueOf(res.text, 'u-gebruikersnaam'), typed.gebruikersnaam, `${why}: name`);
+        assert.equal(valueOf(res.text, 'u-email'), typed.email, `${why}: address`);
+        assert.match(main, /id="g-de-riet" name="gebied" value="de-riet" checked/,
+          `${why}: the chosen area stays chosen`);
+      }
+      assert.equal(adminSnapshot(db), before, 'nobody added');
+    });
+
+  test('areas of a staff member: an unknown area is told on the same screen', async () => {
+    const before = adminSnapshot(db);
+    const res = await admin.post(`/beheer/medewerkers/${demo.regisseur.username}/gebieden`,
+      { gebied: ['aadorp', 'bestaat-niet'] });
+    assertFormPage(res, 'an unknown area', 400,
+      `${demo.regisseur.username} (wijkregisseur)`);
+    const main = mainOf(res.text);
+    assert.match(main, /<p class="error-message" id="a-gebied-error">[^<]*bestaat niet/);
+    assert.match(main, /id="g-aadorp" name="gebied" value="aadorp" checked/, 'as chosen');
+    assert.equal(adminSnapshot(db), before, 'nothing changed');
+  });
+});
+
+// ---- Areas ----
+
+describe('areas', () => {
+  test('a new area: each refusal at its field, the typed values kept', async () => {
+    const deRiet = num("SELECT id FROM areas WHERE slug = 'de-riet'");
+    const before = adminSnapshot(db);
+    const base = { name: 'Riet-West', kind: 'buurt', parent: String(deRiet), slug: '',
+      description: 'Aan de westkant.', venue_name: 'Het Hoekje', venue_address: '',
+      director_name: '', director_email: '', director_phone: '' };
+    for (const [fields, id, pattern, status, why] of [
+      [{ name: '' }, 'g-name', /Vul een naam in/, 400, 'no name'],
+      [{ parent: '' }, 'g-parent', /Kies de wijk of het dorp/, 400, 'a buurt without its wijk'],
+      [{ director_email: 'regisseur at almelo' }, 'g-director_email', /geen geldig e-mailadres/,
+        400, 'a bad address'],
+      [{ name: 'Riet-Noord' }, 'g-name', /al een gebied met dit webadres/, 409, 'a name in use'],
+      [{ slug: 'riet-noord' }, 'g-slug', /al van een ander gebied/, 409, 'an address in use'],
+    ]) {
+      const typed = { ...base, ...fields };
+      const res = await admin.post('/beheer/gebieden', typed);
+      assertFormPage(res, `an area with ${why}`, status, 'Wijken, dorpen en buurten');
+      assertFieldError(res.text, id, pattern, why);
+      assert.deepEqual(refusedIds(res.text), [id], `${why}: only that field`);
+      for (const name of ['name', 'slug', 'venue_name', 'description', 'director_email']) {
+        assert.equal(valueOf(res.text, `g-${name}`), typed[name], `${why}: ${name} as typed`);
+      }
+      assert.match(mainOf(res.text), /<option value="buurt" selected>Buurt<\/option>/,
+        `${why}: the kind as chosen`);
+    }
+    assert.equal(adminSnapshot(db), before, 'nothing added');
+  });
+
+  test('an area edited with a bad address: its own page, the typed values kept', async () => {
+    const deRiet = num("SELECT id FROM areas WHERE slug = 'de-riet'");
+    const before = adminSnapshot(db);
+    const res = await admin.post(`/beheer/gebieden/${deRiet}`, { name: 'De Riet',
+      venue_name: 'Nieuw dok', director_email: 'fout@', description: 'Tekst' });
+    assertFormPage(res, 'an edit with a bad address', 400, 'De Riet');
+    assertFieldError(res.text, 'g-director_email', /geen geldig e-mailadres/, 'bad address');
+    assert.equal(valueOf(res.text, 'g-venue_name'), 'Nieuw dok');
+    assert.equal(valueOf(res.text, 'g-description'), 'Tekst');
+    assert.equal(adminSnapshot(db), before, 'nothing changed');
+  });
+});
