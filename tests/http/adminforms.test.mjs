@@ -399,3 +399,81 @@ describe('areas', () => {
     assert.equal(adminSnapshot(db), before, 'nothing changed');
   });
 });
+
+// ---- Confirmation before rejecting and unpublishing ----
+
+describe('rejecting and unpublishing ask first', () => {
+  const state = (id) => one(`SELECT state FROM initiatives WHERE id = ${id}`);
+  /** A submitted initiative in the wijkregisseur's area. */
+  const submitted = () => num(`SELECT i.id FROM initiatives i JOIN user_areas ua
+    ON ua.area_id = i.area_id JOIN users u ON u.id = ua.user_id
+    WHERE u.username = ${q(demo.regisseur.username)} AND i.state = 'ingediend'
+    ORDER BY i.id LIMIT 1`);
+  /** The hidden fields of the confirmation, ready to post again. */
+  const carriedOf = (html) => Object.fromEntries([...mainOf(html).matchAll(
+    /<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], decode(m[2])]));
+
+  test('the review page: Afwijzen in the destructive style, not the primary one', async () => {
+    const id = submitted();
+    assert.ok(id, 'the demo has a submitted initiative for the wijkregisseur');
+    const page = await regisseur.get(`/beheer/initiatieven/${id}`);
+    assert.equal(page.status, 200);
+    const main = mainOf(page.text);
+    assert.match(main, /<button type="submit" class="button">Goedkeuren en publiceren<\/button>/);
+    assert.match(main, /<button type="submit" class="button button-danger">Afwijzen<\/button>/);
+  });
+
+  test('a rejection without the confirmation changes nothing; confirmed, it rejects', async () => {
+    const id = submitted();
+    const before = adminSnapshot(db);
+    const audits = num('SELECT count(*) FROM audit_log');
+    const mails = num('SELECT count(*) FROM outbox');
+    const ask = await regisseur.post(`/beheer/initiatieven/${id}/afwijzen`,
+      { reden: 'Dit past niet bij de regels.' });
+    assertFormPage(ask, 'the first post', 200, 'Initiatief afwijzen?');
+    const main = mainOf(ask.text);
+    assert.match(textOf(main), /wordt afgewezen: het komt niet online/);
+    assert.match(main, /<button type="submit" class="button button-danger">Ja, afwijzen<\/button>/);
+    assert.match(main, new RegExp(`<a class="button button-secondary" href="/beheer/initiatieven/${id}">Terug</a>`));
+    assert.equal(valueOf(ask.text, 'reden'), 'Dit past niet bij de regels.',
+      'the reason, still to change');
+    assert.equal(state(id), 'ingediend', 'not rejected yet');
+    assert.equal(adminSnapshot(db), before);
+    assert.equal(num('SELECT count(*) FROM audit_log'), audits, 'nothing audited');
+    assert.equal(num('SELECT count(*) FROM outbox'), mails, 'no mail');
+
+    const empty = await regisseur.post(`/beheer/initiatieven/${id}/afwijzen`,
+      { reden: '   ', bevestigd: '1' });
+    assertFormPage(empty, 'confirmed without a reason', 400, 'Initiatief afwijzen?');
+    assertFieldError(empty.text, 'reden', /Schrijf de reden op/, 'no reason');
+    assert.equal(state(id), 'ingediend', 'not rejected without a reason');
+
+    const done = await regisseur.post(`/beheer/initiatieven/${id}/afwijzen`,
+      { ...carriedOf(ask.text), reden: 'Dit past niet bij de regels.' });
+    assert.equal(done.status, 303, textOf(done.text).slice(0, 300));
+    assert.equal(state(id), 'afgewezen');
+    assert.equal(one(`SELECT state_reason FROM initiatives WHERE id = ${id}`),
+      'Dit past niet bij de regels.');
+  });
+
+  test('taking news offline without the confirmation changes nothing', async () => {
+    const id = num(`SELECT n.id FROM news n JOIN user_areas ua ON ua.area_id = n.area_id
+      JOIN users u ON u.id = ua.user_id WHERE u.username = ${q(demo.regisseur.username)}
+      AND n.published = 1 ORDER BY n.id LIMIT 1`);
+    assert.ok(id, 'a published post of the wijkregisseur\'s area');
+    const page = await regisseur.get('/beheer/berichten');
+    assert.match(mainOf(page.text), new RegExp(`action="/beheer/berichten/${id}/depubliceren"` +
+      '[^>]*>\\s*<input[^>]*>\\s*<button type="submit" class="button button-danger">Offline halen'));
+    const ask = await regisseur.post(`/beheer/berichten/${id}/depubliceren`);
+    assertFormPage(ask, 'unpublish, first post', 200, 'Bericht offline halen?');
+    assert.match(mainOf(ask.text), /<button type="submit" class="button button-danger">Ja, offline halen<\/button>/);
+    assert.equal(one(`SELECT published FROM news WHERE id = ${id}`), '1', 'still online');
+    const done = await regisseur.post(`/beheer/berichten/${id}/depubliceren`, carriedOf(ask.text));
+    assert.equal(done.status, 303);
+    assert.equal(one(`SELECT published FROM news WHERE id = ${id}`), '0', 'offline');
+    // Publishing again needs no confirmation: it hides nothing.
+    const again = await regisseur.post(`/beheer/berichten/${id}/publiceren`);
+    assert.equal(again.status, 303);
+    assert.equal(one(`SELECT published FROM news WHERE id = ${id}`), '1');
+  });
+});
