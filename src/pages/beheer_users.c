@@ -157,6 +157,16 @@ void admin_users_post(struct request *req)
     password_shown(req, user, name, password);
 }
 
+/* A refused action on an account: the list again, the reason at the top. */
+static void refuse_action(struct request *req, const struct user *user, int status,
+                          const char *message)
+{
+    struct beheer_form f;
+    beheer_form_init(&f, user_fields, USER_FIELDS, "u-");
+    beheer_form_refuse(&f, "actie", message);
+    render_users(req, user, &f, status);
+}
+
 void admin_user_action_post(struct request *req)
 {
     const struct user *user = staff_user(req);
@@ -166,30 +176,27 @@ void admin_user_action_post(struct request *req)
         page_error(req, 404, "Deze medewerker bestaat niet.");
         return;
     }
-    if (!action) {
-        page_error(req, 400, "Kies een actie.");
-        return;
-    }
-    if (!strcmp(action, "uitschakelen") || !strcmp(action, "inschakelen")) {
+    if (!strcmp(action ? action : "", "uitschakelen") || !strcmp(action ? action : "", "inschakelen")) {
         bool disable = !strcmp(action, "uitschakelen");
         enum staff_result r =
             staff_user_set_disabled(req->db, user->username, target.username, disable, time(NULL));
         if (r != STAFF_OK) {
-            page_error(req, user_status(r), user_message(r));
+            refuse_action(req, user, user_status(r), user_message(r));
             return;
         }
         beheer_go(req, "/beheer/medewerkers?gedaan=1");
-    } else if (!strcmp(action, "wachtwoord")) {
+    } else if (action && !strcmp(action, "wachtwoord")) {
         char password[21];
         password_generate(password);
         enum staff_result r =
             staff_user_reset_password(req->db, user->username, target.username, password, time(NULL));
         if (r != STAFF_OK) {
-            page_error(req, user_status(r), user_message(r));
+            refuse_action(req, user, user_status(r), user_message(r));
             return;
         }
         password_shown(req, user, target.username, password);
     } else {
-        page_error(req, 400, "Deze actie kennen we niet.");
+        refuse_action(req, user, 400, "Kies een actie: uitschakelen, inschakelen of een nieuw "
+                                      "wachtwoord.");
     }
 }

@@ -343,6 +343,19 @@ describe('staff accounts', () => {
       assert.equal(adminSnapshot(db), before, 'nobody added');
     });
 
+  test('disabling one\'s own account: refused on the same screen, with the reason', async () => {
+    const before = adminSnapshot(db);
+    const res = await admin.post(`/beheer/medewerkers/${demo.beheerder.username}`,
+      { actie: 'uitschakelen' });
+    assertFormPage(res, 'disabling oneself', 409, 'Medewerkers');
+    assert.match(textOf(/<div class="notice notice-warning error-summary"[\s\S]*?<\/div>/
+      .exec(mainOf(res.text))?.[0] ?? ''), /eigen account niet uitschakelen/);
+    const odd = await admin.post(`/beheer/medewerkers/${demo.regisseur.username}`,
+      { actie: 'weggooien' });
+    assertFormPage(odd, 'an unknown action', 400, 'Medewerkers');
+    assert.equal(adminSnapshot(db), before, 'nothing changed');
+  });
+
   test('areas of a staff member: an unknown area is told on the same screen', async () => {
     const before = adminSnapshot(db);
     const res = await admin.post(`/beheer/medewerkers/${demo.regisseur.username}/gebieden`,
