@@ -62,6 +62,13 @@ const char *beheer_euros_message(struct request *req, enum euros_result r, int64
 /* Cents as an amount to type: "7,50", "1.250", "1.250,50". */
 void beheer_euros_input(char *out, size_t size, int64_t cents);
 
+/* ---- The rounds page, shared with issuing ----
+ * The address of a lost letter (postcode, huisnummer, toevoeging) and the rounds page again
+ * with its refusals at that round's replacement form (consumed). */
+extern const struct beheer_field beheer_replace_fields[3];
+void beheer_rounds_refuse_replace(struct request *req, int64_t round_id,
+                                  struct beheer_form *replace, int status);
+
 /* ---- A confirmation step without JavaScript ----
  * A destructive action posts first without "bevestigd": the handler calls beheer_confirm,
  * which shows "Weet u het zeker?" with the posted fields carried along, a button that posts

@@ -22,6 +22,23 @@ static const struct beheer_field round_fields[] = {
 };
 #define ROUND_FIELDS (sizeof round_fields / sizeof round_fields[0])
 
+const struct beheer_field beheer_replace_fields[3] = {
+    {"postcode", "Postcode", "text", 7, NULL, NULL},
+    {"huisnummer", "Huisnummer", "text", 10, NULL, NULL},
+    {"toevoeging", "Toevoeging", "text", 10, NULL, NULL},
+};
+
+/* Puts a form's fields on obj[key] and its summary on the page's data. */
+static void show_on(struct beheer_form *f, json_t *obj, const char *key, json_t *data)
+{
+    json_t *view = json_object();
+    beheer_form_show(f, view, key);
+    json_object_set(obj, key, json_object_get(view, key));
+    json_object_set(data, "form_errors", json_object_get(view, "form_errors"));
+    json_object_set(data, "refused", json_object_get(view, "refused"));
+    json_decref(view);
+}
+
 /* A local calendar day of a UTC timestamp, as a date field shows it. */
 static void local_day(time_t t, char out[16])
 {
@@ -30,9 +47,11 @@ static void local_day(time_t t, char out[16])
     strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
-/* The rounds page; `add` or `edit` (for round edit_id) when a post was refused, else NULL. */
+/* The rounds page; `add`, `edit` (for round edit_id) or `replace` (for round replace_id) when
+ * a post was refused, else NULL. */
 static void render_rounds(struct request *req, const struct user *user, struct beheer_form *add,
-                          int64_t edit_id, struct beheer_form *edit, int status)
+                          int64_t edit_id, struct beheer_form *edit, int64_t replace_id,
+                          struct beheer_form *replace, int status)
 {
     json_t *data = beheer_base(req, user);
     json_t *rounds = rounds_list(req->db);
@@ -54,19 +73,24 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         /* The edit form shows the round as it is (local dates, the value in euros), or as it
          * was typed when that edit was refused. */
         int64_t id = json_integer_value(json_object_get(r, "id"));
+        char prefix[32];
+        struct beheer_form shown;
+        /* The lost letter's address: empty, or as typed when its replacement was refused. */
+        json_object_set_new(r, "replace_open", json_boolean(replace && id == replace_id));
+        if (replace && id == replace_id) {
+            show_on(replace, r, "replace", data);
+        } else {
+            snprintf(prefix, sizeof prefix, "v%lld-", (long long)id);
+            beheer_form_init(&shown, beheer_replace_fields, 3, prefix);
+            show_on(&shown, r, "replace", data);
+        }
         if (edit && id == edit_id) {
             /* The fields on the round, the summary at the top of the page. */
-            json_t *view = json_object();
-            beheer_form_show(edit, view, "edit");
-            json_object_set(r, "edit", json_object_get(view, "edit"));
-            json_object_set(data, "form_errors", json_object_get(view, "form_errors"));
-            json_object_set(data, "refused", json_object_get(view, "refused"));
-            json_decref(view);
+            show_on(edit, r, "edit", data);
             json_object_set_new(r, "edit_open", json_true());
             continue;
         }
-        struct beheer_form shown;
-        char prefix[32], day[16], value[32];
+        char day[16], value[32];
         snprintf(prefix, sizeof prefix, "r%lld-", (long long)id);
         beheer_form_init(&shown, round_fields, ROUND_FIELDS, prefix);
         beheer_form_keep(&shown, "naam", json_string_value(json_object_get(r, "name")));
@@ -85,7 +109,12 @@ static void render_rounds(struct request *req, const struct user *user, struct b
     }
     json_object_set_new(data, "rounds", rounds);
     json_object_set_new(data, "files", printfiles_list(req->db));
-    /* A refused edit of a round that is no longer on the page still says why. */
+    /* A refused edit or replacement of a round that is not on the page still says why. */
+    if (replace && replace->values) {
+        json_t *view = json_object();
+        show_on(replace, view, "replace", data);
+        json_decref(view);
+    }
     if (edit && edit->values) {
         json_t *view = json_object();
         beheer_form_show(edit, view, "edit");
@@ -104,9 +133,15 @@ static void render_rounds(struct request *req, const struct user *user, struct b
     req->resp.status = status;
 }
 
+void beheer_rounds_refuse_replace(struct request *req, int64_t round_id,
+                                  struct beheer_form *replace, int status)
+{
+    render_rounds(req, staff_user(req), NULL, 0, NULL, round_id, replace, status);
+}
+
 void setup_rounds_page(struct request *req)
 {
-    render_rounds(req, staff_user(req), NULL, 0, NULL, 200);
+    render_rounds(req, staff_user(req), NULL, 0, NULL, 0, NULL, 200);
 }
 
 /* A date field: local midnight of the day, or -1 with the field refused. */
@@ -201,14 +236,14 @@ void setup_round_add_post(struct request *req)
     time_t opens = -1, closes = -1;
     int64_t cents = 0;
     if (!round_form(req, &f, &name, &opens, &closes, &cents)) {
-        render_rounds(req, user, &f, 0, NULL, 400);
+        render_rounds(req, user, &f, 0, NULL, 0, NULL, 400);
         return;
     }
     enum round_error err =
         round_create(req->db, name, opens, closes, cents, user->username, time(NULL), NULL);
     if (err != ROUND_OK) {
         int status = round_refusal(&f, err, false);
-        render_rounds(req, user, &f, 0, NULL, status);
+        render_rounds(req, user, &f, 0, NULL, 0, NULL, status);
         return;
     }
     json_decref(f.values);
@@ -232,7 +267,7 @@ void setup_round_edit_post(struct request *req)
     time_t opens = -1, closes = -1;
     int64_t cents = 0;
     if (!round_form(req, &f, &name, &opens, &closes, &cents)) {
-        render_rounds(req, user, NULL, id, &f, 400);
+        render_rounds(req, user, NULL, id, &f, 0, NULL, 400);
         return;
     }
     enum round_error err =
@@ -245,7 +280,7 @@ void setup_round_edit_post(struct request *req)
     }
     if (err != ROUND_OK) {
         int status = round_refusal(&f, err, true);
-        render_rounds(req, user, NULL, id, &f, status);
+        render_rounds(req, user, NULL, id, &f, 0, NULL, status);
         return;
     }
     json_decref(f.values);

@@ -9,6 +9,7 @@ import { checkHtmlPage, decode, mainOf, textOf } from '../lib/pages.mjs';
 import { removeDb, sql, sqlString as q, startServe } from '../lib/server.mjs';
 import { isoDate, login, makeDemoDbWithStaff } from '../lib/staff.mjs';
 import { adminSnapshot } from '../lib/admin.mjs';
+import { currentRound, usePublicBase } from '../lib/vouchers.mjs';
 
 let db;
 let demo;
@@ -144,6 +145,32 @@ describe('rounds', () => {
         `<span class="visually-hidden">: ${GOOD.naam}</span>`), 'that round\'s form is open');
       assert.equal(adminSnapshot(db), before, 'nothing changed');
     });
+});
+
+describe('a lost letter', () => {
+  test('a wrong or unknown address: the reason at its field on the rounds page', async () => {
+    usePublicBase(db);
+    const r = currentRound(db);
+    assert.ok(r, 'the demo has an open round');
+    const before = adminSnapshot(db);
+    const files = num('SELECT count(*) FROM issued_files');
+    for (const [fields, id, pattern, status, why] of [
+      [{ postcode: 'ABCD' }, `v${r}-postcode`, /postcode in zoals 7607 AB/, 400, 'no postcode'],
+      [{ huisnummer: 'twaalf' }, `v${r}-huisnummer`, /huisnummer in/, 400, 'no number'],
+      [{ postcode: '9999 ZZ' }, `v${r}-postcode`, /niet in het register/, 409, 'unknown'],
+    ]) {
+      const typed = { postcode: '7607 AB', huisnummer: '12', toevoeging: 'b', ...fields };
+      const res = await admin.post(`/beheer/rondes/${r}/vervangen`, typed);
+      assertFormPage(res, `a replacement: ${why}`, status, 'Voucherrondes');
+      assertFieldError(res.text, id, pattern, why);
+      for (const name of ['postcode', 'huisnummer', 'toevoeging']) {
+        assert.equal(valueOf(res.text, `v${r}-${name}`), typed[name], `${why}: ${name} as typed`);
+      }
+      assert.match(res.text, /<details open>\s*<summary>Brief kwijt/, `${why}: the form is open`);
+    }
+    assert.equal(num('SELECT count(*) FROM issued_files'), files, 'no letter made');
+    assert.equal(adminSnapshot(db), before, 'nothing changed');
+  });
 });
 
 // ---- Money ----
