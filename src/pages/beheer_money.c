@@ -201,9 +201,10 @@ void admin_payout_post(struct request *req)
         struct beheer_confirm c = {
             .title = "Uitbetaling vastleggen?",
             .question = arena_printf(&req->arena,
-                                     "%s uitbetaald aan \xe2\x80\x9c%s\xe2\x80\x9d, "
-                                     "betalingskenmerk %s. Een uitbetaling komt in het "
-                                     "grootboek en kan niet ongedaan worden gemaakt.",
+                                     "U legt vast dat %s is uitbetaald aan "
+                                     "\xe2\x80\x9c%s\xe2\x80\x9d, met betalingskenmerk %s. "
+                                     "Een uitbetaling komt in het grootboek en kan niet "
+                                     "ongedaan worden gemaakt.",
                                      amount, title, reference),
             .button = "Ja, uitbetaling vastleggen",
             .back = "/beheer/geld",

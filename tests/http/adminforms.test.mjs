@@ -252,7 +252,7 @@ describe('contributions and payouts', () => {
       { initiatief: id, bedrag: '1,00', kenmerk: 'BS-2026-7' });
     assertFormPage(ask, 'the first post', 200, 'Uitbetaling vastleggen?');
     const main = mainOf(ask.text);
-    assert.match(textOf(main), /€\s1 uitbetaald aan .+, betalingskenmerk BS-2026-7/);
+    assert.match(textOf(main), /U legt vast dat €\s1 is uitbetaald aan .+, met betalingskenmerk BS-2026-7\./);
     assert.match(main, /<button type="submit" class="button">Ja, uitbetaling vastleggen<\/button>/);
     assert.match(main, /<a class="button button-secondary" href="\/beheer\/geld">Terug<\/a>/);
     assert.equal(num('SELECT count(*) FROM ledger'), ledger, 'nothing written yet');
