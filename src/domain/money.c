@@ -4,6 +4,9 @@
 #include "db/rows.h"
 #include "domain/areas.h"
 
+#include <stdio.h>
+#include <string.h>
+
 json_t *money_unpaid(struct db *db)
 {
     sqlite3_stmt *s = db_prepare(
@@ -36,4 +39,30 @@ json_t *money_recent(struct db *db, int limit)
         return NULL;
     sqlite3_bind_int(s, 1, limit);
     return db_rows_array(s);
+}
+
+enum money_result money_payout_check(struct db *db, int64_t initiative_id, int64_t cents,
+                                     char *title, size_t title_size, int64_t *remaining)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT title, state, raised_cents - coalesce((SELECT sum(amount_cents) FROM ledger "
+            "WHERE initiative_id = i.id AND kind = 'payout'), 0) FROM initiatives i WHERE id = ?");
+    if (!s)
+        return MONEY_BUSY;
+    sqlite3_bind_int64(s, 1, initiative_id);
+    int rc = sqlite3_step(s);
+    enum money_result r = MONEY_NO_INITIATIVE;
+    if (rc == SQLITE_ROW) {
+        snprintf(title, title_size, "%s", (const char *)sqlite3_column_text(s, 0));
+        const char *state = (const char *)sqlite3_column_text(s, 1);
+        *remaining = sqlite3_column_int64(s, 2);
+        if (strcmp(state, "gefinancierd") && strcmp(state, "uitgevoerd"))
+            r = MONEY_WRONG_STATE;
+        else
+            r = cents > *remaining ? MONEY_TOO_MUCH : MONEY_OK;
+    } else if (rc != SQLITE_DONE) {
+        r = MONEY_BUSY;
+    }
+    sqlite3_reset(s);
+    return r;
 }

@@ -4,6 +4,10 @@
 #ifndef BS_MONEY_H
 #define BS_MONEY_H
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/ledger.h"
 
 struct db;
 
@@ -16,5 +20,11 @@ json_t *money_initiatives_to_choose(struct db *db);
 /* The latest `limit` contributions and payouts, newest first: at, kind, amount_cents,
  * partner, reference, actor, title (of the initiative). NULL on a database error. */
 json_t *money_recent(struct db *db, int limit);
+/* What ledger_payout would answer for `cents` to this initiative now, without writing:
+ * MONEY_OK, MONEY_NO_INITIATIVE, MONEY_WRONG_STATE (not funded or carried out), MONEY_TOO_MUCH
+ * or MONEY_BUSY. The title and what is still to be paid are set whenever it exists. For the
+ * confirmation step: ledger_payout decides again when it writes. */
+enum money_result money_payout_check(struct db *db, int64_t initiative_id, int64_t cents,
+                                     char *title, size_t title_size, int64_t *remaining);
 
 #endif

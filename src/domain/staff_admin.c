@@ -2,6 +2,7 @@
 #include "domain/staff_admin.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/areas.h"
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "domain/submission.h"
@@ -39,6 +40,26 @@ enum staff_result staff_user_add(struct db *db, const char *actor, const char *u
     bool ok = (!with_email || user_set_email(db, username, email)) &&
               audit_add(db, now, actor, "user-add", username, "", role, "");
     return finish(db, ok, STAFF_BUSY);
+}
+
+bool staff_user_add_check(struct db *db, const char *username, const char *role,
+                          const char *const *area_slugs, size_t nareas, const char *email,
+                          struct staff_add_check *out)
+{
+    *out = (struct staff_add_check){0};
+    out->bad_name = !username || !user_name_valid(username);
+    struct user existing;
+    out->name_taken = !out->bad_name && user_get(db, username, &existing);
+    out->bad_role = !role || (strcmp(role, "wijkregisseur") && !role_is_admin(role));
+    out->bad_email = email && *email && !email_valid(email);
+    for (size_t i = 0; i < nareas && !out->unknown_area; i++) {
+        json_t *area = area_by_slug(db, area_slugs[i]);
+        if (!area)
+            out->unknown_area = area_slugs[i];
+        json_decref(area);
+    }
+    return !out->bad_name && !out->name_taken && !out->bad_role && !out->bad_email &&
+           !out->unknown_area;
 }
 
 enum staff_result staff_user_set_disabled(struct db *db, const char *actor, const char *username,

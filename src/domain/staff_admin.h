@@ -26,6 +26,18 @@ enum staff_result staff_user_add(struct db *db, const char *actor, const char *u
                                  const char *role, const char *password,
                                  const char *const *area_slugs, size_t nareas, const char *email,
                                  time_t now, char *err, size_t err_size);
+/* What staff_user_add would refuse in these values, field by field, without writing (for a
+ * form that says what to fix where): false when anything is wrong. */
+struct staff_add_check {
+    bool bad_name;            /* not 2-40 characters a-z, 0-9, . _ - */
+    bool name_taken;          /* an account with this name exists */
+    bool bad_role;            /* neither wijkregisseur nor admin */
+    bool bad_email;           /* given, but not an e-mail address */
+    const char *unknown_area; /* the first area slug that does not exist, else NULL */
+};
+bool staff_user_add_check(struct db *db, const char *username, const char *role,
+                          const char *const *area_slugs, size_t nareas, const char *email,
+                          struct staff_add_check *out);
 /* Disables (ending the account's sessions) or enables an account, with the audit row
  * "user-disable" or "user-enable". Refuses an actor disabling their own account. */
 enum staff_result staff_user_set_disabled(struct db *db, const char *actor, const char *username,

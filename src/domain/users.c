@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool valid_username(const char *u)
+bool user_name_valid(const char *u)
 {
     size_t len = strlen(u);
     if (len < 2 || len > 40 || !((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= '0' && u[0] <= '9')))
@@ -23,7 +23,7 @@ static bool valid_username(const char *u)
 bool user_add(struct db *db, const char *username, const char *role, const char *password,
               const char *const *area_slugs, size_t nareas, char *err, size_t err_size)
 {
-    if (!valid_username(username)) {
+    if (!user_name_valid(username)) {
         snprintf(err, err_size, "a username is 2-40 characters: a-z, 0-9, '.', '_', '-'");
         return false;
     }

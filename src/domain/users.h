@@ -44,5 +44,7 @@ bool user_may_act(struct db *db, const struct user *user, int64_t area_id);
 bool user_is_admin(const struct user *user);
 /* The same for a role not yet a user's, such as a form value; false for NULL. */
 bool role_is_admin(const char *role);
+/* A username: 2-40 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit. */
+bool user_name_valid(const char *username);
 
 #endif

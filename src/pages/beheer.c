@@ -5,6 +5,7 @@
 #include "domain/sessions.h"
 #include "domain/workflow.h"
 #include "http/csrf.h"
+#include "pages/beheer_common.h"
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
@@ -239,8 +240,46 @@ void staff_changes_post(struct request *req)
     staff_action(req, "wijziging_gevraagd", "bericht", "wijziging");
 }
 
+static const struct beheer_field reject_fields[] = {
+    {"reden", "Reden van de afwijzing", "textarea", 5000,
+     "De initiatiefnemer krijgt deze reden per e-mail.", NULL},
+};
+
+/* Rejecting asks first (the reason can still be changed there); only the confirmed post acts.
+ * What this user may not reject goes straight to the domain, which refuses it and logs that. */
 void staff_reject_post(struct request *req)
 {
+    const struct user *user = staff_user(req);
+    json_t *item = staff_initiative(req, user);
+    const char *state = item ? json_string_value(json_object_get(item, "state")) : NULL;
+    if (state && (!strcmp(state, "ingediend") || !strcmp(state, "wijziging_gevraagd"))) {
+        struct beheer_form f;
+        beheer_form_init(&f, reject_fields, 1, "");
+        const char *typed = beheer_form_take(&f, req, "reden");
+        if (!text_field(req, "reden", 5000))
+            beheer_form_refuse(&f, "reden",
+                               utf8_length(typed, strlen(typed)) > 5000
+                                   ? "Hoogstens 5000 tekens."
+                                   : "Schrijf de reden op: de initiatiefnemer krijgt die per "
+                                     "e-mail.");
+        long long id = (long long)json_integer_value(json_object_get(item, "id"));
+        struct beheer_confirm c = {
+            .title = "Initiatief afwijzen?",
+            .question = arena_printf(
+                &req->arena,
+                "\xe2\x80\x9c%s\xe2\x80\x9d wordt afgewezen: het komt niet online en de "
+                "initiatiefnemer krijgt de reden per e-mail. Dit kan niet worden teruggedraaid.",
+                json_string_value(json_object_get(item, "title"))),
+            .button = "Ja, afwijzen",
+            .back = arena_printf(&req->arena, "/beheer/initiatieven/%lld", id),
+            .danger = true,
+        };
+        json_decref(item);
+        if (!beheer_confirmed(req, user, &c, &f))
+            return;
+    } else {
+        json_decref(item);
+    }
     staff_action(req, "afgewezen", "reden", "afgewezen");
 }
 

@@ -183,18 +183,31 @@ static void issue(struct request *req, bool replacement)
         issue_round(req, user, round_id);
         return;
     }
+    /* The address as typed, each refusal at its field on the rounds page. */
+    struct beheer_form f;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "v%lld-", (long long)round_id);
+    beheer_form_init(&f, beheer_replace_fields, 3, prefix);
+    const char *postcode = beheer_form_take(&f, req, "postcode");
+    const char *house = beheer_form_take(&f, req, "huisnummer");
+    const char *t = beheer_form_take(&f, req, "toevoeging");
     /* A replacement letter points where every letter does: the same base URL rule. */
     enum issue_refusal url = letters_base_url_check(info.base_url);
     if (url != ISSUE_ALLOWED) {
-        page_error(req, 409, refusal_message(req, url, info.base_url));
+        beheer_form_refuse(&f, "ronde", refusal_message(req, url, info.base_url));
+        beheer_rounds_refuse_replace(req, round_id, &f, 409);
         return;
     }
     char pc[8] = "", add[11] = "";
     int64_t number = 0;
-    const char *t = request_form(req, "toevoeging");
-    if (!postcode_normalize(request_form(req, "postcode") ?: "", pc) ||
-        !house_number_normalize(request_form(req, "huisnummer") ?: "", t ? t : "", &number, add)) {
-        page_error(req, 400, "Vul een geldige postcode en een huisnummer in.");
+    if (!postcode_normalize(postcode, pc))
+        beheer_form_refuse(&f, "postcode", "Vul een postcode in zoals 7607 AB.");
+    if (!house_number_normalize(house, "", &number, add))
+        beheer_form_refuse(&f, "huisnummer", "Vul een huisnummer in, zoals 12.");
+    else if (!house_number_normalize(house, t, &number, add))
+        beheer_form_refuse(&f, "toevoeging", "Een toevoeging is kort, zoals a, II of bis.");
+    if (beheer_form_refused(&f)) {
+        beheer_rounds_refuse_replace(req, round_id, &f, 400);
         return;
     }
     char title[160];
@@ -203,10 +216,16 @@ static void issue(struct request *req, bool replacement)
     struct issue_sink sink = {.ctx = &w, .letter = web_letter, .finish = web_finish};
     enum issue_result r = letters_replace(req->db, req->app->secret, round_id, pc, number, add,
                                           user->username, time(NULL), &sink);
-    if (r != ISSUE_OK)
-        page_error(req, r == ISSUE_NO_ROUND ? 404 : 409, replace_message(r));
-    else
-        beheer_go(req, "/beheer/rondes?gedaan=uitgegeven");
+    if (r == ISSUE_OK) {
+        json_decref(f.values);
+        json_decref(f.errors);
+        beheer_go(req, "/beheer/rondes?gedaan=vervangen");
+    } else {
+        beheer_form_refuse(&f, r == ISSUE_NO_HOUSEHOLD || r == ISSUE_USED ? "postcode" : "ronde",
+                           replace_message(r));
+        beheer_rounds_refuse_replace(req, round_id, &f,
+                                     r == ISSUE_NO_ROUND ? 404 : r == ISSUE_FAILED ? 503 : 409);
+    }
     if (w.codes.text.data)
         sodium_memzero(w.codes.text.data, w.codes.text.len);
     buf_free(&w.codes.text);

@@ -2,6 +2,7 @@
 #include "domain/byline.h"
 #include "domain/news.h"
 #include "http/csrf.h"
+#include "pages/beheer_common.h"
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
@@ -174,11 +175,24 @@ static void set_published(struct request *req, bool publish)
         return;
     }
     bool ok = may_post(req, user, json_integer_value(json_object_get(post, "area_id")));
+    /* Taking a post offline asks first; only the confirmed post acts. */
+    struct beheer_confirm c = {
+        .title = "Bericht offline halen?",
+        .question = arena_printf(&req->arena,
+                                 "\xe2\x80\x9c%s\xe2\x80\x9d verdwijnt van de site en uit de "
+                                 "feeds. U kunt het later opnieuw publiceren.",
+                                 json_string_value(json_object_get(post, "title"))),
+        .button = "Ja, offline halen",
+        .back = "/beheer/berichten",
+        .danger = true,
+    };
     json_decref(post);
     if (!ok) {
         page_error(req, 403, "Dit bericht hoort bij een gebied waarvoor u niet werkt.");
         return;
     }
+    if (!publish && !beheer_confirmed(req, user, &c, NULL))
+        return;
     if (!news_set_published(req->db, id, publish, user->username, time(NULL))) {
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
         return;

@@ -16,70 +16,111 @@
 #include <string.h>
 
 /* Why a setting's value is refused, in Dutch, naming its limits. */
-static json_t *setting_message(const struct setting *s, enum setting_error e)
+static const char *setting_message(struct request *req, const struct setting *s,
+                                   enum setting_error e)
 {
     if (e == SETTING_BELOW_MINIMUM)
-        return json_string("Het grootste streefbedrag moet groter zijn dan het kleinste.");
+        return "Het grootste streefbedrag moet groter zijn dan het kleinste.";
     switch (s->type) {
     case SETTING_INT:
-    case SETTING_CENTS:
-        return json_sprintf("Vul een geheel getal in van %lld tot en met %lld.",
+        return arena_printf(&req->arena, "Vul een geheel getal in van %lld tot en met %lld.",
                             (long long)s->min, (long long)s->max);
+    case SETTING_CENTS: {
+        char lo[48], hi[48];
+        format_money(lo, sizeof lo, s->min);
+        format_money(hi, sizeof hi, s->max);
+        return arena_printf(&req->arena, "Vul een bedrag in van %s tot en met %s.", lo, hi);
+    }
     case SETTING_EMAIL:
-        return json_string("Vul een geldig e-mailadres in.");
+        return "Vul een geldig e-mailadres in.";
     case SETTING_URL:
-        return json_string(
-            "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind.");
+        return "Vul een adres in zoals https://buurtsamen.almelo.nl, zonder / aan het eind.";
     case SETTING_PARAGRAPHS:
-        return json_sprintf("Hoogstens %lld tekens.", (long long)s->max);
+        return arena_printf(&req->arena, "Hoogstens %lld tekens.", (long long)s->max);
     case SETTING_TIMEZONE:
-        return json_string("Vul een tijdzone in zoals Europe/Amsterdam.");
+        return "Vul een tijdzone in zoals Europe/Amsterdam.";
     case SETTING_TEXT:
         break;
     }
-    return json_sprintf("Vul een tekst van %lld tot %lld tekens in, op één regel.",
+    return arena_printf(&req->arena, "Vul een tekst van %lld tot %lld tekens in, op één regel.",
                         (long long)s->min, (long long)s->max);
 }
 
-/* The settings page: every setting of the table that is edited here, as the form shows it. */
-static void render_settings(struct request *req, const struct user *user, json_t *errors,
-                            json_t *values, int status)
+/* The settings edited here, declared as form fields (amounts typed in euros). */
+static struct beheer_field *settings_fields(size_t *count)
 {
-    json_t *data = beheer_base(req, user);
-    json_t *current = values ? values : settings_all(req->db);
-    json_t *fields = json_array();
+    struct beheer_field *fields = xcalloc(settings_count, sizeof *fields);
+    size_t n = 0;
     for (size_t i = 0; i < settings_count; i++) {
         const struct setting *f = &settings_table[i];
         if (!f->in_form)
             continue;
-        const char *v = values ? json_string_value(json_object_get(current, f->name))
-                               : settings_value(current, f->name, &req->app->config);
-        json_t *field = json_pack("{s:s, s:s, s:s, s:s}", "key", f->name, "label", f->label,
-                                  "hint", f->description, "value", v ? v : "");
-        if (json_object_get(errors, f->name))
-            json_object_set(field, "error", json_object_get(errors, f->name));
-        if (f->type == SETTING_PARAGRAPHS)
-            json_object_set_new(field, "multiline", json_true());
-        json_array_append_new(fields, field);
+        fields[n++] = (struct beheer_field){
+            .name = f->name,
+            .label = f->label,
+            .type = f->type == SETTING_PARAGRAPHS ? "textarea" : "text",
+            .hint = f->description && *f->description ? f->description : NULL,
+            .inputmode = f->type == SETTING_CENTS ? "decimal" : NULL,
+        };
     }
-    json_decref(current);
-    json_decref(errors);
-    json_object_set_new(data, "fields", fields);
+    *count = n;
+    return fields;
+}
+
+/* The settings page: every setting of the table that is edited here, as stored, or as typed
+ * with the refusals of a post (form, consumed). */
+static void render_settings(struct request *req, const struct user *user,
+                            struct beheer_form *form, int status)
+{
+    json_t *data = beheer_base(req, user);
+    size_t count;
+    struct beheer_field *fields = settings_fields(&count);
+    struct beheer_form stored;
+    if (!form) {
+        json_t *current = settings_all(req->db);
+        beheer_form_init(&stored, fields, count, "s-");
+        for (size_t i = 0; i < count; i++) {
+            const struct setting *f = setting_find(fields[i].name);
+            const char *v = settings_value(current, f->name, &req->app->config);
+            int64_t cents;
+            char euros[48];
+            if (f->type == SETTING_CENTS && v && parse_int64(v, 0, INT64_MAX, &cents)) {
+                beheer_euros_input(euros, sizeof euros, cents);
+                v = euros;
+            }
+            beheer_form_keep(&stored, f->name, v);
+        }
+        json_decref(current);
+        form = &stored;
+    }
+    form->fields = fields; /* the same declaration, rebuilt for this render */
+    form->count = count;
+    beheer_form_show(form, data, "f");
+    /* In the table's order, for the template to draw one after the other. */
+    json_t *list = json_array(), *view = json_object_get(data, "f");
+    for (size_t i = 0; i < count; i++)
+        json_array_append(list, json_object_get(view, fields[i].name));
+    json_object_set_new(data, "fields", list);
+    free(fields);
     page_render(req, "admin_settings", "Instellingen", data);
     req->resp.status = status;
 }
 
 void admin_settings_page(struct request *req)
 {
-    const struct user *user = staff_user(req);
-    render_settings(req, user, json_object(), NULL, 200);
+    render_settings(req, staff_user(req), NULL, 200);
 }
 
 void admin_settings_post(struct request *req)
 {
     const struct user *user = staff_user(req);
-    /* The form's values; a setting not on the form keeps its stored value. */
-    json_t *stored = settings_all(req->db), *values = json_object();
+    size_t count;
+    struct beheer_field *fields = settings_fields(&count);
+    struct beheer_form form;
+    beheer_form_init(&form, fields, count, "s-");
+    /* The form's values; a setting not on the form keeps its stored value. Amounts come in
+     * euros and are stored in cents. */
+    json_t *stored = settings_all(req->db);
     const char **all = xcalloc(settings_count, sizeof *all);
     const char **keys = xcalloc(settings_count, sizeof *keys);
     const char **new_values = xcalloc(settings_count, sizeof *new_values);
@@ -87,36 +128,43 @@ void admin_settings_post(struct request *req)
     size_t n = 0;
     for (size_t i = 0; i < settings_count; i++) {
         const struct setting *f = &settings_table[i];
-        if (f->in_form) {
-            const char *v = request_form(req, f->name);
-            all[i] = v ? v : "";
-            keys[n] = f->name;
-            new_values[n++] = all[i];
-            json_object_set_new(values, f->name, json_string(all[i]));
-        } else {
+        if (!f->in_form) {
             all[i] = settings_value(stored, f->name, &req->app->config);
+            continue;
         }
+        all[i] = beheer_form_take(&form, req, f->name);
+        if (f->type == SETTING_CENTS) {
+            int64_t cents;
+            enum euros_result r = parse_euros(all[i], f->min, f->max, &cents);
+            if (r == EUROS_OK)
+                all[i] = arena_printf(&req->arena, "%lld", (long long)cents);
+            else
+                beheer_form_refuse(&form, f->name, beheer_euros_message(req, r, f->min, f->max));
+        }
+        keys[n] = f->name;
+        new_values[n++] = all[i];
     }
-    json_t *errors = json_object();
     if (!settings_check(all, check))
         for (size_t i = 0; i < settings_count; i++)
-            if (check[i] != SETTING_VALID)
-                json_object_set_new(errors, settings_table[i].name,
-                                    setting_message(&settings_table[i], check[i]));
+            if (check[i] != SETTING_VALID && settings_table[i].in_form)
+                beheer_form_refuse(&form, settings_table[i].name,
+                                   setting_message(req, &settings_table[i], check[i]));
     enum staff_result r = STAFF_OK;
-    if (!json_object_size(errors))
+    bool refused = beheer_form_refused(&form);
+    if (!refused)
         r = staff_settings_save(req->db, user->username, keys, new_values, n, time(NULL));
     free(all);
     free(keys);
     free(new_values);
     free(check);
+    free(fields);
     json_decref(stored);
-    if (json_object_size(errors)) {
-        render_settings(req, user, errors, values, 400);
+    if (refused) {
+        render_settings(req, user, &form, 400);
         return;
     }
-    json_decref(values);
-    json_decref(errors);
+    json_decref(form.values);
+    json_decref(form.errors);
     if (r != STAFF_OK) {
         page_error(req, 503, "Opslaan lukte nu niet. Probeer het zo opnieuw.");
         return;

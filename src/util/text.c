@@ -1,6 +1,5 @@
 /* Text helpers. */
 #include "util/text.h"
-#include "util/amount.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -177,7 +176,106 @@ time_t parse_utc(const char *s)
 }
 
 
+/* Skips spaces, no-break spaces (U+00A0) and narrow no-break spaces (U+202F). */
+static const char *skip_spaces(const char *s)
+{
+    for (;;) {
+        if (*s == ' ' || *s == '\t')
+            s++;
+        else if (s[0] == '\xc2' && s[1] == '\xa0')
+            s += 2;
+        else if (s[0] == '\xe2' && s[1] == '\x80' && s[2] == '\xaf')
+            s += 3;
+        else
+            return s;
+    }
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+enum euros_result parse_euros(const char *s, int64_t min_cents, int64_t max_cents, int64_t *out)
+{
+    if (!s)
+        return EUROS_EMPTY;
+    s = skip_spaces(s);
+    if (!*s)
+        return EUROS_EMPTY;
+    bool negative = false;
+    if (*s == '-') {
+        negative = true;
+        s = skip_spaces(s + 1);
+    }
+    if (s[0] == '\xe2' && s[1] == '\x82' && s[2] == '\xac') /* the euro sign */
+        s = skip_spaces(s + 3);
+    if (*s == '-' && !negative) {
+        negative = true;
+        s = skip_spaces(s + 1);
+    }
+    if (!is_digit(*s))
+        return EUROS_NOT_AMOUNT;
+    /* Whole euros: digits, or groups of three after a first group of one to three. Past 13
+     * digits it is still a number, only far too high. */
+    int64_t euros = 0;
+    int digits = 0, lead = 0;
+    bool huge = false, grouped = false;
+    for (; is_digit(*s); s++, lead++) {
+        if (++digits > 13)
+            huge = true;
+        else
+            euros = euros * 10 + (*s - '0');
+    }
+    while (s[0] == '.' && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && !is_digit(s[4])) {
+        if (lead > 3)
+            return EUROS_NOT_AMOUNT;
+        grouped = true;
+        for (int k = 1; k <= 3; k++) {
+            if (++digits > 13)
+                huge = true;
+            else
+                euros = euros * 10 + (s[k] - '0');
+        }
+        s += 4;
+    }
+    /* Cents after a comma (or after a dot when no dot grouped the thousands). */
+    int64_t cents = 0;
+    if (*s == ',' && (s[1] == '-')) {
+        s += s[2] == '-' ? 3 : 2; /* "12,-" and "12,--": whole euros */
+    } else if (*s == ',' || (*s == '.' && !grouped)) {
+        s++;
+        int n = 0;
+        for (; is_digit(*s); s++, n++)
+            if (n < 2)
+                cents = cents * 10 + (*s - '0');
+        if (n == 0)
+            return EUROS_NOT_AMOUNT;
+        if (n == 1)
+            cents *= 10;
+        if (n > 2) {
+            if (*skip_spaces(s))
+                return EUROS_NOT_AMOUNT;
+            return negative ? EUROS_NEGATIVE : EUROS_TOO_PRECISE;
+        }
+    }
+    s = skip_spaces(s);
+    if (*s)
+        return EUROS_NOT_AMOUNT;
+    if (negative)
+        return EUROS_NEGATIVE;
+    if (huge || euros > (INT64_MAX - 99) / 100)
+        return EUROS_TOO_HIGH;
+    int64_t total = euros * 100 + cents;
+    if (total > max_cents)
+        return EUROS_TOO_HIGH;
+    if (total < min_cents)
+        return EUROS_TOO_LOW;
+    *out = total;
+    return EUROS_OK;
+}
+
 bool parse_cents(const char *s, int64_t max_cents, int64_t *out)
 {
-    return amount_parse(s, false, max_cents, out) == AMOUNT_OK;
+    return parse_euros(s, 0, max_cents, out) == EUROS_OK;
 }

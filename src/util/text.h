@@ -24,8 +24,21 @@ size_t text_crlf_to_lf(char *s, size_t len);
 size_t utf8_length(const char *s, size_t len);
 /* Parses a whole decimal integer in [min, max]; false on anything else. */
 bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
-/* "7,50", "7.50", "€ 12", "1.250" → cents, at most max_cents; false on anything else
- * (amount_parse in util/amount.h, which also says why). */
+/* The one parser of amounts typed in euros: "7,50", "1.250", "1.250,50", "€ 12", "12,-"
+ * (a dot before exactly three digits groups thousands; before one or two it is the decimal
+ * point, as in "7.50"). Each refusal says why, for a message at the field. */
+enum euros_result {
+    EUROS_OK,
+    EUROS_EMPTY,       /* nothing typed */
+    EUROS_NOT_AMOUNT,  /* not an amount at all */
+    EUROS_NEGATIVE,    /* a minus sign */
+    EUROS_TOO_PRECISE, /* more than two digits after the comma */
+    EUROS_TOO_LOW,     /* below min_cents */
+    EUROS_TOO_HIGH,    /* above max_cents */
+};
+/* On EUROS_OK *out is the amount in cents; on a refusal *out is left alone. */
+enum euros_result parse_euros(const char *s, int64_t min_cents, int64_t max_cents, int64_t *out);
+/* parse_euros from 0 to max_cents: true when it is EUROS_OK. */
 bool parse_cents(const char *s, int64_t max_cents, int64_t *out);
 /* Case-insensitive ASCII comparison. */
 bool ascii_ieq(const char *a, const char *b);

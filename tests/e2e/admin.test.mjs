@@ -193,6 +193,89 @@ describe('the admin screens at desktop width', () => {
   });
 });
 
+describe('staff forms that say what to fix, and ask before they destroy', () => {
+  /** The computed colours of an element: {background, color, border}. */
+  const colours = (locator) => locator.evaluate((el) => {
+    const cs = getComputedStyle(el);
+    return { background: cs.backgroundColor, color: cs.color, border: cs.borderTopColor };
+  });
+
+  test('a round with errors: the summary links to the fields; axe passes', async () => {
+    const { page } = desk;
+    await open(page, '/beheer/rondes', 'Voucherrondes');
+    const form = page.locator('form[action="/beheer/rondes"]');
+    await form.getByLabel('Naam').fill('Proef met fouten');
+    await form.getByLabel('Waarde (€)').fill('2.000');
+    const res = await submitWith(page,
+      () => form.getByRole('button', { name: 'Ronde toevoegen' }).click());
+    assert.equal(res.status(), 400);
+    const summary = page.getByRole('alert');
+    assert.match(await summary.innerText(), /Controleer het formulier[\s\S]*te hoog/);
+    await summary.getByRole('link', { name: /Waarde/ }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'n-waarde',
+      'the link in the summary goes to the field');
+    assert.equal(await page.locator('#n-waarde').inputValue(), '2.000', 'as typed');
+    assert.equal(await page.locator('#n-naam').inputValue(), 'Proef met fouten');
+    await assertAccessible(page, 'the rounds page with errors');
+  });
+
+  test('a success notice is green, not the orange of a warning', async () => {
+    const { page } = desk;
+    await open(page, '/beheer/rondes?gedaan=vervangen', 'Voucherrondes');
+    const notice = page.locator('.notice[role="status"]');
+    assert.match(await notice.innerText(), /nieuwe brief gemaakt/);
+    const c = await notice.evaluate((el) => getComputedStyle(el).borderLeftColor);
+    assert.equal(c, 'rgb(27, 107, 47)', 'the green of --green');
+    await assertAccessible(page, 'the rounds page with a notice');
+  });
+
+  test('the review page: primary, secondary and destructive buttons look different',
+    async () => {
+      const { page } = desk;
+      const id = Number(sql(db, "SELECT id FROM initiatives WHERE state = 'ingediend' " +
+        'ORDER BY id LIMIT 1').trim());
+      await open(page, `/beheer/initiatieven/${id}`);
+      const approve = await colours(page.getByRole('button', { name: 'Goedkeuren en publiceren' }));
+      const changes = await colours(page.getByRole('button', { name: 'Aanpassing vragen' }));
+      const reject = await colours(page.getByRole('button', { name: 'Afwijzen', exact: true }));
+      assert.notDeepEqual(changes, approve, 'the secondary button differs from the primary');
+      assert.notDeepEqual(reject, approve, 'the destructive button differs from the primary');
+      assert.notDeepEqual(reject, changes, 'and from the secondary');
+      assert.equal(changes.background, 'rgb(255, 255, 255)', 'the secondary is white');
+      assert.equal(reject.background, 'rgb(179, 38, 30)', 'the destructive is red');
+      await assertAccessible(page, 'the review page');
+
+      // Afwijzen asks first; Terug goes back and nothing happened.
+      await page.locator('#reden').fill('Dit valt buiten de regels.');
+      const res = await submitWith(page,
+        () => page.getByRole('button', { name: 'Afwijzen', exact: true }).click());
+      assert.equal(res.status(), 200);
+      assert.equal(await h1(page), 'Initiatief afwijzen?');
+      assert.equal(await page.locator('#reden').inputValue(), 'Dit valt buiten de regels.');
+      await assertAccessible(page, 'the confirmation of a rejection');
+      const yes = await colours(page.getByRole('button', { name: 'Ja, afwijzen' }));
+      assert.equal(yes.background, 'rgb(179, 38, 30)', 'the confirming button is red');
+      await Promise.all([page.waitForURL(`${server.base}/beheer/initiatieven/${id}`),
+        page.getByRole('link', { name: 'Terug' }).click()]);
+      assert.equal(sql(db, `SELECT state FROM initiatives WHERE id = ${id}`).trim(), 'ingediend',
+        'nothing rejected');
+    });
+
+  test('a payout asks first; the question page passes axe', async () => {
+    const { page } = desk;
+    await open(page, '/beheer/geld', 'Bijdragen en uitbetalingen');
+    const form = page.locator('form.payout-form').first();
+    const payouts = Number(sql(db, "SELECT count(*) FROM ledger WHERE kind = 'payout'").trim());
+    await form.getByLabel('Betalingskenmerk').fill('BS-E2E-1');
+    const res = await submitWith(page, () => form.getByRole('button', { name: /Uitbetalen/ }).click());
+    assert.equal(res.status(), 200);
+    assert.equal(await h1(page), 'Uitbetaling vastleggen?');
+    await assertAccessible(page, 'the confirmation of a payout');
+    assert.equal(Number(sql(db, "SELECT count(*) FROM ledger WHERE kind = 'payout'").trim()),
+      payouts, 'nothing paid yet');
+  });
+});
+
 describe('the transparency page', () => {
   test('at desktop width', async () => {
     const { page } = desk;

@@ -867,8 +867,12 @@ describe('contributions and payouts', () => {
   test('a valid payout is listed and `verify` passes', async () => {
     const half = Math.floor(target.target / 2);
     const euros = (c) => `${Math.floor(c / 100)},${String(c % 100).padStart(2, '0')}`;
-    let res = await admin.post('/beheer/geld/uitbetaling',
+    const ask = await admin.post('/beheer/geld/uitbetaling',
       { initiatief: target.id, bedrag: euros(half), kenmerk: 'BS-2026-0042' });
+    assertPage(ask, 'a payout without the confirmation: the question', 200);
+    assert.equal(countOf('ledger', `kind = 'payout' AND initiative_id = ${target.id}`), 0, 'nothing paid before the confirmation');
+    let res = await admin.post('/beheer/geld/uitbetaling',
+      { initiatief: target.id, bedrag: euros(half), kenmerk: 'BS-2026-0042', bevestigd: '1' });
     assertRedirect(res, 'a payout of half', '/beheer/geld?gedaan=uitbetaald');
     assert.equal(one(`SELECT kind || '|' || amount_cents || '|' || reference FROM ledger
       ORDER BY id DESC LIMIT 1`), `payout|${half}|BS-2026-0042`);
@@ -885,7 +889,7 @@ describe('contributions and payouts', () => {
       { initiatief: target.id, bedrag: euros(rest + 1), kenmerk: 'BS-2026-0043' });
     assertPage(res, 'the rest and a cent', 409);
     res = await admin.post('/beheer/geld/uitbetaling',
-      { initiatief: target.id, bedrag: euros(rest), kenmerk: 'BS-2026-0043' });
+      { initiatief: target.id, bedrag: euros(rest), kenmerk: 'BS-2026-0043', bevestigd: '1' });
     assertRedirect(res, 'the rest', '/beheer/geld?gedaan=uitbetaald');
     const after = await admin.get('/beheer/geld');
     assert.ok(!after.text.includes(`name="initiatief" value="${target.id}"`),
@@ -1538,7 +1542,10 @@ describe('when the new round opens', () => {
       const res = await admin.post(`/beheer/rondes/${round.id}/vervangen`,
         { postcode: lost.postcode.replace(' ', '').toLowerCase(), huisnummer: lost.huisnummer,
           toevoeging: '' });
-      assertRedirect(res, 'POST vervangen', '/beheer/rondes?gedaan=uitgegeven');
+      assertRedirect(res, 'POST vervangen', '/beheer/rondes?gedaan=vervangen');
+      const told = await admin.get('/beheer/rondes?gedaan=vervangen');
+      assert.match(told.text, /role="status"><p>Er is een nieuwe brief gemaakt voor dit adres\. De code in de oude brief werkt niet meer\./,
+        'the notice says what happened');
       assert.equal(countOf('vouchers', `round_id = ${round.id}`), vouchers + 1, 'one new voucher');
       assert.equal(countOf('vouchers', `round_id = ${round.id} AND voided_at IS NOT NULL`), 1,
         'the old one void');

@@ -1095,7 +1095,8 @@ describe('news for a wijk', () => {
   });
 
   test('unpublishing takes it off again', async () => {
-    assertRedirect(await staff.post(`/beheer/berichten/${id}/depubliceren`), 'unpublish',
+    assertRedirect(await staff.post(`/beheer/berichten/${id}/depubliceren`, { bevestigd: '1' }),
+      'unpublish',
       '/beheer/berichten?gedaan=opgeslagen');
     assertPage(await fetchPage(server.base, `/berichten/${id}`), 'unpublished', 404);
     assert.ok(!inFeed(await feed('/feeds/de-riet.atom')));

@@ -312,7 +312,8 @@ describe('e-mail along the way', () => {
     const d = await submit({ titel: 'Vuurkorf op het speelveld', email: 'vierde@example.org' });
     await run(okConfig);
     const reason = 'Open vuur mag niet op het speelveld.';
-    const res = await staff.post(`/beheer/initiatieven/${d.id}/afwijzen`, { reden: reason });
+    const res = await staff.post(`/beheer/initiatieven/${d.id}/afwijzen`,
+      { reden: reason, bevestigd: '1' });
     assert.equal(res.status, 303);
     assert.equal(unsent(), 1);
     await run(okConfig, 'housekeeping');

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "db_fixture.h"
 #include "ledger_fixture.h"
 #include "domain/money.h"
 #include "domain/outbox_list.h"
@@ -96,6 +97,23 @@ static void money_screen(void **state)
     recent = money_recent(db, 2);
     assert_int_equal(json_array_size(recent), 2);
     json_decref(recent);
+
+    /* The check before a payout answers as ledger_payout would, and writes nothing. */
+    char title[64] = "";
+    int64_t remaining = -1, rows = count(db, "SELECT count(*) FROM ledger");
+    assert_int_equal(money_payout_check(db, a, 600, title, sizeof title, &remaining), MONEY_OK);
+    assert_string_equal(title, "Speeltuin");
+    assert_int_equal(remaining, 600);
+    assert_int_equal(money_payout_check(db, a, 601, title, sizeof title, &remaining),
+                     MONEY_TOO_MUCH);
+    assert_int_equal(remaining, 600);
+    assert_int_equal(money_payout_check(db, b, 1, title, sizeof title, &remaining),
+                     MONEY_WRONG_STATE);
+    assert_string_equal(title, "Bankjes");
+    assert_int_equal(money_payout_check(db, 9999, 1, title, sizeof title, &remaining),
+                     MONEY_NO_INITIATIVE);
+    assert_int_equal(ledger_payout(db, a, 601, "X", "beheer", T0 + 50), MONEY_TOO_MUCH);
+    assert_int_equal(count(db, "SELECT count(*) FROM ledger"), rows);
     fixture_close(&f);
 }
 

@@ -307,6 +307,50 @@ static void addresses(void **state)
     assert_false(parse_cents("", 100000, &cents));
 }
 
+/* Amounts as staff type them: Dutch grouping and decimals, each refusal with its reason. */
+static void euro_amounts(void **state)
+{
+    (void)state;
+    int64_t c = -1;
+    assert_int_equal(parse_euros("7,50", 1, 100000, &c), EUROS_OK);
+    assert_int_equal(c, 750);
+    assert_int_equal(parse_euros("1.250", 1, 1000000, &c), EUROS_OK);
+    assert_int_equal(c, 125000);
+    assert_int_equal(parse_euros("1.250,5", 1, 1000000, &c), EUROS_OK);
+    assert_int_equal(c, 125050);
+    assert_int_equal(parse_euros("\xe2\x82\xac\xc2\xa0" "1.000.000", 1, 100000000, &c), EUROS_OK);
+    assert_int_equal(c, 100000000);
+    assert_int_equal(parse_euros(" 12,- ", 1, 100000, &c), EUROS_OK);
+    assert_int_equal(c, 1200);
+    assert_int_equal(parse_euros("7.5", 1, 100000, &c), EUROS_OK);
+    assert_int_equal(c, 750);
+    assert_int_equal(parse_euros("1250", 1, 1000000, &c), EUROS_OK);
+    assert_int_equal(c, 125000);
+    c = -1;
+    assert_int_equal(parse_euros("", 1, 100000, &c), EUROS_EMPTY);
+    assert_int_equal(parse_euros("  ", 1, 100000, &c), EUROS_EMPTY);
+    assert_int_equal(parse_euros(NULL, 1, 100000, &c), EUROS_EMPTY);
+    assert_int_equal(parse_euros("tien", 1, 100000, &c), EUROS_NOT_AMOUNT);
+    assert_int_equal(parse_euros("1.25.0", 1, 100000, &c), EUROS_NOT_AMOUNT);
+    assert_int_equal(parse_euros("12.50,00", 1, 100000, &c), EUROS_NOT_AMOUNT);
+    assert_int_equal(parse_euros("1e3", 1, 100000, &c), EUROS_NOT_AMOUNT);
+    assert_int_equal(parse_euros("-5", 1, 100000, &c), EUROS_NEGATIVE);
+    assert_int_equal(parse_euros("\xe2\x82\xac -5,00", 1, 100000, &c), EUROS_NEGATIVE);
+    assert_int_equal(parse_euros("7,505", 1, 100000, &c), EUROS_TOO_PRECISE);
+    assert_int_equal(parse_euros("0", 1, 100000, &c), EUROS_TOO_LOW);
+    assert_int_equal(parse_euros("0,99", 100, 100000, &c), EUROS_TOO_LOW);
+    assert_int_equal(parse_euros("99.999.999", 1, 100000000, &c), EUROS_TOO_HIGH);
+    assert_int_equal(parse_euros("99999999999999999999999", 1, 100000000, &c), EUROS_TOO_HIGH);
+    assert_int_equal(parse_euros("1.000,01", 1, 100000, &c), EUROS_TOO_HIGH);
+    assert_int_equal(c, -1); /* untouched by every refusal */
+    /* The limits themselves are in. */
+    assert_int_equal(parse_euros("1.000", 1, 100000, &c), EUROS_OK);
+    assert_int_equal(parse_euros("0,01", 1, 100000, &c), EUROS_OK);
+    /* parse_cents is the same parser, 0 allowed. */
+    assert_true(parse_cents("1.250", 1000000, &c));
+    assert_int_equal(c, 125000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +365,7 @@ int main(void)
         cmocka_unit_test(fingerprint),
         cmocka_unit_test(fingerprint_for_an_old_database),
         cmocka_unit_test(addresses),
+        cmocka_unit_test(euro_amounts),
     };
     if (sodium_init() < 0)
         return 1;

@@ -51,6 +51,35 @@ static void refuse_audit_of(struct db *db, const char *action)
     assert_true(db_exec(db, sql));
 }
 
+/* The check before adding says which field is wrong, and writes nothing. */
+static void checking_a_new_user(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    char err[200];
+    assert_int_equal(staff_user_add(db, "beheer", "jan", "wijkregisseur", good_password, NULL, 0,
+                                    NULL, T0, err, sizeof err),
+                     STAFF_OK);
+    int64_t audits = count(db, "SELECT count(*) FROM audit_log");
+    struct staff_add_check c;
+    const char *good[] = {"wijk-b"}, *unknown[] = {"wijk-b", "nergens"};
+    assert_true(staff_user_add_check(db, "klaas", "wijkregisseur", good, 1, "k@almelo.example", &c));
+    assert_false(c.bad_name || c.name_taken || c.bad_role || c.bad_email || c.unknown_area);
+    assert_false(staff_user_add_check(db, "Niet Goed!", "wijkregisseur", NULL, 0, NULL, &c));
+    assert_true(c.bad_name);
+    assert_false(c.name_taken || c.bad_role || c.bad_email || c.unknown_area);
+    assert_false(staff_user_add_check(db, "jan", "admin", NULL, 0, "", &c));
+    assert_true(c.name_taken);
+    assert_false(c.bad_name || c.bad_role || c.bad_email);
+    assert_false(staff_user_add_check(db, "klaas", "koning", unknown, 2, "geen adres", &c));
+    assert_true(c.bad_role && c.bad_email);
+    assert_string_equal(c.unknown_area, "nergens");
+    assert_false(c.bad_name || c.name_taken);
+    assert_int_equal(count(db, "SELECT count(*) FROM users"), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), audits);
+    db_close(db);
+}
+
 static void adding_a_user(void **state)
 {
     (void)state;
@@ -267,6 +296,7 @@ static void areas_to_assign(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(checking_a_new_user),
         cmocka_unit_test(adding_a_user),          cmocka_unit_test(adding_inside_a_transaction),
         cmocka_unit_test(disabling_and_enabling), cmocka_unit_test(resetting_a_password),
         cmocka_unit_test(saving_settings),        cmocka_unit_test(areas_to_assign),
