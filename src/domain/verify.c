@@ -130,6 +130,27 @@ static const struct rule rules[] = {
      "  UNION ALL SELECT round_id, initiative_id, 0, n FROM computed) "
      "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
      "HAVING sum(s) <> sum(c)"},
+    {"round open-initiatives summary differs from the initiatives and the audit log (round, "
+     "initiative, summary, recomputed)",
+     "WITH left_open AS (SELECT CAST(substr(subject, 12) AS INTEGER) AS id, min(at) AS at "
+     "  FROM audit_log WHERE action = 'state' AND from_value = 'open' "
+     "  AND subject GLOB 'initiative:*' GROUP BY 1), "
+     "computed AS (SELECT r.id AS round_id, i.id AS initiative_id FROM rounds r "
+     "  JOIN initiatives i ON i.published_at IS NOT NULL AND i.published_at < r.closes_at "
+     "  LEFT JOIN left_open lo ON lo.id = i.id WHERE lo.at IS NULL OR lo.at >= r.opens_at), "
+     "both_sides AS (SELECT round_id, initiative_id, 1 AS s, 0 AS c FROM round_open_initiatives "
+     "  UNION ALL SELECT round_id, initiative_id, 0, 1 FROM computed) "
+     "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(s) <> sum(c)"},
+    {"round funded summary differs from the audit log (round, initiative, summary, recomputed)",
+     "WITH computed AS (SELECT DISTINCT r.id AS round_id, "
+     "  CAST(substr(al.subject, 12) AS INTEGER) AS initiative_id FROM rounds r "
+     "  JOIN audit_log al ON al.action = 'state' AND al.to_value = 'gefinancierd' "
+     "  AND al.at >= r.opens_at AND al.at < r.closes_at WHERE al.subject GLOB 'initiative:*'), "
+     "both_sides AS (SELECT round_id, initiative_id, 1 AS s, 0 AS c FROM round_funded "
+     "  UNION ALL SELECT round_id, initiative_id, 0, 1 FROM computed) "
+     "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(s) <> sum(c)"},
     {"households per area summary differs from the households (area, summary, households)",
      "WITH both_sides AS (SELECT area_id, households AS s, 0 AS c FROM area_households "
      "  UNION ALL SELECT area_id, 0, count(*) FROM households GROUP BY area_id) "
