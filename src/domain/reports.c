@@ -168,7 +168,7 @@ json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_a
     return db_rows_array(s);
 }
 
-json_t *report_funded_in_round(struct db *db, int64_t round_id)
+json_t *report_funded_in_round_first(struct db *db, int64_t round_id, int limit, int64_t *total)
 {
     /* The round's list of funded initiatives, kept with the audit log (014). */
     sqlite3_stmt *s = db_prepare(
@@ -176,12 +176,35 @@ json_t *report_funded_in_round(struct db *db, int64_t round_id)
             "coalesce(a.name, ?2) AS area_name FROM round_funded f "
             "JOIN initiatives i ON i.id = f.initiative_id LEFT JOIN areas a ON a.id = i.area_id "
             "WHERE f.round_id = ?1 AND i.state IN ('gefinancierd', 'uitgevoerd') "
-            "ORDER BY i.title, i.id");
+            "ORDER BY i.title, i.id LIMIT ?3");
     if (!s)
         return NULL;
     sqlite3_bind_int64(s, 1, round_id);
     sqlite3_bind_text(s, 2, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
-    return db_rows_array(s);
+    sqlite3_bind_int(s, 3, limit < 0 ? -1 : limit);
+    json_t *rows = db_rows_array(s);
+    if (rows && total) {
+        sqlite3_stmt *c = db_prepare(
+            db, "SELECT count(*) FROM round_funded f JOIN initiatives i ON i.id = f.initiative_id "
+                "WHERE f.round_id = ?1 AND i.state IN ('gefinancierd', 'uitgevoerd')");
+        bool ok = c != NULL;
+        if (c) {
+            sqlite3_bind_int64(c, 1, round_id);
+            ok = sqlite3_step(c) == SQLITE_ROW;
+            *total = ok ? sqlite3_column_int64(c, 0) : 0;
+            sqlite3_reset(c);
+        }
+        if (!ok) {
+            json_decref(rows);
+            return NULL;
+        }
+    }
+    return rows;
+}
+
+json_t *report_funded_in_round(struct db *db, int64_t round_id)
+{
+    return report_funded_in_round_first(db, round_id, -1, NULL);
 }
 
 int report_areas_of_user(struct db *db, int64_t user_id, int64_t *ids, int max)
