@@ -108,3 +108,17 @@ INSERT OR IGNORE INTO round_funded(round_id, initiative_id)
 SELECT r.id, CAST(substr(al.subject, 12) AS INTEGER) FROM rounds r JOIN audit_log al
 ON al.action = 'state' AND al.to_value = 'gefinancierd' AND al.at >= r.opens_at
 AND al.at < r.closes_at WHERE al.subject GLOB 'initiative:*';
+
+-- What was paid out to each initiative, kept with the payout rows (the same transaction that
+-- adds one), so that the money screen finds the funded initiatives still to be paid through
+-- an index that holds only those; `verify` checks it against the ledger.
+ALTER TABLE initiatives ADD COLUMN paid_cents INTEGER NOT NULL DEFAULT 0 CHECK (paid_cents >= 0);
+UPDATE initiatives SET paid_cents = (SELECT sum(l.amount_cents) FROM ledger l
+  WHERE l.initiative_id = initiatives.id AND l.kind = 'payout')
+WHERE id IN (SELECT initiative_id FROM ledger WHERE kind = 'payout');
+CREATE TRIGGER initiatives_paid_payout AFTER INSERT ON ledger WHEN new.kind = 'payout'
+BEGIN
+  UPDATE initiatives SET paid_cents = paid_cents + new.amount_cents WHERE id = new.initiative_id;
+END;
+CREATE INDEX initiatives_unpaid ON initiatives(updated_at, id)
+WHERE state IN ('gefinancierd', 'uitgevoerd') AND raised_cents > paid_cents;

@@ -95,6 +95,10 @@ static const struct rule rules[] = {
      "FROM rounds r LEFT JOIN vouchers v ON v.round_id = r.id AND v.voided_at IS NULL "
      "LEFT JOIN per_voucher p ON p.voucher_id = v.id "
      "GROUP BY r.id HAVING issued <> donated + unspent + returned"},
+    {"cached paid-out total differs from the ledger (initiative, cached, ledger)",
+     "SELECT i.id, i.paid_cents, coalesce(sum(l.amount_cents), 0) FROM initiatives i "
+     "LEFT JOIN ledger l ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "
+     "HAVING i.paid_cents <> coalesce(sum(l.amount_cents), 0)"},
     {"paid out more than the initiative raised (initiative, paid, raised)",
      "SELECT i.id, sum(l.amount_cents), i.raised_cents FROM initiatives i JOIN ledger l "
      "ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "

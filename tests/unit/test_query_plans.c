@@ -172,6 +172,9 @@ static void request_paths_scan_no_big_table(void **state)
     json_decref(stats_totals(f.db, 1));
     json_decref(money_recent(f.db, 50));
     json_decref(money_unpaid(f.db));
+    int64_t count = 0;
+    json_decref(money_unpaid_page(f.db, 50, 0, &count));
+    json_decref(report_funded_in_round_first(f.db, f.round1, 20, &count));
     json_decref(report_rounds(f.db, f.round1));
     json_decref(report_areas(f.db, f.round1, 0));
     json_decref(report_areas(f.db, f.round1, 1));
@@ -268,6 +271,14 @@ static void verify_names_a_wrong_household_count(void **state)
                        "households per area summary differs");
 }
 
+static void verify_names_a_wrong_paid_out_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE initiatives SET paid_cents = paid_cents + 1 WHERE id = (SELECT "
+                       "min(id) FROM initiatives)",
+                       "cached paid-out total differs");
+}
+
 static void verify_names_a_missing_open_initiative_of_a_round(void **state)
 {
     (void)state;
@@ -304,6 +315,11 @@ static void round_lists_follow_states_and_rounds(void **state)
     json_decref(funded);
     funded = report_funded_in_round(f.db, f.round2);
     assert_int_equal(json_array_size(funded), 0);
+    json_decref(funded);
+    int64_t total = -1;
+    funded = report_funded_in_round_first(f.db, f.round1, 0, &total);
+    assert_int_equal(json_array_size(funded), 0);
+    assert_int_equal(total, 1);
     json_decref(funded);
     /* b leaves 'open' before R2 opens: it took part in R1 only. */
     assert_int_equal(workflow_transition(f.db, b, "niet_gehaald", ACTOR_SYSTEM, "system", "",
@@ -389,6 +405,7 @@ int main(void)
         cmocka_unit_test(verify_names_a_missing_round_summary),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
+        cmocka_unit_test(verify_names_a_wrong_paid_out_total),
         cmocka_unit_test(verify_names_a_missing_open_initiative_of_a_round),
         cmocka_unit_test(verify_names_a_wrong_funded_initiative_of_a_round),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
