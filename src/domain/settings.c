@@ -183,12 +183,28 @@ static void mark_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_null(ctx);
 }
 
-static _Thread_local struct {
+struct settings_cache {
     sqlite3 *conn;
     struct connection_mark *mark;
     int64_t version;
     json_t *all;
-} cached;
+};
+static _Thread_local struct settings_cache cached;
+
+/* A thread that ends takes its copy along (the key's destructor runs in that thread). */
+static pthread_key_t cache_key;
+static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
+static void cache_drop(void *p)
+{
+    struct settings_cache *c = p;
+    json_decref(c->all);
+    mark_release(c->mark);
+    *c = (struct settings_cache){0};
+}
+static void cache_key_make(void)
+{
+    pthread_key_create(&cache_key, cache_drop);
+}
 
 json_t *settings_all(struct db *db)
 {
@@ -214,6 +230,8 @@ json_t *settings_all(struct db *db)
         mark_release(cached.mark);
         cached.mark = m;
         cached.conn = conn;
+        pthread_once(&cache_key_once, cache_key_make);
+        pthread_setspecific(cache_key, &cached);
         /* Registering a function made the connection's statements re-prepare: a new version. */
         version = db_data_version(db);
     }
