@@ -122,3 +122,18 @@ BEGIN
 END;
 CREATE INDEX initiatives_unpaid ON initiatives(updated_at, id)
 WHERE state IN ('gefinancierd', 'uitgevoerd') AND raised_cents > paid_cents;
+
+-- The partners' contributions to each initiative, kept the same way: the home and area pages
+-- show partner money apart without summing the ledger.
+ALTER TABLE initiatives ADD COLUMN partner_cents INTEGER NOT NULL DEFAULT 0;
+UPDATE initiatives SET partner_cents = (SELECT sum(l.amount_cents) FROM ledger l
+  WHERE l.initiative_id = initiatives.id AND l.kind = 'contribution')
+WHERE id IN (SELECT initiative_id FROM ledger WHERE kind = 'contribution');
+CREATE TRIGGER initiatives_partner_contribution AFTER INSERT ON ledger
+WHEN new.kind = 'contribution'
+BEGIN
+  UPDATE initiatives SET partner_cents = partner_cents + new.amount_cents
+  WHERE id = new.initiative_id;
+END;
+CREATE INDEX initiatives_partner ON initiatives(area_id, partner_cents)
+WHERE partner_cents <> 0 AND published_at IS NOT NULL;

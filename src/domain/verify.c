@@ -99,6 +99,10 @@ static const struct rule rules[] = {
      "SELECT i.id, i.paid_cents, coalesce(sum(l.amount_cents), 0) FROM initiatives i "
      "LEFT JOIN ledger l ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "
      "HAVING i.paid_cents <> coalesce(sum(l.amount_cents), 0)"},
+    {"cached partner total differs from the ledger (initiative, cached, ledger)",
+     "SELECT i.id, i.partner_cents, coalesce(sum(l.amount_cents), 0) FROM initiatives i "
+     "LEFT JOIN ledger l ON l.initiative_id = i.id AND l.kind = 'contribution' GROUP BY i.id "
+     "HAVING i.partner_cents <> coalesce(sum(l.amount_cents), 0)"},
     {"paid out more than the initiative raised (initiative, paid, raised)",
      "SELECT i.id, sum(l.amount_cents), i.raised_cents FROM initiatives i JOIN ledger l "
      "ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "

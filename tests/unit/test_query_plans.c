@@ -10,6 +10,13 @@
 #include <unistd.h>
 
 #include "ledger_fixture.h"
+#include "app.h"
+#include "cli/cli.h"
+#include "domain/sessions.h"
+#include "domain/users.h"
+#include "pages/pages.h"
+#include "pages/staff.h"
+#include "view/tmpl.h"
 #include "domain/initiatives.h"
 #include "domain/money.h"
 #include "domain/reports.h"
@@ -88,7 +95,7 @@ static int full_scans(struct db *db, const char *sql)
 {
     char names[32][40];
     int nnames = big_names(sql, names, 32), bad = 0;
-    char eqp[8192];
+    char eqp[16384];
     snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
@@ -114,7 +121,7 @@ static int full_scans(struct db *db, const char *sql)
  * rounds. The round lists kept with the audit log (014) answer those questions instead. */
 static int correlated_audit_lookups(struct db *db, const char *sql)
 {
-    char eqp[8192];
+    char eqp[16384];
     snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
@@ -207,6 +214,94 @@ static void request_paths_scan_no_big_table(void **state)
     unlink(path);
 }
 
+/* The same through the pages themselves: every statement that answering these addresses runs
+ * (public pages, the API, feeds, the transparency page and the staff pages, as an admin). */
+static int answer(const struct app *app, struct db *db, const char *target, const char *session)
+{
+    struct request req;
+    request_init(&req);
+    req.method_name = "GET";
+    req.target = target;
+    req.app = app;
+    req.db = db;
+    snprintf(req.client_addr, sizeof req.client_addr, "127.0.0.1");
+    fields_add(&req.arena, &req.headers, "Host", "localhost", 9);
+    if (session)
+        fields_add(&req.arena, &req.cookies, SESSION_COOKIE, session, strlen(session));
+    app->handle(&req);
+    int status = req.resp.status;
+    request_free(&req);
+    return status;
+}
+
+static void pages_scan_no_big_table(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-page-plans-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 750), city = fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a); /* funded */
+    donate(&f, 1, city);
+    char err[256], token[SESSION_TOKEN_CHARS + 1];
+    assert_true(user_add(f.db, "beheer", "admin", "paars konijn fietst door Almelo", NULL, 0, err,
+                         sizeof err));
+    struct user u;
+    assert_true(user_get(f.db, "beheer", &u));
+    assert_true(session_create(f.db, u.id, time(NULL), NULL, token));
+
+    struct app app = {0};
+    config_defaults(&app.config);
+    assert_true(cli_load_templates(&app));
+    app.handle = site_handle;
+    char one[64], api_one[64], feed_one[64], staff_one[64], round_one[64];
+    snprintf(one, sizeof one, "/initiatieven/%lld", (long long)a);
+    snprintf(api_one, sizeof api_one, "/api/v1/initiatieven/%lld", (long long)a);
+    snprintf(feed_one, sizeof feed_one, "/feeds/initiatieven/%lld.atom", (long long)a);
+    snprintf(staff_one, sizeof staff_one, "/beheer/initiatieven/%lld", (long long)a);
+    snprintf(round_one, sizeof round_one, "/transparantie?ronde=%lld", (long long)f.round1);
+    const char *public[] = {"/", "/initiatieven", "/initiatieven?sort=bijna",
+                            "/initiatieven?sort=populair", "/initiatieven?wijk=wijk-a",
+                            "/initiatieven?status=gefinancierd", "/initiatieven?q=Test", one,
+                            "/wijken", "/wijken/wijk-a", "/berichten", "/doneren",
+                            "/initiatief-indienen", "/open-data", "/healthz",
+                            "/feeds/gemeente.atom", "/feeds/wijk-a.atom", feed_one,
+                            "/api/v1/initiatieven", api_one, "/api/v1/wijken",
+                            "/api/v1/wijken/wijk-a", "/api/v1/rondes", "/api/v1/totalen",
+                            "/transparantie", round_one};
+    const char *staff[] = {"/beheer", "/beheer/dashboard", "/beheer/geld", staff_one};
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    for (size_t i = 0; i < sizeof public / sizeof public[0]; i++) {
+        int status = answer(&app, f.db, public[i], NULL);
+        if (status != 200)
+            fprintf(stderr, "%s answered %d\n", public[i], status);
+        assert_int_equal(status, 200);
+    }
+    for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++) {
+        int status = answer(&app, f.db, staff[i], token);
+        if (status != 200)
+            fprintf(stderr, "%s answered %d\n", staff[i], status);
+        assert_int_equal(status, 200);
+    }
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+
+    assert_true(seen.n >= 30);
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        bad += full_scans(f.db, seen.sql[i]) + correlated_audit_lookups(f.db, seen.sql[i]);
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    tmpl_set_free(app.templates);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -277,6 +372,14 @@ static void verify_names_a_wrong_paid_out_total(void **state)
     corrupt_and_verify("UPDATE initiatives SET paid_cents = paid_cents + 1 WHERE id = (SELECT "
                        "min(id) FROM initiatives)",
                        "cached paid-out total differs");
+}
+
+static void verify_names_a_wrong_partner_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE initiatives SET partner_cents = 5 WHERE id = (SELECT min(id) FROM "
+                       "initiatives)",
+                       "cached partner total differs");
 }
 
 static void verify_names_a_missing_open_initiative_of_a_round(void **state)
@@ -401,11 +504,13 @@ int main(void)
     log_set_quiet(true);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(request_paths_scan_no_big_table),
+        cmocka_unit_test(pages_scan_no_big_table),
         cmocka_unit_test(verify_names_a_wrong_round_summary),
         cmocka_unit_test(verify_names_a_missing_round_summary),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
         cmocka_unit_test(verify_names_a_wrong_paid_out_total),
+        cmocka_unit_test(verify_names_a_wrong_partner_total),
         cmocka_unit_test(verify_names_a_missing_open_initiative_of_a_round),
         cmocka_unit_test(verify_names_a_wrong_funded_initiative_of_a_round),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
