@@ -7,18 +7,41 @@
 #include <stdio.h>
 #include <string.h>
 
-json_t *money_unpaid(struct db *db)
+json_t *money_unpaid_page(struct db *db, int limit, int64_t offset, int64_t *total)
 {
+    /* The partial index of funded initiatives still to be paid (014_funded_round.sql): the
+     * page reads only those, and only the ones it shows. */
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT i.id, i.title, i.state, i.raised_cents, coalesce(a.name, ?1) "
-            "AS area_name, coalesce((SELECT sum(amount_cents) FROM ledger l WHERE "
-            "l.initiative_id = i.id AND l.kind = 'payout'), 0) AS paid_cents FROM initiatives i "
+        db, "SELECT i.id, i.title, i.state, i.raised_cents, coalesce(a.name, ?1) AS area_name, "
+            "i.paid_cents FROM initiatives i INDEXED BY initiatives_unpaid "
             "LEFT JOIN areas a ON a.id = i.area_id WHERE i.state IN ('gefinancierd', "
-            "'uitgevoerd') AND i.raised_cents > paid_cents ORDER BY i.updated_at, i.id");
+            "'uitgevoerd') AND i.raised_cents > i.paid_cents ORDER BY i.updated_at, i.id "
+            "LIMIT ?2 OFFSET ?3");
     if (!s)
         return NULL;
     sqlite3_bind_text(s, 1, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
-    return db_rows_array(s);
+    sqlite3_bind_int(s, 2, limit < 0 ? -1 : limit);
+    sqlite3_bind_int64(s, 3, offset > 0 ? offset : 0);
+    json_t *rows = db_rows_array(s);
+    if (rows && total) {
+        sqlite3_stmt *c = db_prepare(
+            db, "SELECT count(*) FROM initiatives INDEXED BY initiatives_unpaid WHERE state IN "
+                "('gefinancierd', 'uitgevoerd') AND raised_cents > paid_cents");
+        bool ok = c && sqlite3_step(c) == SQLITE_ROW;
+        *total = ok ? sqlite3_column_int64(c, 0) : 0;
+        if (c)
+            sqlite3_reset(c);
+        if (!ok) {
+            json_decref(rows);
+            return NULL;
+        }
+    }
+    return rows;
+}
+
+json_t *money_unpaid(struct db *db)
+{
+    return money_unpaid_page(db, -1, 0, NULL);
 }
 
 json_t *money_initiatives_to_choose(struct db *db)

@@ -15,6 +15,9 @@ struct db;
  * unchanged first: id, title, state, raised_cents, area_name ("Gemeentebreed" for city-wide),
  * paid_cents. NULL on a database error. */
 json_t *money_unpaid(struct db *db);
+/* The same list, `limit` of them (limit < 0: all) after the first `offset`, with in *total
+ * (when not NULL) how many there are in all: for a page of them. */
+json_t *money_unpaid_page(struct db *db, int limit, int64_t offset, int64_t *total);
 /* Open and funded initiatives by title, for choosing one: id, title. NULL on an error. */
 json_t *money_initiatives_to_choose(struct db *db);
 /* The latest `limit` contributions and payouts, newest first: at, kind, amount_cents,

@@ -4,8 +4,8 @@
 
 static int64_t initiative_partner_cents(struct db *db, int64_t id)
 {
-    sqlite3_stmt *s = db_prepare(db, "SELECT coalesce(sum(amount_cents), 0) FROM ledger "
-                                     "WHERE initiative_id = ? AND kind = 'contribution'");
+    /* The total kept with the contribution rows (014_funded_round.sql). */
+    sqlite3_stmt *s = db_prepare(db, "SELECT partner_cents FROM initiatives WHERE id = ?");
     if (!s)
         return 0;
     sqlite3_bind_int64(s, 1, id);
@@ -36,9 +36,9 @@ void partner_money_add(struct db *db, json_t *rows)
 int64_t partner_money_total(struct db *db, int64_t area_id)
 {
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT coalesce(sum(l.amount_cents), 0) FROM ledger l "
-            "JOIN initiatives i ON i.id = l.initiative_id LEFT JOIN areas a ON a.id = i.area_id "
-            "WHERE l.kind = 'contribution' AND i.published_at IS NOT NULL "
+        db, "SELECT coalesce(sum(i.partner_cents), 0) FROM initiatives i "
+            "INDEXED BY initiatives_partner LEFT JOIN areas a ON a.id = i.area_id "
+            "WHERE i.partner_cents <> 0 AND i.published_at IS NOT NULL "
             "AND (?1 = 0 OR a.id = ?1 OR a.parent_id = ?1)");
     if (!s)
         return 0;

@@ -2,6 +2,7 @@
 #include "domain/reports.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/areas.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -22,12 +23,11 @@
 
 /* Initiative `i` took part in round ?1: it received a donation of the round, or it was open
  * for donations at some moment of it (published before the round closed and not moved out
- * of 'open' before the round opened). Needs TOOK_CTE. */
+ * of 'open' before the round opened: the summary kept with the audit log, 014). Needs
+ * TOOK_CTE. */
 #define TOOK_PART(i) \
-    "(" i ".id IN (SELECT initiative_id FROM took) OR EXISTS (SELECT 1 FROM rounds r " \
-    "  WHERE r.id = ?1 AND " i ".published_at < r.closes_at AND NOT EXISTS (SELECT 1 " \
-    "  FROM audit_log al WHERE al.subject = 'initiative:' || " i ".id AND al.action = 'state' " \
-    "  AND al.from_value = 'open' AND al.at < r.opens_at)))"
+    "(" i ".id IN (SELECT initiative_id FROM took) OR " i ".id IN (SELECT initiative_id FROM " \
+    "  round_open_initiatives WHERE round_id = ?1))"
 
 /* All figures of round ?1 (0: every round), one row per group: with ?3 set, per wijk or
  * dorp (with its buurten; ?2 one of them, or 0 for all), city-wide initiatives left out;
@@ -42,23 +42,30 @@ static const char figures_sql[] =
     /* Issued and standing vouchers, households: the summaries kept with the ledger. */
     "issued AS (SELECT m.g, sum(t.issued) AS n, sum(t.donated) AS donated, "
     "  sum(t.donated_cents) AS cents FROM round_area_totals t JOIN amap m ON m.id = t.area_id "
-    "  WHERE (?1 = 0 OR t.round_id = ?1) AND (?2 = 0 OR m.top = ?2) GROUP BY m.g), "
+    "  WHERE t.round_id BETWEEN iif(?1 = 0, 0, ?1) AND iif(?1 = 0, 9223372036854775807, ?1) "
+    "  AND (?2 = 0 OR m.top = ?2) GROUP BY m.g), "
     "homes AS (SELECT m.g, sum(h.households) AS n FROM area_households h "
     "  JOIN amap m ON m.id = h.area_id WHERE ?2 = 0 OR m.top = ?2 GROUP BY m.g), "
     TOOK_CTE ", "
     /* A city-wide initiative has no area: group 0 for the municipality, none by area. */
-    "ins AS MATERIALIZED (SELECT i.id, i.state, i.published_at, "
+    /* The initiatives that took part in the round (every one ever published for ?1 = 0):
+     * read from the round's own lists, so a round costs its own initiatives only. */
+    "part AS MATERIALIZED (SELECT initiative_id AS id FROM took UNION "
+    "  SELECT initiative_id FROM round_open_initiatives WHERE round_id = ?1), "
+    "ins AS MATERIALIZED (SELECT i.id, i.state, "
     "  CASE WHEN i.area_id IS NULL THEN (CASE WHEN ?3 THEN NULL ELSE 0 END) ELSE m.g END AS g "
-    "  FROM initiatives i LEFT JOIN amap m ON m.id = i.area_id "
+    "  FROM (SELECT id FROM part WHERE ?1 <> 0 UNION ALL SELECT id FROM initiatives WHERE ?1 = 0) p "
+    "  JOIN initiatives i ON i.id = p.id LEFT JOIN amap m ON m.id = i.area_id "
     "  WHERE i.published_at IS NOT NULL AND (?2 = 0 OR m.top = ?2)), "
     "states AS (SELECT g, count(*) FILTER (WHERE state = 'open') AS open, "
     "  count(*) FILTER (WHERE state = 'gefinancierd') AS funded, "
     "  count(*) FILTER (WHERE state = 'uitgevoerd') AS carried_out, "
     "  count(*) FILTER (WHERE state = 'niet_gehaald') AS not_reached "
-    "  FROM ins WHERE ?1 = 0 OR " TOOK_PART("ins") " GROUP BY g), "
+    "  FROM ins GROUP BY g), "
     "money AS (SELECT ins.g, sum(l.amount_cents) FILTER (WHERE l.kind = 'contribution') AS "
     "  contributed, sum(l.amount_cents) FILTER (WHERE l.kind = 'payout') AS paid "
-    "  FROM ins JOIN ledger l ON l.initiative_id = ins.id AND l.kind IN ('contribution', 'payout') "
+    "  FROM ins CROSS JOIN ledger l ON l.initiative_id = ins.id "
+    "  AND l.kind IN ('contribution', 'payout') "
     "  WHERE ?1 = 0 OR ins.id IN (SELECT initiative_id FROM took) GROUP BY ins.g) "
     "SELECT gr.g AS area_id, gr.name AS area, coalesce(homes.n, 0) AS households, "
     "  coalesce(issued.n, 0) AS issued, coalesce(issued.donated, 0) AS donated, "
@@ -161,19 +168,43 @@ json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_a
     return db_rows_array(s);
 }
 
-json_t *report_funded_in_round(struct db *db, int64_t round_id)
+json_t *report_funded_in_round_first(struct db *db, int64_t round_id, int limit, int64_t *total)
 {
+    /* The round's list of funded initiatives, kept with the audit log (014). */
     sqlite3_stmt *s = db_prepare(
         db, "SELECT i.id, i.title, i.state, i.raised_cents, i.state_reason, "
-            "coalesce(a.name, 'Gemeentebreed') AS area_name FROM rounds r JOIN initiatives i "
-            "LEFT JOIN areas a ON a.id = i.area_id WHERE r.id = ?1 AND i.state IN "
-            "('gefinancierd', 'uitgevoerd') AND EXISTS (SELECT 1 FROM audit_log l WHERE "
-            "l.action = 'state' AND l.to_value = 'gefinancierd' AND l.subject = 'initiative:' "
-            "|| i.id AND l.at >= r.opens_at AND l.at < r.closes_at) ORDER BY i.title");
+            "coalesce(a.name, ?2) AS area_name FROM round_funded f "
+            "JOIN initiatives i ON i.id = f.initiative_id LEFT JOIN areas a ON a.id = i.area_id "
+            "WHERE f.round_id = ?1 AND i.state IN ('gefinancierd', 'uitgevoerd') "
+            "ORDER BY i.title, i.id LIMIT ?3");
     if (!s)
         return NULL;
     sqlite3_bind_int64(s, 1, round_id);
-    return db_rows_array(s);
+    sqlite3_bind_text(s, 2, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, limit < 0 ? -1 : limit);
+    json_t *rows = db_rows_array(s);
+    if (rows && total) {
+        sqlite3_stmt *c = db_prepare(
+            db, "SELECT count(*) FROM round_funded f JOIN initiatives i ON i.id = f.initiative_id "
+                "WHERE f.round_id = ?1 AND i.state IN ('gefinancierd', 'uitgevoerd')");
+        bool ok = c != NULL;
+        if (c) {
+            sqlite3_bind_int64(c, 1, round_id);
+            ok = sqlite3_step(c) == SQLITE_ROW;
+            *total = ok ? sqlite3_column_int64(c, 0) : 0;
+            sqlite3_reset(c);
+        }
+        if (!ok) {
+            json_decref(rows);
+            return NULL;
+        }
+    }
+    return rows;
+}
+
+json_t *report_funded_in_round(struct db *db, int64_t round_id)
+{
+    return report_funded_in_round_first(db, round_id, -1, NULL);
 }
 
 int report_areas_of_user(struct db *db, int64_t user_id, int64_t *ids, int max)
@@ -365,7 +396,8 @@ static void export_statement(struct export_writer *w, struct db *db, const char 
 /* clang-format off */
 static const char initiatives_sql[] =
     "WITH " TOOK_CTE " "
-    "SELECT i.id, i.title, coalesce(a.name, 'Gemeentebreed') AS area, i.state, i.target_cents, "
+    "SELECT i.id, i.title, coalesce(a.name, '" AREA_CITY_WIDE_NAME "') AS area, i.state, "
+    "  i.target_cents, "
     "  (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger l WHERE l.initiative_id = i.id "
     "    AND l.kind IN ('donation', 'release', 'return', 'contribution')) AS total_cents, "
     "  (SELECT count(*) FROM ledger d WHERE d.initiative_id = i.id AND d.kind = 'donation' "

@@ -2,10 +2,13 @@
 #include "domain/settings.h"
 #include "db/db.h"
 #include "domain/submission.h"
+#include "util/alloc.h"
 #include "util/config.h"
 #include "util/text.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -144,7 +147,7 @@ bool settings_check(const char *const *values, enum setting_error *errors)
     return ok;
 }
 
-json_t *settings_all(struct db *db)
+static json_t *settings_read(struct db *db)
 {
     json_t *obj = json_object();
     sqlite3_stmt *stmt = db_prepare(db, "SELECT key, value FROM settings");
@@ -155,6 +158,95 @@ json_t *settings_all(struct db *db)
                             json_string((const char *)sqlite3_column_text(stmt, 1)));
     sqlite3_reset(stmt);
     return obj;
+}
+
+/* Every page, feed and mail reads the settings, several times a request; they change only
+ * when an admin saves them. So each thread keeps the copy it read last, for the connection
+ * it read it on, until the database changes (db_data_version: any commit by another
+ * connection, any change by this one). A connection's copy dies with the connection: the
+ * marker function below is destroyed by sqlite3_close, so that a later connection at the
+ * same address never takes it for its own. */
+struct connection_mark {
+    atomic_int refs;    /* the connection's and the cache's */
+    atomic_bool closed; /* the connection was closed */
+};
+
+static void mark_release(struct connection_mark *m)
+{
+    if (m && atomic_fetch_sub(&m->refs, 1) == 1)
+        free(m);
+}
+
+static void mark_connection_closed(void *p)
+{
+    struct connection_mark *m = p;
+    atomic_store(&m->closed, true);
+    mark_release(m);
+}
+
+static void mark_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_null(ctx);
+}
+
+struct settings_cache {
+    sqlite3 *conn;
+    struct connection_mark *mark;
+    int64_t version;
+    json_t *all;
+};
+static _Thread_local struct settings_cache cached;
+
+/* A thread that ends takes its copy along (the key's destructor runs in that thread). */
+static pthread_key_t cache_key;
+static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
+static void cache_drop(void *p)
+{
+    struct settings_cache *c = p;
+    json_decref(c->all);
+    mark_release(c->mark);
+    *c = (struct settings_cache){0};
+}
+static void cache_key_make(void)
+{
+    pthread_key_create(&cache_key, cache_drop);
+}
+
+json_t *settings_all(struct db *db)
+{
+    /* Inside a write transaction the copy could outlive a rollback: read afresh. */
+    if (db_depth(db) > 0)
+        return settings_read(db);
+    sqlite3 *conn = db_handle(db);
+    int64_t version = db_data_version(db);
+    if (cached.all && cached.conn == conn && !atomic_load(&cached.mark->closed) &&
+        cached.version == version)
+        return json_copy(cached.all);
+    if (cached.conn != conn || !cached.mark || atomic_load(&cached.mark->closed)) {
+        struct connection_mark *m = xcalloc(1, sizeof *m);
+        atomic_init(&m->refs, 2);
+        atomic_init(&m->closed, false);
+        if (sqlite3_create_function_v2(conn, "buurtsamen_settings_mark", 0, SQLITE_UTF8, m,
+                                       mark_function, NULL, NULL,
+                                       mark_connection_closed) != SQLITE_OK) {
+            /* SQLite called the destructor already; without a mark nothing is kept. */
+            mark_release(m);
+            return settings_read(db);
+        }
+        mark_release(cached.mark);
+        cached.mark = m;
+        cached.conn = conn;
+        pthread_once(&cache_key_once, cache_key_make);
+        pthread_setspecific(cache_key, &cached);
+        /* Registering a function made the connection's statements re-prepare: a new version. */
+        version = db_data_version(db);
+    }
+    json_decref(cached.all);
+    cached.all = settings_read(db);
+    cached.version = version;
+    return json_copy(cached.all);
 }
 
 const char *settings_value(json_t *all, const char *name, const struct config *config)

@@ -50,7 +50,10 @@ enum setting_error {
  * errors[i] says why each is refused. True when all are valid. */
 bool settings_check(const char *const *values, enum setting_error *errors);
 
-/* All settings as an object of strings. */
+/* All settings as an object of strings (the caller's own reference; do not change the
+ * strings in it). Read from the database once and kept by the thread for that connection
+ * until the database changes, so a request reads them at most once however many readers it
+ * has, and an admin's change is seen by the next read on every connection. */
 json_t *settings_all(struct db *db);
 /* A setting from settings_all's object when set and not empty, else its default. */
 const char *settings_value(json_t *all, const char *name, const struct config *config);

@@ -8,6 +8,7 @@
 #include "domain/notify.h"
 #include "domain/photo.h"
 #include "domain/themes.h"
+#include "domain/settings.h"
 #include "domain/workflow.h"
 #include "db/rows.h"
 #include "util/alloc.h"
@@ -107,15 +108,13 @@ static bool phone_valid(const char *p)
 
 static int64_t setting_int(struct db *db, const char *key, int64_t fallback)
 {
-    sqlite3_stmt *s = db_prepare(db, "SELECT value FROM settings WHERE key = ?");
+    /* settings_all: the copy read once for as long as the database does not change. */
+    json_t *all = settings_all(db);
+    const char *stored = json_string_value(json_object_get(all, key));
     int64_t v = fallback;
-    if (!s)
-        return v;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW &&
-        !parse_int64((const char *)sqlite3_column_text(s, 0), 0, INT64_MAX / 4, &v))
+    if (!stored || !parse_int64(stored, 0, INT64_MAX / 4, &v))
         v = fallback;
-    sqlite3_reset(s);
+    json_decref(all);
     return v;
 }
 

@@ -95,6 +95,14 @@ static const struct rule rules[] = {
      "FROM rounds r LEFT JOIN vouchers v ON v.round_id = r.id AND v.voided_at IS NULL "
      "LEFT JOIN per_voucher p ON p.voucher_id = v.id "
      "GROUP BY r.id HAVING issued <> donated + unspent + returned"},
+    {"cached paid-out total differs from the ledger (initiative, cached, ledger)",
+     "SELECT i.id, i.paid_cents, coalesce(sum(l.amount_cents), 0) FROM initiatives i "
+     "LEFT JOIN ledger l ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "
+     "HAVING i.paid_cents <> coalesce(sum(l.amount_cents), 0)"},
+    {"cached partner total differs from the ledger (initiative, cached, ledger)",
+     "SELECT i.id, i.partner_cents, coalesce(sum(l.amount_cents), 0) FROM initiatives i "
+     "LEFT JOIN ledger l ON l.initiative_id = i.id AND l.kind = 'contribution' GROUP BY i.id "
+     "HAVING i.partner_cents <> coalesce(sum(l.amount_cents), 0)"},
     {"paid out more than the initiative raised (initiative, paid, raised)",
      "SELECT i.id, sum(l.amount_cents), i.raised_cents FROM initiatives i JOIN ledger l "
      "ON l.initiative_id = i.id AND l.kind = 'payout' GROUP BY i.id "
@@ -128,6 +136,27 @@ static const struct rule rules[] = {
      "  JOIN vouchers v ON v.id = d.voucher_id WHERE d.kind = 'donation' GROUP BY 1, 2), "
      "both_sides AS (SELECT round_id, initiative_id, donations AS s, 0 AS c FROM round_initiatives "
      "  UNION ALL SELECT round_id, initiative_id, 0, n FROM computed) "
+     "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(s) <> sum(c)"},
+    {"round open-initiatives summary differs from the initiatives and the audit log (round, "
+     "initiative, summary, recomputed)",
+     "WITH left_open AS (SELECT CAST(substr(subject, 12) AS INTEGER) AS id, min(at) AS at "
+     "  FROM audit_log WHERE action = 'state' AND from_value = 'open' "
+     "  AND subject GLOB 'initiative:*' GROUP BY 1), "
+     "computed AS (SELECT r.id AS round_id, i.id AS initiative_id FROM rounds r "
+     "  JOIN initiatives i ON i.published_at IS NOT NULL AND i.published_at < r.closes_at "
+     "  LEFT JOIN left_open lo ON lo.id = i.id WHERE lo.at IS NULL OR lo.at >= r.opens_at), "
+     "both_sides AS (SELECT round_id, initiative_id, 1 AS s, 0 AS c FROM round_open_initiatives "
+     "  UNION ALL SELECT round_id, initiative_id, 0, 1 FROM computed) "
+     "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(s) <> sum(c)"},
+    {"round funded summary differs from the audit log (round, initiative, summary, recomputed)",
+     "WITH computed AS (SELECT DISTINCT r.id AS round_id, "
+     "  CAST(substr(al.subject, 12) AS INTEGER) AS initiative_id FROM rounds r "
+     "  JOIN audit_log al ON al.action = 'state' AND al.to_value = 'gefinancierd' "
+     "  AND al.at >= r.opens_at AND al.at < r.closes_at WHERE al.subject GLOB 'initiative:*'), "
+     "both_sides AS (SELECT round_id, initiative_id, 1 AS s, 0 AS c FROM round_funded "
+     "  UNION ALL SELECT round_id, initiative_id, 0, 1 FROM computed) "
      "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
      "HAVING sum(s) <> sum(c)"},
     {"households per area summary differs from the households (area, summary, households)",

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How many initiatives still to be paid one page lists (?pagina=N for the next ones). */
+#define MONEY_PAGE 50
+
 enum { MONEY_MAX_CENTS = 100000000 }; /* € 1.000.000: the most one contribution or payout */
 
 static const struct beheer_field contribution_fields[] = {
@@ -35,8 +38,25 @@ static void render_money(struct request *req, const struct user *user,
                          struct beheer_form *contribution, int64_t payout_id,
                          struct beheer_form *payout, int status)
 {
+    const char *p = request_query(req, "pagina");
+    int64_t page = 1, total = 0;
+    if (p && !parse_int64(p, 1, 1000000, &page)) {
+        page_error(req, 400, "Deze pagina bestaat niet.");
+        return;
+    }
     json_t *data = beheer_base(req, user);
-    json_t *unpaid = money_unpaid(req->db);
+    json_t *unpaid = money_unpaid_page(req->db, MONEY_PAGE, (page - 1) * MONEY_PAGE, &total);
+    int64_t pages = (total + MONEY_PAGE - 1) / MONEY_PAGE;
+    if (pages > 1) {
+        json_object_set_new(data, "pages", json_integer(pages));
+        json_object_set_new(data, "page", json_integer(page));
+        if (page > 1)
+            json_object_set_new(data, "prev", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                "/beheer/geld?pagina=%lld", (long long)(page - 1))));
+        if (page < pages)
+            json_object_set_new(data, "next", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                "/beheer/geld?pagina=%lld", (long long)(page + 1))));
+    }
     size_t i;
     json_t *row;
     json_array_foreach(unpaid, i, row)

@@ -228,12 +228,28 @@ void export_download(struct request *req)
                                      export_format_extension(opt.format)));
 }
 
-/* Public: per round the totals, and the initiatives it funded with what they did. */
+/* How many funded initiatives each round shows on the overview; the rest on the round's own
+ * page (/transparantie?ronde=ID), so that the overview's cost does not grow with the years. */
+#define TRANSPARENCY_LIST 20
+
+/* Public: per round the totals, and the initiatives it funded with what they did; with
+ * ?ronde=ID only that round, with all of them. */
 void transparency_page(struct request *req)
 {
-    json_t *rounds = cached_report(req, R_ROUNDS, 0, 0);
+    const char *r = request_query(req, "ronde");
+    int64_t only = 0;
+    if (r && !parse_int64(r, 1, INT64_MAX, &only)) {
+        page_error(req, 400, "Deze ronde bestaat niet.");
+        return;
+    }
+    json_t *rounds = cached_report(req, R_ROUNDS, only, 0);
     if (!rounds) {
         page_error(req, 500, "De cijfers konden niet worden geladen.");
+        return;
+    }
+    if (only && json_array_size(rounds) == 0) {
+        json_decref(rounds);
+        page_error(req, 404, "Deze ronde bestaat niet.");
         return;
     }
     size_t i;
@@ -243,14 +259,20 @@ void transparency_page(struct request *req)
         money_fields(row);
         page_set_date(row, "opens", "opens_at");
         page_set_date(row, "closes", "closes_at");
-        json_t *funded =
-            report_funded_in_round(req->db, json_integer_value(json_object_get(row, "round_id")));
+        int64_t total = 0;
+        json_t *funded = report_funded_in_round_first(
+            req->db, json_integer_value(json_object_get(row, "round_id")),
+            only ? -1 : TRANSPARENCY_LIST, &total);
         size_t k;
         json_t *f;
         json_array_foreach(funded, k, f)
         {
             page_set_money(f, "raised", json_integer_value(json_object_get(f, "raised_cents")));
             page_decorate_initiative(f, time(NULL));
+        }
+        if (funded && (int64_t)json_array_size(funded) < total) {
+            json_object_set_new(row, "funded_more", json_true());
+            json_object_set_new(row, "funded_total", json_integer(total));
         }
         json_object_set_new(row, "funded_list", funded ? funded : json_array());
     }
@@ -259,5 +281,6 @@ void transparency_page(struct request *req)
     for (size_t k = json_array_size(rounds); k > 0; k--)
         json_array_append(ordered, json_array_get(rounds, k - 1));
     json_decref(rounds);
-    page_render(req, "transparency", "Verantwoording", json_pack("{s:o}", "rounds", ordered));
+    page_render(req, "transparency", "Verantwoording",
+                json_pack("{s:o, s:b}", "rounds", ordered, "one_round", only != 0));
 }

@@ -4,10 +4,12 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "domain/areas.h"
 #include "http/request.h"
 
-/* The label for what belongs to no wijk or dorp but to the whole municipality. */
-#define LABEL_CITY_WIDE "Gemeentebreed"
+/* The label for what belongs to no wijk or dorp but to the whole municipality: the domain's
+ * name for it, so that pages and queries say the same. */
+#define LABEL_CITY_WIDE AREA_CITY_WIDE_NAME
 
 /* Renders templates/NAME.html inside the layout with `data` (consumed) and the site-wide
  * values (settings, navigation). `title` is the page's own title. */

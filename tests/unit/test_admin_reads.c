@@ -72,6 +72,13 @@ static void money_screen(void **state)
     assert_string_equal(text(row, "area_name"), "Gemeentebreed");
     assert_int_equal(number(row, "paid_cents"), 500);
     json_decref(unpaid);
+    /* A page of them: the second alone, with how many there are. */
+    int64_t total = 0;
+    unpaid = money_unpaid_page(db, 1, 1, &total);
+    assert_int_equal(total, 2);
+    assert_int_equal(json_array_size(unpaid), 1);
+    assert_int_equal(number(json_array_get(unpaid, 0), "id"), city);
+    json_decref(unpaid);
 
     /* To choose from: open and funded, by title. */
     json_t *choose = money_initiatives_to_choose(db);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/db.h"
 #include "domain/settings.h"
@@ -141,12 +142,84 @@ static void the_seed_and_the_readers_use_the_table(void **state)
     db_close(db);
 }
 
+static int settings_reads;
+
+static int count_settings_reads(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)type;
+    (void)ctx;
+    (void)x;
+    const char *sql = sqlite3_sql((sqlite3_stmt *)p);
+    if (sql && strstr(sql, "FROM settings"))
+        settings_reads++;
+    return 0;
+}
+
+static const char *site_name(struct db *db, char *out, size_t size)
+{
+    json_t *all = settings_all(db);
+    snprintf(out, size, "%s", settings_value(all, "site_naam", NULL));
+    json_decref(all);
+    return out;
+}
+
+/* A request reads the settings from the database once, however many readers it has, and
+ * later requests not at all until the database changes; a change by another connection, by
+ * this one, or a rolled-back one is seen at once, and a new connection reads its own. */
+static void settings_are_read_once_until_the_data_changes(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-settings-XXXXXX", err[256], name[100];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct db *db = db_open(path, true, err, sizeof err), *other = NULL;
+    assert_non_null(db);
+    assert_true(db_migrate(db, err, sizeof err));
+    assert_true(settings_set(db, "site_naam", "Eerst"));
+    sqlite3_trace_v2(db_handle(db), SQLITE_TRACE_STMT, count_settings_reads, NULL);
+    settings_reads = 0;
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(site_name(db, name, sizeof name), "Eerst");
+    char base[200];
+    settings_base_url(db, NULL, base, sizeof base);
+    assert_int_equal(settings_reads, 1);
+
+    other = db_open(path, false, err, sizeof err);
+    assert_non_null(other);
+    assert_true(settings_set(other, "site_naam", "Door een ander"));
+    assert_string_equal(site_name(db, name, sizeof name), "Door een ander");
+    assert_true(settings_set(db, "site_naam", "Door mij"));
+    assert_string_equal(site_name(db, name, sizeof name), "Door mij");
+    assert_string_equal(site_name(other, name, sizeof name), "Door mij");
+    assert_string_equal(site_name(db, name, sizeof name), "Door mij");
+    assert_true(db_begin(db));
+    assert_true(settings_set(db, "site_naam", "Teruggedraaid"));
+    assert_string_equal(site_name(db, name, sizeof name), "Teruggedraaid");
+    db_rollback(db);
+    assert_string_equal(site_name(db, name, sizeof name), "Door mij");
+    db_close(other);
+    db_close(db);
+
+    /* Another database, quite possibly at the same address. */
+    db = open_db();
+    assert_true(settings_set(db, "site_naam", "Elders"));
+    assert_string_equal(site_name(db, name, sizeof name), "Elders");
+    db_close(db);
+    db = open_db();
+    assert_string_equal(site_name(db, name, sizeof name),
+                        setting_default(setting_find("site_naam"), NULL));
+    db_close(db);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_default_passes_its_own_check),
         cmocka_unit_test(a_bad_value_is_refused_for_its_field),
         cmocka_unit_test(the_seed_and_the_readers_use_the_table),
+        cmocka_unit_test(settings_are_read_once_until_the_data_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
