@@ -1478,21 +1478,21 @@ describe('the audit log', () => {
     assert.ok(rows.length >= 2, 'the contributions made above');
     for (const r of rows) {
       assert.equal(r[1], demo.beheerder.username);
-      assert.equal(r[2], 'contribution');
+      assert.match(r[2], /^bijdrage geboekt: €\s[\d.,]+$/);
     }
     assert.match(contentOf(res.text), /id="a-wie" name="wie" type="text" value="beheerder"/,
       'the filter stays filled in');
 
     const who = tableRows(contentOf((await admin.get(
       `/beheer/auditlog?wie=${demo.beheerder.username}`)).text));
-    assert.equal(who.length, Math.min(500, countOf('audit_log',
+    assert.equal(who.length, Math.min(50, countOf('audit_log',
       `actor = ${q(demo.beheerder.username)}`)));
     assert.ok(who.every((r) => r[1] === demo.beheerder.username));
     assert.ok(new Set(who.map((r) => r[2])).size > 3, 'all that the admin did');
 
     const what = tableRows(contentOf((await admin.get('/beheer/auditlog?wat=setting')).text));
     assert.equal(what.length, countOf('audit_log', "action = 'setting'"));
-    assert.ok(what.every((r) => r[2] === 'setting'));
+    assert.ok(what.every((r) => r[2].startsWith('instelling gewijzigd')));
 
     const none = tableRows(contentOf((await admin.get(
       `/beheer/auditlog?wie=${demo.regisseur.username}&wat=payout`)).text));

@@ -1,0 +1,146 @@
+// Staff screens that help, through the built-in HTTP server on the demo data: the audit log
+// in words and local time with its filters and pages, local time on every staff page, the
+// news form's area placeholder, the totals export per round with last days, the household
+// import preview's list of changes, the review page and the queue's likely duplicates, and
+// the letter logo upload.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkHtmlPage, mainOf, textOf } from '../lib/pages.mjs';
+import { removeDb, sql, sqlString as q, startServe } from '../lib/server.mjs';
+import { login, makeDemoDbWithStaff } from '../lib/staff.mjs';
+import { tableRows } from '../lib/admin.mjs';
+
+let db;
+let demo;
+let server;
+let admin;
+let regisseur;
+
+before(async () => {
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
+  server = await startServe({ db, threads: 2 });
+  admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+  regisseur = await login(server.base, demo.regisseur.username, demo.regisseur.password);
+});
+
+after(async () => {
+  await server?.stop();
+  if (db) await removeDb(db);
+});
+
+const one = (statement) => sql(db, statement).trim();
+const num = (statement) => Number(one(statement));
+
+function assertPage(res, where, status = 200) {
+  assert.equal(res.status, status, `${where}: status (${textOf(res.text).slice(0, 400)})`);
+  checkHtmlPage(res, where);
+}
+
+/** The main content after the staff bar. */
+function contentOf(html) {
+  const m = mainOf(html);
+  const end = m.indexOf('</nav>');
+  return /<nav class="staff-bar"/.test(m) ? m.slice(end + 6) : m;
+}
+
+const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus',
+  'september', 'oktober', 'november', 'december'];
+
+/** A database moment 'YYYY-MM-DD HH:MM:SS' (UTC) as the staff pages write it in Amsterdam. */
+function localText(utc) {
+  const d = new Date(`${utc.replace(' ', 'T')}Z`);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Amsterdam', year: 'numeric', month: 'numeric', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(d).map((p) => [p.type, p.value]));
+  return `${Number(parts.day)} ${MONTHS[Number(parts.month) - 1]} ${parts.year} om ` +
+    `${parts.hour}:${parts.minute}`;
+}
+
+describe('the audit log reads like a log for people', () => {
+  test('local time, actions in Dutch, titles with links, the IP address in its own column',
+    async () => {
+      const res = await admin.get('/beheer/auditlog');
+      assertPage(res, 'GET /beheer/auditlog');
+      const html = contentOf(res.text);
+      assert.doesNotMatch(html, /initiative:\d/, 'no raw subjects');
+      assert.doesNotMatch(textOf(html), /\bstate\b|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/,
+        'no action codes or UTC timestamps');
+      const head = /<thead>([\s\S]*?)<\/thead>/.exec(html)[1];
+      assert.match(head, /IP-adres/);
+      const rows = tableRows(html);
+      // The admin's own login, newest first: its address in the last column, no reason.
+      const login = rows.find((r) => r[2] === 'inloggen gelukt');
+      assert.ok(login, 'the login is in the log');
+      assert.equal(login[5], '127.0.0.1');
+      assert.equal(login[4], '');
+      const at = one("SELECT at FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1");
+      assert.equal(rows.find((r) => r[2] === 'inloggen gelukt')[0], localText(at));
+
+      // A state change: the sentence, the title linked to the review page.
+      const id = num("SELECT CAST(substr(subject, 12) AS INTEGER) FROM audit_log " +
+        "WHERE action = 'state' AND from_value = 'ingediend' AND to_value = 'open' " +
+        'ORDER BY id DESC LIMIT 1');
+      const title = one(`SELECT title FROM initiatives WHERE id = ${id}`);
+      const filtered = await admin.get(`/beheer/auditlog?initiatief=${id}`);
+      assertPage(filtered, 'the log of one initiative');
+      const own = tableRows(contentOf(filtered.text));
+      assert.equal(own.length, num(`SELECT count(*) FROM audit_log WHERE subject = 'initiative:${id}'`));
+      assert.ok(own.length >= 1);
+      assert.ok(own.every((r) => r[3] === title), 'every row names the initiative');
+      assert.ok(own.some((r) => r[2] === 'status gewijzigd van ingediend naar open'));
+      assert.match(contentOf(filtered.text),
+        new RegExp(`<a href="/beheer/initiatieven/${id}">[^<]+</a>`));
+      assert.match(filtered.text, new RegExp(`<option value="${id}" selected>`),
+        'the chosen initiative stays chosen');
+    });
+
+  test('filters by round, and pages that keep the filters', async () => {
+    const rounds = one('SELECT id || \'|\' || name FROM rounds ORDER BY id').split('\n')
+      .map((l) => l.split('|'));
+    const [[r1, n1], [r2, n2]] = rounds;
+    // 120 entries about round 2, 3 about round 1 (written as the CLI would).
+    sql(db, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+      INSERT INTO audit_log(at, actor, action, subject, to_value)
+      SELECT datetime('now', '-' || i || ' minutes'), 'cli', 'round-edit', 'round:${r2}', ${q(n2)}
+      FROM n;
+      INSERT INTO audit_log(at, actor, action, subject, to_value) VALUES
+      (datetime('now'), 'cli', 'round-edit', 'round:${r1}', ${q(n1)}),
+      (datetime('now'), 'cli', 'round-edit', 'round:${r1}', ${q(n1)}),
+      (datetime('now'), 'cli', 'round-edit', 'round:${r1}', ${q(n1)})`);
+    const first = await admin.get(`/beheer/auditlog?ronde=${r1}`);
+    assertPage(first, 'the log of round 1');
+    const rows1 = tableRows(contentOf(first.text));
+    assert.equal(rows1.length, 3);
+    assert.ok(rows1.every((r) => r[3] === n1 && r[2] === 'ronde gewijzigd'));
+    assert.doesNotMatch(first.text, /rel="next"/, 'one page');
+
+    const page1 = await admin.get(`/beheer/auditlog?ronde=${r2}&wat=round-edit`);
+    assertPage(page1, 'the log of round 2');
+    assert.equal(tableRows(contentOf(page1.text)).length, 50);
+    const next = /<a rel="next" href="([^"]+)">Oudere regels<\/a>/.exec(page1.text);
+    assert.ok(next, 'a link to the older rows');
+    const href = next[1].replaceAll('&amp;', '&');
+    assert.match(href, new RegExp(`ronde=${r2}&`), 'the round filter kept');
+    assert.match(href, /wat=round-edit&/, 'the action filter kept');
+    assert.match(href, /pagina=2$/);
+    const page2 = await admin.get(href);
+    assertPage(page2, 'page 2');
+    assert.equal(tableRows(contentOf(page2.text)).length, 50);
+    assert.match(page2.text, /<a rel="prev" href="[^"]+pagina=1">Nieuwere regels<\/a>/);
+    const page3 = await admin.get(href.replace('pagina=2', 'pagina=3'));
+    assert.equal(tableRows(contentOf(page3.text)).length, 20);
+    assert.doesNotMatch(page3.text, /rel="next"/);
+    assert.ok(tableRows(contentOf(page3.text)).every((r) => r[3] === n2));
+  });
+
+  test('a filter that is no date, initiative or action is refused', async () => {
+    for (const query of ['initiatief=abc', 'ronde=-1', 'pagina=0', 'wat=drop', 'van=gisteren',
+      'tot=2026-13-01']) {
+      const res = await admin.get(`/beheer/auditlog?${query}`);
+      assertPage(res, query, 400);
+      assert.match(textOf(mainOf(res.text)), /Controleer de filters/);
+    }
+  });
+});
