@@ -144,3 +144,38 @@ describe('the audit log reads like a log for people', () => {
     }
   });
 });
+
+describe('timestamps in local time on every staff page', () => {
+  const PAGES = ['/beheer', '/beheer/initiatieven/26', '/beheer/berichten', '/beheer/berichten/1',
+    '/beheer/dashboard', '/beheer/geld', '/beheer/instellingen', '/beheer/medewerkers',
+    '/beheer/medewerkers/regisseur', '/beheer/auditlog', '/beheer/email', '/beheer/gebieden',
+    '/beheer/rondes', '/beheer/huishoudens'];
+
+  test('no UTC moment is shown, the local one is', async () => {
+    // Something with a moment on every screen that lists them.
+    const round = num('SELECT id FROM rounds ORDER BY id DESC LIMIT 1');
+    sql(db, `INSERT INTO outbox(created_at, to_addr, subject, body, next_attempt_at)
+        VALUES (1796313600, 'a@example.org', 'Wacht', 'b', 1796317200);
+      INSERT INTO initiative_messages(initiative_id, author_role, author_name, body, created_at)
+        VALUES (26, 'initiatiefnemer', 'Anna', 'Klopt het zo?', '2026-06-30 22:30:00');
+      INSERT INTO issued_files(round_id, kind, title, nonce, data, created_at, created_by)
+        VALUES (${round}, 'codes', 'Brieven test', x'00', x'00', 1796313600, 'beheerder')`);
+    const open = num("SELECT id FROM initiatives WHERE state = 'open' ORDER BY id LIMIT 1");
+    const res = await admin.post('/beheer/geld/bijdrage', { initiatief: open, bedrag: '5,00',
+      partner: 'Stichting Tijd' });
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 300));
+    const utc = /\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\bUTC\b/;
+    for (const p of PAGES) {
+      const page = await admin.get(p);
+      assertPage(page, p);
+      const text = textOf(contentOf(page.text));
+      assert.doesNotMatch(text, utc, `${p} shows a UTC moment: ${utc.exec(text)?.[0]}`);
+    }
+    // 2026-12-03 16:00 and 17:00 UTC are 17:00 and 18:00 in Amsterdam; 2026-06-30 22:30 UTC
+    // is 1 juli 00:30.
+    assert.match(textOf((await admin.get('/beheer/email')).text), /3 december 2026 om 18:00/);
+    assert.match(textOf((await admin.get('/beheer/initiatieven/26')).text),
+      /1 juli 2026 om 00:30/);
+    assert.match(textOf((await admin.get('/beheer/rondes')).text), /3 december 2026 om 17:00/);
+  });
+});
