@@ -179,3 +179,30 @@ describe('timestamps in local time on every staff page', () => {
     assert.match(textOf((await admin.get('/beheer/rondes')).text), /3 december 2026 om 17:00/);
   });
 });
+
+describe('the news form asks for an area first', () => {
+  test('"Kies een gebied" comes first and is no choice: the error at the field', async () => {
+    const form = await regisseur.get('/beheer/berichten/nieuw');
+    assertPage(form, 'the news form');
+    const select = /<select id="gebied" name="gebied"[^>]*>([\s\S]*?)<\/select>/.exec(form.text);
+    assert.ok(select, 'the area select');
+    const options = [...select[1].matchAll(/<option value="([^"]*)"( selected)?>([^<]*)<\/option>/g)];
+    assert.deepEqual([options[0][1], options[0][2], options[0][3]], ['', ' selected',
+      'Kies een gebied'], 'the placeholder first, chosen');
+    assert.ok(options.slice(1).every((o) => !o[2]), 'no real area chosen in advance');
+    const before = num('SELECT count(*) FROM news');
+    for (const gebied of ['', null]) {
+      const fields = { titel: 'Zonder gebied', tekst: 'Waar hoort dit bij?' };
+      if (gebied !== null) fields.gebied = gebied;
+      const res = await regisseur.post('/beheer/berichten/nieuw', fields);
+      assertPage(res, `gebied ${JSON.stringify(gebied)}`, 400);
+      const field = /<div class="field field-error">\s*<label for="gebied">Gebied<\/label>\s*<p class="error-message" id="gebied-error">([^<]*)<\/p>\s*<select id="gebied" name="gebied" aria-invalid="true" aria-describedby="gebied-error">/
+        .exec(res.text);
+      assert.ok(field, 'the message stands at the area field');
+      assert.match(field[1], /Kies een gebied/);
+      assert.match(res.text, /<input id="titel" name="titel" type="text" value="Zonder gebied"/);
+      assert.match(res.text, /<option value="" selected>Kies een gebied<\/option>/);
+    }
+    assert.equal(num('SELECT count(*) FROM news'), before, 'nothing saved');
+  });
+});
