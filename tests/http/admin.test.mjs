@@ -198,8 +198,8 @@ function assertExportCsv(text, where, header) {
   return csvObjects(text, ';');
 }
 
-const TOTALS_HEADER = ['ronde', 'naam', 'opent', 'sluit', 'huishoudens', 'uitgegeven', 'gedoneerd',
-  'deelname_pct', 'gedoneerd_bedrag', 'bijdragen', 'uitbetaald', 'open', 'gefinancierd',
+const TOTALS_HEADER = ['ronde', 'naam', 'eerste_dag', 'tot_en_met', 'huishoudens', 'uitgegeven',
+  'gedoneerd', 'deelname_pct', 'gedoneerd_bedrag', 'bijdragen', 'uitbetaald', 'open', 'gefinancierd',
   'uitgevoerd', 'niet_gehaald'];
 const AREAS_HEADER = ['ronde', 'rondenaam', 'gebied_id', 'gebied', 'huishoudens', 'uitgegeven',
   'gedoneerd', 'deelname_pct', 'gedoneerd_bedrag', 'bijdragen', 'uitbetaald', 'open',
@@ -1189,7 +1189,8 @@ describe('exports', () => {
       assert.match(c.deelname_pct, /^\d+,\d$/, 'per cent with a decimal comma');
       assert.equal(c.deelname_pct, `${Math.floor(r.participation_permille / 10)},` +
         `${r.participation_permille % 10}`);
-      assert.match(c.opent, /^\d{4}-\d\d-\d\d \d\d:\d\d$/, 'local time');
+      assert.match(c.eerste_dag, /^\d{4}-\d\d-\d\d$/, 'the first day');
+      assert.match(c.tot_en_met, /^\d{4}-\d\d-\d\d$/, 'the last day');
     }
 
     const file = await saveXlsx(await webExport('totals', 'xlsx'), 'totals.xlsx');

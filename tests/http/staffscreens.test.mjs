@@ -5,10 +5,10 @@
 // the letter logo upload.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkHtmlPage, mainOf, textOf } from '../lib/pages.mjs';
+import { checkHtmlPage, fetchPage, mainOf, textOf } from '../lib/pages.mjs';
 import { removeDb, sql, sqlString as q, startServe } from '../lib/server.mjs';
 import { login, makeDemoDbWithStaff } from '../lib/staff.mjs';
-import { tableRows } from '../lib/admin.mjs';
+import { csvObjects, download, tableRows } from '../lib/admin.mjs';
 
 let db;
 let demo;
@@ -204,5 +204,48 @@ describe('the news form asks for an area first', () => {
       assert.match(res.text, /<option value="" selected>Kies een gebied<\/option>/);
     }
     assert.equal(num('SELECT count(*) FROM news'), before, 'nothing saved');
+  });
+});
+
+describe('the totals export counts per round honestly and ends on the last day', () => {
+  test('a round still to come shows no initiative; round ends read "t/m"', async () => {
+    // Spring 2027: 1 March to 30 June, Amsterdam time (the end is the exclusive midnight).
+    sql(db, `INSERT INTO rounds(name, opens_at, closes_at, voucher_cents)
+      VALUES ('Voorjaar 2027', '2027-02-28 23:00:00', '2027-06-30 22:00:00', 750)`);
+    const future = num("SELECT id FROM rounds WHERE name = 'Voorjaar 2027'");
+    assert.ok(num("SELECT count(*) FROM initiatives WHERE state = 'open'") > 0, 'some are open now');
+    const json = JSON.parse((await download(admin, '/beheer/export?soort=totals&formaat=json'))
+      .text);
+    const row = json.find((r) => r.round_id === future);
+    assert.ok(row, 'the round to come is listed');
+    assert.deepEqual([row.open, row.funded, row.carried_out, row.not_reached], [0, 0, 0, 0],
+      'nothing took part in a round that has not begun');
+    assert.equal(row.first_day, '2027-03-01');
+    assert.equal(row.last_day, '2027-06-30');
+    const current = num("SELECT id FROM rounds WHERE opens_at <= datetime('now') " +
+      "AND closes_at > datetime('now')");
+    assert.ok(json.find((r) => r.round_id === current).open > 0, 'the current round has some');
+
+    const csv = csvObjects((await download(admin, '/beheer/export?soort=totals&formaat=csv'))
+      .text, ';');
+    const c = csv.find((r) => Number(r.ronde) === future);
+    assert.equal(c.eerste_dag, '2027-03-01');
+    assert.equal(c.tot_en_met, '2027-06-30');
+    assert.equal(c.open, '0');
+    assert.ok(!('sluit' in c), 'no exclusive end');
+
+    const areas = csvObjects((await download(admin,
+      `/beheer/export?soort=areas&formaat=csv&ronde=${future}`)).text, ';');
+    assert.ok(areas.length > 0 && areas.every((a) => a.open === '0'));
+    const initiatives = JSON.parse((await download(admin,
+      `/beheer/export?soort=initiatives&formaat=json&ronde=${future}`)).text);
+    assert.equal(initiatives.length, 0);
+
+    const page = await fetchPage(server.base, '/transparantie');
+    assertPage(page, '/transparantie');
+    const box = /<h2>Voorjaar 2027<\/h2>\s*<p>([^<]*)<\/p>/.exec(page.text);
+    assert.ok(box, 'the round on the transparency page');
+    assert.equal(box[1], 'Van 1 maart 2027 t/m 30 juni 2027.');
+    sql(db, `DELETE FROM rounds WHERE id = ${future}`);
   });
 });

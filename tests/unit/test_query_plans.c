@@ -144,9 +144,9 @@ static void request_paths_scan_no_big_table(void **state)
     json_decref(stats_totals(f.db, 1));
     json_decref(money_recent(f.db, 50));
     json_decref(money_unpaid(f.db));
-    json_decref(report_rounds(f.db, f.round1));
-    json_decref(report_areas(f.db, f.round1, 0));
-    json_decref(report_areas(f.db, f.round1, 1));
+    json_decref(report_rounds(f.db, f.round1, T0));
+    json_decref(report_areas(f.db, f.round1, 0, T0));
+    json_decref(report_areas(f.db, f.round1, 1, T0));
     json_decref(report_donations_per_day(f.db, f.round1, 0));
     json_decref(report_funded_in_round(f.db, f.round1));
     int64_t total = 0;
