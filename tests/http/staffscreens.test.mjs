@@ -249,3 +249,47 @@ describe('the totals export counts per round honestly and ends on the last day',
     sql(db, `DELETE FROM rounds WHERE id = ${future}`);
   });
 });
+
+describe('the household import preview lists what changes', () => {
+  test('new, moved to another wijk, and not in the file: each address listed', async () => {
+    const households = num('SELECT count(*) FROM households');
+    const before = one("SELECT area_id FROM households WHERE postcode = '7600 AA' " +
+      'AND house_number = 1');
+    const csv = 'postcode;huisnummer;toevoeging;straat;woonplaats;wijk\r\n' +
+      '7600 AA;1;;Grotestraat;Almelo;de-riet\r\n' +
+      '7600 AA;2;;Grotestraat;Almelo;binnenstad\r\n' +
+      '7791 ZZ;5;b;Nieuwe Laan;Almelo;Aadorp\r\n';
+    const res = await admin.postMultipart('/beheer/huishoudens', {},
+      { bestand: { data: Buffer.from(csv), filename: 'adressen.csv', type: 'text/csv' } });
+    assertPage(res, 'the preview');
+    const html = contentOf(res.text);
+    const dd = (dt) => new RegExp(`<dt>${dt}</dt><dd>(\\d+)</dd>`).exec(html)?.[1];
+    assert.equal(dd('Nieuw'), '1');
+    assert.equal(dd('Naar een andere wijk'), '1');
+    assert.equal(dd('Niet in het bestand'), String(households - 2));
+    const moved = tableRows(html, 'id="moved-title"');
+    assert.deepEqual(moved, [['Grotestraat 1, 7600 AA Almelo', 'Binnenstad', 'De Riet']]);
+    const added = tableRows(html, 'id="added-title"');
+    assert.deepEqual(added, [['Nieuwe Laan 5b, 7791 ZZ Almelo', 'Aadorp']]);
+    const missing = tableRows(html, 'id="missing-title"');
+    assert.equal(missing.length, 200, 'the first 200 listed');
+    assert.deepEqual(missing[0], ['Grotestraat 3, 7600 AA Almelo', 'Binnenstad']);
+    assert.match(textOf(html), new RegExp(`En nog ${households - 202} adressen`));
+    assert.match(textOf(html), /Een import verwijdert geen adressen/);
+    assert.equal(one("SELECT area_id FROM households WHERE postcode = '7600 AA' " +
+      'AND house_number = 1'), before, 'a preview changes nothing');
+    assert.equal(num('SELECT count(*) FROM households'), households);
+
+    // Confirmed: the import does what the preview said.
+    const action = /action="(\/beheer\/huishoudens\/\d+\/importeren)"/.exec(res.text)[1];
+    const done = await admin.post(action, {});
+    assertPage(done, 'the import');
+    assert.deepEqual(tableRows(contentOf(done.text), 'id="moved-title"'),
+      [['Grotestraat 1, 7600 AA Almelo', 'Binnenstad', 'De Riet']]);
+    assert.equal(one("SELECT a.slug FROM households h JOIN areas a ON a.id = h.area_id " +
+      "WHERE postcode = '7600 AA' AND house_number = 1"), 'de-riet');
+    assert.equal(num('SELECT count(*) FROM households'), households + 1, 'nothing removed');
+    assert.equal(one("SELECT to_value FROM audit_log WHERE action = 'households-import' " +
+      'ORDER BY id DESC LIMIT 1'), '1 nieuw, 1 gewijzigd (1 naar een andere wijk)');
+  });
+});
