@@ -7,7 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkHtmlPage, fetchPage, mainOf, textOf } from '../lib/pages.mjs';
 import { removeDb, sql, sqlString as q, startServe } from '../lib/server.mjs';
-import { login, makeDemoDbWithStaff } from '../lib/staff.mjs';
+import {
+  initiativeFields, login, makeDemoDbWithStaff, makePng, submitInitiative,
+} from '../lib/staff.mjs';
 import { csvObjects, download, tableRows } from '../lib/admin.mjs';
 
 let db;
@@ -291,5 +293,73 @@ describe('the household import preview lists what changes', () => {
     assert.equal(num('SELECT count(*) FROM households'), households + 1, 'nothing removed');
     assert.equal(one("SELECT to_value FROM audit_log WHERE action = 'households-import' " +
       'ORDER BY id DESC LIMIT 1'), '1 nieuw, 1 gewijzigd (1 naar een andere wijk)');
+  });
+});
+
+describe('the review page shows what goes public; the queue flags likely duplicates', () => {
+  const newest = () => num('SELECT max(id) FROM initiatives');
+  async function submit(overrides, files = {}, localAddress = '127.0.0.21') {
+    const { res, path } = await submitInitiative(server.base, initiativeFields(overrides), files,
+      { localAddress });
+    assert.equal(res.status, 200, textOf(res.text).slice(0, 300));
+    assert.ok(path, 'submitted');
+    return newest();
+  }
+  let first;
+  let second;
+  let other;
+
+  test('the photo and every public field on the review page', async () => {
+    first = await submit({ titel: 'Bankjes opknappen aan de Rietstraat' },
+      { foto: { data: makePng(64, 48), filename: 'bankje.png', type: 'image/png' } });
+    const photo = num(`SELECT photo_id FROM initiatives WHERE id = ${first}`);
+    assert.ok(photo > 0, 'the photo was kept');
+    const res = await regisseur.get(`/beheer/initiatieven/${first}`);
+    assertPage(res, 'the review page');
+    const html = contentOf(res.text);
+    const pub = /<section aria-labelledby="public-title"[\s\S]*?<\/section>/.exec(html)?.[0];
+    assert.ok(pub, 'a section with what goes public');
+    assert.match(pub, new RegExp(`<img class="initiative-photo" src="/fotos/${photo}.jpg" alt="[^"]+">`));
+    assert.match(textOf(pub), /Initiatiefnemer Anna de Vries, met 2 mede-organisatoren/);
+    assert.match(textOf(pub), /Gepland op \d+ \w+ \d{4}/);
+    const text = textOf(html);
+    for (const piece of ['We schuren en verven de drie oude bankjes', 'Verf en kwasten',
+      'Schuurpapier', 'Koffie staat klaar']) {
+      assert.ok(text.includes(piece), `the review page shows ${piece}`);
+    }
+    const img = await regisseur.get(`/fotos/${photo}.jpg`);
+    assert.equal(img.status, 200, 'the reviewer sees the photo before it is public');
+    assert.match(img.headers.get('content-type'), /^image\/jpeg/);
+    assert.doesNotMatch(html, /Mogelijk dubbel/, 'nothing like it yet');
+  });
+
+  test('the same title or e-mail address within a day is flagged, both ways', async () => {
+    second = await submit({ titel: '  bankjes OPKNAPPEN aan de Rietstraat ',
+      email: 'iemand.anders@example.org', mede_1_postcode: '7602 AA', mede_2_postcode: '7602 AB' },
+    {}, '127.0.0.22');
+    other = await submit({ titel: 'Een moestuin bij de school', email: 'tuin@example.org',
+      mede_1_postcode: '7603 AA', mede_2_postcode: '7603 AB' }, {}, '127.0.0.23');
+    const queue = contentOf((await regisseur.get('/beheer')).text);
+    const row = (id) => new RegExp(`<tr><td><a href="/beheer/initiatieven/${id}">[\\s\\S]*?</tr>`)
+      .exec(queue)?.[0] ?? '';
+    assert.match(row(first), new RegExp(`Mogelijk dubbel:</strong> lijkt op <a href="/beheer/initiatieven/${second}">[^<]+</a> \\(zelfde titel\\)`));
+    assert.match(row(second), new RegExp(`lijkt op <a href="/beheer/initiatieven/${first}">`));
+    assert.doesNotMatch(row(other), /Mogelijk dubbel/, 'a different initiative is not flagged');
+    const review = contentOf((await regisseur.get(`/beheer/initiatieven/${second}`)).text);
+    assert.match(textOf(review), /Mogelijk dubbel ingediend/);
+    assert.match(review, new RegExp(`<a href="/beheer/initiatieven/${first}">`));
+
+    // The same initiator's e-mail address, another title: flagged as such.
+    const third = await submit({ titel: 'Speelveld maaien', email: 'tuin@example.org',
+      mede_1_postcode: '7604 AA', mede_2_postcode: '7604 AB' }, {}, '127.0.0.24');
+    const again = contentOf((await regisseur.get('/beheer')).text);
+    const r3 = new RegExp(`<tr><td><a href="/beheer/initiatieven/${third}">[\\s\\S]*?</tr>`).exec(again)[0];
+    assert.match(r3, new RegExp(`lijkt op <a href="/beheer/initiatieven/${other}">[^<]+</a> \\(zelfde e-mailadres\\)`));
+
+    // A day apart is no duplicate.
+    sql(db, `UPDATE initiatives SET created_at = datetime(created_at, '-3 days') WHERE id = ${third}`);
+    const later = contentOf((await regisseur.get('/beheer')).text);
+    assert.doesNotMatch(new RegExp(`<tr><td><a href="/beheer/initiatieven/${third}">[\\s\\S]*?</tr>`)
+      .exec(later)[0], /Mogelijk dubbel/);
   });
 });
