@@ -39,6 +39,7 @@ static const struct {
     {"news-unpublish", "bericht offline gehaald"},
     {"area-save", "gebied opgeslagen"},
     {"setting", "instelling gewijzigd"},
+    {"logo", "logo op de brieven"},
     {"user-add", "medewerker toegevoegd"},
     {"user-disable", "medewerker geblokkeerd"},
     {"user-enable", "medewerker weer toegelaten"},

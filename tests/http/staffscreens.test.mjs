@@ -6,11 +6,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkHtmlPage, fetchPage, mainOf, textOf } from '../lib/pages.mjs';
-import { removeDb, sql, sqlString as q, startServe } from '../lib/server.mjs';
+import {
+  removeDb, removeTemp, runBin, sql, sqlString as q, startServe, tempDir,
+} from '../lib/server.mjs';
 import {
   initiativeFields, login, makeDemoDbWithStaff, makePng, submitInitiative,
 } from '../lib/staff.mjs';
 import { csvObjects, download, tableRows } from '../lib/admin.mjs';
+import { issueVouchers } from '../lib/vouchers.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 
 let db;
 let demo;
@@ -179,6 +185,7 @@ describe('timestamps in local time on every staff page', () => {
     assert.match(textOf((await admin.get('/beheer/initiatieven/26')).text),
       /1 juli 2026 om 00:30/);
     assert.match(textOf((await admin.get('/beheer/rondes')).text), /3 december 2026 om 17:00/);
+    sql(db, "DELETE FROM issued_files WHERE title = 'Brieven test'"); // no codes in it
   });
 });
 
@@ -361,5 +368,129 @@ describe('the review page shows what goes public; the queue flags likely duplica
     const later = contentOf((await regisseur.get('/beheer')).text);
     assert.doesNotMatch(new RegExp(`<tr><td><a href="/beheer/initiatieven/${third}">[\\s\\S]*?</tr>`)
       .exec(later)[0], /Mogelijk dubbel/);
+  });
+});
+
+describe('the letter logo: an upload form for a PNG or an SVG', () => {
+  const setting = () => one("SELECT coalesce((SELECT value FROM settings WHERE key = 'brief_logo'), '')");
+  const SVG = '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" ' +
+    'width="200" height="100" viewBox="0 0 200 100"><rect width="200" height="100" ' +
+    'fill="#ff0000"/><circle cx="100" cy="50" r="30" fill="#0000ff"/></svg>\n';
+  const upload = (data, filename, type) => admin.postMultipart('/beheer/instellingen/logo', {},
+    { logo: { data: Buffer.from(data), filename, type } });
+  let work;
+  let round;
+
+  before(async () => {
+    work = await tempDir('buurtsamen-logo-');
+    round = num("SELECT id FROM rounds WHERE opens_at <= datetime('now') AND closes_at > datetime('now')");
+    await issueVouchers(db, 1, { round });
+  });
+  after(async () => { if (work) await removeTemp(work); });
+
+  /** The letters of the round as PDF through the CLI, with the logo of the settings. */
+  async function lettersPdf(name) {
+    const out = path.join(work, name);
+    const r = await runBin(['--db', db, 'vouchers', 'letters', '--round', String(round), '--out',
+      out]);
+    assert.equal(r.code, 0, r.stderr);
+    return out;
+  }
+  // The raster images on the first page (a PNG logo is one; its alpha would be an smask).
+  const images = (pdf) => execFileSync('pdfimages', ['-f', '1', '-l', '1', '-list', pdf],
+    { encoding: 'utf8' })
+    .split('\n').slice(2).filter((l) => l.trim().split(/\s+/)[2] === 'image').length;
+  const vectors = (pdf) => {
+    const svg = path.join(work, `${path.basename(pdf)}.svg`);
+    execFileSync('pdftocairo', ['-svg', '-f', '1', '-l', '1', pdf, svg]);
+    return execFileSync('cat', [svg], { encoding: 'utf8' }).includes('fill:rgb(100%,0%,0%)');
+  };
+
+  test('the settings page has its own small upload form', async () => {
+    const res = await admin.get('/beheer/instellingen');
+    assertPage(res, '/beheer/instellingen');
+    assert.match(res.text, /<form method="post" action="\/beheer\/instellingen\/logo" enctype="multipart\/form-data"/);
+    assert.match(res.text, /<input id="logo" name="logo" type="file" accept="image\/png,image\/svg\+xml,.png,.svg"/);
+    assertPage(await admin.get('/beheer/instellingen/logo'), 'the logo page');
+    assert.equal((await admin.get('/beheer/instellingen/logo/bestand')).status, 404, 'no logo yet');
+    assert.equal((await regisseur.get('/beheer/instellingen/logo')).status, 403, 'admins only');
+  });
+
+  test('wrong files are refused with the reason at the field; nothing changes', async () => {
+    const before = setting();
+    const audit = num('SELECT count(*) FROM audit_log');
+    const bigPng = makePng(5000, 20);
+    const cases = [
+      [Buffer.from('GIF89a....'), 'logo.gif', 'image/gif', 400, /geen PNG of SVG/],
+      [Buffer.from('<html><body>geen logo</body></html>'), 'logo.svg', 'image/svg+xml', 400,
+        /geen PNG of SVG/],
+      [Buffer.alloc(600 * 1024, 0x41), 'groot.png', 'image/png', 413, /groter dan 512 kB/],
+      [bigPng, 'breed.png', 'image/png', 400, /te veel pixels/],
+      [makePng(8, 8), 'klein.png', 'image/png', 400, /te klein/],
+      [Buffer.concat([makePng(64, 32).subarray(0, 40), Buffer.from('kapot')]), 'kapot.png',
+        'image/png', 400, /niet te lezen/],
+      [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect width="10"'), 'half.svg',
+        'image/svg+xml', 400, /niet te lezen/],
+      [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect width="10" height="10"/></svg>'),
+        'zonder-maat.svg', 'image/svg+xml', 400, /niet te lezen/],
+      [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="90000" height="10"/>'),
+        'enorm.svg', 'image/svg+xml', 400, /te veel pixels/],
+    ];
+    for (const [data, name, type, status, message] of cases) {
+      const res = await upload(data, name, type);
+      assertPage(res, name, status);
+      const field = /<p class="error-message" id="logo-error">([^<]*)<\/p>\s*<input id="logo" name="logo" type="file"[^>]* aria-invalid="true">/
+        .exec(res.text);
+      assert.ok(field, `${name}: the message at the field`);
+      assert.match(field[1], message, name);
+    }
+    const none = await admin.postMultipart('/beheer/instellingen/logo', {}, {});
+    assertPage(none, 'no file', 400);
+    assert.match(none.text, /Kies een logobestand/);
+    assert.equal(setting(), before, 'the setting is unchanged');
+    assert.equal(num('SELECT count(*) FROM audit_log'), audit, 'nothing logged');
+  });
+
+  test('a PNG is kept, shown and printed as an image', async () => {
+    const png = makePng(120, 60);
+    const res = await upload(png, 'logo.png', 'image/png');
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 300));
+    assert.equal(res.headers.get('location'), '/beheer/instellingen/logo?gedaan=logo');
+    assert.deepEqual(Buffer.from(setting(), 'base64'), png);
+    assert.equal(one("SELECT to_value FROM audit_log WHERE action = 'logo' ORDER BY id DESC LIMIT 1"),
+      `PNG, 120 × 60, ${Math.ceil(png.length / 1024)} kB`);
+    const page = await admin.get('/beheer/instellingen/logo?gedaan=logo');
+    assertPage(page, 'the logo page');
+    assert.match(page.text, /Het logo staat nu op de brieven/);
+    assert.match(page.text, /<img class="logo-preview" src="\/beheer\/instellingen\/logo\/bestand" alt="[^"]+">/);
+    const file = await download(admin, '/beheer/instellingen/logo/bestand');
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'image/png');
+    assert.deepEqual(file.body, png);
+    const pdf = await lettersPdf('png.pdf');
+    assert.equal(images(pdf), 1, 'the logo is the one image on the page');
+  });
+
+  test('an SVG is drawn into the PDF as vectors', async () => {
+    const res = await upload(SVG, 'logo.svg', 'image/svg+xml');
+    assert.equal(res.status, 303, textOf(res.text).slice(0, 300));
+    assert.equal(Buffer.from(setting(), 'base64').toString('utf8'), SVG);
+    const file = await download(admin, '/beheer/instellingen/logo/bestand');
+    assert.equal(file.headers.get('content-type'), 'image/svg+xml');
+    assert.match(file.headers.get('content-security-policy'), /sandbox/);
+    const pdf = await lettersPdf('svg.pdf');
+    assert.equal(images(pdf), 0, 'no raster image');
+    assert.ok(vectors(pdf), "the logo's red rectangle is a vector fill");
+
+    const removed = await admin.post('/beheer/instellingen/logo/verwijderen', {});
+    assert.equal(removed.status, 303);
+    assert.equal(setting(), '');
+    const plain = await lettersPdf('plain.pdf');
+    assert.equal(images(plain), 0);
+    assert.ok(!vectors(plain), 'no logo');
+    const log = tableRows(contentOf((await admin.get('/beheer/auditlog?wat=logo')).text));
+    assert.deepEqual(log.map((r) => r[2].replace(/\d+ kB$/, 'N kB')), [
+      'logo op de brieven: verwijderd', 'logo op de brieven: SVG, 200 × 100, N kB',
+      'logo op de brieven: PNG, 120 × 60, N kB']);
   });
 });
