@@ -120,7 +120,10 @@ function formValues(html) {
 async function settingsForm(changes = {}) {
   const res = await admin.get('/beheer/instellingen');
   assertPage(res, 'GET /beheer/instellingen');
-  const values = formValues(contentOf(res.text));
+  // The settings form only: the logo has a form of its own on the same page.
+  const form = /<form method="post" action="\/beheer\/instellingen"[\s\S]*?<\/form>/
+    .exec(contentOf(res.text))?.[0] ?? '';
+  const values = formValues(form);
   delete values._csrf;
   return { ...values, ...changes };
 }
