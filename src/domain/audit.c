@@ -44,16 +44,62 @@ bool audit_state_change(struct db *db, time_t at, const char *actor, int64_t ini
 
 json_t *audit_search(struct db *db, const struct audit_filter *filter, int limit)
 {
+    /* The subject is "kind:id" (or a name for users and settings); the joins name it. */
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT at, actor, action, subject, from_value, to_value, reason FROM audit_log "
-            "WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2) "
-            "AND (?3 = '' OR at >= ?3) AND (?4 = '' OR at < date(?4, '+1 day')) "
-            "ORDER BY id DESC LIMIT ?5");
+        db,
+        "SELECT a.id, a.at, a.actor, a.action, a.subject, a.from_value, a.to_value, a.reason, "
+        "CASE WHEN a.subject GLOB 'initiative:[0-9]*' THEN 'initiative' "
+        "WHEN a.subject GLOB 'round:[0-9]*' THEN 'round' "
+        "WHEN a.subject GLOB 'news:[0-9]*' THEN 'news' "
+        "WHEN a.subject GLOB 'area:[0-9]*' THEN 'area' "
+        "WHEN a.subject GLOB 'file:[0-9]*' THEN 'file' "
+        "WHEN a.subject GLOB 'user:?*' THEN 'user' ELSE '' END AS subject_kind, "
+        "CASE WHEN a.subject GLOB '[a-z]*:[0-9]*' "
+        "THEN CAST(substr(a.subject, instr(a.subject, ':') + 1) AS INTEGER) ELSE 0 END "
+        "AS subject_id, "
+        "coalesce(i.title, r.name, n.title, ar.name, f.title) AS subject_title, "
+        "f.round_id AS file_round_id "
+        "FROM audit_log a "
+        "LEFT JOIN initiatives i ON a.subject GLOB 'initiative:[0-9]*' "
+        "  AND i.id = CAST(substr(a.subject, 12) AS INTEGER) "
+        "LEFT JOIN rounds r ON a.subject GLOB 'round:[0-9]*' "
+        "  AND r.id = CAST(substr(a.subject, 7) AS INTEGER) "
+        "LEFT JOIN news n ON a.subject GLOB 'news:[0-9]*' "
+        "  AND n.id = CAST(substr(a.subject, 6) AS INTEGER) "
+        "LEFT JOIN areas ar ON a.subject GLOB 'area:[0-9]*' "
+        "  AND ar.id = CAST(substr(a.subject, 6) AS INTEGER) "
+        "LEFT JOIN issued_files f ON a.subject GLOB 'file:[0-9]*' "
+        "  AND f.id = CAST(substr(a.subject, 6) AS INTEGER) "
+        "WHERE (?1 = '' OR a.actor = ?1) AND (?2 = '' OR a.action = ?2) "
+        "AND (?3 = '' OR a.at >= ?3) AND (?4 = '' OR a.at < date(?4, '+1 day')) "
+        "AND (?5 = '' OR a.at < ?5) "
+        "AND (?6 = 0 OR a.subject = 'initiative:' || ?6) "
+        "AND (?7 = 0 OR a.subject = 'round:' || ?7 "
+        "     OR a.subject IN (SELECT 'file:' || id FROM issued_files WHERE round_id = ?7)) "
+        "ORDER BY a.id DESC LIMIT ?8 OFFSET ?9");
     if (!s)
         return NULL;
-    const char *values[] = {filter->actor, filter->action, filter->from, filter->to};
-    for (int i = 0; i < 4; i++)
+    const char *values[] = {filter->actor, filter->action, filter->from, filter->to,
+                            filter->before};
+    for (int i = 0; i < 5; i++)
         sqlite3_bind_text(s, i + 1, values[i] ? values[i] : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, limit);
+    sqlite3_bind_int64(s, 6, filter->initiative_id);
+    sqlite3_bind_int64(s, 7, filter->round_id);
+    sqlite3_bind_int(s, 8, limit);
+    sqlite3_bind_int(s, 9, filter->offset > 0 ? filter->offset : 0);
     return db_rows_array(s);
+}
+
+json_t *audit_filter_choices(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT id, title FROM initiatives ORDER BY id DESC");
+    json_t *initiatives = s ? db_rows_array(s) : NULL;
+    s = db_prepare(db, "SELECT id, name FROM rounds ORDER BY opens_at DESC");
+    json_t *rounds = s ? db_rows_array(s) : NULL;
+    if (!initiatives || !rounds) {
+        json_decref(initiatives);
+        json_decref(rounds);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o}", "initiatives", initiatives, "rounds", rounds);
 }

@@ -14,15 +14,26 @@ bool audit_add(struct db *db, time_t at, const char *actor, const char *action,
 bool audit_state_change(struct db *db, time_t at, const char *actor, int64_t initiative_id,
                         const char *from, const char *to, const char *reason);
 
-/* A search of the log; NULL or "" in a field matches anything. from and to are dates
- * 'YYYY-MM-DD' (UTC), both days included. */
+/* A search of the log; NULL, "" or 0 in a field matches anything. from is a date
+ * 'YYYY-MM-DD' or a moment 'YYYY-MM-DD HH:MM:SS' (UTC, included); to is a date (UTC, the
+ * whole day included); before is a moment (UTC, excluded), for a local day's end. */
 struct audit_filter {
     const char *actor;  /* exactly this actor */
     const char *action; /* exactly this action ("user-add", "setting", "state" ...) */
-    const char *from, *to;
+    const char *from, *to, *before;
+    int64_t initiative_id; /* entries about this initiative */
+    int64_t round_id;      /* entries about this round and its printer files */
+    int offset;            /* skip this many of the newest matches (paging) */
 };
-/* The newest `limit` entries that match, newest first: at, actor, action, subject,
- * from_value, to_value, reason. NULL on a database error. */
+/* The newest `limit` entries that match, newest first: id, at, actor, action, subject,
+ * from_value, to_value, reason, and what the subject names: subject_kind ("initiative",
+ * "round", "news", "area", "file", "user" or ""), subject_id (its number, 0 for none),
+ * subject_title (the initiative's or news item's title, the round's, area's or file's name;
+ * null when it no longer exists) and, for a printer file, file_round_id. NULL on a database
+ * error. */
 json_t *audit_search(struct db *db, const struct audit_filter *filter, int limit);
+/* What the log's filters offer: {initiatives: [{id, title}], rounds: [{id, name}]}, newest
+ * first. NULL on a database error. */
+json_t *audit_filter_choices(struct db *db);
 
 #endif

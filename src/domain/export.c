@@ -25,7 +25,7 @@ struct export_writer {
     const char *sheet_name;
     lxw_workbook *book;
     lxw_worksheet *sheet;
-    lxw_format *bold, *money, *when, *percent;
+    lxw_format *bold, *money, *when, *day, *percent;
     lxw_row_t sheet_row; /* the next row to write in the current sheet */
     int sheets;
     /* The zone's offset in the last UTC hour converted: ledger rows come in time order, so
@@ -177,6 +177,8 @@ static bool writer_begin(struct export_writer *w)
         format_set_num_format(w->money, "#,##0.00");
         w->when = workbook_add_format(w->book);
         format_set_num_format(w->when, "yyyy-mm-dd hh:mm");
+        w->day = workbook_add_format(w->book);
+        format_set_num_format(w->day, "yyyy-mm-dd");
         w->percent = workbook_add_format(w->book);
         format_set_num_format(w->percent, "0.0%");
         sheet_start(w);
@@ -249,6 +251,7 @@ static void csv_cell(struct export_writer *w, const struct export_column *col,
     } else {
         switch (col->type) {
         case EXPORT_TEXT:
+        case EXPORT_DATE:
             s = v->text ? v->text : "";
             if (col->label)
                 s = col->label(s);
@@ -274,7 +277,8 @@ static void csv_cell(struct export_writer *w, const struct export_column *col,
     /* A number made here from an integer is never a formula, but csv_write_field would turn
      * a negative one (a release, a return) into text for the spreadsheet; so those go as
      * they are. Everything else, text above all, goes through it. */
-    if (s == text && text[0] == '-' && col->type != EXPORT_TEXT && col->type != EXPORT_TIME)
+    if (s == text && text[0] == '-' && col->type != EXPORT_TEXT && col->type != EXPORT_TIME &&
+        col->type != EXPORT_DATE)
         buf_puts(&w->line, text);
     else
         csv_write_field(&w->line, s, w->sep);
@@ -308,6 +312,17 @@ static void xlsx_cell(struct export_writer *w, int c, const struct export_cell *
         e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number / 1000.0,
                                    w->percent);
         break;
+    case EXPORT_DATE: {
+        int y, m, d;
+        char end;
+        if (v->text && sscanf(v->text, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3) {
+            lxw_datetime dt = {.year = y, .month = m, .day = d};
+            e = worksheet_write_datetime(w->sheet, w->sheet_row, x, &dt, w->day);
+        } else if (v->text && *v->text) {
+            e = worksheet_write_string(w->sheet, w->sheet_row, x, v->text, NULL);
+        }
+        break;
+    }
     case EXPORT_TIME:
         if (local_time(w, v->text, &tm)) {
             lxw_datetime dt = {.year = tm.tm_year + 1900,
@@ -331,7 +346,8 @@ static json_t *json_cell(const struct export_column *col, const struct export_ce
     if (v->null)
         return json_null();
     switch (col->type) {
-    case EXPORT_TEXT: {
+    case EXPORT_TEXT:
+    case EXPORT_DATE: {
         json_t *s = json_string(v->text ? v->text : "");
         return s ? s : json_string(""); /* not UTF-8: never expected, input is validated */
     }

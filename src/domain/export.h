@@ -22,6 +22,7 @@ enum export_column_type {
     EXPORT_CENTS,    /* int64 cents: euros in CSV and XLSX, cents in JSON */
     EXPORT_PERMILLE, /* per cent with one decimal in CSV, a percentage in XLSX */
     EXPORT_TIME,     /* stored UTC text: local time in CSV and XLSX, RFC 3339 UTC in JSON */
+    EXPORT_DATE,     /* a calendar date 'YYYY-MM-DD' as text: a date cell in XLSX */
 };
 
 struct export_column {
@@ -33,7 +34,8 @@ struct export_column {
 };
 
 /* One value of a row; null for SQL NULL or a missing field. Text columns (EXPORT_TEXT and
- * EXPORT_TIME, times as stored UTC 'YYYY-MM-DD HH:MM:SS') read text, the others number. */
+ * EXPORT_TIME, times as stored UTC 'YYYY-MM-DD HH:MM:SS', and EXPORT_DATE) read text, the
+ * others number. */
 struct export_cell {
     bool null;
     int64_t number;

@@ -250,6 +250,79 @@ static int compare_rows(const void *a, const void *b)
     return x->line < y->line ? -1 : 1;
 }
 
+static void list_change(struct import_changes *c, const char *postcode, int64_t number,
+                        const char *addition, const char *street, const char *city,
+                        const char *from, const char *to)
+{
+    if (c->n >= IMPORT_MAX_LISTED)
+        return;
+    c->list = xrealloc(c->list, (c->n + 1) * sizeof *c->list);
+    struct import_change *e = &c->list[c->n++];
+    char hn[24];
+    house_number_format(number, addition, hn);
+    snprintf(e->address, sizeof e->address, "%.80s %s, %s %.80s", street, hn, postcode, city);
+    snprintf(e->from, sizeof e->from, "%s", from ? from : "");
+    snprintf(e->to, sizeof e->to, "%s", to ? to : "");
+}
+
+/* An area's name and its wijk or dorp (itself, or a buurt's parent); false if unknown. */
+static bool area_of(struct db *db, int64_t id, char name[84], int64_t *top)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT name, coalesce(parent_id, id) FROM areas WHERE id = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        snprintf(name, 84, "%s", (const char *)sqlite3_column_text(s, 0));
+        *top = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    return found;
+}
+
+static int compare_key(const char *postcode, int64_t number, const char *addition,
+                       const struct row *r)
+{
+    int c = strcmp(postcode, r->postcode);
+    if (c)
+        return c;
+    if (number != r->number)
+        return number < r->number ? -1 : 1;
+    return strcmp(addition, r->addition);
+}
+
+/* The register's addresses that the file (sorted) lacks: one walk of both in the same order
+ * (the database's binary collation is strcmp's). */
+static bool find_missing(struct db *db, struct parse *p)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT h.postcode, h.house_number, h.addition, h.street, h.city, a.name "
+            "FROM households h JOIN areas a ON a.id = h.area_id "
+            "ORDER BY h.postcode, h.house_number, h.addition");
+    if (!s)
+        return false;
+    size_t i = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *postcode = (const char *)sqlite3_column_text(s, 0);
+        int64_t number = sqlite3_column_int64(s, 1);
+        const char *addition = (const char *)sqlite3_column_text(s, 2);
+        int c = -1;
+        while (i < p->nrows && (c = compare_key(postcode, number, addition, &p->rows[i])) > 0)
+            i++;
+        if (i < p->nrows && c == 0)
+            continue;
+        p->report->missing++;
+        list_change(&p->report->missing_list, postcode, number, addition,
+                    (const char *)sqlite3_column_text(s, 3),
+                    (const char *)sqlite3_column_text(s, 4),
+                    (const char *)sqlite3_column_text(s, 5), NULL);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+}
+
 static bool write_rows(struct db *db, struct parse *p)
 {
     sqlite3_stmt *get = db_prepare(db, "SELECT id, street, city, area_id FROM households "
@@ -266,14 +339,24 @@ static bool write_rows(struct db *db, struct parse *p)
         sqlite3_bind_int64(get, 2, r->number);
         sqlite3_bind_text(get, 3, r->addition, -1, SQLITE_STATIC);
         if (sqlite3_step(get) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(get, 0);
+            int64_t id = sqlite3_column_int64(get, 0), was_area = sqlite3_column_int64(get, 3);
             bool same = strcmp((const char *)sqlite3_column_text(get, 1), r->street) == 0 &&
                         strcmp((const char *)sqlite3_column_text(get, 2), r->city) == 0 &&
-                        sqlite3_column_int64(get, 3) == r->area_id;
+                        was_area == r->area_id;
             sqlite3_reset(get);
             if (same) {
                 p->report->unchanged++;
                 continue;
+            }
+            char from[84], to[84];
+            int64_t from_top = 0, to_top = 0;
+            if (was_area != r->area_id &&
+                (!area_of(db, was_area, from, &from_top) || !area_of(db, r->area_id, to, &to_top)))
+                return false;
+            if (from_top != to_top) {
+                p->report->moved++;
+                list_change(&p->report->moved_list, r->postcode, r->number, r->addition,
+                            r->street, r->city, from, to);
             }
             sqlite3_bind_text(upd, 1, r->street, -1, SQLITE_STATIC);
             sqlite3_bind_text(upd, 2, r->city, -1, SQLITE_STATIC);
@@ -298,8 +381,16 @@ static bool write_rows(struct db *db, struct parse *p)
         if (rc != SQLITE_DONE)
             return false;
         p->report->added++;
+        if (p->report->added_list.n < IMPORT_MAX_LISTED) {
+            char to[84];
+            int64_t top;
+            if (!area_of(db, r->area_id, to, &top))
+                return false;
+            list_change(&p->report->added_list, r->postcode, r->number, r->addition, r->street,
+                        r->city, NULL, to);
+        }
     }
-    return true;
+    return find_missing(db, p);
 }
 
 static int compare_errors(const void *a, const void *b)
@@ -310,6 +401,7 @@ static int compare_errors(const void *a, const void *b)
 
 static bool import_or_preview(struct db *db, const char *data, size_t len,
                               struct import_report *report, bool keep);
+static void import_changes_free(struct import_report *report);
 
 bool households_import(struct db *db, const char *data, size_t len, struct import_report *report)
 {
@@ -380,8 +472,11 @@ static bool import_or_preview(struct db *db, const char *data, size_t len,
             add_error(report, 0, "de database is bezet; probeer het opnieuw");
         }
     }
-    if (!written)
+    if (!written) {
         report->added = report->updated = report->unchanged = 0;
+        report->moved = report->missing = 0;
+        import_changes_free(report);
+    }
     for (size_t i = 0; i < p.nrows; i++) {
         free(p.rows[i].street);
         free(p.rows[i].city);
@@ -392,8 +487,19 @@ static bool import_or_preview(struct db *db, const char *data, size_t len,
     return written;
 }
 
+static void import_changes_free(struct import_report *report)
+{
+    struct import_changes *lists[] = {&report->added_list, &report->moved_list,
+                                      &report->missing_list};
+    for (size_t i = 0; i < 3; i++) {
+        free(lists[i]->list);
+        *lists[i] = (struct import_changes){0};
+    }
+}
+
 void import_report_free(struct import_report *report)
 {
+    import_changes_free(report);
     free(report->errors);
     report->errors = NULL;
     report->nerrors = 0;
@@ -429,11 +535,14 @@ enum households_result households_import_upload(struct db *db, int64_t upload_id
         return HOUSEHOLDS_REFUSED; /* the report says why */
     }
     char summary[80];
-    snprintf(summary, sizeof summary, "%ld nieuw, %ld gewijzigd", report->added, report->updated);
+    snprintf(summary, sizeof summary, "%ld nieuw, %ld gewijzigd (%ld naar een andere wijk)",
+             report->added, report->updated, report->moved);
     if (!upload_delete(db, upload_id) ||
         !audit_add(db, now, actor, "households-import", "", "", summary, "") || !db_commit(db)) {
         db_rollback(db);
         report->added = report->updated = report->unchanged = 0;
+        report->moved = report->missing = 0;
+        import_changes_free(report);
         add_error(report, 0, "de database weigerde de adressen; er is niets ingelezen");
         return HOUSEHOLDS_DB;
     }

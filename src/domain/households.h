@@ -8,7 +8,12 @@
 
 struct db;
 
-enum { IMPORT_MAX_BYTES = 32 * 1024 * 1024, IMPORT_MAX_ROWS = 250000, IMPORT_MAX_ERRORS = 200 };
+enum {
+    IMPORT_MAX_BYTES = 32 * 1024 * 1024,
+    IMPORT_MAX_ROWS = 250000,
+    IMPORT_MAX_ERRORS = 200,
+    IMPORT_MAX_LISTED = 200 /* addresses listed per kind of change; all are counted */
+};
 
 /* "7607ab", "7607 AB" → "7607 AB"; false when it is not a Dutch postcode. */
 bool postcode_normalize(const char *in, char out[8]);
@@ -24,9 +29,25 @@ struct import_error {
     char message[160];
 };
 
+/* One address that an import adds, moves or does not find, as a person reads it. */
+struct import_change {
+    char address[200]; /* "Schermstraat 12a, 7607 AB Almelo" */
+    char from[84];     /* the area it is in now (moved, missing) */
+    char to[84];       /* the area the file puts it in (added, moved) */
+};
+
+/* The addresses of one kind of change: the first IMPORT_MAX_LISTED, by postcode. */
+struct import_changes {
+    struct import_change *list; /* malloc'ed */
+    size_t n;
+};
+
 struct import_report {
     long rows;                    /* data rows read */
     long added, updated, unchanged;
+    long moved;   /* of updated: now in another wijk or dorp, so its vouchers go elsewhere */
+    long missing; /* in the register but not in the file: kept (an import removes nothing) */
+    struct import_changes added_list, moved_list, missing_list;
     struct import_error *errors;  /* malloc'ed; count in nerrors (capped) */
     size_t nerrors;
     long total_errors;

@@ -18,6 +18,34 @@ static json_t *children(struct db *db, const char *sql, int64_t id)
     return rows ? rows : json_array();
 }
 
+/* Other initiatives submitted within a day of initiative ?1 that look like the same one: the
+ * same title (case and outer spaces aside), the same initiator e-mail address, or a
+ * co-organiser at the same home address. Rows: id, title, state, reason ("titel",
+ * "e-mailadres" or "adres"), oldest first. */
+static const char likely_duplicates_sql[] =
+    "SELECT o.id, o.title, o.state, "
+    "  CASE WHEN lower(trim(o.title)) = lower(trim(i.title)) THEN 'titel' "
+    "  WHEN lower(o.initiator_email) = lower(i.initiator_email) THEN 'e-mailadres' "
+    "  ELSE 'adres' END AS reason "
+    "FROM initiatives i JOIN initiatives o ON o.id <> i.id "
+    "  AND o.created_at BETWEEN datetime(i.created_at, '-1 day') AND datetime(i.created_at, "
+    "'+1 day') "
+    "WHERE i.id = ?1 AND (lower(trim(o.title)) = lower(trim(i.title)) "
+    "  OR lower(o.initiator_email) = lower(i.initiator_email) "
+    "  OR EXISTS (SELECT 1 FROM co_organisers a JOIN co_organisers b "
+    "    ON b.postcode = a.postcode AND upper(b.house_number) = upper(a.house_number) "
+    "    WHERE a.initiative_id = i.id AND b.initiative_id = o.id)) "
+    "ORDER BY o.created_at, o.id";
+
+json_t *initiative_likely_duplicates(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_prepare(db, likely_duplicates_sql);
+    if (!s)
+        return NULL;
+    sqlite3_bind_int64(s, 1, id);
+    return db_rows_array(s);
+}
+
 json_t *initiative_get_full(struct db *db, int64_t id)
 {
     if (id <= 0)
@@ -28,7 +56,7 @@ json_t *initiative_get_full(struct db *db, int64_t id)
             "i.initiator_email, i.initiator_phone, i.state_reason, i.created_at, "
             "i.published_at, coalesce(i.area_id, 0) AS area_id, a.name AS area_name, "
             "a.slug AS area_slug, i.photo_id, i.theme, i.initiator_postcode, "
-            "i.initiator_house_number FROM initiatives i "
+            "i.initiator_house_number, i.co_organisers AS co_organiser_count FROM initiatives i "
             "LEFT JOIN areas a ON a.id = i.area_id WHERE i.id = ?");
     if (!s)
         return NULL;
@@ -57,6 +85,7 @@ json_t *initiative_get_full(struct db *db, int64_t id)
                                  "WHERE subject = 'initiative:' || ? AND action = 'state' "
                                  "ORDER BY id",
                                  id));
+    json_object_set_new(item, "duplicates", children(db, likely_duplicates_sql, id));
     return item;
 }
 
@@ -76,5 +105,17 @@ json_t *initiatives_staff_queue(struct db *db, const struct user *staff)
         sqlite3_bind_int(s, 2, user_is_admin(staff));
         rows = db_rows_array(s);
     }
-    return rows ? rows : json_array();
+    if (!rows)
+        return json_array();
+    /* Submissions still to review carry their likely duplicates (a few rows each). */
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (strcmp(json_string_value(json_object_get(row, "state")), "ingediend"))
+            continue;
+        json_t *dups = initiative_likely_duplicates(db, json_integer_value(json_object_get(row, "id")));
+        json_object_set_new(row, "duplicates", dups ? dups : json_array());
+    }
+    return rows;
 }

@@ -5,6 +5,7 @@
 #include "domain/households.h"
 #include "domain/rounds.h"
 #include "domain/settings.h"
+#include "util/alloc.h"
 #include "util/config.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -14,6 +15,7 @@
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,6 +59,27 @@ bool letters_logo(struct db *db, struct buf *out)
         }
     }
     json_decref(settings);
+    return ok;
+}
+
+bool letters_logo_save(struct db *db, const unsigned char *data, size_t len, const char *what,
+                       const char *actor, time_t now)
+{
+    char *b64 = NULL;
+    if (len) {
+        size_t size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+        b64 = xmalloc(size);
+        sodium_bin2base64(b64, size, data, len, sodium_base64_VARIANT_ORIGINAL);
+    }
+    bool ok = db_begin(db);
+    if (ok) {
+        /* The setting holds the file; the log says only what it was, not its bytes. */
+        ok = settings_set(db, "brief_logo", b64 ? b64 : "") &&
+             audit_add(db, now, actor, "logo", "brief_logo", "", what, "") && db_commit(db);
+        if (!ok)
+            db_rollback(db);
+    }
+    free(b64);
     return ok;
 }
 

@@ -79,9 +79,14 @@ enum issue_result letters_replace(struct db *db, const unsigned char secret[SECR
                                   const char *addition, const char *actor, time_t now,
                                   const struct issue_sink *sink);
 
-/* The municipal logo for the PDF letters: the PNG in the setting brief_logo (base64), appended
- * to out; false (out unchanged) when there is none or it is not base64. */
+/* The municipal logo for the PDF letters: the PNG or SVG in the setting brief_logo (base64),
+ * appended to out; false (out unchanged) when there is none or it is not base64. */
 bool letters_logo(struct db *db, struct buf *out);
+/* Keeps a logo file (already checked: view/logo.h) as the setting brief_logo, or removes it
+ * (len 0), with an audit row ("logo", to: `what`, a short description such as "PNG, 12 kB")
+ * in one transaction. False when the database refused. */
+bool letters_logo_save(struct db *db, const unsigned char *data, size_t len, const char *what,
+                       const char *actor, time_t now);
 
 /* What is kept of an issuance to render its letters again: one line per letter,
  * "household_id voucher_id CODE". Plain codes: the caller wipes it (sodium_memzero). */

@@ -3,6 +3,7 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "domain/areas.h"
+#include "util/text.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -21,13 +22,14 @@
 #define TOOK_CTE \
     "took AS MATERIALIZED (SELECT initiative_id FROM round_initiatives WHERE round_id = ?1)"
 
-/* Initiative `i` took part in round ?1: it received a donation of the round, or it was open
- * for donations at some moment of it (published before the round closed and not moved out
- * of 'open' before the round opened: the summary kept with the audit log, 014). Needs
- * TOOK_CTE. */
-#define TOOK_PART(i) \
-    "(" i ".id IN (SELECT initiative_id FROM took) OR " i ".id IN (SELECT initiative_id FROM " \
-    "  round_open_initiatives WHERE round_id = ?1))"
+/* Initiative `i` took part in round ?1 by the moment `now` (a parameter, UTC text): it
+ * received a donation of the round, or it was open for donations at some moment of it (the
+ * summary kept with the audit log, 014) and the round has opened by now. A round still to
+ * come has none. Needs TOOK_CTE. */
+#define OPENED_BY(now) "EXISTS (SELECT 1 FROM rounds r WHERE r.id = ?1 AND r.opens_at <= " now ")"
+#define TOOK_PART(i, now) \
+    "(" i ".id IN (SELECT initiative_id FROM took) OR (" i ".id IN (SELECT initiative_id FROM " \
+    "  round_open_initiatives WHERE round_id = ?1) AND " OPENED_BY(now) "))"
 
 /* All figures of round ?1 (0: every round), one row per group: with ?3 set, per wijk or
  * dorp (with its buurten; ?2 one of them, or 0 for all), city-wide initiatives left out;
@@ -51,7 +53,8 @@ static const char figures_sql[] =
     /* The initiatives that took part in the round (every one ever published for ?1 = 0):
      * read from the round's own lists, so a round costs its own initiatives only. */
     "part AS MATERIALIZED (SELECT initiative_id AS id FROM took UNION "
-    "  SELECT initiative_id FROM round_open_initiatives WHERE round_id = ?1), "
+    "  SELECT initiative_id FROM round_open_initiatives WHERE round_id = ?1 AND " 
+    OPENED_BY("?4") "), "
     "ins AS MATERIALIZED (SELECT i.id, i.state, "
     "  CASE WHEN i.area_id IS NULL THEN (CASE WHEN ?3 THEN NULL ELSE 0 END) ELSE m.g END AS g "
     "  FROM (SELECT id FROM part WHERE ?1 <> 0 UNION ALL SELECT id FROM initiatives WHERE ?1 = 0) p "
@@ -81,14 +84,18 @@ static const char figures_sql[] =
 /* clang-format on */
 
 /* The figures' rows, each with participation_permille after donated; NULL on an error. */
-static json_t *figures(struct db *db, int64_t round_id, int64_t area_id, bool by_area)
+static json_t *figures(struct db *db, int64_t round_id, int64_t area_id, bool by_area,
+                       time_t now)
 {
     sqlite3_stmt *s = db_prepare(db, figures_sql);
     if (!s)
         return NULL;
+    char when[20];
+    utc_text(now, when);
     sqlite3_bind_int64(s, 1, round_id);
     sqlite3_bind_int64(s, 2, area_id);
     sqlite3_bind_int(s, 3, by_area);
+    sqlite3_bind_text(s, 4, when, -1, SQLITE_TRANSIENT);
     json_t *rows = db_rows_array(s); /* resets the statement */
     size_t i;
     json_t *row;
@@ -111,7 +118,21 @@ static json_t *figures(struct db *db, int64_t round_id, int64_t area_id, bool by
     return rows;
 }
 
-json_t *report_rounds(struct db *db, int64_t round_id)
+/* The local calendar date 'YYYY-MM-DD' of a stored UTC moment, minus `back` seconds: a
+ * round's first day, and (back 1) the last day before its exclusive end. */
+static void local_day(char out[16], const char *utc, time_t back)
+{
+    time_t t = parse_utc(utc);
+    out[0] = '\0';
+    if (t == (time_t)-1)
+        return;
+    t -= back;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+json_t *report_rounds(struct db *db, int64_t round_id, time_t now)
 {
     sqlite3_stmt *s = db_prepare(db, "SELECT id AS round_id, name AS round_name, opens_at, "
                                      "closes_at FROM rounds WHERE ?1 = 0 OR id = ?1 "
@@ -124,7 +145,13 @@ json_t *report_rounds(struct db *db, int64_t round_id)
     json_t *r;
     json_array_foreach(rounds, i, r)
     {
-        json_t *all = figures(db, json_integer_value(json_object_get(r, "round_id")), 0, false);
+        char first[16], last[16];
+        local_day(first, json_string_value(json_object_get(r, "opens_at")), 0);
+        local_day(last, json_string_value(json_object_get(r, "closes_at")), 1);
+        json_object_set_new(r, "first_day", json_string(first));
+        json_object_set_new(r, "last_day", json_string(last));
+        json_t *all =
+            figures(db, json_integer_value(json_object_get(r, "round_id")), 0, false, now);
         json_t *row = json_array_get(all, 0);
         if (!row) {
             json_decref(all);
@@ -139,9 +166,9 @@ json_t *report_rounds(struct db *db, int64_t round_id)
     return rounds;
 }
 
-json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area)
+json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area, time_t now)
 {
-    return figures(db, round_id, only_area, true);
+    return figures(db, round_id, only_area, true, now);
 }
 
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area)
@@ -246,8 +273,8 @@ int64_t report_data_version(struct db *db)
 static const struct export_column totals_columns[] = {
     {"ronde", "round_id", EXPORT_INT, 7, NULL},
     {"naam", "round_name", EXPORT_TEXT, 20, NULL},
-    {"opent", "opens_at", EXPORT_TIME, 17, NULL},
-    {"sluit", "closes_at", EXPORT_TIME, 17, NULL},
+    {"eerste_dag", "first_day", EXPORT_DATE, 12, NULL},
+    {"tot_en_met", "last_day", EXPORT_DATE, 12, NULL},
     FIGURE_COLUMNS,
 };
 
@@ -316,9 +343,9 @@ static void export_objects(struct export_writer *w, json_t *rows)
     }
 }
 
-static void export_totals(struct export_writer *w, struct db *db, int64_t round_id)
+static void export_totals(struct export_writer *w, struct db *db, int64_t round_id, time_t now)
 {
-    json_t *rows = report_rounds(db, round_id);
+    json_t *rows = report_rounds(db, round_id, now);
     if (!rows) {
         export_writer_fail(w, "reading the round totals failed", sqlite3_errmsg(db_handle(db)));
         return;
@@ -327,7 +354,7 @@ static void export_totals(struct export_writer *w, struct db *db, int64_t round_
     json_decref(rows);
 }
 
-static void export_areas(struct export_writer *w, struct db *db, int64_t round_id)
+static void export_areas(struct export_writer *w, struct db *db, int64_t round_id, time_t now)
 {
     sqlite3_stmt *s = db_prepare(db, "SELECT id AS round_id, name AS round_name FROM rounds "
                                      "WHERE ?1 = 0 OR id = ?1 ORDER BY opens_at");
@@ -344,7 +371,8 @@ static void export_areas(struct export_writer *w, struct db *db, int64_t round_i
     json_t *round;
     json_array_foreach(rounds, i, round)
     {
-        json_t *areas = report_areas(db, json_integer_value(json_object_get(round, "round_id")), 0);
+        json_t *areas =
+            report_areas(db, json_integer_value(json_object_get(round, "round_id")), 0, now);
         if (!areas) {
             export_writer_fail(w, "reading the area figures failed", sqlite3_errmsg(db_handle(db)));
             break;
@@ -366,7 +394,8 @@ static void export_areas(struct export_writer *w, struct db *db, int64_t round_i
 /* Steps a one-off statement (prepared here, finalized here: it may run long) into rows, its
  * result columns in the order of cols. */
 static void export_statement(struct export_writer *w, struct db *db, const char *sql,
-                             int64_t round_id, const struct export_column *cols, int ncols)
+                             int64_t round_id, time_t now, const struct export_column *cols,
+                             int ncols)
 {
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &s, NULL) != SQLITE_OK) {
@@ -375,12 +404,17 @@ static void export_statement(struct export_writer *w, struct db *db, const char 
         return;
     }
     sqlite3_bind_int64(s, 1, round_id);
+    char when[20];
+    utc_text(now, when);
+    if (sqlite3_bind_parameter_count(s) >= 2)
+        sqlite3_bind_text(s, 2, when, -1, SQLITE_TRANSIENT);
     struct export_cell cells[EXPORT_MAX_COLUMNS];
     int rc = SQLITE_DONE;
     while (!export_writer_failed(w) && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         for (int c = 0; c < ncols; c++) {
             bool null = sqlite3_column_type(s, c) == SQLITE_NULL;
-            bool text = cols[c].type == EXPORT_TEXT || cols[c].type == EXPORT_TIME;
+            bool text = cols[c].type == EXPORT_TEXT || cols[c].type == EXPORT_TIME ||
+                        cols[c].type == EXPORT_DATE;
             cells[c] = (struct export_cell){
                 .null = null,
                 .number = null || text ? 0 : sqlite3_column_int64(s, c),
@@ -408,7 +442,7 @@ static const char initiatives_sql[] =
     "    AND l.kind = 'payout') AS paid_out_cents, "
     "  i.published_at, i.deadline "
     "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
-    "WHERE i.published_at IS NOT NULL AND (?1 = 0 OR " TOOK_PART("i") ") "
+    "WHERE i.published_at IS NOT NULL AND (?1 = 0 OR " TOOK_PART("i", "?2") ") "
     "ORDER BY i.id";
 
 /* No voucher id, household or address ever leaves through this query. */
@@ -490,21 +524,22 @@ bool export_write(struct db *db, const struct export_options *opt, FILE *out, co
             return false;
         }
     }
+    time_t now = opt->now ? opt->now : time(NULL);
     struct export_writer *w = export_writer_open(opt->format, opt->sep, cols, ncols, sheet_name,
                                                  out, xlsx_path, err, err_size);
     if (!export_writer_failed(w)) {
         switch (opt->kind) {
         case EXPORT_TOTALS:
-            export_totals(w, db, opt->round_id);
+            export_totals(w, db, opt->round_id, now);
             break;
         case EXPORT_AREAS:
-            export_areas(w, db, opt->round_id);
+            export_areas(w, db, opt->round_id, now);
             break;
         case EXPORT_INITIATIVES:
-            export_statement(w, db, initiatives_sql, opt->round_id, cols, ncols);
+            export_statement(w, db, initiatives_sql, opt->round_id, now, cols, ncols);
             break;
         case EXPORT_LEDGER:
-            export_statement(w, db, ledger_sql, opt->round_id, cols, ncols);
+            export_statement(w, db, ledger_sql, opt->round_id, now, cols, ncols);
             break;
         }
     }

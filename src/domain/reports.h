@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "domain/export.h"
 
@@ -26,9 +27,10 @@ struct db;
  *                         lists; by the initiative's area;
  *  open, funded,          initiatives that took part in R, counted by their state now
  *  carried_out,           (open, gefinancierd, uitgevoerd, niet_gehaald): those that received a
- *  not_reached            donation of R, or were open for donations at some moment of R
- *                         (published before R closed and not moved out of 'open' before R
- *                         opened, by the audit log); by the initiative's area.
+ *  not_reached            donation of R, or were open for donations at some moment of R that
+ *                         has come by `now` (R opened, the initiative published before R
+ *                         closed and not moved out of 'open' before R opened, by the audit
+ *                         log); by the initiative's area. A round still to come has none.
  *
  * By area: a wijk or dorp counts with its buurten. City-wide initiatives belong to no area:
  * they count in the round's figures but in no area's, so the areas' initiative counts and
@@ -36,17 +38,19 @@ struct db;
  * add up. Amounts are int64 cents. Times are UTC 'YYYY-MM-DD HH:MM:SS' as stored. */
 
 /* One object per round, oldest first (round_id 0: every round; else that one, or an empty
- * array when there is none): round_id, round_name, opens_at, closes_at, households, issued,
- * donated, participation_permille, donated_cents, contributed_cents, paid_out_cents, open,
- * funded, carried_out, not_reached. NULL on a database error. */
-json_t *report_rounds(struct db *db, int64_t round_id);
+ * array when there is none): round_id, round_name, opens_at, closes_at (exclusive),
+ * first_day and last_day (the local dates 'YYYY-MM-DD' of its first and last day, the
+ * process's TZ), households, issued, donated, participation_permille, donated_cents,
+ * contributed_cents, paid_out_cents, open, funded, carried_out, not_reached, as of `now`.
+ * NULL on a database error. */
+json_t *report_rounds(struct db *db, int64_t round_id, time_t now);
 
 /* One object per top-level area (wijken first, then dorpen, by name; only_area 0: all, else
  * that wijk or dorp): area_id, area, households, issued, donated, participation_permille,
  * donated_cents, contributed_cents, paid_out_cents, open, funded, carried_out, not_reached,
  * for round_id. round_id 0 takes every round together: all vouchers, every contribution and
  * payout, and every initiative ever published. NULL on a database error. */
-json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area);
+json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area, time_t now);
 
 /* Standing donations of the round's vouchers (round_id 0: every round) by the local date
  * (the process's TZ) they were made: [{day: "YYYY-MM-DD", vouchers, cents}], days in order,
@@ -79,6 +83,7 @@ struct export_options {
     enum export_format format;
     int64_t round_id; /* 0: every round */
     char sep;         /* CSV: ';' (the default, also for 0) or ',' */
+    time_t now;       /* the moment the figures are taken at; 0: the clock's */
 };
 
 bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas initiatives ledger */
@@ -88,7 +93,8 @@ bool export_kind_parse(const char *s, enum export_kind *out); /* totals areas in
  * mode (a sheet holds 1 048 575 rows; more go on a second sheet with the same header). All of it is
  * read in one snapshot. On failure returns false with a one-line reason in err.
  *
- *  totals       report_rounds (every round, or the round_id);
+ *  totals       report_rounds (every round, or the round_id): the rounds' first and last
+ *               days ("tot_en_met", the day before the exclusive end) and the figures;
  *  areas        report_areas for each round (or the round_id), with the round's id and name;
  *  initiatives  every initiative ever published (with a round: those that took part in it, as
  *               above): id, title, area, state, target, total from the ledger, standing

@@ -91,6 +91,21 @@ void logout_post(struct request *req)
     page_text(req, 303, "Uitgelogd.\n");
 }
 
+/* Likely duplicates in words: "zelfde titel". */
+static void label_duplicates(json_t *dups)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(dups, i, d)
+    {
+        const char *reason = json_string_value(json_object_get(d, "reason"));
+        json_object_set_new(d, "reason_label",
+                            json_string(!strcmp(reason, "titel")         ? "zelfde titel"
+                                        : !strcmp(reason, "e-mailadres") ? "zelfde e-mailadres"
+                                                                         : "zelfde adres van een mede-organisator"));
+    }
+}
+
 /* The queue: submitted initiatives this user may act on, oldest first. */
 void staff_home_page(struct request *req)
 {
@@ -104,6 +119,7 @@ void staff_home_page(struct request *req)
         const char *st = json_string_value(json_object_get(row, "state"));
         json_object_set_new(row, "state_label", json_string(initiative_state_label(st)));
         page_set_date(row, "submitted", "updated_at");
+        label_duplicates(json_object_get(row, "duplicates"));
         if (json_is_null(json_object_get(row, "area_name")))
             json_object_set_new(row, "area_name", json_string(LABEL_CITY_WIDE));
         json_array_append(!strcmp(st, "ingediend") ? queue
@@ -147,6 +163,7 @@ void staff_initiative_page(struct request *req)
     page_decorate_initiative(item, time(NULL));
     if (json_is_null(json_object_get(item, "area_name")))
         json_object_set_new(item, "area_label", json_string(LABEL_CITY_WIDE));
+    label_duplicates(json_object_get(item, "duplicates"));
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(item, "budget_lines"), i, line)

@@ -1,4 +1,4 @@
-/* /beheer/auditlog: who changed what, when, searched by who, what and dates. */
+/* /beheer/auditlog: who changed what, when, in words a person reads, filtered and paged. */
 #include "app.h"
 #include "domain/audit.h"
 #include "http/csrf.h"
@@ -14,24 +14,314 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The audit log, filtered by who, what and a date range. */
+enum { AUDIT_PAGE_ROWS = 50, AUDIT_MAX_PAGE = 10000 };
+
+/* The actions the log knows, in Dutch, for the filter and for the rows. */
+static const struct {
+    const char *action, *label;
+} actions[] = {
+    {"state", "status gewijzigd"},
+    {"edit", "initiatief bewerkt door de initiatiefnemer"},
+    {"update", "update geplaatst"},
+    {"geweigerd", "actie geweigerd"},
+    {"contribution", "bijdrage geboekt"},
+    {"payout", "uitbetaling geboekt"},
+    {"privacy-erase", "contactgegevens gewist"},
+    {"round-add", "ronde aangemaakt"},
+    {"round-edit", "ronde gewijzigd"},
+    {"vouchers-issue", "vouchers uitgegeven"},
+    {"vouchers-replace", "voucher vervangen"},
+    {"file-download", "drukbestand gedownload"},
+    {"file-delete", "drukbestand verwijderd"},
+    {"households-import", "huishoudens geïmporteerd"},
+    {"news-save", "bericht opgeslagen"},
+    {"news-publish", "bericht gepubliceerd"},
+    {"news-unpublish", "bericht offline gehaald"},
+    {"area-save", "gebied opgeslagen"},
+    {"setting", "instelling gewijzigd"},
+    {"logo", "logo op de brieven"},
+    {"user-add", "medewerker toegevoegd"},
+    {"user-disable", "medewerker geblokkeerd"},
+    {"user-enable", "medewerker weer toegelaten"},
+    {"user-passwd", "wachtwoord gewijzigd"},
+    {"user-areas", "gebieden van medewerker gewijzigd"},
+    {"login", "inloggen"},
+    {"logout", "uitgelogd"},
+    {"throttle", "pogingen vertraagd"},
+    {"key-fingerprint", "sleutel gecontroleerd"},
+};
+
+static const char *action_label(const char *action)
+{
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (!strcmp(actions[i].action, action))
+            return actions[i].label;
+    return NULL;
+}
+
+/* A state as a word: "wijziging_gevraagd" reads "wijziging gevraagd". */
+static void state_words(char *out, size_t size, const char *state)
+{
+    snprintf(out, size, "%s", state);
+    for (char *p = out; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+}
+
+static void money_text(char *out, size_t size, const char *cents_text)
+{
+    int64_t cents;
+    if (parse_int64(cents_text, -100000000000LL, 100000000000LL, &cents))
+        format_money(out, size, cents);
+    else
+        snprintf(out, size, "%s", cents_text);
+}
+
+/* What happened, in one Dutch sentence. */
+static void describe(char *out, size_t size, const char *action, const char *from, const char *to)
+{
+    const char *label = action_label(action);
+    char a[64], b[64], money[48];
+    if (!strcmp(action, "state")) {
+        state_words(b, sizeof b, to);
+        if (*from) {
+            state_words(a, sizeof a, from);
+            snprintf(out, size, "status gewijzigd van %s naar %s", a, b);
+        } else {
+            snprintf(out, size, "status: %s", b);
+        }
+    } else if (!strcmp(action, "contribution") || !strcmp(action, "payout")) {
+        money_text(money, sizeof money, to);
+        snprintf(out, size, "%s: %s", label, money);
+    } else if (!strcmp(action, "vouchers-issue")) {
+        snprintf(out, size, "%s voucher%s uitgegeven", to, strcmp(to, "1") ? "s" : "");
+    } else if (!strcmp(action, "login")) {
+        snprintf(out, size, "inloggen %s", *to ? to : "");
+    } else if (!strcmp(action, "setting") || !strcmp(action, "geweigerd")) {
+        if (*from)
+            snprintf(out, size, "%s van „%s” naar „%s”", label, from, to);
+        else if (*to)
+            snprintf(out, size, "%s: %s", label, to);
+        else
+            snprintf(out, size, "%s", label);
+    } else if (label && *to && strcmp(action, "round-add") && strcmp(action, "round-edit") &&
+               strcmp(action, "area-save")) {
+        snprintf(out, size, "%s: %s", label, to);
+    } else {
+        snprintf(out, size, "%s", label ? label : action);
+    }
+}
+
+/* The subject as a title with a link to its screen ("" link: plain text). */
+static void name_subject(json_t *row)
+{
+    const char *kind = json_string_value(json_object_get(row, "subject_kind"));
+    const char *subject = json_string_value(json_object_get(row, "subject"));
+    const char *title = json_string_value(json_object_get(row, "subject_title"));
+    json_int_t id = json_integer_value(json_object_get(row, "subject_id"));
+    char link[160] = "", label[240];
+    const char *what = NULL;
+    if (!strcmp(kind, "initiative")) {
+        snprintf(link, sizeof link, "/beheer/initiatieven/%lld", (long long)id);
+        what = "initiatief";
+    } else if (!strcmp(kind, "round")) {
+        snprintf(link, sizeof link, "/beheer/rondes");
+        what = "ronde";
+    } else if (!strcmp(kind, "news")) {
+        snprintf(link, sizeof link, "/beheer/berichten/%lld", (long long)id);
+        what = "bericht";
+    } else if (!strcmp(kind, "area")) {
+        snprintf(link, sizeof link, "/beheer/gebieden/%lld", (long long)id);
+        what = "gebied";
+    } else if (!strcmp(kind, "file")) {
+        json_int_t round = json_integer_value(json_object_get(row, "file_round_id"));
+        if (round)
+            snprintf(link, sizeof link, "/beheer/rondes");
+        what = "drukbestand";
+    } else if (!strcmp(kind, "user")) {
+        snprintf(label, sizeof label, "medewerker %s", subject + 5);
+        json_object_set_new(row, "subject_label", json_string(label));
+        return;
+    }
+    if (!what) {
+        json_object_set_new(row, "subject_label", json_string(subject));
+        return;
+    }
+    if (title)
+        snprintf(label, sizeof label, "%s", title);
+    else
+        snprintf(label, sizeof label, "%s %lld (bestaat niet meer)", what, (long long)id);
+    if (!title)
+        link[0] = '\0';
+    json_object_set_new(row, "subject_label", json_string(label));
+    if (link[0])
+        json_object_set_new(row, "subject_link", json_string(link));
+}
+
+/* A row ready for people: local time, the action in words, the subject named, and the client
+ * address of a login or throttle in its own column (those keep it as their reason). */
+static void decorate(json_t *row)
+{
+    const char *at = json_string_value(json_object_get(row, "at"));
+    time_t t = parse_utc(at);
+    char when[64];
+    format_datetime(when, sizeof when, t);
+    json_object_set_new(row, "when", json_string(when));
+    char iso[32];
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_object_set_new(row, "when_datetime", json_string(iso));
+    const char *action = json_string_value(json_object_get(row, "action"));
+    char what[400];
+    describe(what, sizeof what, action, json_string_value(json_object_get(row, "from_value")),
+             json_string_value(json_object_get(row, "to_value")));
+    json_object_set_new(row, "what", json_string(what));
+    if (!strcmp(action, "login") || !strcmp(action, "throttle")) {
+        json_object_set(row, "ip", json_object_get(row, "reason"));
+        json_object_set_new(row, "reason", json_string(""));
+    } else if (!strcmp(action, "contribution")) {
+        char partner[200];
+        snprintf(partner, sizeof partner, "partner: %s",
+                 json_string_value(json_object_get(row, "reason")));
+        json_object_set_new(row, "reason", json_string(partner));
+    } else if (!strcmp(action, "payout")) {
+        char reference[200];
+        snprintf(reference, sizeof reference, "kenmerk: %s",
+                 json_string_value(json_object_get(row, "reason")));
+        json_object_set_new(row, "reason", json_string(reference));
+    }
+    name_subject(row);
+}
+
+/* The options of a <select>, the chosen one marked. */
+static json_t *options(json_t *items, const char *label_key, int64_t chosen)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        json_int_t id = json_integer_value(json_object_get(item, "id"));
+        char label[240];
+        snprintf(label, sizeof label, "%s (%lld)",
+                 json_string_value(json_object_get(item, label_key)), (long long)id);
+        json_array_append_new(out, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "label",
+                                             label, "selected", id == chosen));
+    }
+    return out;
+}
+
+/* A query field that is absent, empty or a whole number in [1, max]; false when it is other. */
+static bool query_id(struct request *req, const char *name, int64_t max, int64_t *out)
+{
+    const char *v = request_query(req, name);
+    *out = 0;
+    return !v || !*v || parse_int64(v, 1, max, out);
+}
+
+/* The UTC moment at which the local day after yyyy_mm_dd starts; false if no date. */
+static bool local_day_end(const char *yyyy_mm_dd, char out[20])
+{
+    time_t start = local_midnight(yyyy_mm_dd);
+    if (start == (time_t)-1)
+        return false;
+    time_t later = start + 36 * 3600; /* inside the next local day, whatever the DST */
+    struct tm tm;
+    localtime_r(&later, &tm);
+    char next[16];
+    strftime(next, sizeof next, "%Y-%m-%d", &tm);
+    time_t end = local_midnight(next);
+    if (end == (time_t)-1)
+        return false;
+    utc_text(end, out);
+    return true;
+}
+
+/* The audit log, filtered by who, what, an initiative, a round and a range of local days. */
 void admin_audit_page(struct request *req)
 {
     const struct user *user = staff_user(req);
     const char *who = request_query(req, "wie"), *what = request_query(req, "wat");
     const char *from = request_query(req, "van"), *to = request_query(req, "tot");
-    if ((who && strlen(who) > 40) || (what && strlen(what) > 40) ||
-        (from && *from && parse_utc(from) == (time_t)-1) || (to && *to && parse_utc(to) == (time_t)-1)) {
-        page_error(req, 400, "Controleer de filters: data als jjjj-mm-dd.");
+    int64_t initiative = 0, round = 0, page = 0;
+    char from_at[20] = "", before[20] = "";
+    bool ok = query_id(req, "initiatief", 100000000000LL, &initiative) &&
+              query_id(req, "ronde", 100000000000LL, &round) &&
+              query_id(req, "pagina", AUDIT_MAX_PAGE, &page);
+    if (ok && who && (strlen(who) > 40 || text_check(who, strlen(who), false) != TEXT_OK))
+        ok = false;
+    if (ok && what && *what && !action_label(what))
+        ok = false;
+    if (ok && from && *from) {
+        time_t t = parse_utc(from) == (time_t)-1 ? (time_t)-1 : local_midnight(from);
+        if (t == (time_t)-1)
+            ok = false;
+        else
+            utc_text(t, from_at);
+    }
+    if (ok && to && *to && (parse_utc(to) == (time_t)-1 || !local_day_end(to, before)))
+        ok = false;
+    if (!ok) {
+        page_error(req, 400,
+                   "Controleer de filters: data als jjjj-mm-dd, een initiatief en ronde uit de "
+                   "lijst.");
         return;
     }
-    struct audit_filter filter = {.actor = who, .action = what, .from = from, .to = to};
-    json_t *rows = audit_search(req->db, &filter, 500);
+    if (!page)
+        page = 1;
+    struct audit_filter filter = {.actor = who,
+                                  .action = what,
+                                  .from = from_at,
+                                  .before = before,
+                                  .initiative_id = initiative,
+                                  .round_id = round,
+                                  .offset = (int)((page - 1) * AUDIT_PAGE_ROWS)};
+    json_t *rows = audit_search(req->db, &filter, AUDIT_PAGE_ROWS + 1);
+    json_t *choices = audit_filter_choices(req->db);
+    if (!rows || !choices) {
+        json_decref(rows);
+        json_decref(choices);
+        page_error(req, 503, "Het auditlog is even niet te lezen. Probeer het zo opnieuw.");
+        return;
+    }
+    bool more = json_array_size(rows) > AUDIT_PAGE_ROWS;
+    if (more)
+        json_array_remove(rows, AUDIT_PAGE_ROWS);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+        decorate(row);
+    json_t *action_options = json_array();
+    for (size_t k = 0; k < sizeof actions / sizeof actions[0]; k++)
+        json_array_append_new(action_options,
+                              json_pack("{s:s, s:s, s:b}", "value", actions[k].action, "label",
+                                        actions[k].label, "selected",
+                                        what && !strcmp(what, actions[k].action)));
     json_t *data = beheer_base(req, user);
-    json_object_set_new(data, "rows", rows ? rows : json_array());
+    json_object_set_new(data, "rows", rows);
     json_object_set_new(data, "wie", json_string(who ? who : ""));
     json_object_set_new(data, "wat", json_string(what ? what : ""));
     json_object_set_new(data, "van", json_string(from ? from : ""));
     json_object_set_new(data, "tot", json_string(to ? to : ""));
+    char number[24] = "";
+    if (initiative)
+        snprintf(number, sizeof number, "%lld", (long long)initiative);
+    json_object_set_new(data, "initiatief", json_string(number));
+    number[0] = '\0';
+    if (round)
+        snprintf(number, sizeof number, "%lld", (long long)round);
+    json_object_set_new(data, "ronde", json_string(number));
+    json_object_set_new(data, "actions", action_options);
+    json_object_set_new(data, "initiatives",
+                        options(json_object_get(choices, "initiatives"), "title", initiative));
+    json_object_set_new(data, "rounds", options(json_object_get(choices, "rounds"), "name", round));
+    json_decref(choices);
+    json_object_set_new(data, "page", json_integer(page));
+    if (page > 1)
+        json_object_set_new(data, "previous_page", json_integer(page - 1));
+    if (more && page < AUDIT_MAX_PAGE)
+        json_object_set_new(data, "next_page", json_integer(page + 1));
+    json_object_set_new(data, "paging", json_boolean(page > 1 || more));
     page_render(req, "admin_audit", "Auditlog", data);
 }

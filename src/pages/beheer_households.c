@@ -7,6 +7,8 @@
 #include "pages/pages.h"
 #include "pages/staff.h"
 
+#include <stdio.h>
+
 void setup_households_page(struct request *req)
 {
     const struct user *user = staff_user(req);
@@ -14,6 +16,19 @@ void setup_households_page(struct request *req)
     int64_t n = households_count(req->db);
     json_object_set_new(data, "count", json_integer(n > 0 ? n : 0));
     page_render(req, "setup_households", "Huishoudens", data);
+}
+
+/* One kind of change as a list for the template, and how many more there are. */
+static void set_changes(json_t *data, const char *key, const struct import_changes *c, long total)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "address", c->list[i].address,
+                                              "from", c->list[i].from, "to", c->list[i].to));
+    json_object_set_new(data, key, list);
+    char more[48];
+    snprintf(more, sizeof more, "%s_more", key);
+    json_object_set_new(data, more, json_integer(total > (long)c->n ? total - (long)c->n : 0));
 }
 
 static void render_report(struct request *req, const struct user *user,
@@ -33,6 +48,11 @@ static void render_report(struct request *req, const struct user *user,
     json_object_set_new(data, "added", json_integer(r->added));
     json_object_set_new(data, "updated", json_integer(r->updated));
     json_object_set_new(data, "unchanged", json_integer(r->unchanged));
+    json_object_set_new(data, "moved", json_integer(r->moved));
+    json_object_set_new(data, "missing", json_integer(r->missing));
+    set_changes(data, "added_list", &r->added_list, r->added);
+    set_changes(data, "moved_list", &r->moved_list, r->moved);
+    set_changes(data, "missing_list", &r->missing_list, r->missing);
     json_object_set_new(data, "pending", json_integer(pending));
     json_object_set_new(data, "imported", json_boolean(imported));
     page_render(req, "setup_households_report",

@@ -11,12 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The areas this user may post for, as select options; admins also get city-wide. */
+/* The areas this user may post for, as select options; admins also get city-wide. The first
+ * option asks for a choice and is none (selected < 0: nothing chosen yet). */
 static json_t *area_options(struct request *req, const struct user *user, int64_t selected)
 {
     bool admin = user_is_admin(user);
     json_t *rows = news_areas_for_staff(req->db, user->id, admin);
     json_t *options = json_array();
+    json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                             "Kies een gebied", "selected", selected < 0));
     if (admin)
         json_array_append_new(options, json_pack("{s:i, s:s, s:b}", "value", 0, "label",
                                                  LABEL_CITY_WIDE, "selected", selected == 0));
@@ -128,7 +131,9 @@ static void save(struct request *req, int64_t id)
     if (!body || !*body || utf8_length(body, strlen(body)) > NEWS_BODY_MAX)
         json_object_set_new(errors, "tekst",
                             json_string("Schrijf een bericht van hoogstens 20.000 tekens."));
-    if (!area_s || !parse_int64(area_s, 0, INT64_MAX, &area) || !may_post(req, user, area))
+    if (!area_s || !*area_s)
+        json_object_set_new(errors, "gebied", json_string("Kies een gebied voor dit bericht."));
+    else if (!parse_int64(area_s, 0, INT64_MAX, &area) || !may_post(req, user, area))
         json_object_set_new(errors, "gebied",
                             json_string("Kies een gebied waarvoor u berichten mag plaatsen."));
     bool published = publish && !strcmp(publish, "ja");

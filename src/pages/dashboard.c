@@ -40,8 +40,8 @@ static json_t *cached_report(struct request *req, enum report_kind kind, int64_t
     if (slot->value && slot->kind == kind && slot->round_id == round_id &&
         slot->area_id == area_id && slot->version == version && now - slot->at < 60)
         return json_deep_copy(slot->value);
-    json_t *value = kind == R_AREAS    ? report_areas(req->db, round_id, area_id)
-                    : kind == R_ROUNDS ? report_rounds(req->db, round_id)
+    json_t *value = kind == R_AREAS    ? report_areas(req->db, round_id, area_id, now)
+                    : kind == R_ROUNDS ? report_rounds(req->db, round_id, now)
                                        : report_donations_per_day(req->db, round_id, area_id);
     if (!value)
         return NULL;
@@ -258,7 +258,11 @@ void transparency_page(struct request *req)
     {
         money_fields(row);
         page_set_date(row, "opens", "opens_at");
-        page_set_date(row, "closes", "closes_at");
+        /* The last day, not the exclusive end: "t/m 30 juni", never "tot 1 juli". */
+        char last[64];
+        const char *last_day = json_string_value(json_object_get(row, "last_day"));
+        if (last_day && format_calendar_date(last, sizeof last, last_day))
+            json_object_set_new(row, "last", json_string(last));
         int64_t total = 0;
         json_t *funded = report_funded_in_round_first(
             req->db, json_integer_value(json_object_get(row, "round_id")),

@@ -65,6 +65,10 @@ void admin_users_page(struct request *req);
 void admin_users_post(struct request *req);
 void admin_user_action_post(struct request *req);
 void admin_audit_page(struct request *req);
+void admin_logo_page(struct request *req);
+void admin_logo_post(struct request *req);
+void admin_logo_delete_post(struct request *req);
+void admin_logo_file(struct request *req);
 void admin_outbox_page(struct request *req);
 
 void dashboard_page(struct request *req);

@@ -3,6 +3,7 @@
 #include "util/alloc.h"
 #include "view/format.h"
 #include "view/letters.h"
+#include "view/logo.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -32,7 +33,7 @@ static const double QR_SIZE = 34;
 struct letters_pdf {
     cairo_surface_t *surface;
     cairo_t *cr;
-    cairo_surface_t *logo; /* NULL without one */
+    struct logo *logo; /* NULL without one */
     cairo_font_face_t *regular, *bold, *mono; /* made once: a face per call is looked up anew */
     letters_pdf_write_fn write;
     void *ctx;
@@ -54,22 +55,6 @@ static cairo_status_t on_write(void *closure, const unsigned char *data, unsigne
 bool letters_pdf_write_file(void *ctx, const unsigned char *data, size_t len)
 {
     return fwrite(data, 1, len, ctx) == len;
-}
-
-/* A PNG from memory for cairo_image_surface_create_from_png_stream. */
-struct png_source {
-    const unsigned char *data;
-    size_t len, at;
-};
-
-static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int length)
-{
-    struct png_source *s = closure;
-    if (s->len - s->at < length)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, s->data + s->at, length);
-    s->at += length;
-    return CAIRO_STATUS_SUCCESS;
 }
 
 struct letters_pdf *letters_pdf_begin(const struct letters_info *info, const unsigned char *logo_png,
@@ -103,15 +88,8 @@ struct letters_pdf *letters_pdf_begin(const struct letters_info *info, const uns
                                          CAIRO_FONT_WEIGHT_BOLD);
     p->mono = cairo_toy_font_face_create("DejaVu Sans Mono", CAIRO_FONT_SLANT_NORMAL,
                                          CAIRO_FONT_WEIGHT_BOLD);
-    if (logo_png && logo_len) {
-        struct png_source src = {logo_png, logo_len, 0};
-        cairo_surface_t *logo = cairo_image_surface_create_from_png_stream(png_read, &src);
-        if (cairo_surface_status(logo) == CAIRO_STATUS_SUCCESS &&
-            cairo_image_surface_get_width(logo) > 0 && cairo_image_surface_get_height(logo) > 0)
-            p->logo = logo;
-        else
-            cairo_surface_destroy(logo);
-    }
+    if (logo_png && logo_len)
+        p->logo = logo_load(logo_png, logo_len);
     return p;
 }
 
@@ -188,20 +166,10 @@ static void qr_draw(cairo_t *cr, const char *text, double x, double y, double si
     QRcode_free(qr);
 }
 
-static void logo_draw(struct letters_pdf *p)
+static void letter_logo(struct letters_pdf *p)
 {
-    if (!p->logo)
-        return;
     /* At most 50 × 25 mm, top right, above the window. */
-    double w = cairo_image_surface_get_width(p->logo), h = cairo_image_surface_get_height(p->logo);
-    double scale = 50 / w < 25 / h ? 50 / w : 25 / h;
-    cairo_t *cr = p->cr;
-    cairo_save(cr);
-    cairo_translate(cr, PAGE_W - MARGIN_RIGHT - w * scale, 15);
-    cairo_scale(cr, scale, scale);
-    cairo_set_source_surface(cr, p->logo, 0, 0);
-    cairo_paint(cr);
-    cairo_restore(cr);
+    logo_draw(p->logo, p->cr, PAGE_W - MARGIN_RIGHT - 50, 15, 50, 25);
 }
 
 bool letters_pdf_add(void *ctx, const struct letter *l)
@@ -213,7 +181,7 @@ bool letters_pdf_add(void *ctx, const struct letter *l)
     double width = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
     char text[1200], link[400];
     letters_link(link, sizeof link, p->base_url, l->code);
-    logo_draw(p);
+    letter_logo(p);
     cairo_set_source_rgb(cr, 0, 0, 0);
     font_of(p, 8, false, false);
     snprintf(text, sizeof text, "%s \xc2\xb7 Gemeente %s", p->site_name, p->gemeente);
@@ -302,8 +270,7 @@ bool letters_pdf_end(struct letters_pdf *p)
     cairo_surface_finish(p->surface);
     ok = ok && cairo_surface_status(p->surface) == CAIRO_STATUS_SUCCESS && !p->failed;
     cairo_surface_destroy(p->surface);
-    if (p->logo)
-        cairo_surface_destroy(p->logo);
+    logo_free(p->logo);
     free(p);
     return ok;
 }

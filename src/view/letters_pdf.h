@@ -13,8 +13,9 @@ typedef bool (*letters_pdf_write_fn)(void *ctx, const unsigned char *data, size_
 
 struct letters_pdf;
 
-/* Starts a PDF. logo_png (may be NULL) is a PNG file's bytes, drawn top right on every page;
- * a logo that does not decode is left out. NULL when cairo cannot start. */
+/* Starts a PDF. logo_png (may be NULL) is a PNG or SVG file's bytes (view/logo.h), drawn top
+ * right on every page, an SVG as vectors; a logo that does not pass logo_check is left out.
+ * NULL when cairo cannot start. */
 struct letters_pdf *letters_pdf_begin(const struct letters_info *info, const unsigned char *logo_png,
                                       size_t logo_len, letters_pdf_write_fn write, void *ctx);
 /* Draws one letter on a page of its own and emits that page; the shape of an issue_sink's

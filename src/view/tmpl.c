@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum node_kind { N_TEXT, N_VAR, N_RAW, N_URL, N_PARAS, N_SECTION, N_INVERTED, N_PARTIAL };
+enum node_kind { N_TEXT, N_VAR, N_RAW, N_URL, N_PARAS, N_LOCAL, N_SECTION, N_INVERTED, N_PARTIAL };
 
 struct node {
     enum node_kind kind;
@@ -178,6 +178,8 @@ static bool parse_nodes(struct parser *p, const char *section, struct node **out
                 kind = N_URL, tag += 4, tag_len -= 4;
             else if (tag_len > 6 && strncmp(tag, "paras ", 6) == 0)
                 kind = N_PARAS, tag += 6, tag_len -= 6;
+            else if (tag_len > 6 && strncmp(tag, "local ", 6) == 0)
+                kind = N_LOCAL, tag += 6, tag_len -= 6;
             while (tag_len && *tag == ' ')
                 tag++, tag_len--;
         }
@@ -373,6 +375,16 @@ static void write_value(struct render *r, enum node_kind kind, json_t *v)
             format_paragraphs(r->out, json_string_value(v));
         return;
     }
+    if (kind == N_LOCAL) {
+        /* A moment as the database keeps it (UTC), written in the local time zone. */
+        time_t t = json_is_string(v) ? parse_utc(json_string_value(v)) : (time_t)-1;
+        if (t != (time_t)-1) {
+            char when[64];
+            format_datetime(when, sizeof when, t);
+            escape_html(r->out, when, strlen(when));
+            return;
+        }
+    }
     switch (json_typeof(v)) {
     case JSON_STRING:
         s = json_string_value(v);
@@ -423,6 +435,7 @@ static void render_nodes(struct render *r, const struct node *nodes, size_t n, i
         case N_RAW:
         case N_URL:
         case N_PARAS:
+        case N_LOCAL:
             write_value(r, node->kind, lookup(r, node->path));
             break;
         case N_SECTION: {

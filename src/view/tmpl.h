@@ -5,6 +5,8 @@
  *   {{url name}}    value percent-encoded for a URL query component, then HTML-escaped
  *   {{paras name}}  plain text as escaped paragraphs with clickable links (format_paragraphs);
  *                   nothing for a value that is not a string
+ *   {{local name}}  a UTC moment 'YYYY-MM-DD HH:MM:SS' as "3 november 2026 om 14:05" in the
+ *                   local time zone (format_datetime); any other value as {{name}}
  *   {{#name}}..{{/name}}  section: once per array item, once for a true/non-empty value
  *   {{^name}}..{{/name}}  inverted section: when the value is false, empty or missing
  *   {{>name}}       partial: another template; {{>content}} is the page inside a layout

@@ -169,6 +169,94 @@ static void audit_log_search(void **state)
     db_close(db);
 }
 
+/* Entries about one initiative or one round (with its printer files), named by their titles,
+ * a page at a time. */
+static void audit_log_subjects(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 2));
+    struct db *db = f.db;
+    int64_t a = fixture_initiative(&f, 1, 1000), b = fixture_initiative(&f, 2, 900);
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "UPDATE initiatives SET title = 'Speeltuin' WHERE id = %lld; "
+             "INSERT INTO issued_files(id, round_id, kind, title, nonce, data, created_at, "
+             "created_by) VALUES (7, %lld, 'codes', 'Brieven R2', x'00', x'00', 0, 'b')",
+             (long long)a, (long long)f.round2);
+    assert_true(db_exec(db, sql));
+    char subject_a[40], subject_b[40], subject_round[40];
+    snprintf(subject_a, sizeof subject_a, "initiative:%lld", (long long)a);
+    snprintf(subject_b, sizeof subject_b, "initiative:%lld", (long long)b);
+    snprintf(subject_round, sizeof subject_round, "round:%lld", (long long)f.round2);
+    int64_t before = count(db, "SELECT count(*) FROM audit_log");
+    assert_true(audit_state_change(db, T0, "jan", a, "ingediend", "open", "goed"));
+    assert_true(audit_state_change(db, T0 + 1, "jan", b, "ingediend", "open", "goed"));
+    assert_true(audit_add(db, T0 + 2, "jan", "round-edit", subject_round, "", "R2", ""));
+    assert_true(audit_add(db, T0 + 3, "jan", "file-download", "file:7", "", "", ""));
+    assert_true(audit_add(db, T0 + 4, "jan", "payout", subject_a, "", "400", "BETAAL-1"));
+    assert_true(audit_add(db, T0 + 5, "jan", "user-passwd", "user:piet", "", "", ""));
+
+    struct audit_filter filter = {.initiative_id = a};
+    json_t *rows = audit_search(db, &filter, 50);
+    /* The fixture's own publication, and the two above. */
+    assert_int_equal(json_array_size(rows), 3);
+    json_t *row = json_array_get(rows, 0);
+    assert_string_equal(text(row, "action"), "payout");
+    assert_string_equal(text(row, "subject_kind"), "initiative");
+    assert_int_equal(number(row, "subject_id"), a);
+    assert_string_equal(text(row, "subject_title"), "Speeltuin");
+    json_decref(rows);
+
+    filter = (struct audit_filter){.round_id = f.round2};
+    rows = audit_search(db, &filter, 50);
+    assert_int_equal(json_array_size(rows), 2);
+    row = json_array_get(rows, 0);
+    assert_string_equal(text(row, "subject_kind"), "file");
+    assert_string_equal(text(row, "subject_title"), "Brieven R2");
+    assert_int_equal(number(row, "file_round_id"), f.round2);
+    row = json_array_get(rows, 1);
+    assert_string_equal(text(row, "subject_kind"), "round");
+    assert_string_equal(text(row, "subject_title"), "R2");
+    json_decref(rows);
+
+    filter = (struct audit_filter){.round_id = f.round1};
+    rows = audit_search(db, &filter, 50);
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+
+    /* Paging: the second page of two starts after the newest two. */
+    filter = (struct audit_filter){.offset = 2};
+    rows = audit_search(db, &filter, 2);
+    assert_int_equal(json_array_size(rows), 2);
+    assert_string_equal(text(json_array_get(rows, 0), "action"), "file-download");
+    json_decref(rows);
+    filter = (struct audit_filter){.offset = 0};
+    rows = audit_search(db, &filter, 1);
+    row = json_array_get(rows, 0);
+    assert_string_equal(text(row, "subject_kind"), "user");
+    assert_int_equal(number(row, "subject_id"), 0);
+    assert_true(json_is_null(json_object_get(row, "subject_title")));
+    json_decref(rows);
+    assert_int_equal(count(db, "SELECT count(*) FROM audit_log"), before + 6);
+
+    /* A moment excluded: the end of a local day. */
+    filter = (struct audit_filter){.before = "2027-01-15 08:00:03"};
+    rows = audit_search(db, &filter, 50);
+    assert_int_equal(json_array_size(rows),
+                     count(db, "SELECT count(*) FROM audit_log WHERE at < '2027-01-15 08:00:03'"));
+    assert_int_equal(json_array_size(rows), count(db, "SELECT count(*) FROM audit_log") - 3);
+    json_decref(rows);
+
+    json_t *choices = audit_filter_choices(db);
+    assert_non_null(choices);
+    assert_int_equal(json_array_size(json_object_get(choices, "initiatives")), 2);
+    assert_int_equal(json_array_size(json_object_get(choices, "rounds")), 2);
+    assert_string_equal(text(json_array_get(json_object_get(choices, "rounds"), 0), "name"), "R2");
+    json_decref(choices);
+    fixture_close(&f);
+}
+
 static void outbox_for_the_admin(void **state)
 {
     (void)state;
@@ -215,6 +303,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(money_screen),
         cmocka_unit_test(audit_log_search),
+        cmocka_unit_test(audit_log_subjects),
         cmocka_unit_test(outbox_for_the_admin),
     };
     log_set_quiet(1);

@@ -182,9 +182,9 @@ static void request_paths_scan_no_big_table(void **state)
     int64_t count = 0;
     json_decref(money_unpaid_page(f.db, 50, 0, &count));
     json_decref(report_funded_in_round_first(f.db, f.round1, 20, &count));
-    json_decref(report_rounds(f.db, f.round1));
-    json_decref(report_areas(f.db, f.round1, 0));
-    json_decref(report_areas(f.db, f.round1, 1));
+    json_decref(report_rounds(f.db, f.round1, T0));
+    json_decref(report_areas(f.db, f.round1, 0, T0));
+    json_decref(report_areas(f.db, f.round1, 1, T0));
     json_decref(report_donations_per_day(f.db, f.round1, 0));
     json_decref(report_funded_in_round(f.db, f.round1));
     int64_t total = 0;

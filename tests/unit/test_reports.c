@@ -125,12 +125,71 @@ static void world_close(struct world *w)
     "WHERE round_id = %lld) AND d.id NOT IN (SELECT reverses_id FROM ledger "                      \
     "WHERE reverses_id IS NOT NULL)"
 
+/* A moment after both rounds of the fixture: every figure as it ends up. */
+#define LATER (T0 + 400 * DAY_S)
+
 static json_int_t field(json_t *obj, const char *name)
 {
     json_t *v = json_object_get(obj, name);
     assert_non_null(v);
     assert_true(json_is_integer(v));
     return json_integer_value(v);
+}
+
+/* A round still to come counts no initiative yet, whatever is open now; a round that ends
+ * at local midnight has the day before as its last. */
+static void rounds_to_come_and_last_days(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w);
+    struct db *db = w.f.db;
+    /* Midsummer's round: 1 January to 30 June 2028, Amsterdam time. */
+    assert_true(db_exec(db, "INSERT INTO rounds(name, opens_at, closes_at, voucher_cents) VALUES "
+                            "('R3', '2027-12-31 23:00:00', '2028-06-30 22:00:00', 750)"));
+    time_t before_r2 = T0 + 150 * DAY_S;
+    json_t *rounds = report_rounds(db, 0, before_r2);
+    assert_int_equal(json_array_size(rounds), 3);
+    json_t *r2 = json_array_get(rounds, 1), *r3 = json_array_get(rounds, 2);
+    assert_int_equal(field(r2, "round_id"), w.f.round2);
+    assert_int_equal(field(r2, "open") + field(r2, "funded") + field(r2, "carried_out") +
+                         field(r2, "not_reached"),
+                     0);
+    assert_int_equal(field(r3, "open"), 0);
+    assert_string_equal(json_string_value(json_object_get(r3, "first_day")), "2028-01-01");
+    assert_string_equal(json_string_value(json_object_get(r3, "last_day")), "2028-06-30");
+    /* R1 has begun and ended by then: the same as ever after. */
+    json_t *later = report_rounds(db, w.f.round1, LATER);
+    assert_true(json_equal(json_array_get(rounds, 0), json_array_get(later, 0)));
+    json_decref(later);
+    json_decref(rounds);
+    /* Once R2 has opened, what is open takes part in it. */
+    rounds = report_rounds(db, w.f.round2, T0 + 201 * DAY_S);
+    assert_int_equal(field(json_array_get(rounds, 0), "open"), 3);
+    json_decref(rounds);
+    json_t *areas = report_areas(db, w.f.round2, 0, before_r2);
+    size_t i;
+    json_t *a;
+    json_array_foreach(areas, i, a) assert_int_equal(field(a, "open"), 0);
+    json_decref(areas);
+    /* The initiatives export of a round to come lists none. */
+    size_t len = 0;
+    struct export_options opt = {.kind = EXPORT_INITIATIVES,
+                                 .format = EXPORT_JSON,
+                                 .round_id = w.f.round2,
+                                 .now = before_r2};
+    char *text = NULL;
+    FILE *out = open_memstream(&text, &len);
+    char err[200];
+    assert_true(export_write(db, &opt, out, NULL, err, sizeof err));
+    fclose(out);
+    json_error_t error;
+    json_t *none = json_loadb(text, len, 0, &error);
+    assert_true(json_is_array(none));
+    assert_int_equal(json_array_size(none), 0);
+    json_decref(none);
+    free(text);
+    world_close(&w);
 }
 
 static void round_figures_match_the_ledger(void **state)
@@ -140,7 +199,7 @@ static void round_figures_match_the_ledger(void **state)
     world_open(&w);
     struct db *db = w.f.db;
     long long r1 = (long long)w.f.round1;
-    json_t *rounds = report_rounds(db, 0);
+    json_t *rounds = report_rounds(db, 0, LATER);
     assert_non_null(rounds);
     assert_int_equal(json_array_size(rounds), 2);
     json_t *r = json_array_get(rounds, 0);
@@ -178,16 +237,16 @@ static void round_figures_match_the_ledger(void **state)
     assert_int_equal(field(r2, "open"), 3);
     assert_int_equal(field(r2, "funded"), 0);
     assert_int_equal(field(r2, "not_reached"), 0);
-    json_t *one = report_rounds(db, w.f.round1);
+    json_t *one = report_rounds(db, w.f.round1, LATER);
     assert_int_equal(json_array_size(one), 1);
     assert_true(json_equal(json_array_get(one, 0), r));
     json_decref(one);
-    one = report_rounds(db, 999);
+    one = report_rounds(db, 999, LATER);
     assert_int_equal(json_array_size(one), 0);
     json_decref(one);
 
     /* Areas: A with its buurt, and B; households, issued and donated add up to the round's. */
-    json_t *areas = report_areas(db, w.f.round1, 0);
+    json_t *areas = report_areas(db, w.f.round1, 0, LATER);
     assert_int_equal(json_array_size(areas), 2);
     json_int_t sum_issued = 0, sum_donated = 0, sum_cents = 0;
     size_t i;
@@ -239,12 +298,12 @@ static void round_figures_match_the_ledger(void **state)
     assert_int_equal(sum_donated, donated);
     assert_int_equal(sum_cents, cents);
     json_decref(areas);
-    areas = report_areas(db, w.f.round1, 2);
+    areas = report_areas(db, w.f.round1, 2, LATER);
     assert_int_equal(json_array_size(areas), 1);
     assert_int_equal(field(json_array_get(areas, 0), "area_id"), 2);
     json_decref(areas);
     /* Every round together: every contribution counts. */
-    areas = report_areas(db, 0, 1);
+    areas = report_areas(db, 0, 1, LATER);
     assert_int_equal(field(json_array_get(areas, 0), "contributed_cents"), 125050 + 2000);
     json_decref(areas);
 
@@ -284,7 +343,8 @@ static char *export_to_memory(struct db *db, enum export_kind kind, enum export_
     size_t size = 0;
     FILE *out = open_memstream(&data, &size);
     assert_non_null(out);
-    struct export_options opt = {.kind = kind, .format = format, .round_id = round_id, .sep = sep};
+    struct export_options opt = {
+        .kind = kind, .format = format, .round_id = round_id, .sep = sep, .now = LATER};
     char err[256];
     bool ok = export_write(db, &opt, out, NULL, err, sizeof err);
     if (!ok)
@@ -327,11 +387,11 @@ static void csv_exports(void **state)
 
     char *csv = export_to_memory(db, EXPORT_TOTALS, EXPORT_CSV, 0, 0, NULL);
     assert_memory_equal(csv, "\xef\xbb\xbf", 3);
-    assert_starts(csv + 3, "ronde;naam;opent;sluit;huishoudens;uitgegeven;gedoneerd;"
+    assert_starts(csv + 3, "ronde;naam;eerste_dag;tot_en_met;huishoudens;uitgegeven;gedoneerd;"
                            "deelname_pct;gedoneerd_bedrag;bijdragen;uitbetaald;open;"
                            "gefinancierd;uitgevoerd;niet_gehaald\r\n");
-    /* R1 opens 2027-01-15 08:00 UTC: 09:00 in Amsterdam. */
-    snprintf(expect, sizeof expect, "\r\n%lld;R1;2027-01-15 09:00;", r1);
+    /* R1 runs from 2027-01-15 08:00 UTC to 2027-04-25 08:00 UTC (exclusive): its days. */
+    snprintf(expect, sizeof expect, "\r\n%lld;R1;2027-01-15;2027-04-25;", r1);
     assert_non_null(strstr(csv, expect));
     snprintf(expect, sizeof expect, ";%lld,%02lld;1250,50;15,00;3;1;0;1\r\n",
              (long long)(cents / 100), (long long)(cents % 100));
@@ -340,7 +400,7 @@ static void csv_exports(void **state)
 
     /* With ',' the decimal mark is a point, so the file stays parseable. */
     csv = export_to_memory(db, EXPORT_TOTALS, EXPORT_CSV, 0, ',', NULL);
-    assert_starts(csv + 3, "ronde,naam,opent,sluit,");
+    assert_starts(csv + 3, "ronde,naam,eerste_dag,tot_en_met,");
     assert_non_null(strstr(csv, ",1250.50,15.00,"));
     assert_null(strstr(csv, ";"));
     free(csv);
@@ -441,9 +501,9 @@ static void json_exports(void **state)
     assert_int_equal(field(row, "donated_cents"),
                      sql_int(db, "SELECT sum(d.amount_cents) " STANDING, (long long)w.f.round1));
     assert_int_equal(field(row, "contributed_cents"), 125050);
-    assert_string_equal(json_string_value(json_object_get(row, "opens_at")),
-                        "2027-01-15T08:00:00Z");
-    json_t *reported = report_rounds(db, w.f.round1);
+    assert_string_equal(json_string_value(json_object_get(row, "first_day")), "2027-01-15");
+    assert_string_equal(json_string_value(json_object_get(row, "last_day")), "2027-04-25");
+    json_t *reported = report_rounds(db, w.f.round1, LATER);
     assert_int_equal(field(row, "participation_permille"),
                      field(json_array_get(reported, 0), "participation_permille"));
     json_decref(reported);
@@ -493,7 +553,7 @@ static char *sheet_xml(const char *path)
 
 static void write_xlsx(struct db *db, enum export_kind kind, const char *path)
 {
-    struct export_options opt = {.kind = kind, .format = EXPORT_XLSX};
+    struct export_options opt = {.kind = kind, .format = EXPORT_XLSX, .now = LATER};
     char err[256];
     bool ok = export_write(db, &opt, NULL, path, err, sizeof err);
     if (!ok)
@@ -524,7 +584,7 @@ static void xlsx_exports(void **state)
     assert_non_null(strstr(xml, "<t>gedoneerd_bedrag</t>"));
     assert_non_null(strstr(xml, "<v>12</v>"));        /* issued: a number cell */
     assert_non_null(strstr(xml, "<v>1250.5</v>"));    /* contributed, in euros */
-    assert_non_null(strstr(xml, "<v>46402.375</v>")); /* opens 2027-01-15 09:00 local */
+    assert_non_null(strstr(xml, "<v>46402</v>"));     /* the first day, 2027-01-15 */
     assert_non_null(strstr(xml, "<cols>"));           /* column widths */
     free(xml);
 
@@ -596,7 +656,8 @@ static void funded_areas_version_and_download(void **state)
     assert_true(report_data_version(db) != v);
 
     /* The download: a readable, already unlinked file with the whole export. */
-    struct export_options opt = {.kind = EXPORT_TOTALS, .format = EXPORT_CSV, .sep = ';'};
+    struct export_options opt = {
+        .kind = EXPORT_TOTALS, .format = EXPORT_CSV, .sep = ';', .now = LATER};
     int fd = -1;
     size_t len = 0;
     char err[256];
@@ -606,7 +667,7 @@ static void funded_areas_version_and_download(void **state)
     close(fd);
     assert_true(got > 0 && (size_t)got == len);
     text[got] = '\0';
-    assert_starts(text, "\xef\xbb\xbfronde;naam;opent;sluit;");
+    assert_starts(text, "\xef\xbb\xbfronde;naam;eerste_dag;tot_en_met;");
     opt.format = EXPORT_XLSX;
     assert_true(export_write_tmpfile(db, &opt, &fd, &len, err, sizeof err));
     assert_true(read(fd, text, 2) == 2 && memcmp(text, "PK", 2) == 0 && len > 1000);
@@ -638,6 +699,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_figures_match_the_ledger),
+        cmocka_unit_test(rounds_to_come_and_last_days),
         cmocka_unit_test(csv_exports),
         cmocka_unit_test(json_exports),
         cmocka_unit_test(xlsx_exports),

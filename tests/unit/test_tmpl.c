@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "view/tmpl.h"
 
@@ -84,6 +86,19 @@ static void url_escaping(void **state)
     (void)state;
     char *s = render("/x?q={{url v}}", "{\"v\": \"a b&c=\\\"é\"}");
     assert_string_equal(s, "/x?q=a%20b%26c%3D%22%C3%A9");
+    free(s);
+}
+
+static void local_time(void **state)
+{
+    (void)state;
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    /* Winter (UTC+1) and summer (UTC+2); a value that is no moment stays as it is, escaped. */
+    char *s = render("{{local a}}|{{local b}}|{{local c}}|{{local d}}",
+                     "{\"a\": \"2026-12-02 18:05:00\", \"b\": \"2026-06-30 22:30:00\", "
+                     "\"c\": \"<nu>\", \"d\": 7}");
+    assert_string_equal(s, "2 december 2026 om 19:05|1 juli 2026 om 00:30|&lt;nu&gt;|7");
     free(s);
 }
 
@@ -213,6 +228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raw_needs_its_name, setup, teardown),
         cmocka_unit_test_setup_teardown(paras_renders_plain_text_as_paragraphs, setup, teardown),
         cmocka_unit_test_setup_teardown(url_escaping, setup, teardown),
+        cmocka_unit_test_setup_teardown(local_time, setup, teardown),
         cmocka_unit_test_setup_teardown(sections_and_inverted, setup, teardown),
         cmocka_unit_test_setup_teardown(partials_and_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_templates_are_refused, setup, teardown),
