@@ -9,20 +9,25 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 struct cached_header {
     const char *name, *value;
     size_t value_len;
 };
 
-/* One allocation: this struct, the header array, then the key, header strings and body. */
+/* One mapping of its own: this struct, the header array, then the key, header strings and
+ * body. Whole pages from mmap rather than malloc, so that an evicted answer's memory goes back
+ * to the system at once: with malloc, answers of every size stored and evicted by many threads
+ * left the heap holding twice the bound. */
 struct entry {
     struct entry *bucket_next;
     struct entry *prev, *next; /* the clock ring */
     uint64_t hash, generation;
     time_t stored_at;
     atomic_bool used; /* the clock's reference bit, set by hits under the shared lock */
-    size_t size;      /* bytes counted against the bound */
+    size_t size;      /* bytes counted against the bound: the whole mapping */
     const char *key;
     const char *body;
     size_t body_len, nheaders;
@@ -82,7 +87,7 @@ static void entry_remove(struct http_cache *c, struct entry *e)
     }
     c->bytes -= e->size;
     c->entries--;
-    free(e);
+    munmap(e, e->size);
 }
 
 static void remove_all(struct http_cache *c)
@@ -192,11 +197,15 @@ bool http_cache_store(struct http_cache *cache, const char *key, uint64_t genera
         sizeof(struct entry) + h->count * sizeof(struct cached_header) + key_len + body_len;
     for (size_t i = 0; i < h->count; i++)
         size += strlen(h->items[i].name) + 1 + h->items[i].value_len + 1;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size = (size + page - 1) / page * page;
     if (size > cache->max_entry)
         return false;
 
-    struct entry *e = xmalloc(size);
-    memset(e, 0, sizeof *e);
+    /* Fresh anonymous pages are zero-filled: the reference bit and links start cleared. */
+    struct entry *e = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (e == MAP_FAILED)
+        return false;
     e->hash = key_hash(key);
     e->generation = generation;
     e->stored_at = now;
@@ -226,7 +235,7 @@ bool http_cache_store(struct http_cache *cache, const char *key, uint64_t genera
     /* A page begun before the data changed holds the old data: not kept. */
     if (generation != atomic_load(&cache->generation)) {
         pthread_rwlock_unlock(&cache->lock);
-        free(e);
+        munmap(e, size);
         return false;
     }
     struct entry *old = find(cache, key, e->hash);
