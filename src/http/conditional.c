@@ -65,31 +65,40 @@ bool http_etag_matches(const char *header, const char *etag)
     return false;
 }
 
-void http_conditional(struct request *req)
+/* Only successful GETs with the body in memory, and not those marked no-store. */
+static bool conditional_applies(const struct request *req)
 {
     if ((req->method != M_GET && req->method != M_HEAD) || req->resp.status != 200 ||
         req->resp.file_fd > 0)
-        return;
+        return false;
     const char *cache = response_get_header(req, "Cache-Control");
-    if (cache && strstr(cache, "no-store"))
+    return !(cache && strstr(cache, "no-store"));
+}
+
+void http_etag(struct request *req)
+{
+    if (!conditional_applies(req) || response_get_header(req, "ETag"))
         return;
+    const unsigned char *body = req->resp.static_body ? (const unsigned char *)req->resp.static_body
+                                                      : (const unsigned char *)req->resp.body.data;
+    size_t len = req->resp.static_body ? req->resp.static_len : req->resp.body.len;
+    /* SipHash with a fixed key: not a secret, only a fast fingerprint of the bytes. */
+    static const unsigned char key[crypto_shorthash_KEYBYTES] = "buurtsamen-etag";
+    unsigned char hash[crypto_shorthash_BYTES];
+    crypto_shorthash(hash, body ? body : (const unsigned char *)"", len, key);
+    char hex[2 * crypto_shorthash_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    char tag[sizeof hex + 16];
+    snprintf(tag, sizeof tag, "\"%s-%zx\"", hex, len);
+    response_set_header(req, "ETag", tag);
+}
+
+void http_conditional(struct request *req)
+{
+    if (!conditional_applies(req))
+        return;
+    http_etag(req);
     const char *etag = response_get_header(req, "ETag");
-    if (!etag) {
-        const unsigned char *body = req->resp.static_body
-                                        ? (const unsigned char *)req->resp.static_body
-                                        : (const unsigned char *)req->resp.body.data;
-        size_t len = req->resp.static_body ? req->resp.static_len : req->resp.body.len;
-        /* SipHash with a fixed key: not a secret, only a fast fingerprint of the bytes. */
-        static const unsigned char key[crypto_shorthash_KEYBYTES] = "buurtsamen-etag";
-        unsigned char hash[crypto_shorthash_BYTES];
-        crypto_shorthash(hash, body ? body : (const unsigned char *)"", len, key);
-        char hex[2 * crypto_shorthash_BYTES + 1];
-        sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-        char tag[sizeof hex + 16];
-        snprintf(tag, sizeof tag, "\"%s-%zx\"", hex, len);
-        response_set_header(req, "ETag", tag);
-        etag = response_get_header(req, "ETag");
-    }
     bool fresh = false;
     const char *inm = request_header(req, "If-None-Match");
     if (inm) {

@@ -16,6 +16,9 @@ time_t http_date_parse(const char *s);
  * comparison, as RFC 9110 asks for If-None-Match. */
 bool http_etag_matches(const char *header, const char *etag);
 
+/* For a successful GET or HEAD with a body in memory and not marked no-store: a strong ETag
+ * from the body when the handler set none. */
+void http_etag(struct request *req);
 /* For a successful GET or HEAD with a body in memory: adds a strong ETag from the body when the
  * handler set none, and turns the answer into 304 Not Modified when If-None-Match lists it or
  * (without If-None-Match) If-Modified-Since is not older than Last-Modified. Answers marked

@@ -131,7 +131,7 @@ static bool parse_body(struct request *req, enum form_error *err, int *status)
     return true; /* other bodies are left to the handler */
 }
 
-static double now_ms(void)
+double http_clock_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -231,10 +231,23 @@ static void dispatch(struct request *req, const struct route *routes, size_t nro
     found->handler(req);
 }
 
+void http_log_request(const struct request *req, const char *path, double start_ms)
+{
+    /* The path only, since a query may carry a voucher code; control bytes are masked so that
+     * a request cannot forge log lines. */
+    char masked[201];
+    size_t n = 0;
+    for (const char *p = path ? path : "?"; *p && n < sizeof masked - 1; p++)
+        masked[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
+    masked[n] = '\0';
+    log_info("%.10s %s %d %.1fms", req->method_name, masked, req->resp.status,
+             http_clock_ms() - start_ms);
+}
+
 void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,
                    error_fn on_error, access_fn may_enter)
 {
-    double start = now_ms();
+    double start = http_clock_ms();
     const char *log_path = NULL;
     dispatch(req, routes, nroutes, on_error, may_enter, &log_path);
     http_security_headers(req);
@@ -242,13 +255,5 @@ void http_dispatch(struct request *req, const struct route *routes, size_t nrout
         response_header(req, "Set-Cookie", csrf_cookie_header(req));
     if (!response_get_header(req, "Cache-Control"))
         response_header(req, "Cache-Control", "no-cache");
-    /* The path only, since a query may carry a voucher code; control bytes are masked so that
-     * a request cannot forge log lines. */
-    char path[201];
-    size_t n = 0;
-    for (const char *p = log_path ? log_path : req->path ? req->path : "?";
-         *p && n < sizeof path - 1; p++)
-        path[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
-    path[n] = '\0';
-    log_info("%.10s %s %d %.1fms", req->method_name, path, req->resp.status, now_ms() - start);
+    http_log_request(req, log_path ? log_path : req->path, start);
 }

@@ -37,6 +37,11 @@ bool route_match(struct arena *arena, const char *pattern, const char *path,
 void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,
                    error_fn on_error, access_fn may_enter);
 
+/* A monotonic clock in milliseconds, and the one log line per request: method, path (without
+ * query, control bytes masked), status and the time since start_ms. */
+double http_clock_ms(void);
+void http_log_request(const struct request *req, const char *path, double start_ms);
+
 /* Emits the standard headers every response carries. */
 void http_security_headers(struct request *req);
 

@@ -1,12 +1,18 @@
 /* The route table: the one place that names the page handlers, and who may reach each. */
+#include "app.h"
 #include "db/db.h"
+#include "domain/reports.h"
+#include "http/cache.h"
 #include "http/conditional.h"
 #include "http/router.h"
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 static const struct route routes[] = {
     {M_GET, "/", home_page, 0},
@@ -101,15 +107,87 @@ static const struct route routes[] = {
     {M_GET, "/transparantie", transparency_page, 0},
 };
 
+/* The response cache of anonymous public pages, made on the first request from the
+ * configuration; NULL when it is switched off. */
+static struct http_cache *site_cache(const struct app *app)
+{
+    static _Atomic(struct http_cache *) cache;
+    static atomic_bool made;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    if (atomic_load_explicit(&made, memory_order_acquire))
+        return atomic_load_explicit(&cache, memory_order_relaxed);
+    pthread_mutex_lock(&lock);
+    if (!atomic_load(&made)) {
+        if (app->config.response_cache_mb > 0 && app->config.response_cache_seconds > 0)
+            atomic_store(&cache, http_cache_new((size_t)app->config.response_cache_mb << 20,
+                                                app->config.response_cache_seconds));
+        atomic_store_explicit(&made, true, memory_order_release);
+    }
+    pthread_mutex_unlock(&lock);
+    return atomic_load(&cache);
+}
+
+/* Paths whose answers are never shared: staff pages, the donation flow (a receipt is one
+ * resident's), secret links, files served from memory anyway, and the health check, which
+ * must look at the database each time. */
+static bool path_private(const char *path)
+{
+    static const char *const prefixes[] = {"/beheer", "/doneren", "/mijn-initiatief", "/static/",
+                                           "/healthz", "/initiatief-indienen"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+/* A GET or HEAD that no staff session comes with (any cookie of that name, valid or not). */
+static bool anonymous_read(const struct request *req, bool reading)
+{
+    if (!reading || req->refusal_status || !req->db || !req->app || req->target[0] != '/')
+        return false;
+    const char *cookie = request_header(req, "Cookie");
+    return !(cookie && strstr(cookie, SESSION_COOKIE)) && !path_private(req->target);
+}
+
+/* The database version this thread's connection saw last (one connection per thread). */
+static _Thread_local int64_t seen_version = HTTP_CACHE_UNSEEN;
+
 void site_handle(struct request *req)
 {
-    /* Pages that only read see one consistent snapshot and take the locks once. */
     bool reading = strcmp(req->method_name, "GET") == 0 || strcmp(req->method_name, "HEAD") == 0;
+    struct http_cache *cache = anonymous_read(req, reading) ? site_cache(req->app) : NULL;
+    uint64_t generation = 0;
+    const char *key = NULL;
+    time_t now = time(NULL);
+    if (cache) {
+        /* Before the snapshot begins: a page is never kept under a newer version than the
+         * data it shows. The scheme is part of the key, as HSTS and cookie names differ. */
+        double start = http_clock_ms();
+        generation = http_cache_generation(cache, &seen_version, report_data_version(req->db));
+        key = arena_printf(&req->arena, "%c%s", req->https ? 's' : 'h', req->target);
+        if (http_cache_answer(cache, key, generation, now, req)) {
+            req->method = strcmp(req->method_name, "HEAD") == 0 ? M_HEAD : M_GET;
+            response_header(req, "X-Cache", "hit");
+            http_conditional(req);
+            http_log_request(req, arena_strndup(&req->arena, req->target, strcspn(req->target, "?")),
+                             start);
+            return;
+        }
+    }
+    /* Pages that only read see one consistent snapshot and take the locks once. */
     if (reading && req->db)
         db_read_begin(req->db);
     /* Under /api/ even the router's own refusals (405, bad encoding) answer in JSON. */
     http_dispatch(req, routes, sizeof routes / sizeof routes[0],
                   strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error, staff_allow);
+    if (cache) {
+        /* Only a GET's answer is kept (a HEAD's body may be left out), and only for a path
+         * that may be shared once decoded. */
+        http_etag(req);
+        if (req->method == M_GET && !path_private(req->path))
+            http_cache_store(cache, key, generation, now, req);
+        response_header(req, "X-Cache", "miss");
+    }
     /* Every successful GET can be revalidated: feeds, the API and pages alike. */
     http_conditional(req);
     if (reading && req->db)

@@ -24,6 +24,10 @@ struct config {
      * CIDRs, separated by commas or spaces (empty: none). */
     char trusted_proxies[1024];
     int fcgi_backlog; /* listen queue of the FastCGI socket; 0: SOMAXCONN */
+    /* The response cache of anonymous pages: its bound in MiB (0: off) and how long an answer
+     * is kept at most, since some pages also depend on the clock (days left in a round). */
+    int response_cache_mb;
+    int response_cache_seconds;
 };
 
 void config_defaults(struct config *c);
