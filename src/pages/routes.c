@@ -12,6 +12,8 @@ static const struct route routes[] = {
     {M_GET, "/", home_page, 0},
     {M_GET, "/initiatieven", initiatives_list_page, 0},
     {M_GET, "/initiatieven/*", initiative_page, 0},
+    {M_POST, "/initiatieven/*/helpen", takingpart_help_post, 0},
+    {M_POST, "/initiatieven/*/vraag", takingpart_question_post, 0},
     {M_GET, "/wijken", areas_list_page, 0},
     {M_GET, "/wijken/*", area_page, 0},
     {M_GET, "/berichten", news_list_page, 0},
