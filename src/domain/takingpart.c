@@ -249,6 +249,7 @@ bool takingpart_public_get(struct db *db, int64_t id, struct takingpart_public *
     }
     sqlite3_reset(s);
     out->help_wanted = f.help_wanted;
+    out->questions_open = f.questions_open;
     out->accepts_help = takes_help(&f);
     out->accepts_questions = takes_questions(&f);
     return found;

@@ -62,7 +62,7 @@ enum takingpart_result takingpart_question_send(struct db *db, int64_t initiativ
 /* What the public page shows: help_wanted, help_text, volunteer_count, accepts_help (open or
  * funded and help wanted), accepts_questions; false when the initiative is not there. */
 struct takingpart_public {
-    bool help_wanted, accepts_help, accepts_questions;
+    bool help_wanted, questions_open, accepts_help, accepts_questions;
     char help_text[4 * TAKINGPART_HELP_TEXT_MAX + 1];
     int64_t volunteers, questions;
 };

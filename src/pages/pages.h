@@ -50,6 +50,7 @@ void manage_resubmit_post(struct request *req);
 void manage_withdraw_post(struct request *req);
 void manage_update_post(struct request *req);
 void manage_complete_post(struct request *req);
+void manage_takingpart_post(struct request *req);
 void manage_photo_page(struct request *req);
 void photo_page(struct request *req);
 void photo_held_page(struct request *req);

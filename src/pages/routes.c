@@ -39,6 +39,7 @@ static const struct route routes[] = {
     {M_POST, "/mijn-initiatief/*/intrekken", manage_withdraw_post, ROUTE_SECRET_PATH},
     {M_POST, "/mijn-initiatief/*/update", manage_update_post, ROUTE_SECRET_PATH},
     {M_POST, "/mijn-initiatief/*/uitgevoerd", manage_complete_post, ROUTE_SECRET_PATH},
+    {M_POST, "/mijn-initiatief/*/meedoen", manage_takingpart_post, ROUTE_SECRET_PATH},
     {M_GET, "/mijn-initiatief/*/foto.jpg", manage_photo_page, ROUTE_SECRET_PATH},
     {M_GET, "/fotos/*", photo_page, 0},
     {M_GET, "/fotos/voorlopig/*", photo_held_page, ROUTE_SECRET_PATH},

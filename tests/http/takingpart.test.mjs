@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeDemoDb, removeDb, removeTemp, runBin, sql, startServe, tempDir } from '../lib/server.mjs';
 import { httpRequest, session } from '../lib/vouchers.mjs';
+import { initiativeFields, submitInitiative } from '../lib/staff.mjs';
 
 const MARK = '#### fake-sendmail: next message ####';
 let db;
@@ -142,4 +143,32 @@ test('no e-mail address of a volunteer, asker or initiator on a public page, the
       assert.ok(!r.text.includes(address), `${address} on ${p}`);
     }
   }
+});
+
+test('the initiator sees the volunteers and turns help and questions on and off', async () => {
+  const sub = await submitInitiative(server.base, initiativeFields({ email: 'eigen@example.org' }),
+    {}, { localAddress: '127.0.0.41' });
+  assert.ok(sub.token, 'a management link');
+  const id = Number(one('SELECT max(id) FROM initiatives'));
+  sql(db, `UPDATE initiatives SET state = 'open', published_at = datetime('now'),
+    deadline = datetime('now', '+30 days') WHERE id = ${id}`);
+  const cl = sub.client;
+  let page = await cl.get(sub.path);
+  const csrf = /name="_csrf" value="([^"]*)"/.exec(page.text)[1];
+  let r = await cl.post(`${sub.path}/meedoen`, { _csrf: csrf, hulp_gezocht: 'ja',
+    hulp_tekst: 'Koffie schenken', vragen: 'ja' });
+  assert.equal(r.status, 303);
+  const s = await session(server.base, { localAddress: '127.0.0.42' });
+  assert.match((await s.get(`/initiatieven/${id}`)).text, /Hulp gezocht: Koffie schenken/);
+  assert.equal((await s.post(`/initiatieven/${id}/helpen`,
+    { voornaam: 'Gijs', email: 'gijs@example.org' })).status, 303);
+  page = await cl.get(sub.path);
+  assert.match(page.text, /Gijs, <a href="mailto:gijs@example.org">/);
+  r = await cl.post(`${sub.path}/meedoen`, { _csrf: csrf });
+  assert.equal(r.status, 303);
+  const pub = await s.get(`/initiatieven/${id}`);
+  assert.doesNotMatch(pub.text, /\/helpen"|\/vraag"/);
+  assert.match(pub.text, /1 buurtgenoot helpt mee/);
+  assert.equal((await s.post(`/initiatieven/${id}/vraag`,
+    { naam: 'Hans', email: 'hans@example.org', vraag: 'Nog plek?' })).status, 409);
 });
