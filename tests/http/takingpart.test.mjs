@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeDemoDb, removeDb, removeTemp, runBin, sql, startServe, tempDir } from '../lib/server.mjs';
 import { httpRequest, session } from '../lib/vouchers.mjs';
-import { initiativeFields, submitInitiative } from '../lib/staff.mjs';
+import { initiativeFields, login, makeDemoDbWithStaff, submitInitiative } from '../lib/staff.mjs';
 
 const MARK = '#### fake-sendmail: next message ####';
 let db;
@@ -17,10 +17,12 @@ let dir;
 let config;
 let mailLog;
 let open; // an open initiative
+let demo;
 const one = (s) => sql(db, s).trim();
 
 before(async () => {
-  db = await makeDemoDb();
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
   open = Number(one("SELECT min(id) FROM initiatives WHERE state = 'open'"));
   sql(db, `UPDATE initiatives SET help_wanted = 1, help_text = 'Tenten opzetten',
     initiator_email = 'initiatiefnemer@example.org' WHERE id = ${open}`);
@@ -171,4 +173,16 @@ test('the initiator sees the volunteers and turns help and questions on and off'
   assert.match(pub.text, /1 buurtgenoot helpt mee/);
   assert.equal((await s.post(`/initiatieven/${id}/vraag`,
     { naam: 'Hans', email: 'hans@example.org', vraag: 'Nog plek?' })).status, 409);
+});
+
+test('the review page shows the counts, not the people', async () => {
+  const admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+  const r = await admin.get(`/beheer/initiatieven/${open}`);
+  assert.equal(r.status, 200);
+  const volunteers = one(`SELECT count(*) FROM volunteers WHERE initiative_id = ${open}`);
+  assert.match(r.text, new RegExp(`Buurtgenoten die helpen</dt><dd>${volunteers}<`));
+  const questions = one(`SELECT count(*) FROM questions WHERE initiative_id = ${open}`);
+  assert.ok(Number(questions) >= 1);
+  assert.match(r.text, new RegExp(`Vragen aan de initiatiefnemer</dt><dd>${questions}<`));
+  assert.ok(!r.text.includes('anna.helper@example.org'));
 });
