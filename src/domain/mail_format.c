@@ -195,12 +195,12 @@ static void split_mailbox(const char *from, char *name, size_t name_size, char *
 /* From: one mailbox whatever the site name holds. An ASCII name becomes an RFC 5322 quoted-
  * string ("Buurt Samen, Almelo" stays one mailbox; \ and " escaped); a non-ASCII or long one
  * RFC 2047 encoded words. The address goes on a line of its own when it would pass 78. */
-static void put_from(struct buf *out, const char *from)
+static void put_mailbox(struct buf *out, const char *header, const char *from)
 {
     char name[400], addr[300];
     split_mailbox(from, name, sizeof name, addr, sizeof addr);
-    buf_puts(out, "From:");
-    size_t col = strlen("From:");
+    buf_printf(out, "%s:", header);
+    size_t col = strlen(header) + 1;
     if (name[0]) {
         bool plain = strlen(name) <= 60 && !needs_encoded_words(name);
         if (plain) {
@@ -301,12 +301,30 @@ static void put_quoted_printable(struct buf *out, const char *text)
         buf_puts(out, "\r\n");
 }
 
+/* Reply-To: the same one-mailbox writing as From, only for an address that could be a To. */
+static void put_reply_to(struct buf *out, const char *reply_to)
+{
+    if (!reply_to || !reply_to[0])
+        return;
+    char name[400], addr[300];
+    split_mailbox(reply_to, name, sizeof name, addr, sizeof addr);
+    if (mail_address_usable(addr))
+        put_mailbox(out, "Reply-To", reply_to);
+}
+
 void mail_format(struct buf *out, const char *from, time_t now, long long id, const char *to,
                  const char *subject, const char *body)
 {
+    mail_format_reply(out, from, NULL, now, id, to, subject, body);
+}
+
+void mail_format_reply(struct buf *out, const char *from, const char *reply_to, time_t now,
+                       long long id, const char *to, const char *subject, const char *body)
+{
     if (!from || !from[0])
         from = "buurtsamen@localhost";
-    put_from(out, from);
+    put_mailbox(out, "From", from);
+    put_reply_to(out, reply_to);
     put_header(out, "To", to);
     if (needs_encoded_words(subject))
         put_subject_encoded(out, subject);

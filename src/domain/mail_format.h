@@ -18,6 +18,11 @@ bool mail_subject_usable(const char *subject);
  * or empty: buurtsamen@localhost), `id` and `now` make the Date and Message-ID. */
 void mail_format(struct buf *out, const char *from, time_t now, long long id, const char *to,
                  const char *subject, const char *body);
+/* As mail_format, with a Reply-To header when reply_to ("Name <a@b>" or a bare address) names
+ * a usable address (mail_address_usable): one mailbox, its name quoted or encoded as From's;
+ * NULL, empty or unusable: no Reply-To. */
+void mail_format_reply(struct buf *out, const char *from, const char *reply_to, time_t now,
+                       long long id, const char *to, const char *subject, const char *body);
 /* CRLF → LF throughout a mail_format result: the sendmail command reads the local text
  * convention and writes CRLF on the wire itself. */
 void mail_to_local_line_ends(struct buf *message);

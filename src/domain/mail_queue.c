@@ -18,22 +18,42 @@ static const int CLAIM_SECONDS = 5 * 60;
 static const int64_t BACKOFF_FIRST_SECONDS = 60;
 static const int64_t BACKOFF_MAX_SECONDS = 6 * 3600;
 
-bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body)
+static bool queue(struct db *db, time_t now, const char *to, const char *reply_to,
+                  const char *subject, const char *body)
 {
     if (!to || !subject || !body || !mail_address_usable(to) || !mail_subject_usable(subject))
         return false;
     sqlite3_stmt *s = db_prepare(db, "INSERT INTO outbox(created_at, to_addr, subject, body, "
-                                     "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?1)");
+                                     "next_attempt_at, reply_to) VALUES (?1, ?2, ?3, ?4, ?1, ?5)");
     if (!s)
         return false;
     sqlite3_bind_int64(s, 1, (int64_t)now);
     sqlite3_bind_text(s, 2, to, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, subject, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 4, body, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 5, reply_to, -1, SQLITE_TRANSIENT);
     bool ok = sqlite3_step(s) == SQLITE_DONE;
     if (!ok)
         log_error("mail: queueing failed: %s", sqlite3_errmsg(db_handle(db)));
     sqlite3_reset(s);
+    return ok;
+}
+
+bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body)
+{
+    return queue(db, now, to, "", subject, body);
+}
+
+bool mail_queue_reply(struct db *db, time_t now, const char *to, const char *reply_name,
+                      const char *reply_addr, const char *subject, const char *body)
+{
+    if (!reply_addr || !mail_address_usable(reply_addr) || !reply_name ||
+        !mail_subject_usable(reply_name) || strchr(reply_name, '<') || strchr(reply_name, '>'))
+        return false;
+    struct buf mailbox = {0};
+    buf_printf(&mailbox, "%s%s<%s>", reply_name, *reply_name ? " " : "", reply_addr);
+    bool ok = queue(db, now, to, mailbox.data, subject, body);
+    buf_free(&mailbox);
     return ok;
 }
 
@@ -49,6 +69,7 @@ void mail_outgoing_free(struct mail_outgoing *msg)
     free(msg->to);
     free(msg->subject);
     free(msg->body);
+    free(msg->reply_to);
 }
 
 static char *column_copy(sqlite3_stmt *s, int column)
@@ -63,8 +84,8 @@ int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg)
 {
     if (!db_begin(db))
         return -1;
-    sqlite3_stmt *s = db_prepare(db, "SELECT id, created_at, to_addr, subject, body, attempts "
-                                     "FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 "
+    sqlite3_stmt *s = db_prepare(db, "SELECT id, created_at, to_addr, subject, body, attempts, "
+                                     "reply_to FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 "
                                      "ORDER BY next_attempt_at, id LIMIT 1");
     if (!s) {
         db_rollback(db);
@@ -79,6 +100,7 @@ int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg)
         msg->subject = column_copy(s, 3);
         msg->body = column_copy(s, 4);
         msg->attempts = sqlite3_column_int64(s, 5);
+        msg->reply_to = column_copy(s, 6);
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
@@ -154,8 +176,12 @@ bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *ms
     char *scrubbed = NULL;
     if (sent) {
         scrubbed = mail_queue_scrubbed(msg->body);
+        /* A relayed message (it has a Reply-To) keeps neither the resident's text nor
+         * address once it was handed over. */
         s = db_prepare(db, "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, "
-                           "last_error = '', body = ?3 WHERE id = ?1");
+                           "last_error = '', body = CASE WHEN reply_to <> '' THEN "
+                           "'(doorgestuurd bericht, verwijderd na verzending)' ELSE ?3 END, "
+                           "reply_to = '' WHERE id = ?1");
         if (s) {
             sqlite3_bind_int64(s, 2, (int64_t)now);
             sqlite3_bind_text(s, 3, scrubbed, -1, SQLITE_TRANSIENT);

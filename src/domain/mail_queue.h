@@ -12,6 +12,11 @@ struct db;
  * address or subject is unusable (see mail_address_usable, mail_subject_usable) or the insert
  * fails. */
 bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body);
+/* As mail_queue, with a Reply-To mailbox: reply_name (one line; may be empty) and reply_addr
+ * (mail_address_usable). For messages relayed from a resident: once sent, their body and
+ * Reply-To are scrubbed (the relayed text is the resident's, not the platform's to keep). */
+bool mail_queue_reply(struct db *db, time_t now, const char *to, const char *reply_name,
+                      const char *reply_addr, const char *subject, const char *body);
 /* How many messages are not sent yet (due or waiting for a retry), -1 on an error. */
 int64_t mail_queue_waiting(struct db *db);
 
@@ -21,6 +26,7 @@ struct mail_outgoing {
     time_t created_at; /* the queueing time: Date and Message-ID, the same for every retry */
     int64_t attempts;  /* hand-overs so far */
     char *to, *subject, *body;
+    char *reply_to; /* "Name <address>" or "" */
 };
 void mail_outgoing_free(struct mail_outgoing *msg);
 

@@ -298,6 +298,8 @@ static const struct export_column initiatives_columns[] = {
     {"uitbetaald", "paid_out_cents", EXPORT_CENTS, 12, NULL},
     {"gepubliceerd", "published_at", EXPORT_TIME, 17, NULL},
     {"deadline", "deadline", EXPORT_TIME, 17, NULL},
+    {"helpers", "volunteers", EXPORT_INT, 8, NULL}, /* counts only, never the people */
+    {"vragen", "questions", EXPORT_INT, 8, NULL},
 };
 
 static const char *kind_label(const char *kind)
@@ -440,7 +442,9 @@ static const char initiatives_sql[] =
     "    AND l.kind = 'contribution') AS contributed_cents, "
     "  (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger l WHERE l.initiative_id = i.id "
     "    AND l.kind = 'payout') AS paid_out_cents, "
-    "  i.published_at, i.deadline "
+    "  i.published_at, i.deadline, "
+    "  (SELECT count(*) FROM volunteers v WHERE v.initiative_id = i.id) AS volunteers, "
+    "  (SELECT count(*) FROM questions q WHERE q.initiative_id = i.id) AS questions "
     "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
     "WHERE i.published_at IS NOT NULL AND (?1 = 0 OR " TOOK_PART("i", "?2") ") "
     "ORDER BY i.id";

@@ -5,6 +5,7 @@
 #include "domain/sessions.h"
 #include "domain/workflow.h"
 #include "http/csrf.h"
+#include "domain/takingpart.h"
 #include "pages/beheer_common.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -196,6 +197,9 @@ void staff_initiative_page(struct request *req)
     else if (notice && !strcmp(notice, "update"))
         json_object_set_new(data, "notice", json_string("Uw update staat op de pagina van het initiatief."));
     staff_view(data, user);
+    struct takingpart_public tp; /* counts only: the people are the initiator's */
+    if (takingpart_public_get(req->db, page_id_param(req->params[0]), &tp))
+        json_object_set_new(data, "tp", json_pack("{s:I, s:I}", "volunteers", (json_int_t)tp.volunteers, "questions", (json_int_t)tp.questions));
     page_render(req, "beheer_initiative", json_string_value(json_object_get(item, "title")), data);
 }
 

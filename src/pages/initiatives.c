@@ -237,6 +237,7 @@ void initiative_page(struct request *req)
                             json_string(arena_printf(&req->arena, "/fotos/%lld.jpg",
                                                      (long long)json_integer_value(photo))));
     json_object_set_new(data, "og_type", json_string("article"));
+    takingpart_add_view(req, id, data);
     json_decref(item);
     page_render(req, "initiative", title, data);
 }

@@ -4,6 +4,7 @@
 #include "domain/photo.h"
 #include "domain/settings.h"
 #include "domain/submission.h"
+#include "domain/takingpart.h"
 #include "http/csrf.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -87,6 +88,17 @@ static void render_manage(struct request *req, int64_t id, json_t *values, json_
     json_object_set(data, "messages", messages);
     if (notice)
         json_object_set_new(data, "notice", json_string(notice));
+    /* Taking part: who offered help (private, for the initiator only) and the choices. */
+    struct takingpart_public tp;
+    if (takingpart_public_get(req->db, id, &tp)) {
+        json_t *volunteers = takingpart_volunteers(req->db, id);
+        json_array_foreach(volunteers, i, m) page_set_date(m, "date", "created_at");
+        json_object_set_new(data, "tp",
+                            json_pack("{s:o, s:b, s:s, s:b, s:I}", "volunteers", volunteers,
+                                      "help_wanted", tp.help_wanted, "help_text", tp.help_text,
+                                      "questions_open", tp.questions_open, "questions",
+                                      (json_int_t)tp.questions));
+    }
     json_object_set_new(data, "i", item);
     page_render(req, "manage", "Mijn initiatief", data);
     req->resp.status = status;
@@ -113,6 +125,7 @@ void manage_page(struct request *req)
         {"ingediend", "Uw initiatief is opnieuw ingediend. De wijkregisseur bekijkt het."},
         {"ingetrokken", "Uw initiatief is ingetrokken."},
         {"update", "Uw update staat op de pagina van het initiatief."},
+        {"meedoen", "Uw keuzes voor hulp en vragen zijn opgeslagen."},
         {"uitgevoerd", "Gefeliciteerd! Uw initiatief staat nu als uitgevoerd op de site."},
     };
     const char *notice = NULL;
@@ -329,4 +342,31 @@ void manage_update_post(struct request *req)
 void manage_complete_post(struct request *req)
 {
     manage_post_update(req, true);
+}
+
+/* Whether help is wanted (and what help), and whether residents may ask questions. */
+void manage_takingpart_post(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    const char *wanted = request_form(req, "hulp_gezocht");
+    const char *text = request_form(req, "hulp_tekst") ?: "";
+    const char *questions = request_form(req, "vragen");
+    bool want = wanted && !strcmp(wanted, "ja");
+    if (!takingpart_help_text_valid(text)) {
+        page_error(req, 400, "Beschrijf de hulp die u zoekt in hoogstens 200 tekens, op één regel.");
+        return;
+    }
+    int64_t rate[2];
+    if (!change_allowed(req, id, rate))
+        return;
+    time_t now = time(NULL);
+    if (takingpart_set_help(req->db, id, want, text, now) != TAKINGPART_OK ||
+        takingpart_set_questions(req->db, id, questions && !strcmp(questions, "ja"), now) !=
+            TAKINGPART_OK) {
+        answer_busy(req);
+        return;
+    }
+    back_to_manage(req, "meedoen");
 }

@@ -1,11 +1,19 @@
 /* The page handlers, one file per resource; the route table in routes.c names them. */
 #ifndef BS_PAGES_H
 #define BS_PAGES_H
+#include <jansson.h>
+#include <stdint.h>
+
 #include "http/request.h"
 
 void home_page(struct request *req);
 void initiatives_list_page(struct request *req);
 void initiative_page(struct request *req);
+void takingpart_help_post(struct request *req);
+void takingpart_question_post(struct request *req);
+/* Adds "tp" (counts, help wanted, which forms show, a thank-you notice) to an initiative's
+ * page data. */
+void takingpart_add_view(struct request *req, int64_t id, json_t *data);
 void areas_list_page(struct request *req);
 void area_page(struct request *req);
 void news_list_page(struct request *req);
@@ -42,6 +50,7 @@ void manage_resubmit_post(struct request *req);
 void manage_withdraw_post(struct request *req);
 void manage_update_post(struct request *req);
 void manage_complete_post(struct request *req);
+void manage_takingpart_post(struct request *req);
 void manage_photo_page(struct request *req);
 void photo_page(struct request *req);
 void photo_held_page(struct request *req);
