@@ -41,8 +41,16 @@ static struct throttle_rule voucher_rule(struct request *req)
     return rule;
 }
 
+/* Every page of the donation flow may show a voucher code or what a household supported:
+ * never kept by any cache, nor by the browser's history (a shared computer). */
+static void donate_private(struct request *req)
+{
+    response_set_header(req, "Cache-Control", "no-store");
+}
+
 static json_t *base_data(struct request *req)
 {
+    donate_private(req);
     json_t *data = json_object();
     json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     json_t *round = round_current(req->db, time(NULL));
@@ -386,6 +394,7 @@ void donate_choose_post(struct request *req)
 
 void donate_confirm_post(struct request *req)
 {
+    donate_private(req);
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
     if (!code || initiative <= 0) {
@@ -456,6 +465,7 @@ void donate_confirm_post(struct request *req)
 
 void donate_receipt_page(struct request *req)
 {
+    donate_private(req);
     const char *param = req->params[0];
     const char *dash = param ? strchr(param, '-') : NULL;
     int64_t id = page_id_param(param);
@@ -506,6 +516,7 @@ void donate_multi_page(struct request *req)
 
 void donate_multi_post(struct request *req)
 {
+    donate_private(req);
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
     const char *codes = request_form(req, "codes");
     if (initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
