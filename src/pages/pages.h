@@ -12,6 +12,7 @@ void news_list_page(struct request *req);
 void news_page(struct request *req);
 void accessibility_page(struct request *req);
 void privacy_page(struct request *req);
+void rules_page(struct request *req);
 void open_data_page(struct request *req);
 void open_data_csv(struct request *req);
 void health_page(struct request *req);

@@ -18,6 +18,7 @@ static const struct route routes[] = {
     {M_GET, "/berichten/*", news_page, 0},
     {M_GET, "/toegankelijkheid", accessibility_page, 0},
     {M_GET, "/privacy", privacy_page, 0},
+    {M_GET, "/spelregels", rules_page, 0},
     {M_GET, "/open-data", open_data_page, 0},
     {M_GET, "/open-data/*", open_data_csv, 0},
     {M_GET, "/healthz", health_page, 0},

@@ -19,7 +19,7 @@ const PUBLIC = ['/', '/initiatieven', '/initiatieven?wijk=de-riet&status=open&so
   '/initiatieven/22', '/initiatieven/34', '/wijken', '/wijken/de-riet', '/wijken/aadorp',
   '/wijken/riet-noord', '/wijken/gemeentebreed', '/berichten', '/berichten/5', '/doneren',
   '/doneren?code=ABCD', '/doneren/meerdere', '/initiatief-indienen', '/toegankelijkheid',
-  '/privacy', '/transparantie', '/open-data', '/beheer/inloggen', '/bestaat-niet',
+  '/privacy', '/spelregels', '/adres', '/brief-kwijt', '/transparantie', '/open-data', '/beheer/inloggen', '/bestaat-niet',
   '/initiatieven?wijk=atlantis'];
 const STAFF = ['/beheer', '/beheer/initiatieven/26', '/beheer/berichten',
   '/beheer/berichten/nieuw', '/beheer/berichten/1'];
