@@ -111,6 +111,16 @@ static void render_code_form(struct request *req, int status, const char *code, 
     req->resp.status = status;
 }
 
+/* A code field with characters the text check refused: the form again, the message at the
+ * field, the code shown without them; true when answered. */
+static bool code_field_bad(struct request *req, const char *code)
+{
+    if (!request_form_bad(req, "code"))
+        return false;
+    render_code_form(req, 422, code, 0, PAGE_BAD_TEXT_MESSAGE);
+    return true;
+}
+
 static const char *typo_message(const char *input)
 {
     char code[CODE_CHARS + 1];
@@ -310,6 +320,8 @@ void donate_code_post(struct request *req)
 {
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (code_field_bad(req, code))
+        return;
     if (!code || initiative < 0) {
         render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
         return;
@@ -359,6 +371,8 @@ void donate_choose_post(struct request *req)
 {
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (code_field_bad(req, code))
+        return;
     if (!code || initiative < 0) {
         render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
         return;
@@ -397,6 +411,8 @@ void donate_confirm_post(struct request *req)
     donate_private(req);
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (code_field_bad(req, code))
+        return;
     if (!code || initiative <= 0) {
         render_code_form(req, 400, code, 0, "Vul de vouchercode in en kies een initiatief.");
         return;
@@ -519,14 +535,16 @@ void donate_multi_post(struct request *req)
     donate_private(req);
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
     const char *codes = request_form(req, "codes");
-    if (initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
+    bool bad = request_form_bad(req, "codes");
+    if (bad || initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
         json_t *data = base_data(req);
         json_object_set_new(data, "error",
-                            json_string("Kies een initiatief en vul de codes in, één per regel "
-                                        "(hoogstens 50)."));
+                            json_string(bad ? PAGE_BAD_TEXT_MESSAGE
+                                            : "Kies een initiatief en vul de codes in, één per "
+                                              "regel (hoogstens 50)."));
         json_object_set_new(data, "items", json_array());
         page_render(req, "donate_multi", "Meerdere codes invoeren", data);
-        req->resp.status = 400;
+        req->resp.status = bad ? 422 : 400;
         return;
     }
     json_t *in = initiative_get_public(req->db, initiative);
