@@ -6,6 +6,8 @@ CREATE TABLE letter_requests (
   id           INTEGER PRIMARY KEY,
   household_id INTEGER NOT NULL REFERENCES households(id),
   created_at   TEXT NOT NULL,
+  -- The household's newest voucher when it asked (0: none): a voucher after it is the answer.
+  voucher_before INTEGER NOT NULL DEFAULT 0,
   closed_at    TEXT,
   closed_by    TEXT,
   reason       TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 500),

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Handled: closed, or a voucher was issued to the household at or after the request. */
+/* Handled: closed, or a voucher was issued to the household after the request. */
 #define LETTER_REQUEST_OPEN                                                                        \
     "r.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.household_id = "         \
-    "r.household_id AND v.issued_at >= r.created_at) "
+    "r.household_id AND v.id > r.voucher_before) "
 
 enum letter_request_result letter_request_add(struct db *db, const char *postcode, int64_t number,
                                               const char *addition, time_t now)
@@ -26,10 +26,12 @@ enum letter_request_result letter_request_add(struct db *db, const char *postcod
         db, "UPDATE letter_requests AS r SET closed_at = ?2, closed_by = 'vervangen' "
             "WHERE r.closed_at IS NULL AND r.household_id = (SELECT id FROM households WHERE "
             "postcode = ?1 AND house_number = ?3 AND addition = ?4) AND EXISTS (SELECT 1 FROM "
-            "vouchers v WHERE v.household_id = r.household_id AND v.issued_at >= r.created_at)");
+            "vouchers v WHERE v.household_id = r.household_id AND v.id > r.voucher_before)");
     sqlite3_stmt *add = db_prepare(
-        db, "INSERT INTO letter_requests(household_id, created_at) SELECT id, ?2 FROM households "
-            "WHERE postcode = ?1 AND house_number = ?3 AND addition = ?4 ON CONFLICT DO NOTHING");
+        db, "INSERT INTO letter_requests(household_id, created_at, voucher_before) SELECT h.id, "
+            "?2, (SELECT coalesce(max(v.id), 0) FROM vouchers v WHERE v.household_id = h.id) "
+            "FROM households h WHERE h.postcode = ?1 AND h.house_number = ?3 AND "
+            "h.addition = ?4 ON CONFLICT DO NOTHING");
     bool ok = done && add;
     sqlite3_stmt *both[2] = {done, add};
     for (int i = 0; ok && i < 2; i++) {

@@ -98,8 +98,8 @@ static enum form_error value_decode(struct arena *arena, const char *s, size_t l
     return FORM_OK;
 }
 
-enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t len,
-                                      struct fields *out)
+static enum form_error parse_pairs(struct arena *arena, const char *s, size_t len,
+                                   struct fields *out, bool strict)
 {
     size_t i = 0;
     while (i < len) {
@@ -116,10 +116,14 @@ enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t
             enum form_error err = url_decode(arena, s + i, eq - i, true, &name, &name_len);
             if (err)
                 return err;
-            if (eq < end)
-                err = value_decode(arena, s + eq + 1, end - eq - 1, &value, &value_len, &bad);
-            else
-                err = value_decode(arena, "", 0, &value, &value_len, &bad);
+            if (strict) {
+                err = url_decode(arena, eq < end ? s + eq + 1 : "", eq < end ? end - eq - 1 : 0,
+                                 true, &value, &value_len);
+                if (!err) /* well-formed and clean: only into NFC */
+                    value = checked_value(arena, value, &value_len, &bad);
+            } else
+                err = value_decode(arena, eq < end ? s + eq + 1 : "",
+                                   eq < end ? end - eq - 1 : 0, &value, &value_len, &bad);
             if (err)
                 return err;
             if (out->count >= LIMIT_FIELDS)
@@ -130,6 +134,18 @@ enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t
         i = end + 1;
     }
     return FORM_OK;
+}
+
+enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t len,
+                                      struct fields *out)
+{
+    return parse_pairs(arena, s, len, out, false);
+}
+
+enum form_error form_parse_query(struct arena *arena, const char *s, size_t len,
+                                 struct fields *out)
+{
+    return parse_pairs(arena, s, len, out, true);
 }
 
 static const char *memmem_bounded(const char *hay, size_t hay_len, const char *needle,

@@ -105,10 +105,7 @@ static bool parse_target(struct request *req, enum form_error *err)
     if (*err)
         return false;
     req->path = path;
-    *err = form_parse_urlencoded(&req->arena, req->query, strlen(req->query), &req->query_fields);
-    /* A query has no form to come back to: what the text check refuses refuses the request. */
-    if (*err == FORM_OK && fields_any_bad(&req->query_fields))
-        *err = FORM_BAD_TEXT;
+    *err = form_parse_query(&req->arena, req->query, strlen(req->query), &req->query_fields);
     return *err == FORM_OK;
 }
 
