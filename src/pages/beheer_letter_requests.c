@@ -40,6 +40,7 @@ static void render_queue(struct request *req, json_t *errors, int64_t failed_id,
             json_object_set(r, "error", json_object_get(errors, "reden"));
     }
     json_object_set_new(data, "requests", rows ? rows : json_array());
+    json_object_set_new(data, "open_count", json_integer(letter_requests_open_count(req->db)));
     json_decref(errors);
     page_render(req, "admin_letter_requests", "Aanvragen voor een nieuwe brief", data);
     req->resp.status = status;
