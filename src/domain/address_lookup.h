@@ -7,7 +7,7 @@
 struct db;
 
 struct address_area {
-    char name[128];  /* the wijk or dorp */
+    char name[128]; /* the wijk or dorp */
     char slug[64];
     char kind[8];    /* "wijk" or "dorp" */
     char buurt[128]; /* the buurt within it, "" when the household is in the wijk itself */

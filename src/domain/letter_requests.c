@@ -60,17 +60,18 @@ json_t *letter_requests_open(struct db *db, time_t now, int limit)
     char at[20];
     utc_text(now, at);
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT r.id, r.created_at, h.postcode, h.house_number, h.addition, h.street, h.city, "
-            "coalesce(p.name, a.name) AS area, c.id AS round_id, "
-            "CASE WHEN c.id IS NULL OR v.id IS NULL THEN 'geen' WHEN EXISTS (SELECT 1 FROM ledger "
-            "l WHERE l.voucher_id = v.id AND l.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM "
-            "ledger x WHERE x.reverses_id = l.id)) THEN 'gebruikt' ELSE 'ongebruikt' END AS voucher "
-            "FROM letter_requests r JOIN households h ON h.id = r.household_id "
-            "JOIN areas a ON a.id = h.area_id LEFT JOIN areas p ON p.id = a.parent_id "
-            "LEFT JOIN rounds c ON c.opens_at <= ?1 AND ?1 < c.closes_at "
-            "LEFT JOIN vouchers v ON v.round_id = c.id AND v.household_id = h.id AND "
-            "v.voided_at IS NULL "
-            "WHERE " LETTER_REQUEST_OPEN "ORDER BY r.created_at, r.id LIMIT ?2");
+        db,
+        "SELECT r.id, r.created_at, h.postcode, h.house_number, h.addition, h.street, h.city, "
+        "coalesce(p.name, a.name) AS area, c.id AS round_id, "
+        "CASE WHEN c.id IS NULL OR v.id IS NULL THEN 'geen' WHEN EXISTS (SELECT 1 FROM ledger "
+        "l WHERE l.voucher_id = v.id AND l.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM "
+        "ledger x WHERE x.reverses_id = l.id)) THEN 'gebruikt' ELSE 'ongebruikt' END AS voucher "
+        "FROM letter_requests r JOIN households h ON h.id = r.household_id "
+        "JOIN areas a ON a.id = h.area_id LEFT JOIN areas p ON p.id = a.parent_id "
+        "LEFT JOIN rounds c ON c.opens_at <= ?1 AND ?1 < c.closes_at "
+        "LEFT JOIN vouchers v ON v.round_id = c.id AND v.household_id = h.id AND "
+        "v.voided_at IS NULL "
+        "WHERE " LETTER_REQUEST_OPEN "ORDER BY r.created_at, r.id LIMIT ?2");
     if (!s)
         return NULL;
     sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);

@@ -10,8 +10,8 @@
 struct db;
 
 enum letter_request_result {
-    LETTER_REQUEST_TAKEN,  /* recorded, or one was open already, or no such household */
-    LETTER_REQUEST_DB,     /* the database refused; nothing recorded */
+    LETTER_REQUEST_TAKEN, /* recorded, or one was open already, or no such household */
+    LETTER_REQUEST_DB,    /* the database refused; nothing recorded */
 };
 
 /* Records a request for the household at this normalised address with its audit row

@@ -91,8 +91,7 @@ static json_t *form_data(struct request *req, const struct address_form *f)
     json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     json_object_set_new(data, "postcode", json_string(f && f->postcode_in ? f->postcode_in : ""));
     json_object_set_new(data, "huisnummer", json_string(f && f->number_in ? f->number_in : ""));
-    json_object_set_new(data, "toevoeging",
-                        json_string(f && f->addition_in ? f->addition_in : ""));
+    json_object_set_new(data, "toevoeging", json_string(f && f->addition_in ? f->addition_in : ""));
     json_object_set_new(data, "e", f && f->errors ? json_incref(f->errors) : json_object());
     json_object_set_new(data, "has_errors",
                         json_boolean(f && f->errors && json_object_size(f->errors)));
@@ -128,11 +127,11 @@ void address_post(struct request *req)
             status = 429;
             set_wait(req, data, wait, "Er zijn vanaf uw internetadres veel adressen opgezocht.");
         } else if (r == ADDRESS_FOUND) {
-            json_object_set_new(
-                data, "area",
-                json_pack("{s:s, s:s, s:s, s:s}", "name", area.name, "slug", area.slug,
-                          "kind_label", strcmp(area.kind, "dorp") == 0 ? "het dorp" : "de wijk",
-                          "buurt", area.buurt));
+            json_object_set_new(data, "area",
+                                json_pack("{s:s, s:s, s:s, s:s}", "name", area.name, "slug",
+                                          area.slug, "kind_label",
+                                          strcmp(area.kind, "dorp") == 0 ? "het dorp" : "de wijk",
+                                          "buurt", area.buurt));
         } else if (r == ADDRESS_NEEDS_ADDITION) {
             status = 422;
             json_object_set_new(f.errors, "toevoeging",

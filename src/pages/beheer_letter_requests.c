@@ -31,9 +31,10 @@ static void render_queue(struct request *req, json_t *errors, int64_t failed_id,
         const char *voucher = json_string_value(json_object_get(r, "voucher"));
         bool used = voucher && strcmp(voucher, "gebruikt") == 0;
         json_object_set_new(r, "voucher_label",
-                            json_string(used                              ? "al gebruikt"
-                                        : strcmp(voucher, "ongebruikt") == 0 ? "nog niet gebruikt"
-                                                                         : "geen in deze ronde"));
+                            json_string(used ? "al gebruikt"
+                                        : strcmp(voucher, "ongebruikt") == 0
+                                            ? "nog niet gebruikt"
+                                            : "geen in deze ronde"));
         json_object_set_new(r, "can_replace",
                             json_boolean(!used && !json_is_null(json_object_get(r, "round_id"))));
         if (json_integer_value(json_object_get(r, "id")) == failed_id && errors)

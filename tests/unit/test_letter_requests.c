@@ -24,21 +24,22 @@ static struct db *open_db(void)
     assert_non_null(db);
     assert_true(db_migrate(db, err, sizeof err));
     assert_true(db_exec(
-        db, "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'de-riet', 'De Riet'), "
-            "(2, 'dorp', 'aadorp', 'Aadorp'), (3, 'wijk', 'binnenstad', 'Binnenstad');"
-            "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
-            "(4, 1, 'buurt', 'riet-noord', 'Riet-Noord'), (5, 1, 'buurt', 'riet-zuid', 'Riet-Zuid');"
-            "INSERT INTO households(id, postcode, house_number, addition, street, city, area_id) "
-            "VALUES (1, '7601 AB', 1, '', 'Straat', 'Almelo', 1), "
-            "(2, '7601 AB', 2, 'A', 'Straat', 'Almelo', 4), "
-            "(3, '7601 AB', 2, 'B', 'Straat', 'Almelo', 5), "
-            "(4, '7601 AB', 3, 'A', 'Straat', 'Almelo', 1), "
-            "(5, '7601 AB', 3, 'B', 'Straat', 'Almelo', 3), "
-            "(6, '7611 AA', 9, '', 'Dorpsweg', 'Aadorp', 2);"
-            "INSERT INTO rounds(id, name, opens_at, closes_at, voucher_cents) VALUES "
-            "(1, 'Voorjaar', '2027-01-01 00:00:00', '2027-07-01 00:00:00', 750);"
-            "INSERT INTO vouchers(round_id, household_id, code_hash, value_cents, issued_at) "
-            "SELECT 1, id, randomblob(32), 750, '2027-01-02 00:00:00' FROM households;"));
+        db,
+        "INSERT INTO areas(id, kind, slug, name) VALUES (1, 'wijk', 'de-riet', 'De Riet'), "
+        "(2, 'dorp', 'aadorp', 'Aadorp'), (3, 'wijk', 'binnenstad', 'Binnenstad');"
+        "INSERT INTO areas(id, parent_id, kind, slug, name) VALUES "
+        "(4, 1, 'buurt', 'riet-noord', 'Riet-Noord'), (5, 1, 'buurt', 'riet-zuid', 'Riet-Zuid');"
+        "INSERT INTO households(id, postcode, house_number, addition, street, city, area_id) "
+        "VALUES (1, '7601 AB', 1, '', 'Straat', 'Almelo', 1), "
+        "(2, '7601 AB', 2, 'A', 'Straat', 'Almelo', 4), "
+        "(3, '7601 AB', 2, 'B', 'Straat', 'Almelo', 5), "
+        "(4, '7601 AB', 3, 'A', 'Straat', 'Almelo', 1), "
+        "(5, '7601 AB', 3, 'B', 'Straat', 'Almelo', 3), "
+        "(6, '7611 AA', 9, '', 'Dorpsweg', 'Aadorp', 2);"
+        "INSERT INTO rounds(id, name, opens_at, closes_at, voucher_cents) VALUES "
+        "(1, 'Voorjaar', '2027-01-01 00:00:00', '2027-07-01 00:00:00', 750);"
+        "INSERT INTO vouchers(round_id, household_id, code_hash, value_cents, issued_at) "
+        "SELECT 1, id, randomblob(32), 750, '2027-01-02 00:00:00' FROM households;"));
     return db;
 }
 
