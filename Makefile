@@ -5,7 +5,7 @@
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
 PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter cairo \
-              librsvg-2.0
+              librsvg-2.0 libutf8proc
 CFLAGS     ?= -O2 -g
 CPPFLAGS   ?=
 LDFLAGS    ?=

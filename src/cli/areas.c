@@ -36,17 +36,20 @@ static void usage(FILE *out)
             "/wijken/SLUG) is made from the name unless --slug is given; it cannot be changed.\n");
 }
 
-/* Valid UTF-8 without control characters (a description may have newlines), at most max
- * characters. */
+/* Through the one text check (a description may have newlines), at most max characters. */
 static bool text_ok(const char *s, size_t max, bool multiline)
 {
     size_t len = strlen(s);
-    if (!utf8_valid(s, len) || utf8_length(s, len) > max)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p < 0x20 && !(multiline && *p == '\n')) || *p == 0x7f)
-            return false;
-    return true;
+    return text_check(s, len, multiline) == TEXT_OK && utf8_length(s, len) <= max;
+}
+
+/* The value in NFC, as the web forms store it (an area's name is compared and made a slug);
+ * lives until the command exits. */
+static const char *nfc_of(const char *s)
+{
+    size_t len;
+    char *nfc = text_nfc(s, strlen(s), &len);
+    return nfc ? nfc : s;
 }
 
 /* Reads --option value pairs from argv[first..] into vals; false (with a message) on an
@@ -69,7 +72,7 @@ static bool read_options(int argc, char **argv, int first, const char *vals[TEXT
                         argv[i], text_options[k].max);
                 return false;
             }
-            vals[k] = v, known = true;
+            vals[k] = nfc_of(v), known = true;
         }
         if (kind && strcmp(argv[i], "--kind") == 0)
             *kind = v, known = true;

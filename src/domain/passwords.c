@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -60,13 +61,26 @@ static void init_slots(void)
     sem_init(&hash_slots, 0, 2);
 }
 
+/* A password is hashed in NFC (as RFC 8265 asks), the form every web form delivers, so that
+ * one set on the command line from a terminal that sends decomposed accents works in the
+ * browser too. NULL when it is not UTF-8 (then it is used as it is). */
+static char *password_nfc(const char *password, size_t *len)
+{
+    return text_nfc(password, strlen(password), len);
+}
+
 bool password_hash(const char *password, char out[128])
 {
+    size_t len = 0;
+    char *nfc = password_nfc(password, &len);
     pthread_once(&hash_once, init_slots);
     sem_wait(&hash_slots);
-    bool ok = crypto_pwhash_str_alg(out, password, strlen(password), PW_OPS, PW_MEM,
-                                    crypto_pwhash_ALG_ARGON2ID13) == 0;
+    bool ok = crypto_pwhash_str_alg(out, nfc ? nfc : password, nfc ? len : strlen(password),
+                                    PW_OPS, PW_MEM, crypto_pwhash_ALG_ARGON2ID13) == 0;
     sem_post(&hash_slots);
+    if (nfc)
+        sodium_memzero(nfc, len);
+    free(nfc);
     return ok;
 }
 
@@ -76,10 +90,19 @@ bool password_verify(const char *hash, const char *password)
     if (strlen(hash) >= sizeof stored)
         return false;
     memcpy(stored, hash, strlen(hash));
+    size_t len = 0;
+    char *nfc = password_nfc(password, &len);
     pthread_once(&hash_once, init_slots);
     sem_wait(&hash_slots);
-    bool ok = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+    bool ok = crypto_pwhash_str_verify(stored, nfc ? nfc : password,
+                                       nfc ? len : strlen(password)) == 0;
+    /* A hash made before passwords were normalised, of a password that NFC changes. */
+    if (!ok && nfc && (len != strlen(password) || memcmp(nfc, password, len) != 0))
+        ok = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
     sem_post(&hash_slots);
+    if (nfc)
+        sodium_memzero(nfc, len);
+    free(nfc);
     return ok;
 }
 

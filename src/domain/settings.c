@@ -43,6 +43,10 @@ const struct setting settings_table[] = {
      "Per internetadres en per e-mailadres."},
     {"vragen_per_uur", SETTING_INT, "5", 1, 100000, false, "Vragen aan initiatiefnemers per uur",
      "Per internetadres en per e-mailadres."},
+    {"adres_per_uur", SETTING_INT, "30", 1, 100000, false, "Adressen opzoeken per uur",
+     "Welke wijk hoort bij mijn adres: per internetadres."},
+    {"brief_per_uur", SETTING_INT, "5", 1, 100000, false, "Nieuwe brieven aanvragen per uur",
+     "Per internetadres en per adres van een huishouden."},
     {"brief_logo", SETTING_TEXT, "", 0, 1400000, false, "Logo op de brieven",
      "Een PNG, base64."},
     {"themas", SETTING_TEXT,
@@ -54,6 +58,43 @@ const struct setting settings_table[] = {
     {"regels", SETTING_PARAGRAPHS, "", 0, 4000, true, "Regels voor initiatieven",
      "Staat boven het indienformulier. Een lege regel begint een nieuwe alinea. Leeg: de "
      "standaardregels."},
+    /* The page /spelregels: each text in paragraphs; the defaults hold until an admin writes
+     * their own, and come back when a text is emptied. */
+    {"spelregels_betaald", SETTING_PARAGRAPHS,
+     "Wel: wat bewoners nodig hebben om hun initiatief uit te voeren, zoals materiaal, huur van "
+     "een ruimte of tent, gereedschap, planten, eten en drinken voor een buurtactiviteit en "
+     "drukwerk.\n\nNiet: commerciële activiteiten, politieke of religieuze campagnes, "
+     "salarissen en vergoedingen voor de organisatoren, vaste lasten, en wat al uit een andere "
+     "regeling van de gemeente wordt betaald.",
+     0, 4000, true, "Spelregels: wat wel en niet wordt betaald",
+     "Op de pagina /spelregels. Een lege regel begint een nieuwe alinea. Leeg: de standaardtekst."},
+    {"spelregels_vouchers", SETTING_PARAGRAPHS,
+     "Elk huishouden krijgt per voucherronde een brief met één code. Met die code geeft u de "
+     "voucher aan één initiatief in uw eigen wijk of dorp, of aan een initiatief voor de hele "
+     "gemeente. De voucher gaat in zijn geheel naar dat initiatief; een gebruikte code kan niet "
+     "opnieuw worden gebruikt.\n\nWie aan welk initiatief geeft, is nergens openbaar te zien. Bent u "
+     "de brief kwijt, dan kunt u een nieuwe brief aanvragen; de oude code vervalt dan.",
+     0, 4000, true, "Spelregels: zo werken de vouchers",
+     "Op de pagina /spelregels. Leeg: de standaardtekst."},
+    {"spelregels_restgeld", SETTING_PARAGRAPHS,
+     "Haalt een initiatief zijn streefbedrag niet voor de deadline, dan komen de vouchers weer "
+     "vrij zolang de ronde loopt: het huishouden kan de code dan aan een ander initiatief geven. "
+     "Is de ronde voorbij, dan gaat het geld terug naar het budget van de wijk of het dorp.\n\n"
+     "Codes die niet worden gebruikt, vervallen aan het eind van de ronde. Blijft er geld over "
+     "nadat een initiatief is uitgevoerd, dan overlegt de initiatiefnemer met de wijkregisseur "
+     "wat ermee gebeurt.",
+     0, 4000, true, "Spelregels: geld dat niet wordt besteed",
+     "Op de pagina /spelregels. Leeg: de standaardtekst."},
+    {"spelregels_vragen", SETTING_PARAGRAPHS,
+     "Mag ik meer dan één voucher geven?\nNee. Elk adres krijgt per ronde één code, die één keer "
+     "te gebruiken is.\n\nKan ik de voucher verdelen over twee initiatieven?\nNee, de voucher gaat "
+     "in zijn geheel naar één initiatief.\n\nIk heb geen internet. Wat nu?\nNeem de brief mee naar "
+     "uw wijkaccommodatie, of geef hem aan een initiatiefnemer die langskomt: die kan de code "
+     "voor u invoeren.\n\nBij welke wijk hoort mijn adres?\nDat ziet u op de pagina Welke wijk "
+     "hoort bij mijn adres, en op de keuzepagina nadat u uw code hebt ingevuld.",
+     0, 8000, true, "Spelregels: veelgestelde vragen",
+     "Elke vraag op een eigen regel, het antwoord op de regels eronder; een lege regel begint de "
+     "volgende vraag. Leeg: de standaardvragen."},
 };
 const size_t settings_count = sizeof settings_table / sizeof settings_table[0];
 

@@ -2,6 +2,7 @@
 #include "http/form.h"
 #include "util/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int hex_value(char c)
@@ -15,8 +16,9 @@ static int hex_value(char c)
     return -1;
 }
 
-enum form_error url_decode(struct arena *arena, const char *s, size_t len, bool plus_is_space,
-                           char **out, size_t *out_len)
+/* Percent-decoding alone, into a new arena string. */
+static enum form_error percent_decode(struct arena *arena, const char *s, size_t len,
+                                      bool plus_is_space, char **out, size_t *out_len)
 {
     char *d = arena_alloc(arena, len + 1);
     size_t n = 0;
@@ -35,6 +37,19 @@ enum form_error url_decode(struct arena *arena, const char *s, size_t len, bool 
         d[n++] = c;
     }
     d[n] = '\0';
+    *out = d;
+    *out_len = n;
+    return FORM_OK;
+}
+
+enum form_error url_decode(struct arena *arena, const char *s, size_t len, bool plus_is_space,
+                           char **out, size_t *out_len)
+{
+    char *d;
+    size_t n;
+    enum form_error err = percent_decode(arena, s, len, plus_is_space, &d, &n);
+    if (err)
+        return err;
     if (!utf8_valid(d, n))
         return FORM_BAD_UTF8;
     /* Every field goes through the one text check; any field may be a textarea, so line
@@ -47,8 +62,44 @@ enum form_error url_decode(struct arena *arena, const char *s, size_t len, bool 
     return FORM_OK;
 }
 
-enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t len,
-                                      struct fields *out)
+/* A field's value through the one text check, in place in arena memory: CRLF as LF, what the
+ * check refuses taken out (*bad then true), the rest in NFC. Returns the value to keep. */
+static char *checked_value(struct arena *arena, char *value, size_t *len, bool *bad)
+{
+    *bad = !utf8_valid(value, *len);
+    if (*bad)
+        *len = text_clean(value, *len, true);
+    *len = text_crlf_to_lf(value, *len);
+    if (text_check(value, *len, true) != TEXT_OK) {
+        *bad = true;
+        *len = text_clean(value, *len, true);
+    }
+    size_t n;
+    char *nfc = text_nfc(value, *len, &n);
+    if (!nfc)
+        return value; /* cannot happen: the value is well-formed by now */
+    if (n != *len || memcmp(nfc, value, n) != 0) {
+        value = arena_strndup(arena, nfc, n);
+        *len = n;
+    }
+    free(nfc);
+    return value;
+}
+
+/* A value of a query or an urlencoded form: an escape error refuses the whole; text the check
+ * refuses marks the field (see checked_value). */
+static enum form_error value_decode(struct arena *arena, const char *s, size_t len, char **out,
+                                    size_t *out_len, bool *bad)
+{
+    enum form_error err = percent_decode(arena, s, len, true, out, out_len);
+    if (err)
+        return err;
+    *out = checked_value(arena, *out, out_len, bad);
+    return FORM_OK;
+}
+
+static enum form_error parse_pairs(struct arena *arena, const char *s, size_t len,
+                                   struct fields *out, bool strict)
 {
     size_t i = 0;
     while (i < len) {
@@ -61,22 +112,40 @@ enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t
                 eq++;
             char *name, *value;
             size_t name_len, value_len;
+            bool bad = false;
             enum form_error err = url_decode(arena, s + i, eq - i, true, &name, &name_len);
             if (err)
                 return err;
-            if (eq < end)
-                err = url_decode(arena, s + eq + 1, end - eq - 1, true, &value, &value_len);
-            else
-                err = url_decode(arena, "", 0, true, &value, &value_len);
+            if (strict) {
+                err = url_decode(arena, eq < end ? s + eq + 1 : "", eq < end ? end - eq - 1 : 0,
+                                 true, &value, &value_len);
+                if (!err) /* well-formed and clean: only into NFC */
+                    value = checked_value(arena, value, &value_len, &bad);
+            } else
+                err = value_decode(arena, eq < end ? s + eq + 1 : "",
+                                   eq < end ? end - eq - 1 : 0, &value, &value_len, &bad);
             if (err)
                 return err;
             if (out->count >= LIMIT_FIELDS)
                 return FORM_TOO_MANY;
             fields_add(arena, out, name, value, value_len);
+            out->items[out->count - 1].bad_text = bad;
         }
         i = end + 1;
     }
     return FORM_OK;
+}
+
+enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t len,
+                                      struct fields *out)
+{
+    return parse_pairs(arena, s, len, out, false);
+}
+
+enum form_error form_parse_query(struct arena *arena, const char *s, size_t len,
+                                 struct fields *out)
+{
+    return parse_pairs(arena, s, len, out, true);
 }
 
 static const char *memmem_bounded(const char *hay, size_t hay_len, const char *needle,
@@ -192,15 +261,12 @@ enum form_error form_parse_multipart(struct arena *arena, const char *content_ty
         size_t data_len = (size_t)(next - data);
         if (!utf8_valid(name, strlen(name)))
             return FORM_BAD_UTF8;
-        if (!filename && !utf8_valid(data, data_len))
-            return FORM_BAD_UTF8;
+        if (text_check(name, strlen(name), false) != TEXT_OK)
+            return FORM_BAD_TEXT;
         char *value = arena_strndup(arena, data, data_len);
-        if (!filename) {
-            data_len = text_crlf_to_lf(value, data_len);
-            if (text_check(value, data_len, true) != TEXT_OK ||
-                text_check(name, strlen(name), false) != TEXT_OK)
-                return FORM_BAD_TEXT;
-        }
+        bool bad = false;
+        if (!filename)
+            value = checked_value(arena, value, &data_len, &bad);
         if (filename && !utf8_valid(filename, strlen(filename)))
             return FORM_BAD_UTF8;
         if (out->count >= LIMIT_FIELDS)
@@ -208,6 +274,7 @@ enum form_error form_parse_multipart(struct arena *arena, const char *content_ty
         fields_add(arena, out, name, value, data_len);
         out->items[out->count - 1].filename = filename;
         out->items[out->count - 1].content_type = ctype;
+        out->items[out->count - 1].bad_text = bad;
         p = next + dlen;
     }
 }

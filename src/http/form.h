@@ -18,9 +18,14 @@ enum form_error {
 /* Decodes %XX escapes (and '+' as space when asked) into a new arena string. */
 enum form_error url_decode(struct arena *arena, const char *s, size_t len, bool plus_is_space,
                            char **out, size_t *out_len);
-/* a=1&b=2 into fields; used for query strings and urlencoded bodies. */
+/* a=1&b=2 into fields, for urlencoded bodies: a value that the one text check refuses marks
+ * its field (bad_text, the refused characters taken out), values are kept in NFC. */
 enum form_error form_parse_urlencoded(struct arena *arena, const char *s, size_t len,
                                       struct fields *out);
+/* The same for a query string, which has no form to come back to: such a value refuses the
+ * whole (FORM_BAD_UTF8, FORM_BAD_TEXT). */
+enum form_error form_parse_query(struct arena *arena, const char *s, size_t len,
+                                 struct fields *out);
 /* multipart/form-data; content_type is the whole Content-Type header value. */
 enum form_error form_parse_multipart(struct arena *arena, const char *content_type,
                                      const char *body, size_t len, struct fields *out);

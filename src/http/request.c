@@ -51,6 +51,22 @@ const char *fields_value(const struct fields *f, const char *name)
     return field ? field->value : NULL;
 }
 
+bool fields_any_bad(const struct fields *f)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (f->items[i].bad_text)
+            return true;
+    return false;
+}
+
+bool request_form_bad(const struct request *req, const char *name)
+{
+    for (size_t i = 0; i < req->form_fields.count; i++)
+        if (req->form_fields.items[i].bad_text && strcmp(req->form_fields.items[i].name, name) == 0)
+            return true;
+    return false;
+}
+
 const char *request_header(const struct request *req, const char *name)
 {
     for (size_t i = 0; i < req->headers.count; i++)

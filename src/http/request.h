@@ -28,6 +28,10 @@ struct field {
     size_t value_len;
     const char *filename;     /* multipart file parts only */
     const char *content_type; /* multipart file parts only */
+    /* The value held what the one text check refuses (invalid UTF-8, a control character, a
+     * noncharacter): those were taken out of value, which must not be stored; the page says so
+     * next to the field (page_bad_fields). */
+    bool bad_text;
 };
 
 struct fields {
@@ -84,11 +88,15 @@ void fields_add(struct arena *arena, struct fields *f, const char *name, const c
 /* The first field with this name (case-sensitive), or NULL. */
 const struct field *fields_get(const struct fields *f, const char *name);
 const char *fields_value(const struct fields *f, const char *name);
+/* True when some field has bad_text. */
+bool fields_any_bad(const struct fields *f);
 
 /* Header lookup, case-insensitive; NULL when absent. */
 const char *request_header(const struct request *req, const char *name);
 const char *request_query(const struct request *req, const char *name);
 const char *request_form(const struct request *req, const char *name);
+/* True when the form field name came with characters the text check refuses. */
+bool request_form_bad(const struct request *req, const char *name);
 const char *request_cookie(const struct request *req, const char *name);
 
 void response_header(struct request *req, const char *name, const char *value);

@@ -105,7 +105,7 @@ static bool parse_target(struct request *req, enum form_error *err)
     if (*err)
         return false;
     req->path = path;
-    *err = form_parse_urlencoded(&req->arena, req->query, strlen(req->query), &req->query_fields);
+    *err = form_parse_query(&req->arena, req->query, strlen(req->query), &req->query_fields);
     return *err == FORM_OK;
 }
 
@@ -209,6 +209,10 @@ static void dispatch(struct request *req, const struct route *routes, size_t nro
         if (!parse_body(req, &err, &status)) {
             on_error(req, status,
                      status == 413 ? "Wat u verstuurt is te groot." : form_error_message(err));
+            return;
+        }
+        if (!(found->flags & ROUTE_FIELD_CHECKS) && fields_any_bad(&req->form_fields)) {
+            on_error(req, 400, form_error_message(FORM_BAD_TEXT));
             return;
         }
         if (!(found->flags & ROUTE_NO_CSRF) && !csrf_valid(req)) {

@@ -15,6 +15,10 @@ enum route_flags {
     ROUTE_SECRET_PATH = 2, /* the path carries a secret: log only the route's pattern */
     ROUTE_STAFF = 4,       /* a logged-in staff member only, checked before the handler runs */
     ROUTE_ADMIN = 8,       /* an admin only (implies ROUTE_STAFF) */
+    /* The handler shows a message next to a form field whose text the one text check refused
+     * (request_form_bad, page_bad_fields) and stores nothing then; without this flag such a
+     * form is refused as a whole (400). */
+    ROUTE_FIELD_CHECKS = 16,
 };
 
 /* pattern: literal segments, "*" for one segment (captured in req->params), a final "**" for

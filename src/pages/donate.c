@@ -41,8 +41,16 @@ static struct throttle_rule voucher_rule(struct request *req)
     return rule;
 }
 
+/* Every page of the donation flow may show a voucher code or what a household supported:
+ * never kept by any cache, nor by the browser's history (a shared computer). */
+static void donate_private(struct request *req)
+{
+    response_set_header(req, "Cache-Control", "no-store");
+}
+
 static json_t *base_data(struct request *req)
 {
+    donate_private(req);
     json_t *data = json_object();
     json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     json_t *round = round_current(req->db, time(NULL));
@@ -101,6 +109,16 @@ static void render_code_form(struct request *req, int status, const char *code, 
         json_object_set_new(data, "error", json_string(error));
     page_render(req, "donate", "Voucher doneren", data);
     req->resp.status = status;
+}
+
+/* A code field with characters the text check refused: the form again, the message at the
+ * field, the code shown without them; true when answered. */
+static bool code_field_bad(struct request *req, const char *code)
+{
+    if (!request_form_bad(req, "code"))
+        return false;
+    render_code_form(req, 422, code, 0, PAGE_BAD_TEXT_MESSAGE);
+    return true;
 }
 
 static const char *typo_message(const char *input)
@@ -302,6 +320,8 @@ void donate_code_post(struct request *req)
 {
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (code_field_bad(req, code))
+        return;
     if (!code || initiative < 0) {
         render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
         return;
@@ -351,6 +371,8 @@ void donate_choose_post(struct request *req)
 {
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (code_field_bad(req, code))
+        return;
     if (!code || initiative < 0) {
         render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
         return;
@@ -386,8 +408,11 @@ void donate_choose_post(struct request *req)
 
 void donate_confirm_post(struct request *req)
 {
+    donate_private(req);
     const char *code = code_field(request_form(req, "code"));
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
+    if (code_field_bad(req, code))
+        return;
     if (!code || initiative <= 0) {
         render_code_form(req, 400, code, 0, "Vul de vouchercode in en kies een initiatief.");
         return;
@@ -456,6 +481,7 @@ void donate_confirm_post(struct request *req)
 
 void donate_receipt_page(struct request *req)
 {
+    donate_private(req);
     const char *param = req->params[0];
     const char *dash = param ? strchr(param, '-') : NULL;
     int64_t id = page_id_param(param);
@@ -506,16 +532,19 @@ void donate_multi_page(struct request *req)
 
 void donate_multi_post(struct request *req)
 {
+    donate_private(req);
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
     const char *codes = request_form(req, "codes");
-    if (initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
+    bool bad = request_form_bad(req, "codes");
+    if (bad || initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
         json_t *data = base_data(req);
         json_object_set_new(data, "error",
-                            json_string("Kies een initiatief en vul de codes in, één per regel "
-                                        "(hoogstens 50)."));
+                            json_string(bad ? PAGE_BAD_TEXT_MESSAGE
+                                            : "Kies een initiatief en vul de codes in, één per "
+                                              "regel (hoogstens 50)."));
         json_object_set_new(data, "items", json_array());
         page_render(req, "donate_multi", "Meerdere codes invoeren", data);
-        req->resp.status = 400;
+        req->resp.status = bad ? 422 : 400;
         return;
     }
     json_t *in = initiative_get_public(req->db, initiative);

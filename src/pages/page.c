@@ -132,6 +132,20 @@ void page_render(struct request *req, const char *name, const char *title, json_
     json_decref(data);
 }
 
+bool page_bad_fields(struct request *req, json_t *errors)
+{
+    bool any = false;
+    for (size_t i = 0; i < req->form_fields.count; i++) {
+        const struct field *f = &req->form_fields.items[i];
+        if (!f->bad_text)
+            continue;
+        any = true;
+        if (errors && !json_object_get(errors, f->name))
+            json_object_set_new(errors, f->name, json_string(PAGE_BAD_TEXT_MESSAGE));
+    }
+    return any;
+}
+
 void page_error(struct request *req, int status, const char *message)
 {
     req->resp.status = status;

@@ -2,6 +2,7 @@
 #ifndef BS_PAGE_H
 #define BS_PAGE_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <time.h>
 
 #include "domain/areas.h"
@@ -14,6 +15,14 @@
 /* Renders templates/NAME.html inside the layout with `data` (consumed) and the site-wide
  * values (settings, navigation). `title` is the page's own title. */
 void page_render(struct request *req, const char *name, const char *title, json_t *data);
+/* The message next to a form field whose text the one text check refused. */
+#define PAGE_BAD_TEXT_MESSAGE                                                                      \
+    "Dit veld bevat tekens die we niet kunnen opslaan (vaak onzichtbare tekens uit gekopieerde "   \
+    "tekst). Haal ze weg of typ de tekst opnieuw."
+/* For a route with ROUTE_FIELD_CHECKS: sets errors[name] to PAGE_BAD_TEXT_MESSAGE for every
+ * form field with such text (errors may be NULL to only ask); true when there was one. The
+ * handler then shows its form again, 422, and stores nothing. */
+bool page_bad_fields(struct request *req, json_t *errors);
 /* An HTML error page with a Dutch message. */
 void page_error(struct request *req, int status, const char *message);
 /* Plain-text response (consumes nothing). */

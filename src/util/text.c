@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
 
 bool utf8_valid(const char *str, size_t len)
 {
@@ -71,6 +73,69 @@ enum text_problem text_check(const char *str, size_t len, bool multiline)
         i += n;
     }
     return TEXT_OK;
+}
+
+/* The code point at s[i] and its length in bytes; false for a byte that does not start a
+ * well-formed sequence (then *n is 1, to skip just that byte). */
+static bool utf8_next(const unsigned char *s, size_t len, size_t i, unsigned *cp, size_t *n)
+{
+    *n = 1;
+    if (s[i] == 0)
+        return false;
+    size_t want = s[i] < 0x80 ? 1 : s[i] < 0xE0 ? 2 : s[i] < 0xF0 ? 3 : 4;
+    if (want > len - i || !utf8_valid((const char *)s + i, want))
+        return false;
+    const unsigned char *p = s + i;
+    *cp = want == 1   ? p[0]
+          : want == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+          : want == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+                      : (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 |
+                            (p[3] & 0x3Fu);
+    *n = want;
+    return true;
+}
+
+size_t text_clean(char *str, size_t len, bool multiline)
+{
+    unsigned char *s = (unsigned char *)str;
+    size_t out = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned cp = 0;
+        size_t n;
+        bool keep = utf8_next(s, len, i, &cp, &n);
+        if (keep) {
+            bool allowed_control = cp == '\t' || (multiline && (cp == '\n' || (cp == '\r' &&
+                                                                                i + 1 < len &&
+                                                                                s[i + 1] == '\n')));
+            keep = !((cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) && !allowed_control) &&
+                   !((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE);
+        }
+        if (keep)
+            memmove(s + out, s + i, n), out += n;
+        i += n;
+    }
+    s[out] = '\0';
+    return out;
+}
+
+char *text_nfc(const char *s, size_t len, size_t *out_len)
+{
+    if (!utf8_valid(s, len))
+        return NULL;
+    utf8proc_uint8_t *dst = NULL;
+    utf8proc_ssize_t n = len ? utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+                                            &dst, UTF8PROC_STABLE | UTF8PROC_COMPOSE)
+                             : 0;
+    if (n < 0)
+        return NULL;
+    if (!dst) {
+        dst = malloc(1);
+        if (!dst)
+            abort();
+        dst[0] = '\0';
+    }
+    *out_len = (size_t)n;
+    return (char *)dst;
 }
 
 size_t text_crlf_to_lf(char *s, size_t len)

@@ -17,6 +17,15 @@ enum text_problem {
 /* Checks s[0..len): multi-line text may hold LF and CR only as part of CRLF. Feeds and pages
  * stay valid XML and HTML whatever passes. */
 enum text_problem text_check(const char *s, size_t len, bool multiline);
+/* What text_check refuses, taken out in place: bytes that are not well-formed UTF-8, NUL,
+ * controls, noncharacters, and in multi-line text a CR that is not part of CRLF. The new
+ * length, with the NUL moved along. For showing refused input back without the bad part. */
+size_t text_clean(char *s, size_t len, bool multiline);
+/* Well-formed UTF-8 in its canonical composed form (Unicode NFC): "e" + U+0301 becomes "é",
+ * so that names, e-mail addresses and titles that look the same compare the same. A new
+ * NUL-terminated string (free() it) with its length in *out_len; NULL when s is not
+ * well-formed UTF-8. */
+char *text_nfc(const char *s, size_t len, size_t *out_len);
 /* Rewrites CRLF as LF in place (what a browser sends for a textarea line break); the new
  * length, with the NUL moved along. A lone CR is left for text_check to refuse. */
 size_t text_crlf_to_lf(char *s, size_t len);

@@ -54,15 +54,18 @@ bool letters_add(void *ctx, const struct letter *l)
 bool letters_render(const struct letters *l, const struct tmpl_set *templates,
                     const struct letters_info *info, struct buf *out)
 {
-    char value[32], until[64], donate[300];
+    char value[32], until[64], donate[300], rules[300], lost[300];
     format_money(value, sizeof value, info->value_cents);
     format_date(until, sizeof until, info->valid_until);
     snprintf(donate, sizeof donate, "%s/doneren", info->base_url);
+    snprintf(rules, sizeof rules, "%s/spelregels", info->base_url);
+    snprintf(lost, sizeof lost, "%s/brief-kwijt", info->base_url);
     json_t *list = l->letters ? json_incref(l->letters) : json_array();
-    json_t *data = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "letters", list,
-                             "round_name", info->round_name, "value", value, "valid_until", until,
-                             "site_name", info->site_name, "gemeente", info->gemeente,
-                             "contact_email", info->contact_email, "donate_url", donate);
+    json_t *data = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "letters",
+                             list, "round_name", info->round_name, "value", value, "valid_until",
+                             until, "site_name", info->site_name, "gemeente", info->gemeente,
+                             "contact_email", info->contact_email, "donate_url", donate,
+                             "rules_url", rules, "lost_url", lost);
     bool ok = data && tmpl_render(templates, "letters", NULL, data, out);
     json_decref(data);
     return ok;

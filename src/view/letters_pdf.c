@@ -248,9 +248,10 @@ bool letters_pdf_add(void *ctx, const struct letter *l)
     y = paragraph(cr, MARGIN_LEFT, y, width, lead, text) + 4;
     font_of(p, 8.5, false, false);
     snprintf(text, sizeof text,
-             "Vragen? Mail naar %s. Is deze brief kwijt of beschadigd, neem dan contact op met "
-             "de gemeente voor een nieuwe code; de oude code vervalt dan.",
-             p->contact_email);
+             "Spelregels en vragen: %s/spelregels. Andere vragen? Mail naar %s. Is deze brief "
+             "kwijt of beschadigd, vraag dan een nieuwe aan op %s/brief-kwijt; de oude code "
+             "vervalt dan.",
+             p->base_url, p->contact_email, p->base_url);
     paragraph(cr, MARGIN_LEFT, y, width, 4.2, text);
 
     /* Emits the page: cairo writes its content to the stream and keeps only the fonts. */

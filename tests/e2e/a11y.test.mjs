@@ -38,6 +38,9 @@ const PAGES = [
   ['/doneren/meerdere', 200, 'donating: several codes at once'],
   ['/toegankelijkheid', 200, 'accessibility statement'],
   ['/privacy', 200, 'privacy statement'],
+  ['/spelregels', 200, 'rules and questions'],
+  ['/adres', 200, 'which wijk is my address in'],
+  ['/brief-kwijt', 200, 'lost letter: ask for a new one'],
   ['/bestaat-niet', 404, 'not found'],
   ['/initiatieven?wijk=atlantis', 400, 'bad request'],
 ];

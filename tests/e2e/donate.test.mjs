@@ -137,61 +137,82 @@ describe('donating on a phone, with axe-core on every page', () => {
 });
 
 describe('without JavaScript, by keyboard only', () => {
+  /** From the code form to the confirmation by keyboard: Tab, type, Enter, Space, arrows. */
+  async function toConfirmation(page, code) {
+    await page.goto(`${server.base}/doneren`);
+    await tabTo(page, 'the code field', () => document.activeElement?.id === 'code');
+    await page.keyboard.type(code.toLowerCase());
+    let res = await submitWith(page, () => page.keyboard.press('Enter'));
+    assert.equal(res.status(), 200, 'Enter in the field submits the code');
+    assert.equal(await h1(page), 'Kies een initiatief');
+
+    // Into the group of radio buttons; Space chooses, the arrow keys move the choice.
+    await tabTo(page, 'the choice of initiatives',
+      () => document.activeElement?.getAttribute('type') === 'radio');
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 10; i++) {
+      if (await page.evaluate((id) => document.activeElement?.value === String(id), CITY_WIDE)) {
+        break;
+      }
+      await page.keyboard.press('ArrowDown');
+    }
+    const checked = await page.locator('input[name=initiatief]:checked').getAttribute('value');
+    assert.equal(checked, String(CITY_WIDE), 'the initiative is chosen by keyboard');
+    await tabTo(page, 'the Verder button',
+      () => document.activeElement?.tagName === 'BUTTON' &&
+        document.activeElement.textContent.trim() === 'Verder');
+    res = await submitWith(page, () => page.keyboard.press('Enter'));
+    assert.equal(res.status(), 200);
+    assert.equal(await h1(page), 'Bevestig uw donatie');
+    await tabTo(page, 'the confirm button',
+      () => document.activeElement?.textContent.trim() === 'Ja, doneer mijn voucher');
+  }
+
   test('Tab, type, Enter, Space: a code is donated and the receipt shown', async () => {
     const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
     try {
       const page = await context.newPage();
       const code = codes[4];
-      await page.goto(`${server.base}/doneren`);
-      await tabTo(page, 'the code field', () => document.activeElement?.id === 'code');
-      await page.keyboard.type(code.toLowerCase());
-      let res = await submitWith(page, () => page.keyboard.press('Enter'));
-      assert.equal(res.status(), 200, 'Enter in the field submits the code');
-      assert.equal(await h1(page), 'Kies een initiatief');
-
-      // Into the group of radio buttons; Space chooses, the arrow keys move the choice.
-      await tabTo(page, 'the choice of initiatives',
-        () => document.activeElement?.getAttribute('type') === 'radio');
-      await page.keyboard.press('Space');
-      for (let i = 0; i < 10; i++) {
-        if (await page.evaluate((id) => document.activeElement?.value === String(id), CITY_WIDE)) {
-          break;
-        }
-        await page.keyboard.press('ArrowDown');
-      }
-      const checked = await page.locator('input[name=initiatief]:checked').getAttribute('value');
-      assert.equal(checked, String(CITY_WIDE), 'the initiative is chosen by keyboard');
-      await tabTo(page, 'the Verder button',
-        () => document.activeElement?.tagName === 'BUTTON' &&
-          document.activeElement.textContent.trim() === 'Verder');
-      res = await submitWith(page, () => page.keyboard.press('Enter'));
-      assert.equal(res.status(), 200);
-      assert.equal(await h1(page), 'Bevestig uw donatie');
-
-      await tabTo(page, 'the confirm button',
-        () => document.activeElement?.textContent.trim() === 'Ja, doneer mijn voucher');
+      await toConfirmation(page, code);
       const focus = await page.evaluate(() => {
         const s = getComputedStyle(document.activeElement);
         return { style: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow };
       });
       assert.ok((focus.style !== 'none' && focus.width > 0) || focus.shadow !== 'none',
         `the focused button shows its focus: ${JSON.stringify(focus)}`);
-      res = await submitWith(page, () => page.keyboard.press('Enter'));
+
+      // The same confirmation open in a second tab (a resident who opened the letter's link
+      // twice): Space on its focused button, after Enter in the first, lands on the same
+      // receipt, not on an error.
+      const second = await context.newPage();
+      await toConfirmation(second, code);
+
+      let res = await submitWith(page, () => page.keyboard.press('Enter'));
       assert.equal(res.status(), 303);
       await page.waitForURL(/\/doneren\/ontvangst\//);
       assert.equal(await h1(page), 'Bedankt!');
       assert.match(await page.locator('main').innerText(), new RegExp(CITY_WIDE_TITLE));
-
-      // Space on a focused button submits too: the same donation again gives the same receipt.
       const receipt = page.url();
-      await page.goBack();
-      assert.equal(await h1(page), 'Bevestig uw donatie');
-      await tabTo(page, 'the confirm button',
-        () => document.activeElement?.textContent.trim() === 'Ja, doneer mijn voucher');
-      res = await submitWith(page, () => page.keyboard.press('Space'));
+
+      res = await submitWith(second, () => second.keyboard.press('Space'));
       assert.equal(res.status(), 303);
-      await page.waitForURL(/\/doneren\/ontvangst\//);
-      assert.equal(page.url(), receipt, 'a repeat lands on the same receipt');
+      await second.waitForURL(/\/doneren\/ontvangst\//);
+      assert.equal(second.url(), receipt, 'a repeat lands on the same receipt');
+
+      // Back from the receipt: the confirmation is not kept in the browser's history (the next
+      // person at a shared computer must not find the code there); the browser asks to fetch
+      // it again rather than showing it from memory.
+      const back = await page.goBack().then((r) => r, (e) => e);
+      if (back instanceof Error) assert.match(back.message, /ERR_CACHE_MISS/);
+      await page.waitForLoadState();
+      const shown = await page.content();
+      assert.ok(!shown.includes(code) && !shown.toLowerCase().includes(code.toLowerCase()),
+        'going back does not show the voucher code from the history');
+
+      // Going forward again fetches the receipt afresh, and it still works by keyboard.
+      await page.goto(receipt);
+      assert.equal(await h1(page), 'Bedankt!');
+      await tabTo(page, 'a link on the receipt', () => document.activeElement?.tagName === 'A');
     } finally {
       await context.close();
     }

@@ -1,5 +1,5 @@
 /* libFuzzer target: percent-decoding, query strings, multipart bodies and cookies; every
- * field that parses passes text_check. */
+ * field that parses passes text_check and is in NFC, whether or not it was marked bad. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t out_len;
     url_decode(&arena, text, size, true, &out, &out_len);
     form_parse_urlencoded(&arena, text, size, &fields);
+    struct fields query = {0};
+    form_parse_query(&arena, text, size, &query);
     struct fields parts = {0};
     form_parse_multipart(&arena, "multipart/form-data; boundary=XyZ", text, size, &parts);
     /* The first line as a Content-Type header with its own boundary. */
@@ -28,8 +30,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         form_parse_multipart(&arena, text, nl + 1, size - (size_t)(nl + 1 - text), &more);
     }
     /* Oracle: every text field that parsed passes the one text check. */
-    for (size_t i = 0; i < fields.count; i++)
-        if (text_check(fields.items[i].value, fields.items[i].value_len, true) != TEXT_OK)
+    for (size_t i = 0; i < fields.count; i++) {
+        const struct field *f = &fields.items[i];
+        if (text_check(f->value, f->value_len, true) != TEXT_OK)
+            abort();
+        size_t n;
+        char *nfc = text_nfc(f->value, f->value_len, &n);
+        if (!nfc || n != f->value_len || memcmp(nfc, f->value, n) != 0)
+            abort();
+        free(nfc);
+    }
+    for (size_t i = 0; i < query.count; i++)
+        if (query.items[i].bad_text ||
+            text_check(query.items[i].value, query.items[i].value_len, true) != TEXT_OK)
             abort();
     for (size_t i = 0; i < parts.count; i++)
         if (!parts.items[i].filename &&

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { removeDb, startServe, tempDir } from '../lib/server.mjs';
+import { removeDb, sql, startServe, tempDir } from '../lib/server.mjs';
 import { login, makeDemoDbWithStaff } from '../lib/staff.mjs';
 import { fetchPage } from '../lib/pages.mjs';
 
@@ -19,13 +19,13 @@ const PUBLIC = ['/', '/initiatieven', '/initiatieven?wijk=de-riet&status=open&so
   '/initiatieven/22', '/initiatieven/34', '/wijken', '/wijken/de-riet', '/wijken/aadorp',
   '/wijken/riet-noord', '/wijken/gemeentebreed', '/berichten', '/berichten/5', '/doneren',
   '/doneren?code=ABCD', '/doneren/meerdere', '/initiatief-indienen', '/toegankelijkheid',
-  '/privacy', '/transparantie', '/open-data', '/beheer/inloggen', '/bestaat-niet',
+  '/privacy', '/spelregels', '/adres', '/brief-kwijt', '/transparantie', '/open-data', '/beheer/inloggen', '/bestaat-niet',
   '/initiatieven?wijk=atlantis'];
 const STAFF = ['/beheer', '/beheer/initiatieven/26', '/beheer/berichten',
   '/beheer/berichten/nieuw', '/beheer/berichten/1'];
 const ADMIN = ['/beheer/dashboard', '/beheer/geld', '/beheer/instellingen', '/beheer/medewerkers',
   '/beheer/auditlog', '/beheer/email', '/beheer/gebieden', '/beheer/rondes',
-  '/beheer/huishoudens'];
+  '/beheer/huishoudens', '/beheer/briefaanvragen'];
 
 let made;
 let server;
@@ -33,6 +33,9 @@ let dir;
 
 before(async () => {
   made = await makeDemoDbWithStaff();
+  // One open request for a new letter, so that the queue shows its table.
+  sql(made.db, "INSERT INTO letter_requests(household_id, created_at) SELECT id, datetime('now') " +
+    'FROM households ORDER BY id LIMIT 1');
   server = await startServe({ db: made.db, threads: 2 });
   dir = await tempDir('buurtsamen-html-');
 });

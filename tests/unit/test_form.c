@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/form.h"
@@ -113,9 +114,13 @@ static void rejects_bad_multipart(void **state)
                                           strlen(no_name), &f),
                      FORM_BAD_MULTIPART);
     const char *bad_text = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n\xff\r\n--b--";
+    /* Invalid UTF-8 in a value marks the field; the form is read on. */
+    struct fields g = {0};
     assert_int_equal(form_parse_multipart(&a, "multipart/form-data; boundary=\"b\"", bad_text,
-                                          strlen(bad_text), &f),
-                     FORM_BAD_UTF8);
+                                          strlen(bad_text), &g),
+                     FORM_OK);
+    assert_true(fields_get(&g, "x")->bad_text);
+    assert_string_equal(fields_value(&g, "x"), "");
     assert_int_equal(form_parse_multipart(&a, "multipart/form-data; boundary=b", "", 0, &f),
                      FORM_BAD_MULTIPART);
     arena_free(&a);
@@ -189,7 +194,9 @@ static void text_check_refuses_controls_and_noncharacters(void **state)
     assert_string_equal(lines, "a\nb\n\rc");
 }
 
-/* Every form field passes the text check: CRLF arrives as LF, a control is refused. */
+/* Every form field passes the text check: CRLF arrives as LF; a control, a noncharacter or
+ * invalid UTF-8 in a value marks that field (its value shown back without them), the parse
+ * goes on so that the form can say which field; a bad name still refuses the whole form. */
 static void form_fields_pass_the_text_check(void **state)
 {
     (void)state;
@@ -199,13 +206,32 @@ static void form_fields_pass_the_text_check(void **state)
     assert_int_equal(form_parse_urlencoded(&a, ok, sizeof ok - 1, &f), FORM_OK);
     assert_string_equal(fields_value(&f, "tekst"), "een\ntwee");
     assert_int_equal(fields_get(&f, "tekst")->value_len, 8);
-    static const char *bad[] = {"tekst=a%0Bb", "tekst=a%01", "tekst=%1B%5B31m", "tekst=a%EF%BF%BE",
-                                "tekst=a%0Db", "t%01=a", "tekst=%C2%85"};
+    assert_false(fields_get(&f, "tekst")->bad_text);
+    assert_false(fields_any_bad(&f));
+    static const struct {
+        const char *in, *shown;
+    } bad[] = {{"tekst=a%0Bb", "ab"},         {"tekst=a%01", "a"},
+               {"tekst=%1B%5B31m", "[31m"},   {"tekst=a%EF%BF%BE", "a"},
+               {"tekst=a%0Db", "ab"},         {"tekst=%C2%85x", "x"},
+               {"tekst=a%FFb%C3", "ab"},      {"tekst=a%00b", "ab"},
+               {"tekst=%ED%A0%80z", "z"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct fields g = {0};
-        if (form_parse_urlencoded(&a, bad[i], strlen(bad[i]), &g) != FORM_BAD_TEXT)
-            fail_msg("accepted %s", bad[i]);
+        const char *body = arena_printf(&a, "naam=Anna&%s&plaats=Almelo", bad[i].in);
+        if (form_parse_urlencoded(&a, body, strlen(body), &g) != FORM_OK)
+            fail_msg("refused the whole form for %s", bad[i].in);
+        const struct field *t = fields_get(&g, "tekst");
+        assert_non_null(t);
+        if (!t->bad_text)
+            fail_msg("accepted %s", bad[i].in);
+        assert_string_equal(t->value, bad[i].shown);
+        assert_int_equal(t->value_len, strlen(bad[i].shown));
+        assert_false(fields_get(&g, "naam")->bad_text);
+        assert_string_equal(fields_value(&g, "plaats"), "Almelo");
+        assert_true(fields_any_bad(&g));
     }
+    struct fields n = {0};
+    assert_int_equal(form_parse_urlencoded(&a, "t%01=a", 6, &n), FORM_BAD_TEXT);
     const char body[] = "--XyZ\r\n"
                         "Content-Disposition: form-data; name=\"tekst\"\r\n\r\n"
                         "regel\r\nregel\r\n"
@@ -217,13 +243,77 @@ static void form_fields_pass_the_text_check(void **state)
     assert_string_equal(fields_value(&m, "tekst"), "regel\nregel");
     const char vt[] = "--XyZ\r\n"
                       "Content-Disposition: form-data; name=\"tekst\"\r\n\r\n"
-                      "a\x0b\x01\x1b\r\n"
+                      "a\x0b\x01\x1b\xff\r\n"
                       "--XyZ--\r\n";
     struct fields v = {0};
     assert_int_equal(
         form_parse_multipart(&a, "multipart/form-data; boundary=XyZ", vt, sizeof vt - 1, &v),
-        FORM_BAD_TEXT);
+        FORM_OK);
+    assert_true(fields_get(&v, "tekst")->bad_text);
+    assert_string_equal(fields_value(&v, "tekst"), "a");
     arena_free(&a);
+}
+
+/* Text is kept in NFC, so that what looks the same compares the same: a decomposed é from one
+ * keyboard equals the composed one from another. */
+static void text_is_normalised_to_nfc(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *nfc;
+    } cases[] = {
+        {"Cafe\xcc\x81", "Caf\xc3\xa9"},                 /* e + combining acute */
+        {"Caf\xc3\xa9", "Caf\xc3\xa9"},                   /* already composed */
+        {"\xe2\x84\xab", "\xc3\x85"},                     /* ANGSTROM SIGN → Å */
+        {"Scho\xcc\x88ppe", "Sch\xc3\xb6ppe"},             /* de Schöppe */
+        {"Mo\xcc\x88ll'nwiek", "M\xc3\xb6ll'nwiek"},       /* Möll'nwiek */
+        {"IJ ij \xc4\xb2", "IJ ij \xc4\xb2"},              /* compatibility forms stay */
+        {"plain ascii", "plain ascii"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = 99;
+        char *out = text_nfc(cases[i].in, strlen(cases[i].in), &n);
+        assert_non_null(out);
+        assert_string_equal(out, cases[i].nfc);
+        assert_int_equal(n, strlen(cases[i].nfc));
+        free(out);
+    }
+    size_t n;
+    assert_null(text_nfc("a\xff", 2, &n));
+    /* Through the form: the field arrives composed. */
+    struct arena a = {0};
+    struct fields f = {0};
+    const char body[] = "naam=Jose%CC%81&email=jose%CC%81%40example.org";
+    assert_int_equal(form_parse_urlencoded(&a, body, sizeof body - 1, &f), FORM_OK);
+    assert_string_equal(fields_value(&f, "naam"), "Jos\xc3\xa9");
+    assert_int_equal(fields_get(&f, "naam")->value_len, 5);
+    assert_false(fields_get(&f, "naam")->bad_text);
+    assert_string_equal(fields_value(&f, "email"), "jos\xc3\xa9@example.org");
+    arena_free(&a);
+}
+
+static void text_clean_takes_out_what_the_check_refuses(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+        bool multiline;
+    } cases[] = {
+        {"a\x0b\x01" "b", "ab", true},      {"een\ntwee", "een\ntwee", true},
+        {"een\ntwee", "eentwee", false},  {"a\r\nb\rc", "a\r\nbc", true},
+        {"t\tab", "t\tab", false},        {"\xef\xb7\x90x\xef\xbf\xbf", "x", false},
+        {"\xc2\x9f\xc3\xa9", "\xc3\xa9", false}, {"\xe2\x82", "", false},
+        {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s", cases[i].in);
+        size_t n = text_clean(buf, strlen(buf), cases[i].multiline);
+        assert_string_equal(buf, cases[i].out);
+        assert_int_equal(n, strlen(cases[i].out));
+        assert_int_equal(text_check(buf, n, cases[i].multiline), TEXT_OK);
+    }
 }
 
 int main(void)
@@ -235,6 +325,8 @@ int main(void)
         cmocka_unit_test(parses_cookies),
         cmocka_unit_test(text_check_refuses_controls_and_noncharacters),
         cmocka_unit_test(form_fields_pass_the_text_check),
+        cmocka_unit_test(text_is_normalised_to_nfc),
+        cmocka_unit_test(text_clean_takes_out_what_the_check_refuses),
     };
     return cmocka_run_group_tests_name("forms, query strings and cookies", tests, NULL, NULL);
 }

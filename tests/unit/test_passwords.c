@@ -101,6 +101,21 @@ static void hashes_are_argon2id_and_verify(void **state)
 }
 
 /* Many threads hashing at once all get valid hashes (the two slots are shared, not lost). */
+/* The same password typed with a composed or a decomposed accent is the same password. */
+static void passwords_compare_in_nfc(void **state)
+{
+    (void)state;
+    const char composed[] = "Caf\xc3\xa9 op de Sch\xc3\xb6ppe 42";
+    const char decomposed[] = "Cafe\xcc\x81 op de Scho\xcc\x88ppe 42";
+    char hash[128];
+    assert_true(password_hash(decomposed, hash));
+    assert_true(password_verify(hash, composed));
+    assert_true(password_verify(hash, decomposed));
+    assert_true(password_hash(composed, hash));
+    assert_true(password_verify(hash, decomposed));
+    assert_false(password_verify(hash, "Cafe op de Schoppe 42"));
+}
+
 static void *hash_in_thread(void *arg)
 {
     char *out = arg;
@@ -128,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(weak_passwords_are_refused),
         cmocka_unit_test(hashes_are_argon2id_and_verify),
+        cmocka_unit_test(passwords_compare_in_nfc),
         cmocka_unit_test(concurrent_hashes_all_succeed),
     };
     log_set_quiet(1);
