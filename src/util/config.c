@@ -12,6 +12,8 @@ void config_defaults(struct config *c)
     snprintf(c->db_path, sizeof c->db_path, "buurtsamen.db");
     snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
     c->threads = 0; /* 0: one per core, at least 2 */
+    c->connections_per_address = 64;
+    c->connection_timeout = 10;
     snprintf(c->gemeente_naam, sizeof c->gemeente_naam, "Almelo");
     snprintf(c->site_naam, sizeof c->site_naam, "Almelo Buurt Samen");
     snprintf(c->basis_url, sizeof c->basis_url, "http://127.0.0.1:8080");
@@ -41,6 +43,10 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             SET(trusted_proxies);
         else if (strcmp(name, "fcgi_backlog") == 0)
             c->fcgi_backlog = atoi(value);
+        else if (strcmp(name, "connections_per_address") == 0)
+            c->connections_per_address = atoi(value);
+        else if (strcmp(name, "connection_timeout") == 0)
+            c->connection_timeout = atoi(value);
         else
             return 0;
     } else if (strcmp(section, "gemeente") == 0) {

@@ -24,6 +24,10 @@ struct config {
      * CIDRs, separated by commas or spaces (empty: none). */
     char trusted_proxies[1024];
     int fcgi_backlog; /* listen queue of the FastCGI socket; 0: SOMAXCONN */
+    /* serve: open connections one client address may have (0: no cap; trusted proxies are
+     * never capped) and seconds without progress before a connection is dropped. */
+    int connections_per_address;
+    int connection_timeout;
 };
 
 void config_defaults(struct config *c);
