@@ -29,6 +29,17 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int lane_size;
 static atomic_int lane_wait_ms = DB_BUSY_TIMEOUT_MS;
 static atomic_int lane_waiting; /* threads between entering db_begin and holding the lock */
+/* When a writer last got the lock, or the first one began to wait for it (monotonic ms). A
+ * lock that changes hands often is not stuck: the lane refuses only while nobody got it for
+ * longer than an ordinary transaction takes. */
+static atomic_llong lane_progress_ms;
+
+static long long monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000L;
+}
 
 struct db {
     bool holds_write_lock;
@@ -185,14 +196,19 @@ bool db_begin_at(struct db *db, const char *file, int line)
         assert(!"write transaction inside a read snapshot");
         return false;
     }
-    /* A place in the lane first: past its size the write gives up at once, so that the
-     * threads left over stay free for readers. */
+    /* A place in the lane first: past its size, while the lock is stuck, the write gives up
+     * at once, so that the threads left over stay free for readers. A burst of writes on a lock
+     * that changes hands every few milliseconds just waits its turn. */
     int size = atomic_load(&lane_size);
-    if (atomic_fetch_add(&lane_waiting, 1) >= size && size > 0) {
+    int ahead = atomic_fetch_add(&lane_waiting, 1);
+    if (ahead == 0)
+        atomic_store(&lane_progress_ms, monotonic_ms());
+    if (size > 0 && ahead >= size &&
+        monotonic_ms() - atomic_load(&lane_progress_ms) > DB_LANE_STUCK_MS) {
         atomic_fetch_sub(&lane_waiting, 1);
         db->busy = true;
-        log_error("transaction: begin at %s:%d refused: %d writers wait already", file, line,
-                  size);
+        log_error("transaction: begin at %s:%d refused: %d writers wait for a stuck lock",
+                  file, line, ahead);
         return false;
     }
     struct timespec deadline = deadline_after(atomic_load(&lane_wait_ms));
@@ -213,6 +229,7 @@ bool db_begin_at(struct db *db, const char *file, int line)
     sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
     atomic_fetch_sub(&lane_waiting, 1);
     if (rc == SQLITE_DONE) {
+        atomic_store(&lane_progress_ms, monotonic_ms());
         db->depth = 1;
         db->doomed = false;
         db->begin_file = file;

@@ -15,7 +15,7 @@ enum { FRONT_DRAIN_SECONDS = 10 };
 enum {
     FRONT_CONNECTIONS = 2000,      /* open connections in all */
     FRONT_CONNECTION_TIMEOUT = 10, /* seconds without progress before a connection is dropped */
-    FRONT_LANE_QUEUE = 8,          /* writes that may queue per writer thread; past it, 503 */
+    FRONT_LANE_QUEUE = 64,         /* writes that may queue per writer thread; past it, 503 */
 };
 /* Request bodies held in memory by all connections together; past it, 503. */
 #define FRONT_BODY_MEMORY ((size_t)64 * 1024 * 1024)
