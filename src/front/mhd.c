@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -374,16 +375,14 @@ static void *lane_main(void *arg)
         if (!p)
             return NULL; /* stopping, and the queue is empty */
         struct request *req = p->req;
+        req->db = front_thread_db(server->app); /* this thread's own connection */
         if (now_seconds() - p->queued_at > FRONT_WRITE_WAIT_MS / 1000.0) {
             req->refusal_status = 503; /* waited its share in the queue: nothing was done */
             req->refusal_message = busy_message;
-        } else if (!req->refusal_status) {
-            req->db = front_thread_db(server->app); /* this thread's own connection */
-            if (!req->db) {
-                req->refusal_status = 503;
-                req->refusal_message = "De database is even niet bereikbaar. Probeer het over "
-                                       "een ogenblik opnieuw.";
-            }
+        } else if (!req->db) {
+            req->refusal_status = 503;
+            req->refusal_message = "De database is even niet bereikbaar. Probeer het over een "
+                                   "ogenblik opnieuw.";
         }
         handle(server, req);
         p->handled = true;
@@ -547,6 +546,10 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
     }
     threads = front_thread_count(threads, 2);
     server->per_address = app->config.connections_per_address;
+    /* Bodies of megabytes each get their own mapping and give it back when freed: with glibc's
+     * sliding threshold they would come from the heap after the first, and a burst of uploads
+     * would leave the process that large for good. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     pthread_mutex_init(&server->addresses_mutex, NULL);
     front_block_signals();
     /* As many writer threads as readers; each may wait for the write lock (the lane's queue
