@@ -11,7 +11,7 @@ struct db;
 /* How long a statement waits for a lock another connection holds. */
 enum { DB_BUSY_TIMEOUT_MS = 5000 };
 /* Nobody got the write lock for this long: it is stuck (another process holds it). */
-enum { DB_LANE_STUCK_MS = 100 };
+enum { DB_LANE_STUCK_MS = 250 };
 
 /* Opens (creating when asked) with WAL, foreign keys, busy timeout and defensive settings.
  * On failure returns NULL and writes a one-line reason into err. */
