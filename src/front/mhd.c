@@ -283,11 +283,10 @@ static bool body_reserve(struct server *server, struct pending *p, size_t n)
     return true;
 }
 
-/* No room for this body: what was kept of it goes, the rest is read and dropped, and the
- * answer is a 503 (as soon as it can be given). */
+/* A body that will not be used (too large, or no room for it): what was kept of it goes, and
+ * the rest is read and dropped until the refusal can be answered. */
 static void body_drop(struct server *server, struct pending *p)
 {
-    p->no_room = true;
     buf_free(&p->body);
     atomic_fetch_sub(&server->body_bytes, p->reserved);
     p->reserved = 0;
@@ -451,14 +450,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
     } else if (*upload_size) {
-        if (p->too_large || p->no_room)
-            ; /* read and dropped */
-        else if (p->body.len + *upload_size > LIMIT_BODY)
+        if (p->too_large || p->no_room) {
+            /* read and dropped */
+        } else if (p->body.len + *upload_size > LIMIT_BODY) {
             p->too_large = true;
-        else if (!body_reserve(server, p, *upload_size))
             body_drop(server, p);
-        else
+        } else if (!body_reserve(server, p, *upload_size)) {
+            p->no_room = true;
+            body_drop(server, p);
+        } else {
             buf_append(&p->body, upload_data, *upload_size);
+        }
         *upload_size = 0;
         return MHD_YES;
     }
