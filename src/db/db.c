@@ -178,6 +178,19 @@ static int ms_until(const struct timespec *deadline)
     return ms < 1 ? 1 : ms > DB_BUSY_TIMEOUT_MS ? DB_BUSY_TIMEOUT_MS : (int)ms;
 }
 
+/* Nobody got the write lock for longer than an ordinary transaction takes. */
+static bool lane_stuck(void)
+{
+    return monotonic_ms() - atomic_load(&lane_progress_ms) > DB_LANE_STUCK_MS;
+}
+
+static void lane_give_up(struct db *db, const char *file, int line, const char *why)
+{
+    atomic_fetch_sub(&lane_waiting, 1);
+    db->busy = true;
+    log_error("transaction: begin at %s:%d gave up: %s", file, line, why);
+}
+
 bool db_begin_at(struct db *db, const char *file, int line)
 {
     if (db->depth > 0) {
@@ -196,34 +209,42 @@ bool db_begin_at(struct db *db, const char *file, int line)
         assert(!"write transaction inside a read snapshot");
         return false;
     }
-    /* A place in the lane first: past its size, while the lock is stuck, the write gives up
-     * at once, so that the threads left over stay free for readers. A burst of writes on a lock
-     * that changes hands every few milliseconds just waits its turn. */
+    /* A place in the lane first. Past its size a writer waits only while the lock changes
+     * hands (a burst of writes, each a few milliseconds): once it is stuck (another process
+     * holds it), the writer gives up, so that the threads left over stay free for readers. */
     int size = atomic_load(&lane_size);
     int ahead = atomic_fetch_add(&lane_waiting, 1);
     if (ahead == 0)
         atomic_store(&lane_progress_ms, monotonic_ms());
-    if (size > 0 && ahead >= size &&
-        monotonic_ms() - atomic_load(&lane_progress_ms) > DB_LANE_STUCK_MS) {
-        atomic_fetch_sub(&lane_waiting, 1);
-        db->busy = true;
-        log_error("transaction: begin at %s:%d refused: %d writers wait for a stuck lock",
-                  file, line, ahead);
+    bool beyond = size > 0 && ahead >= size;
+    struct timespec deadline = deadline_after(atomic_load(&lane_wait_ms));
+    if (beyond && lane_stuck()) {
+        lane_give_up(db, file, line, "writers wait for a stuck lock");
         return false;
     }
-    struct timespec deadline = deadline_after(atomic_load(&lane_wait_ms));
     if (!db->holds_write_lock) {
-        if (pthread_mutex_timedlock(&write_lock, &deadline) != 0) {
-            atomic_fetch_sub(&lane_waiting, 1);
-            db->busy = true;
-            log_error("transaction: begin at %s:%d gave up: the write lock stayed taken", file,
-                      line);
-            return false;
+        for (;;) {
+            struct timespec until = deadline;
+            if (beyond) { /* look again every 50 ms whether the lock got stuck */
+                struct timespec step = deadline_after(50);
+                if (step.tv_sec < until.tv_sec ||
+                    (step.tv_sec == until.tv_sec && step.tv_nsec < until.tv_nsec))
+                    until = step;
+            }
+            int rc = pthread_mutex_timedlock(&write_lock, &until);
+            if (rc == 0)
+                break;
+            if (!beyond || ms_until(&deadline) <= 1 || lane_stuck()) {
+                lane_give_up(db, file, line, "the write lock stayed taken");
+                return false;
+            }
         }
         db->holds_write_lock = true;
     }
-    /* SQLite's own lock (another process) within what is left of the same wait. */
-    sqlite3_busy_timeout(db->conn, ms_until(&deadline));
+    /* SQLite's own lock (another process) within what is left of the same wait; past the
+     * lane's size, no longer than it takes to call the lock stuck. */
+    int wait = ms_until(&deadline);
+    sqlite3_busy_timeout(db->conn, beyond && wait > DB_LANE_STUCK_MS ? DB_LANE_STUCK_MS : wait);
     sqlite3_stmt *stmt = db_prepare(db, "BEGIN IMMEDIATE");
     int rc = stmt ? sqlite3_step(stmt) : SQLITE_ERROR;
     sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { removeDb, runBin, startServe } from '../lib/server.mjs';
+import { removeDb, runBin, startNginxFcgi, startServe } from '../lib/server.mjs';
 import { httpRequest, issueCodes, ledgerCount, makeDemoDbWithCodes, session } from '../lib/vouchers.mjs';
 
 const CAP = 8; // connections_per_address in the test's config
@@ -142,77 +142,79 @@ describe('connections and bodies under serve', () => {
     });
 });
 
-describe('a writer holding the lock from another process', () => {
-  let db;
-  let server;
+/**
+ * sqlite3 takes the write lock and keeps it for 10 s while ten residents donate through the
+ * front that start() runs and GET / is asked every 250 ms; then the refused donations again.
+ */
+async function donationsBesideAHeldLock(start) {
+  const { db } = await makeDemoDbWithCodes();
+  const server = await start(db);
+  try {
+    const codes = await issueCodes(db, 10); // more than the fcgi workers (8)
+    const residents = await Promise.all(codes.map(() => session(server.base)));
+    const before = ledgerCount(db, 'donation');
 
-  before(async () => {
-    ({ db } = await makeDemoDbWithCodes());
-    server = await startServe({ db, threads: 4 });
-  });
-
-  after(async () => {
-    await server?.stop();
-    if (db) await removeDb(db);
-  });
-
-  test('GET / keeps answering while donations wait or get 503 with Retry-After; verify passes',
-    async () => {
-      const codes = await issueCodes(db, 6);
-      const residents = await Promise.all(codes.map(() => session(server.base)));
-      const before = ledgerCount(db, 'donation');
-
-      // sqlite3 takes the write lock and keeps it until its input ends, 10 s on.
-      const holder = spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let out = '';
-      const locked = new Promise((resolve) => holder.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('locked')) resolve();
-      }));
-      const ended = new Promise((resolve) => holder.on('exit', resolve));
-      holder.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
-      await locked;
-      const releaseAt = Date.now() + 10_000;
-      const release = sleep(10_000).then(() => holder.stdin.end('ROLLBACK;\n'));
-      let donations = [];
-      try {
-        donations = residents.map((s, i) => s.post('/doneren/bevestigen',
-          { code: codes[i], initiatief: CITY_WIDE_ROOM }));
-        // Readers meanwhile: each GET on a fresh connection answers; a functional bound only
-        // (before, one waited 5 s and more behind the donations).
-        let reads = 0;
-        while (Date.now() < releaseAt - 1_000) {
-          const res = await httpRequest(new URL('/', server.base), { timeoutMs: 3_000 });
-          assert.equal(res.status, 200);
-          reads++;
-          await sleep(250);
-        }
-        assert.ok(reads >= 5, `${reads} reads while the lock was held`);
-      } finally {
-        await Promise.allSettled(donations);
-        await release;
-        await ended;
+    const holder = spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    const locked = new Promise((resolve) => holder.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('locked')) resolve();
+    }));
+    const ended = new Promise((resolve) => holder.on('exit', resolve));
+    holder.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    await locked;
+    const releaseAt = Date.now() + 10_000;
+    const release = sleep(10_000).then(() => holder.stdin.end('ROLLBACK;\n'));
+    let donations = [];
+    try {
+      donations = residents.map((s, i) => s.post('/doneren/bevestigen',
+        { code: codes[i], initiatief: CITY_WIDE_ROOM }));
+      // Readers meanwhile: each GET on a fresh connection answers; a functional bound only
+      // (before, one waited 5 s and more behind the donations).
+      let reads = 0;
+      while (Date.now() < releaseAt - 1_000) {
+        const res = await httpRequest(new URL('/', server.base), { timeoutMs: 3_000 });
+        assert.equal(res.status, 200);
+        reads++;
+        await sleep(250);
       }
-      const answers = await Promise.all(donations);
-      let done = 0;
-      for (const [i, res] of answers.entries()) {
-        if (res.status === 303) { done++; continue; }
-        assert.equal(res.status, 503, `donation ${i}: ${res.status}`);
-        assert.match(res.headers.get('retry-after') ?? '', /^\d+$/, 'Retry-After on a 503');
-        assert.match(res.text, /erg druk/);
-      }
-      assert.ok(done < answers.length, 'the lock was held: not every donation went through');
-      assert.equal(ledgerCount(db, 'donation'), before + done, 'nothing changed for a 503');
+      assert.ok(reads >= 5, `${reads} reads while the lock was held`);
+    } finally {
+      await Promise.allSettled(donations);
+      await release;
+      await ended;
+    }
+    const answers = await Promise.all(donations);
+    let done = 0;
+    for (const [i, res] of answers.entries()) {
+      if (res.status === 303) { done++; continue; }
+      assert.equal(res.status, 503, `donation ${i}: ${res.status}`);
+      assert.match(res.headers.get('retry-after') ?? '', /^\d+$/, 'Retry-After on a 503');
+      assert.match(res.text, /erg druk/);
+    }
+    assert.ok(done < answers.length, 'the lock was held: not every donation went through');
+    assert.equal(ledgerCount(db, 'donation'), before + done, 'nothing changed for a 503');
 
-      // Once the lock is free, the refused donations go through.
-      for (const [i, res] of answers.entries()) {
-        if (res.status === 303) continue;
-        const again = await residents[i].post('/doneren/bevestigen',
-          { code: codes[i], initiatief: CITY_WIDE_ROOM });
-        assert.equal(again.status, 303, `donation ${i} after the lock`);
-      }
-      assert.equal(ledgerCount(db, 'donation'), before + codes.length);
-      const verify = await runBin(['--db', db, 'verify']);
-      assert.equal(verify.code, 0, verify.stderr + verify.stdout);
-    });
+    // Once the lock is free, the refused donations go through.
+    for (const [i, res] of answers.entries()) {
+      if (res.status === 303) continue;
+      const again = await residents[i].post('/doneren/bevestigen',
+        { code: codes[i], initiatief: CITY_WIDE_ROOM });
+      assert.equal(again.status, 303, `donation ${i} after the lock`);
+    }
+    assert.equal(ledgerCount(db, 'donation'), before + codes.length);
+    const verify = await runBin(['--db', db, 'verify']);
+    assert.equal(verify.code, 0, verify.stderr + verify.stdout);
+  } finally {
+    await server.stop();
+    await removeDb(db);
+  }
+}
+
+// Both at once: the ten seconds are mostly waiting.
+describe('a writer holding the lock from another process', { concurrency: 2 }, () => {
+  test('serve: GET / keeps answering while donations get 503 with Retry-After; verify passes',
+    () => donationsBesideAHeldLock((db) => startServe({ db, threads: 4 })));
+  test('nginx + fcgi: GET / keeps answering while donations get 503 with Retry-After',
+    () => donationsBesideAHeldLock((db) => startNginxFcgi({ db })));
 });
