@@ -6,9 +6,11 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct cached_stmt {
     const char *sql;
@@ -20,6 +22,25 @@ struct cached_stmt {
  * processes (the command line, a second front) still meet at SQLite's own lock. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The writer lane: how many threads may wait at once for the write lock (0: any number) and
+ * how long one waits, for the mutex and SQLite's lock together, before it gives up. A server
+ * sets a bound so that writers never hold the threads its readers need; the command line
+ * keeps the default, one busy timeout. */
+static atomic_int lane_size;
+static atomic_int lane_wait_ms = DB_BUSY_TIMEOUT_MS;
+static atomic_int lane_waiting; /* threads between entering db_begin and holding the lock */
+/* When a writer last got the lock, or the first one began to wait for it (monotonic ms). A
+ * lock that changes hands often is not stuck: the lane refuses only while nobody got it for
+ * longer than an ordinary transaction takes. */
+static atomic_llong lane_progress_ms;
+
+static long long monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000L;
+}
+
 struct db {
     bool holds_write_lock;
     /* Write transactions nest: only the outermost db_begin really begins and only the
@@ -29,6 +50,7 @@ struct db {
     const char *begin_file; /* where the outermost db_begin was called, for the log */
     int begin_line;
     bool in_read; /* inside db_read_begin's snapshot (a GET's) */
+    bool busy;    /* a db_begin gave up on a busy lock since db_take_busy last looked */
     sqlite3 *conn;
     struct cached_stmt *cache;
     size_t ncache, cap;
@@ -46,7 +68,7 @@ struct db *db_open(const char *path, bool create, char *err, size_t err_size)
         return NULL;
     }
     sqlite3_extended_result_codes(conn, 1);
-    sqlite3_busy_timeout(conn, 5000);
+    sqlite3_busy_timeout(conn, DB_BUSY_TIMEOUT_MS);
     sqlite3_db_config(conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
     sqlite3_db_config(conn, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
@@ -123,6 +145,54 @@ static void release_write_lock(struct db *db)
     }
 }
 
+void db_writer_lane(int waiters, int wait_ms)
+{
+    atomic_store(&lane_size, waiters > 0 ? waiters : 0);
+    atomic_store(&lane_wait_ms, wait_ms > 0 ? wait_ms : DB_BUSY_TIMEOUT_MS);
+}
+
+bool db_take_busy(struct db *db)
+{
+    bool busy = db->busy;
+    db->busy = false;
+    return busy;
+}
+
+static struct timespec deadline_after(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static int ms_until(const struct timespec *deadline)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+                   (deadline->tv_nsec - now.tv_nsec) / 1000000L;
+    return ms < 1 ? 1 : ms > DB_BUSY_TIMEOUT_MS ? DB_BUSY_TIMEOUT_MS : (int)ms;
+}
+
+/* Nobody got the write lock for longer than an ordinary transaction takes. */
+static bool lane_stuck(void)
+{
+    return monotonic_ms() - atomic_load(&lane_progress_ms) > DB_LANE_STUCK_MS;
+}
+
+static void lane_give_up(struct db *db, const char *file, int line, const char *why)
+{
+    atomic_fetch_sub(&lane_waiting, 1);
+    db->busy = true;
+    log_error("transaction: begin at %s:%d gave up: %s", file, line, why);
+}
+
 bool db_begin_at(struct db *db, const char *file, int line)
 {
     if (db->depth > 0) {
@@ -141,18 +211,56 @@ bool db_begin_at(struct db *db, const char *file, int line)
         assert(!"write transaction inside a read snapshot");
         return false;
     }
+    /* A place in the lane first. Past its size a writer waits only while the lock changes
+     * hands (a burst of writes, each a few milliseconds): once it is stuck (another process
+     * holds it), the writer gives up, so that the threads left over stay free for readers. */
+    int size = atomic_load(&lane_size);
+    int ahead = atomic_fetch_add(&lane_waiting, 1);
+    if (ahead == 0)
+        atomic_store(&lane_progress_ms, monotonic_ms());
+    bool beyond = size > 0 && ahead >= size;
+    struct timespec deadline = deadline_after(atomic_load(&lane_wait_ms));
+    if (beyond && lane_stuck()) {
+        lane_give_up(db, file, line, "writers wait for a stuck lock");
+        return false;
+    }
     if (!db->holds_write_lock) {
-        pthread_mutex_lock(&write_lock);
+        for (;;) {
+            struct timespec until = deadline;
+            if (beyond) { /* look again every 50 ms whether the lock got stuck */
+                struct timespec step = deadline_after(50);
+                if (step.tv_sec < until.tv_sec ||
+                    (step.tv_sec == until.tv_sec && step.tv_nsec < until.tv_nsec))
+                    until = step;
+            }
+            int rc = pthread_mutex_timedlock(&write_lock, &until);
+            if (rc == 0)
+                break;
+            if (!beyond || ms_until(&deadline) <= 1 || lane_stuck()) {
+                lane_give_up(db, file, line, "the write lock stayed taken");
+                return false;
+            }
+        }
         db->holds_write_lock = true;
     }
+    /* SQLite's own lock (another process) within what is left of the same wait; past the
+     * lane's size, no longer than it takes to call the lock stuck. */
+    int wait = ms_until(&deadline);
+    sqlite3_busy_timeout(db->conn, beyond && wait > DB_LANE_STUCK_MS ? DB_LANE_STUCK_MS : wait);
     sqlite3_stmt *stmt = db_prepare(db, "BEGIN IMMEDIATE");
-    if (stmt && sqlite3_step(stmt) == SQLITE_DONE) {
+    int rc = stmt ? sqlite3_step(stmt) : SQLITE_ERROR;
+    sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
+    atomic_fetch_sub(&lane_waiting, 1);
+    if (rc == SQLITE_DONE) {
+        atomic_store(&lane_progress_ms, monotonic_ms());
         db->depth = 1;
         db->doomed = false;
         db->begin_file = file;
         db->begin_line = line;
         return true;
     }
+    if ((sqlite3_extended_errcode(db->conn) & 0xff) == SQLITE_BUSY)
+        db->busy = true;
     log_error("transaction: begin at %s:%d failed: %s", file, line, sqlite3_errmsg(db->conn));
     release_write_lock(db);
     return false;

@@ -8,6 +8,11 @@
 
 struct db;
 
+/* How long a statement waits for a lock another connection holds. */
+enum { DB_BUSY_TIMEOUT_MS = 5000 };
+/* Nobody got the write lock for this long: it is stuck (another process holds it). */
+enum { DB_LANE_STUCK_MS = 250 };
+
 /* Opens (creating when asked) with WAL, foreign keys, busy timeout and defensive settings.
  * On failure returns NULL and writes a one-line reason into err. */
 struct db *db_open(const char *path, bool create, char *err, size_t err_size);
@@ -32,6 +37,15 @@ bool db_exec(struct db *db, const char *sql);
 bool db_begin_at(struct db *db, const char *file, int line);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* The writer lane of a server: while the write lock is stuck (nobody got it for
+ * DB_LANE_STUCK_MS), at most `waiters` threads wait for it at once, and each waits at most
+ * wait_ms (0 for either: no bound, one busy timeout), so that writers never hold all the
+ * threads that readers need. A db_begin past either bound returns false, having begun nothing,
+ * and marks the connection busy (db_take_busy). */
+void db_writer_lane(int waiters, int wait_ms);
+/* True when a db_begin on this connection gave up on a busy lock since the last call (which
+ * clears it): the request should answer 503 with Retry-After. */
+bool db_take_busy(struct db *db);
 /* How deep the write transactions are nested now (0: none). */
 int db_depth(const struct db *db);
 

@@ -78,6 +78,11 @@ int front_thread_count(int requested, int least)
     return cores < least ? least : (int)cores;
 }
 
+void front_writer_lane(int waiters)
+{
+    db_writer_lane(waiters > 1 ? waiters : 1, FRONT_WRITE_WAIT_MS);
+}
+
 bool front_proxies(const struct app *app, struct proxies *out)
 {
     char err[160];

@@ -282,6 +282,8 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
     /* Workers block on the database and on slow pages; more of them than cores keeps the
      * queue moving under a burst. */
     threads = front_thread_count(threads, 8);
+    /* Half the workers at most wait for the write lock: the others stay free for readers. */
+    front_writer_lane(threads / 2);
     front_block_signals();
     pthread_t *ids = xcalloc((size_t)threads, sizeof *ids);
     int started = 0;

@@ -11,6 +11,15 @@ struct request;
 /* How long a stop waits for the requests in flight before it gives up on them. */
 enum { FRONT_DRAIN_SECONDS = 10 };
 
+/* Limits of the built-in server (serve); under nginx, nginx's own settings do this work. */
+enum {
+    FRONT_CONNECTIONS = 2000,      /* open connections in all */
+    FRONT_CONNECTION_TIMEOUT = 10, /* seconds without progress before a connection is dropped */
+    FRONT_LANE_QUEUE = 64,         /* writes that may queue per writer thread; past it, 503 */
+};
+/* Request bodies held in memory by all connections together; past it, 503. */
+#define FRONT_BODY_MEMORY ((size_t)64 * 1024 * 1024)
+
 /* Built-in HTTP server (libmicrohttpd), until SIGINT or SIGTERM. Returns an exit status. */
 int front_mhd_run(const struct app *app, const char *listen, int threads);
 /* FastCGI (libfcgi) on a unix socket path or ADDR:PORT, or on the listening socket passed as
@@ -27,6 +36,11 @@ void front_block_signals(void);
 int front_wait_signal(const struct app *app);
 /* Number of worker threads: the option, else one per core with at least `least`. */
 int front_thread_count(int requested, int least);
+/* How long a request waits for the write lock before it answers 503 with Retry-After. */
+enum { FRONT_WRITE_WAIT_MS = 2000 };
+/* Bounds the writer lane: at most `waiters` threads (at least one) wait for the write lock at
+ * once, each for at most FRONT_WRITE_WAIT_MS; a write past either answers 503. */
+void front_writer_lane(int waiters);
 /* The configured trusted proxies; false with a one-line message on stderr when unreadable. */
 bool front_proxies(const struct app *app, struct proxies *out);
 

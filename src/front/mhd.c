@@ -1,5 +1,5 @@
 /* Built-in HTTP server on libmicrohttpd: a thread pool, each thread with its own epoll loop
- * and database connection. */
+ * and database connection, and a writer lane beside it for the requests that may write. */
 #include "app.h"
 #include "front/front.h"
 #include "http/proxy.h"
@@ -8,8 +8,10 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +20,170 @@
 #include <time.h>
 #include <unistd.h>
 
+struct pending;
+
+/* Requests that may write (every method but GET and HEAD) wait for the database's write lock;
+ * a libmicrohttpd thread serves every connection it accepted, so a writer waiting there would
+ * keep those readers waiting too. They run in the writer lane instead: a bounded queue and
+ * threads of its own, the connection suspended meanwhile. */
+struct lane {
+    pthread_mutex_t mutex;
+    pthread_cond_t wake;
+    struct pending *head, *tail;
+    int queued, capacity;
+    bool stopping;
+    pthread_t *ids;
+    int threads;
+};
+
+/* Open connections per client address (an IPv6 client by its /64), for the cap. */
+struct address_count {
+    unsigned char key[16];
+    unsigned count;
+    struct address_count *next;
+};
+enum { ADDRESS_BUCKETS = 1024 };
+
 /* What every connection's callbacks share: read-only while serving, except the counters. */
 struct server {
     const struct app *app;
     struct proxies trusted;
     atomic_int in_flight; /* requests begun (URI seen) and not yet completed */
     atomic_bool stopping; /* a stop is draining: answers close their connection */
+    atomic_size_t body_bytes; /* request bodies held in memory, all connections together */
+    unsigned per_address;     /* connections one address may have open; 0: no cap */
+    pthread_mutex_t addresses_mutex;
+    struct address_count *addresses[ADDRESS_BUCKETS];
+    struct lane lane;
 };
 
-/* Per-connection state while a request comes in. */
+/* Per-connection state while a request comes in, and while it waits in the writer lane. */
 struct pending {
     char *target; /* raw request target, from the URI log callback */
     struct buf body;
+    size_t reserved; /* bytes of body counted in server->body_bytes */
     bool started;
     bool too_large;
+    bool no_room;           /* the bodies of all connections took FRONT_BODY_MEMORY */
+    struct request *req;    /* built once the request is complete */
+    bool handled;           /* the writer lane answered req: send it on the next call */
+    struct MHD_Connection *conn;
+    double queued_at;
+    struct pending *next;   /* in the writer lane's queue */
 };
+
+static const char busy_message[] =
+    "Het is op dit moment erg druk; probeer het over een paar seconden opnieuw.";
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The key an address is counted under: IPv4 as ::ffff:a.b.c.d, IPv6 by its first 64 bits
+ * (one subscriber usually has a whole /64). False for other families. */
+static bool address_key(const struct sockaddr *sa, unsigned char key[16])
+{
+    memset(key, 0, 16);
+    if (sa->sa_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+        return true;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const unsigned char *a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+        static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        memcpy(key, a, memcmp(a, mapped, 12) == 0 ? 16 : 8);
+        return true;
+    }
+    return false;
+}
+
+static void address_text(const struct sockaddr *sa, char *out, size_t size)
+{
+    snprintf(out, size, "unknown");
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+static struct address_count **address_slot(struct server *server, const unsigned char key[16])
+{
+    unsigned h = 2166136261u;
+    for (int i = 0; i < 16; i++)
+        h = (h ^ key[i]) * 16777619u;
+    struct address_count **slot = &server->addresses[h % ADDRESS_BUCKETS];
+    while (*slot && memcmp((*slot)->key, key, 16) != 0)
+        slot = &(*slot)->next;
+    return slot;
+}
+
+/* Whether a connection from sa is counted against the cap: not a trusted proxy's, since
+ * behind a proxy every client comes from its address (the proxy caps its clients itself). */
+static bool address_capped(const struct server *server, const struct sockaddr *sa)
+{
+    if (!server->per_address)
+        return false;
+    char text[64];
+    address_text(sa, text, sizeof text);
+    return !proxies_contains(&server->trusted, text);
+}
+
+/* Before a connection is taken on: refused (closed at once) when its address has its share. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)addrlen;
+    struct server *server = cls;
+    unsigned char key[16];
+    if (!address_capped(server, addr) || !address_key(addr, key))
+        return MHD_YES;
+    pthread_mutex_lock(&server->addresses_mutex);
+    struct address_count *c = *address_slot(server, key);
+    bool full = c && c->count >= server->per_address;
+    pthread_mutex_unlock(&server->addresses_mutex);
+    return full ? MHD_NO : MHD_YES;
+}
+
+/* Counts the connections open per address; the count is what on_accept looks at. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct server *server = cls;
+    unsigned char key[16];
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (!info || !info->client_addr || !address_capped(server, info->client_addr) ||
+            !address_key(info->client_addr, key))
+            return;
+        pthread_mutex_lock(&server->addresses_mutex);
+        struct address_count **slot = address_slot(server, key);
+        if (!*slot) {
+            *slot = xcalloc(1, sizeof **slot);
+            memcpy((*slot)->key, key, 16);
+        }
+        (*slot)->count++;
+        pthread_mutex_unlock(&server->addresses_mutex);
+        *socket_context = xmalloc(16);
+        memcpy(*socket_context, key, 16);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        pthread_mutex_lock(&server->addresses_mutex);
+        struct address_count **slot = address_slot(server, *socket_context);
+        if (*slot && --(*slot)->count == 0) {
+            struct address_count *gone = *slot;
+            *slot = gone->next;
+            free(gone);
+        }
+        pthread_mutex_unlock(&server->addresses_mutex);
+        free(*socket_context);
+        *socket_context = NULL;
+    }
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
@@ -51,8 +202,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct server *server = cls;
     struct pending *p = *con_cls;
     if (p) {
+        if (p->req) {
+            request_free(p->req);
+            free(p->req);
+        }
         free(p->target);
         buf_free(&p->body);
+        atomic_fetch_sub(&server->body_bytes, p->reserved);
         free(p);
         *con_cls = NULL;
         atomic_fetch_sub(&server->in_flight, 1);
@@ -83,15 +239,8 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, size, "unknown");
-    if (!info || !info->client_addr)
-        return;
-    const struct sockaddr *sa = info->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                  (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)size);
+    if (info && info->client_addr)
+        address_text(info->client_addr, out, size);
 }
 
 static enum MHD_Result send_response(struct server *server, struct MHD_Connection *conn,
@@ -121,6 +270,151 @@ static enum MHD_Result send_response(struct server *server, struct MHD_Connectio
     return ret;
 }
 
+/* Takes n more bytes of body into memory, if all connections' bodies together stay within
+ * FRONT_BODY_MEMORY. */
+static bool body_reserve(struct server *server, struct pending *p, size_t n)
+{
+    size_t before = atomic_fetch_add(&server->body_bytes, n);
+    if (before + n > FRONT_BODY_MEMORY) {
+        atomic_fetch_sub(&server->body_bytes, n);
+        return false;
+    }
+    p->reserved += n;
+    return true;
+}
+
+/* A body that will not be used (too large, or no room for it): what was kept of it goes, and
+ * the rest is read and dropped until the refusal can be answered. */
+static void body_drop(struct server *server, struct pending *p)
+{
+    buf_free(&p->body);
+    atomic_fetch_sub(&server->body_bytes, p->reserved);
+    p->reserved = 0;
+}
+
+/* The request context from what came in; marks what the front itself refuses. */
+static struct request *build_request(struct server *server, struct MHD_Connection *conn,
+                                     struct pending *p, const char *method, const char *version)
+{
+    struct request *req = xmalloc(sizeof *req);
+    request_init(req);
+    req->method_name = method;
+    req->target = p->target;
+    req->body = p->body.data;
+    req->body_len = p->body.len;
+    req->body_too_large = p->too_large;
+    if (p->no_room && !p->too_large) {
+        req->refusal_status = 503;
+        req->refusal_message = busy_message;
+    }
+    char peer[64];
+    client_address(conn, peer, sizeof peer);
+    struct header_walk walk = {req, 0, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, on_header, &walk);
+    struct front_peer fp = {
+        .address = peer,
+        .https = false,
+        .needs_host = strcmp(version, MHD_HTTP_VERSION_1_1) == 0, /* RFC 9112, 3.2 */
+        .header_count = walk.count,
+        .header_bytes = walk.bytes,
+    };
+    front_prepare(req, server->app, &server->trusted, &fp);
+    return req;
+}
+
+/* Runs the dispatcher; a refusal for being busy tells when to try again. */
+static void handle(struct server *server, struct request *req)
+{
+    server->app->handle(req);
+    if (req->refusal_message == busy_message)
+        response_set_header(req, "Retry-After", "2");
+}
+
+/* Into the writer lane's queue, the connection suspended until the lane answers; false when
+ * the queue is full (or the server stops), for an answer at once. */
+static bool lane_enter(struct server *server, struct MHD_Connection *conn, struct pending *p)
+{
+    struct lane *lane = &server->lane;
+    pthread_mutex_lock(&lane->mutex);
+    bool room = lane->threads > 0 && !lane->stopping && lane->queued < lane->capacity;
+    if (room) {
+        /* Suspended before anyone can take it from the queue and resume it. */
+        MHD_suspend_connection(conn);
+        p->conn = conn;
+        p->queued_at = now_seconds();
+        p->next = NULL;
+        if (lane->tail)
+            lane->tail->next = p;
+        else
+            lane->head = p;
+        lane->tail = p;
+        lane->queued++;
+        pthread_cond_signal(&lane->wake);
+    }
+    pthread_mutex_unlock(&lane->mutex);
+    return room;
+}
+
+static void *lane_main(void *arg)
+{
+    struct server *server = arg;
+    struct lane *lane = &server->lane;
+    for (;;) {
+        pthread_mutex_lock(&lane->mutex);
+        while (!lane->head && !lane->stopping)
+            pthread_cond_wait(&lane->wake, &lane->mutex);
+        struct pending *p = lane->head;
+        if (p) {
+            lane->head = p->next;
+            if (!lane->head)
+                lane->tail = NULL;
+            lane->queued--;
+        }
+        pthread_mutex_unlock(&lane->mutex);
+        if (!p)
+            return NULL; /* stopping, and the queue is empty */
+        struct request *req = p->req;
+        req->db = front_thread_db(server->app); /* this thread's own connection */
+        if (now_seconds() - p->queued_at > FRONT_WRITE_WAIT_MS / 1000.0) {
+            req->refusal_status = 503; /* waited its share in the queue: nothing was done */
+            req->refusal_message = busy_message;
+        } else if (!req->db) {
+            req->refusal_status = 503;
+            req->refusal_message = "De database is even niet bereikbaar. Probeer het over een "
+                                   "ogenblik opnieuw.";
+        }
+        handle(server, req);
+        p->handled = true;
+        MHD_resume_connection(p->conn); /* libmicrohttpd calls on_request again to send it */
+    }
+}
+
+static bool lane_start(struct server *server, int threads)
+{
+    struct lane *lane = &server->lane;
+    pthread_mutex_init(&lane->mutex, NULL);
+    pthread_cond_init(&lane->wake, NULL);
+    lane->capacity = FRONT_LANE_QUEUE * threads;
+    lane->ids = xcalloc((size_t)threads, sizeof *lane->ids);
+    for (; lane->threads < threads; lane->threads++)
+        if (pthread_create(&lane->ids[lane->threads], NULL, lane_main, server) != 0)
+            break;
+    return lane->threads > 0;
+}
+
+/* Lets the lane finish its queue, then joins its threads. */
+static void lane_stop(struct server *server)
+{
+    struct lane *lane = &server->lane;
+    pthread_mutex_lock(&lane->mutex);
+    lane->stopping = true;
+    pthread_cond_broadcast(&lane->wake);
+    pthread_mutex_unlock(&lane->mutex);
+    for (int i = 0; i < lane->threads; i++)
+        pthread_join(lane->ids[i], NULL);
+    free(lane->ids);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -130,46 +424,61 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct pending *p = *con_cls;
     if (!p)
         return MHD_NO;
+    if (p->handled) { /* back from the writer lane */
+        enum MHD_Result ret = send_response(server, conn, p->req);
+        request_free(p->req);
+        free(p->req);
+        p->req = NULL;
+        return ret;
+    }
     if (!p->started) {
         p->started = true;
         /* The first call has only the head. Answering now is an early answer, after which
          * libmicrohttpd closes the connection: so wait for the next call (which comes at once
-         * when there is no body), except for a body too large to read at all. */
+         * when there is no body), except for a body too large to read at all, or one that
+         * would not fit beside the bodies held now. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (!(cl && strtoull(cl, NULL, 10) > LIMIT_BODY))
-            return MHD_YES;
-        p->too_large = true;
-    } else if (*upload_size) {
-        if (!p->too_large && p->body.len + *upload_size <= LIMIT_BODY)
-            buf_append(&p->body, upload_data, *upload_size);
-        else
+        unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+        if (length > LIMIT_BODY)
             p->too_large = true;
+        else if (length > 0 &&
+                 atomic_load(&server->body_bytes) + length > FRONT_BODY_MEMORY)
+            p->no_room = true;
+        else {
+            if (length > 0)
+                buf_grow(&p->body, (size_t)length); /* one allocation, paged in as it fills */
+            return MHD_YES;
+        }
+    } else if (*upload_size) {
+        if (p->too_large || p->no_room) {
+            /* read and dropped */
+        } else if (p->body.len + *upload_size > LIMIT_BODY) {
+            p->too_large = true;
+            body_drop(server, p);
+        } else if (!body_reserve(server, p, *upload_size)) {
+            p->no_room = true;
+            body_drop(server, p);
+        } else {
+            buf_append(&p->body, upload_data, *upload_size);
+        }
         *upload_size = 0;
         return MHD_YES;
     }
 
-    struct request req;
-    request_init(&req);
-    req.method_name = method;
-    req.target = p->target;
-    req.body = p->body.data;
-    req.body_len = p->body.len;
-    req.body_too_large = p->too_large;
-    char peer[64];
-    client_address(conn, peer, sizeof peer);
-    struct header_walk walk = {&req, 0, 0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, on_header, &walk);
-    struct front_peer fp = {
-        .address = peer,
-        .https = false,
-        .needs_host = strcmp(version, MHD_HTTP_VERSION_1_1) == 0, /* RFC 9112, 3.2 */
-        .header_count = walk.count,
-        .header_bytes = walk.bytes,
-    };
-    front_prepare(&req, server->app, &server->trusted, &fp);
-    server->app->handle(&req);
-    enum MHD_Result ret = send_response(server, conn, &req);
-    request_free(&req);
+    struct request *req = build_request(server, conn, p, method, version);
+    p->req = req;
+    bool writes = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+    if (writes && !req->refusal_status) {
+        if (lane_enter(server, conn, p))
+            return MHD_YES;
+        req->refusal_status = 503;
+        req->refusal_message = busy_message;
+    }
+    handle(server, req);
+    enum MHD_Result ret = send_response(server, conn, req);
+    request_free(req);
+    free(req);
+    p->req = NULL;
     return ret;
 }
 
@@ -222,13 +531,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_error("http: %s", line);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int front_mhd_run(const struct app *app, const char *listen, int threads)
 {
     struct sockaddr_storage ss;
@@ -245,23 +547,46 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
         return 2;
     }
     threads = front_thread_count(threads, 2);
+    server->per_address = app->config.connections_per_address;
+    /* Bodies of megabytes each get their own mapping and give it back when freed: with glibc's
+     * sliding threshold they would come from the heap after the first, and a burst of uploads
+     * would leave the process that large for good. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    pthread_mutex_init(&server->addresses_mutex, NULL);
     front_block_signals();
-    /* ITC: so that a stop can quiesce (stop accepting) while the threads finish. */
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    /* As many writer threads as readers; each may wait for the write lock (the lane's queue
+     * and FRONT_WRITE_WAIT_MS bound them), and one more for the chores of the process. */
+    if (!lane_start(server, threads)) {
+        fprintf(stderr, "buurtsamen: cannot start the writer threads\n");
+        free(server);
+        return 1;
+    }
+    front_writer_lane(threads + 1);
+    /* ITC: so that a stop can quiesce (stop accepting) while the threads finish, and so that
+     * a connection back from the writer lane is picked up at once. */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* The memory per connection holds the head; well above LIMIT_HEADERS so that our own
-     * check (and answer) comes first and libmicrohttpd's bare 431 only for gross abuse. */
+     * check (and answer) comes first and libmicrohttpd's bare 431 only for gross abuse.
+     * The timeout is one of no progress: a client that sends nothing (of its head or body)
+     * for that long, or leaves a kept-alive connection idle, is dropped. */
+    unsigned timeout = app->config.connection_timeout > 0 ? (unsigned)app->config.connection_timeout
+                                                          : FRONT_CONNECTION_TIMEOUT;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
         NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        server, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * LIMIT_HEADERS + 16 * 1024),
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 2000u,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)SOMAXCONN, MHD_OPTION_END);
+        server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * LIMIT_HEADERS + 16 * 1024),
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)FRONT_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)SOMAXCONN,
+        MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "buurtsamen: cannot listen on %s (in use, or no permission)\n", listen);
+        lane_stop(server);
         free(server);
         return 1;
     }
@@ -309,6 +634,8 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
     if (left > 0)
         log_error("stop: %d request%s still unfinished after %d s; closing", left,
                   left == 1 ? "" : "s", FRONT_DRAIN_SECONDS);
+    /* The lane's last answers were sent during the drain; nothing is suspended after this. */
+    lane_stop(server);
     /* Joins every thread of the pool; their database connections close as they end. */
     MHD_stop_daemon(d);
     front_checkpoint(app);

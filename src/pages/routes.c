@@ -163,6 +163,18 @@ static bool anonymous_read(const struct request *req, bool reading)
 /* The database version this thread's connection saw last (one connection per thread). */
 static _Thread_local int64_t seen_version = HTTP_CACHE_UNSEEN;
 
+/* A write that gave up on the writer lane (full, or the lock held too long) changed nothing:
+ * the client may simply try again. A page that said so itself keeps its own words. */
+static void answer_busy_writer(struct request *req, error_fn on_error)
+{
+    if (req->resp.status < 500)
+        return; /* the page went on without the write and said what it did */
+    if (req->resp.status != 503)
+        on_error(req, 503, "Het is op dit moment erg druk; probeer het over een paar seconden "
+                           "opnieuw.");
+    response_set_header(req, "Retry-After", "2");
+}
+
 void site_handle(struct request *req)
 {
     bool reading = strcmp(req->method_name, "GET") == 0 || strcmp(req->method_name, "HEAD") == 0;
@@ -188,9 +200,13 @@ void site_handle(struct request *req)
     /* Pages that only read see one consistent snapshot and take the locks once. */
     if (reading && req->db)
         db_read_begin(req->db);
+    if (req->db)
+        db_take_busy(req->db); /* what an earlier request on this thread left */
     /* Under /api/ even the router's own refusals (405, bad encoding) answer in JSON. */
-    http_dispatch(req, routes, sizeof routes / sizeof routes[0],
-                  strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error, staff_allow);
+    error_fn on_error = strncmp(req->target, "/api/", 5) == 0 ? api_error : page_error;
+    http_dispatch(req, routes, sizeof routes / sizeof routes[0], on_error, staff_allow);
+    if (req->db && db_take_busy(req->db))
+        answer_busy_writer(req, on_error);
     if (cache) {
         /* Only a GET's answer is kept (a HEAD's body may be left out), and only for a path
          * that may be shared once decoded. */

@@ -14,6 +14,8 @@ void config_defaults(struct config *c)
     c->threads = 0; /* 0: one per core, at least 2 */
     c->response_cache_mb = 8;
     c->response_cache_seconds = 10;
+    c->connections_per_address = 64;
+    c->connection_timeout = 10;
     snprintf(c->gemeente_naam, sizeof c->gemeente_naam, "Almelo");
     snprintf(c->site_naam, sizeof c->site_naam, "Almelo Buurt Samen");
     snprintf(c->basis_url, sizeof c->basis_url, "http://127.0.0.1:8080");
@@ -47,6 +49,10 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             c->response_cache_mb = atoi(value);
         else if (strcmp(name, "response_cache_seconds") == 0)
             c->response_cache_seconds = atoi(value);
+        else if (strcmp(name, "connections_per_address") == 0)
+            c->connections_per_address = atoi(value);
+        else if (strcmp(name, "connection_timeout") == 0)
+            c->connection_timeout = atoi(value);
         else
             return 0;
     } else if (strcmp(section, "gemeente") == 0) {

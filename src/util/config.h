@@ -28,6 +28,10 @@ struct config {
      * is kept at most, since some pages also depend on the clock (days left in a round). */
     int response_cache_mb;
     int response_cache_seconds;
+    /* serve: open connections one client address may have (0: no cap; trusted proxies are
+     * never capped) and seconds without progress before a connection is dropped. */
+    int connections_per_address;
+    int connection_timeout;
 };
 
 void config_defaults(struct config *c);

@@ -170,7 +170,7 @@ async function waitHealthy(base, procs, what) {
 
 /**
  * Starts `buurtsamen serve` on a free port (on {db}, or on what {config} names); resolves with
- * {base, port, stop(), output()}.
+ * {base, port, pid, stop(), output()}.
  * stop() sends SIGTERM and resolves with {code, signal} once the process has exited.
  */
 export async function startServe({ db, threads, config, ini } = {}) {
@@ -197,6 +197,7 @@ export async function startServe({ db, threads, config, ini } = {}) {
     return {
       base,
       port,
+      pid: proc.child.pid,
       output: () => proc.output,
       alive: () => !proc.exited,
       stop: () => terminate(proc),

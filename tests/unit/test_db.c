@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +316,83 @@ static void a_read_snapshot_does_not_nest_and_ends_cleanly(void **state)
     db_close(db);
 }
 
+/* Another process's hold on the write lock, as the sqlite3 command line would take it. */
+static sqlite3 *hold_write_lock(void)
+{
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    return other;
+}
+
+static void release_write_lock_of(sqlite3 *other)
+{
+    assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+}
+
+static void a_write_behind_a_held_lock_gives_up_after_the_lane_wait(void **state)
+{
+    (void)state;
+    struct db *db = open_scratch();
+    db_writer_lane(1, 200);
+    sqlite3 *other = hold_write_lock();
+    assert_false(db_begin(db));
+    assert_int_equal(db_depth(db), 0);
+    assert_true(db_take_busy(db));
+    assert_false(db_take_busy(db)); /* taken once */
+    release_write_lock_of(other);
+    assert_true(db_begin(db));
+    assert_true(db_exec(db, "INSERT INTO t VALUES (1)"));
+    assert_true(db_commit(db));
+    assert_false(db_take_busy(db));
+    assert_int_equal(count_rows(db), 1);
+    db_writer_lane(0, 0);
+    db_close(db);
+}
+
+struct waiter {
+    struct db *db;
+    atomic_bool returned;
+    bool began;
+};
+
+static void *wait_to_write(void *arg)
+{
+    struct waiter *w = arg;
+    w->began = db_begin(w->db);
+    atomic_store(&w->returned, true);
+    return NULL;
+}
+
+static void past_the_lane_size_a_write_on_a_stuck_lock_is_refused_at_once(void **state)
+{
+    (void)state;
+    struct db *first = open_scratch();
+    char err[256];
+    struct db *second = db_open(path, false, err, sizeof err);
+    assert_non_null(second);
+    db_writer_lane(1, 3000);
+    sqlite3 *other = hold_write_lock();
+    struct waiter w = {.db = first};
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, wait_to_write, &w), 0);
+    /* The first writer waits its turn; once the lock has been stuck a while, a second one
+     * beyond the lane's size is told at once, while the first still waits. */
+    usleep((DB_LANE_STUCK_MS + 200) * 1000);
+    assert_false(atomic_load(&w.returned));
+    assert_false(db_begin(second));
+    assert_true(db_take_busy(second));
+    assert_false(atomic_load(&w.returned));
+    release_write_lock_of(other);
+    pthread_join(thread, NULL);
+    assert_true(w.began); /* the first got the lock once it was free */
+    assert_true(db_commit(first));
+    db_writer_lane(0, 0);
+    db_close(second);
+    db_close(first);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +410,11 @@ int main(void)
                                         remove_path),
         cmocka_unit_test_setup_teardown(a_read_snapshot_does_not_nest_and_ends_cleanly, make_path,
                                         remove_path),
+        cmocka_unit_test_setup_teardown(a_write_behind_a_held_lock_gives_up_after_the_lane_wait,
+                                        make_path, remove_path),
+        cmocka_unit_test_setup_teardown(
+            past_the_lane_size_a_write_on_a_stuck_lock_is_refused_at_once, make_path,
+            remove_path),
         cmocka_unit_test(fts_query_is_sanitised),
         cmocka_unit_test_setup_teardown(public_queries_on_demo_data, make_path, remove_path),
     };
