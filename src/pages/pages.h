@@ -9,6 +9,8 @@
 void home_page(struct request *req);
 void initiatives_list_page(struct request *req);
 void initiative_page(struct request *req);
+void takingpart_help_page(struct request *req);
+void takingpart_question_page(struct request *req);
 void takingpart_help_post(struct request *req);
 void takingpart_question_post(struct request *req);
 /* Adds "tp" (counts, help wanted, which forms show, a thank-you notice) to an initiative's

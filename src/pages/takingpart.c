@@ -93,6 +93,33 @@ static void answer(struct request *req, int64_t id, enum takingpart_result r, co
     page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
 }
 
+/* GET /initiatieven/ID/helpen and /vraag: the empty form on a page of its own. */
+static void form_page(struct request *req, bool help)
+{
+    int64_t id = page_id_param(req->params[0]);
+    struct takingpart_public p;
+    if (id <= 0 || !takingpart_public_get(req->db, id, &p)) {
+        page_error(req, 404, "Dit initiatief bestaat niet of is (nog) niet openbaar.");
+        return;
+    }
+    if (help ? !p.accepts_help : !p.accepts_questions) {
+        page_error(req, 409, help ? "Dit initiatief zoekt op dit moment geen hulp."
+                                  : "De initiatiefnemer neemt op dit moment geen vragen aan.");
+        return;
+    }
+    render_form(req, id, help, json_object(), 200);
+}
+
+void takingpart_help_page(struct request *req)
+{
+    form_page(req, true);
+}
+
+void takingpart_question_page(struct request *req)
+{
+    form_page(req, false);
+}
+
 void takingpart_help_post(struct request *req)
 {
     int64_t id = page_id_param(req->params[0]);
@@ -141,9 +168,11 @@ void takingpart_add_view(struct request *req, int64_t id, json_t *data)
     struct takingpart_public p;
     if (!takingpart_public_get(req->db, id, &p))
         return;
-    json_t *t = json_pack("{s:b, s:b, s:b, s:s, s:s}", "accepts_help", p.accepts_help,
+    /* Links to the forms, not the forms: the initiative page carries no CSRF token, so one
+     * rendering serves every visitor from the response cache. */
+    json_t *t = json_pack("{s:b, s:b, s:b, s:s}", "accepts_help", p.accepts_help,
                           "accepts_questions", p.accepts_questions, "help_wanted", p.help_wanted,
-                          "help_text", p.help_text, "csrf", csrf_token(req));
+                          "help_text", p.help_text);
     json_object_set_new(t, "id", json_integer(id));
     if (p.volunteers > 0)
         json_object_set_new(t, "volunteers_label",

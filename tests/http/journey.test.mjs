@@ -287,7 +287,7 @@ describe('a rejected initiator', () => {
     res = await cl.post(`${it.path}/indienen`, { antwoord: answer });
     assert.equal(res.status, 303);
     const reason = 'Onderhoud door bewoners kan de gemeente hier niet toestaan.';
-    res = await staff.post(`/beheer/initiatieven/${it.id}/afwijzen`, { reden: reason });
+    res = await staff.post(`/beheer/initiatieven/${it.id}/afwijzen`, { reden: reason, bevestigd: '1' });
     assert.equal(res.status, 303, textOf(res.text).slice(0, 300));
     const page = await cl.get(it.path);
     const main = textOf(mainOf(page.text));

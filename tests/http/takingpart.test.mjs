@@ -48,7 +48,12 @@ describe('volunteers', () => {
     const s = await session(server.base, { localAddress: '127.0.0.21' });
     let page = await s.get(`/initiatieven/${open}`);
     assert.match(page.text, /Hulp gezocht: Tenten opzetten/);
-    assert.match(page.text, /action="\/initiatieven\/\d+\/helpen"/);
+    // A link to the form, not the form: the initiative page stays one page for everyone.
+    assert.match(page.text, /href="\/initiatieven\/\d+\/helpen"/);
+    assert.doesNotMatch(page.text, /name="_csrf"/);
+    const form = await s.get(`/initiatieven/${open}/helpen`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /action="\/initiatieven\/\d+\/helpen"/);
     const r = await s.post(`/initiatieven/${open}/helpen`,
       { voornaam: 'Anna', email: 'anna.helper@example.org', bericht: 'Ik heb een aanhanger' });
     assert.equal(r.status, 303);
