@@ -18,8 +18,8 @@ static bool demo_accounts(struct db *db)
 {
     static const char *const areas[] = {"de-riet", "windmolenbroek", "binnenstad", "aadorp"};
     char regisseur[21], beheerder[21], err[200];
-    password_generate(regisseur);
-    password_generate(beheerder);
+    password_generate(regisseur, "regisseur");
+    password_generate(beheerder, "beheerder");
     if (!user_add(db, "regisseur", "wijkregisseur", regisseur, areas, 4, err, sizeof err) ||
         !user_set_email(db, "regisseur", "wijkregisseur@almelo.example") ||
         !user_add(db, "beheerder", "admin", beheerder, NULL, 0, err, sizeof err) ||

@@ -39,11 +39,11 @@ static bool read_line(const char *prompt, char *out, size_t size)
 }
 
 /* The new password: generated, read from a pipe, or asked twice on a terminal. */
-static bool new_password(bool generate, char *out, size_t size)
+static bool new_password(bool generate, const char *username, char *out, size_t size)
 {
     if (generate) {
         char pw[21];
-        password_generate(pw);
+        password_generate(pw, username);
         snprintf(out, size, "%s", pw);
         printf("password (shown once): %s\n", pw);
         return true;
@@ -116,7 +116,7 @@ int cli_user(struct app *app, int argc, char **argv)
         if (rc == EXIT_OK && !role) {
             fprintf(stderr, "buurtsamen user add: --role wijkregisseur|admin is required\n");
             rc = EXIT_USAGE;
-        } else if (rc == EXIT_OK && !new_password(generate, password, sizeof password)) {
+        } else if (rc == EXIT_OK && !new_password(generate, name, password, sizeof password)) {
             rc = EXIT_FAIL;
         } else if (rc == EXIT_OK) {
             /* The account, its address and its audit row land together or not at all. */
@@ -142,7 +142,7 @@ int cli_user(struct app *app, int argc, char **argv)
         if (!user_get(db, argv[2], &u)) {
             fprintf(stderr, "buurtsamen user passwd: there is no user '%s'\n", argv[2]);
             rc = EXIT_FAIL;
-        } else if (!new_password(generate, password, sizeof password)) {
+        } else if (!new_password(generate, u.username, password, sizeof password)) {
             rc = EXIT_FAIL;
         } else if ((weak = password_weakness(password, u.username)) != NULL) {
             fprintf(stderr, "buurtsamen user passwd: %s\n", weak);

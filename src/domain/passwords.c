@@ -106,9 +106,11 @@ bool password_verify(const char *hash, const char *password)
     return ok;
 }
 
-void password_generate(char out[21])
+void password_generate(char out[21], const char *username)
 {
-    for (int i = 0; i < 20; i++)
-        out[i] = CODE_ALPHABET[randombytes_uniform(31)];
-    out[20] = '\0';
+    do { /* by chance the letters may spell the user's name: draw again then */
+        for (int i = 0; i < 20; i++)
+            out[i] = CODE_ALPHABET[randombytes_uniform(31)];
+        out[20] = '\0';
+    } while (password_weakness(out, username));
 }

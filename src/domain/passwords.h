@@ -12,6 +12,7 @@ const char *password_weakness(const char *password, const char *username);
 bool password_hash(const char *password, char out[128]);
 bool password_verify(const char *hash, const char *password);
 /* A random password of 20 characters from the voucher alphabet, for --generate. */
-void password_generate(char out[21]);
+/* 20 random code characters that password_weakness accepts for `username` (NULL: none). */
+void password_generate(char out[21], const char *username);
 
 #endif

@@ -140,7 +140,7 @@ void admin_users_post(struct request *req)
         return;
     }
     char password[21], err[200];
-    password_generate(password);
+    password_generate(password, name);
     enum staff_result r =
         staff_user_add(req->db, user->username, name, role, password, admin ? NULL : areas,
                        admin ? 0 : nareas, email, time(NULL), err, sizeof err);
@@ -187,7 +187,7 @@ void admin_user_action_post(struct request *req)
         beheer_go(req, "/beheer/medewerkers?gedaan=1");
     } else if (action && !strcmp(action, "wachtwoord")) {
         char password[21];
-        password_generate(password);
+        password_generate(password, name);
         enum staff_result r =
             staff_user_reset_password(req->db, user->username, target.username, password, time(NULL));
         if (r != STAFF_OK) {

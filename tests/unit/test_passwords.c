@@ -95,7 +95,7 @@ static void hashes_are_argon2id_and_verify(void **state)
     huge[sizeof huge - 1] = '\0';
     assert_false(password_verify(huge, good_password));
     char generated[21];
-    password_generate(generated);
+    password_generate(generated, NULL);
     assert_int_equal(strlen(generated), 20);
     assert_null(password_weakness(generated, NULL));
 }
