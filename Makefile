@@ -148,18 +148,27 @@ run:
 	@test -f $(DB) || build/buurtsamen --db $(DB) init --demo
 	build/buurtsamen --db $(DB) serve --listen $(LISTEN)
 
-# make check: every test layer, from clean dependencies to browser.
+# make check: every test layer, from clean dependencies to browser. The steps run in this order;
+# inside a step make uses every core (JOBS): the two builds (normal and sanitized objects)
+# compile side by side, and the unit tests run side by side with each other and with the
+# fuzz targets' build and smoke runs (--output-sync keeps each test's output in one piece).
+JOBS ?= $(shell nproc)
 check:
 	@deploy/install-deps test
-	@$(MAKE) --no-print-directory all $(UNIT)
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(UNIT)
 	@tests/lint/layers.sh
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target unit fuzz-smoke
 	@$(MAKE) --no-print-directory node
 	cd tests && node --test --test-concurrency=1 repo/ http/ fcgi/ deploy/ e2e/
 
-unit: $(UNIT)
-	@set -e; for t in $(UNIT); do echo "== $$t"; $$t; done
+# make unit: every unit test (make -j2 unit runs two at a time); the longest first.
+UNIT_RUN := $(patsubst build/tests/%,unit-%,$(filter %/test_ledger_property,$(UNIT)) \
+              $(filter-out %/test_ledger_property,$(UNIT)))
+.PHONY: $(UNIT_RUN)
+unit: $(UNIT_RUN)
+$(UNIT_RUN): unit-%: build/tests/%
+	@echo "== $<"
+	$(Q)$<
 
 node: tests/node_modules/.installed
 tests/node_modules/.installed: tests/package.json tests/package-lock.json
