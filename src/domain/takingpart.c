@@ -150,21 +150,31 @@ static enum takingpart_result finish(struct db *db, bool ok)
     return db_commit(db) ? TAKINGPART_OK : TAKINGPART_BUSY;
 }
 
-enum takingpart_result takingpart_volunteer_add(struct db *db, int64_t id,
-                                                const struct volunteer_offer *offer, time_t now)
+/* Opens the write transaction on public initiative `id` that `accepts` what is offered: OK
+ * with *f loaded and the transaction open; otherwise why not, the transaction closed. */
+static enum takingpart_result begin_on(struct db *db, int64_t id, struct initiative_facts *f,
+                                       bool (*accepts)(const struct initiative_facts *))
 {
     if (!db_begin(db))
         return TAKINGPART_BUSY;
+    enum takingpart_result r = TAKINGPART_OK;
+    if (!facts_load(db, id, f) || !strcmp(f->state, "ingediend") ||
+        !strcmp(f->state, "wijziging_gevraagd") || !strcmp(f->state, "afgewezen"))
+        r = TAKINGPART_NOT_FOUND;
+    else if (!accepts(f))
+        r = TAKINGPART_CLOSED;
+    if (r != TAKINGPART_OK)
+        db_commit(db);
+    return r;
+}
+
+enum takingpart_result takingpart_volunteer_add(struct db *db, int64_t id,
+                                                const struct volunteer_offer *offer, time_t now)
+{
     struct initiative_facts f;
-    if (!facts_load(db, id, &f) || !strcmp(f.state, "ingediend") ||
-        !strcmp(f.state, "wijziging_gevraagd") || !strcmp(f.state, "afgewezen")) {
-        db_commit(db);
-        return TAKINGPART_NOT_FOUND;
-    }
-    if (!takes_help(&f)) {
-        db_commit(db);
-        return TAKINGPART_CLOSED;
-    }
+    enum takingpart_result opened = begin_on(db, id, &f, takes_help);
+    if (opened != TAKINGPART_OK)
+        return opened;
     char at[20], subject[40];
     utc_text(now, at);
     snprintf(subject, sizeof subject, "initiative:%lld", (long long)id);
@@ -197,18 +207,10 @@ enum takingpart_result takingpart_volunteer_add(struct db *db, int64_t id,
 enum takingpart_result takingpart_question_send(struct db *db, int64_t id, const struct question *q,
                                                 time_t now)
 {
-    if (!db_begin(db))
-        return TAKINGPART_BUSY;
     struct initiative_facts f;
-    if (!facts_load(db, id, &f) || !strcmp(f.state, "ingediend") ||
-        !strcmp(f.state, "wijziging_gevraagd") || !strcmp(f.state, "afgewezen")) {
-        db_commit(db);
-        return TAKINGPART_NOT_FOUND;
-    }
-    if (!takes_questions(&f)) {
-        db_commit(db);
-        return TAKINGPART_CLOSED;
-    }
+    enum takingpart_result opened = begin_on(db, id, &f, takes_questions);
+    if (opened != TAKINGPART_OK)
+        return opened;
     char at[20];
     utc_text(now, at);
     bool ok = exec_bound(db, "INSERT INTO questions(initiative_id, created_at) VALUES (?1, ?2)",
