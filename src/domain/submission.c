@@ -9,6 +9,7 @@
 #include "domain/photo.h"
 #include "domain/themes.h"
 #include "domain/settings.h"
+#include "domain/takingpart.h"
 #include "domain/workflow.h"
 #include "db/rows.h"
 #include "util/alloc.h"
@@ -167,6 +168,18 @@ bool submission_validate(struct db *db, field_getter get, void *ctx, int rows, i
         else if (!theme_listed(themes, out->theme))
             error(errors, "thema", "Kies een thema uit de lijst.");
         json_decref(themes);
+    }
+
+    /* Help wanted, and what: one line that takingpart_help_text_valid accepts. */
+    {
+        const char *wanted = get(ctx, "hulp_gezocht");
+        const char *help = get(ctx, "hulp_tekst");
+        out->help_wanted = wanted && !strcmp(wanted, "ja");
+        if (help && (strlen(help) >= sizeof out->help_text || !takingpart_help_text_valid(help)))
+            error(errors, "hulp_tekst",
+                  "Beschrijf de hulp die u zoekt in hoogstens 200 tekens, op één regel.");
+        else
+            text(get, ctx, "hulp_tekst", out->help_text, sizeof out->help_text);
     }
 
     int64_t min = setting_int(db, "streef_min_cents", 5000);
@@ -443,8 +456,8 @@ static bool create(struct db *db, const unsigned char *secret, const struct subm
         db, "INSERT INTO initiatives(area_id, title, summary, description, target_cents, "
             "planned_date, initiator_name, initiator_email, initiator_phone, co_organisers, "
             "state, created_at, updated_at, manage_token_hash, photo_id, initiator_postcode, "
-            "initiator_house_number, theme, form_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingediend', ?, ?, ?, ?, ?, ?, ?, ?)");
+            "initiator_house_number, theme, form_key, help_wanted, help_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ingediend', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bool ok = ins != NULL;
     if (ok) {
         if (s->area_id)
@@ -474,6 +487,8 @@ static bool create(struct db *db, const unsigned char *secret, const struct subm
             sqlite3_bind_blob(ins, 18, form_key, 32, SQLITE_TRANSIENT);
         else
             sqlite3_bind_null(ins, 18);
+        sqlite3_bind_int(ins, 19, s->help_wanted);
+        sqlite3_bind_text(ins, 20, s->help_text, -1, SQLITE_STATIC);
         ok = sqlite3_step(ins) == SQLITE_DONE;
         sqlite3_reset(ins);
     }

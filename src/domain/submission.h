@@ -37,6 +37,10 @@ struct submission {
     struct co_organiser co[MAX_CO_ORGANISERS];
     int nco;
     char theme[164]; /* one of themes_list (themes.h); "overig" when none was chosen */
+    /* Whether help is wanted, and what (public: "Hulp gezocht: …"); only a new submission
+     * stores these, the management page changes them afterwards. */
+    bool help_wanted;
+    char help_text[4 * 200 + 1]; /* TAKINGPART_HELP_TEXT_MAX characters */
 };
 
 /* Validates the fields (names as in templates/submit.html) against the settings' rules at

@@ -19,6 +19,10 @@ enum route_flags {
      * (request_form_bad, page_bad_fields) and stores nothing then; without this flag such a
      * form is refused as a whole (400). */
     ROUTE_FIELD_CHECKS = 16,
+    /* The form behind this POST has no field a person types (a bare button, check boxes,
+     * a file): text the check refuses can only come from a forged request, and the router
+     * refuses it as a whole (400). Every POST route has this flag or ROUTE_FIELD_CHECKS. */
+    ROUTE_NO_TYPED_TEXT = 32,
 };
 
 /* pattern: literal segments, "*" for one segment (captured in req->params), a final "**" for

@@ -10,6 +10,7 @@
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
+#include "pages/submit_form.h"
 #include "util/text.h"
 #include "view/format.h"
 
@@ -23,6 +24,9 @@ static void render_login(struct request *req, int status, const char *username, 
                              username ? username : "");
     if (error)
         json_object_set_new(data, "error", json_string(error));
+    json_t *errors = json_object();
+    page_bad_fields(req, errors);
+    json_object_set_new(data, "e", errors);
     page_render(req, "login", "Inloggen voor medewerkers", data);
     req->resp.status = status;
     response_set_header(req, "Cache-Control", "no-store");
@@ -38,6 +42,12 @@ void login_post(struct request *req)
     const char *username = request_form(req, "gebruikersnaam");
     const char *password = request_form(req, "wachtwoord");
     time_t now = time(NULL);
+    /* Text the one check refused is told at its field and never tried as a login. */
+    if (page_bad_fields(req, NULL)) {
+        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL,
+                     "Controleer het gemarkeerde veld.");
+        return;
+    }
     if (!username || !password || !*username || !*password || strlen(username) > 40 ||
         strlen(password) > PASSWORD_MAX) {
         render_login(req, 400, username && strlen(username) <= 40 ? username : NULL,
@@ -149,16 +159,17 @@ static json_t *staff_initiative(struct request *req, const struct user *user)
     return item;
 }
 
-void staff_initiative_page(struct request *req)
+/* The initiative's page; errors (consumed, may be NULL): field → message of a refused form,
+ * shown with what was typed. */
+static void render_initiative(struct request *req, json_t *errors, int status)
 {
     const struct user *user = staff_user(req);
     json_t *item = staff_initiative(req, user);
-    if (!item) {
-        page_error(req, 404, "Dit initiatief bestaat niet.");
-        return;
-    }
-    if (json_is_null(item)) {
-        page_error(req, 403, "Dit initiatief valt buiten de wijken en dorpen waarvoor u werkt.");
+    if (!item || json_is_null(item)) {
+        json_decref(errors);
+        page_error(req, item ? 403 : 404,
+                   item ? "Dit initiatief valt buiten de wijken en dorpen waarvoor u werkt."
+                        : "Dit initiatief bestaat niet.");
         return;
     }
     page_decorate_initiative(item, time(NULL));
@@ -199,8 +210,34 @@ void staff_initiative_page(struct request *req)
     staff_view(data, user);
     struct takingpart_public tp; /* counts only: the people are the initiator's */
     if (takingpart_public_get(req->db, page_id_param(req->params[0]), &tp))
-        json_object_set_new(data, "tp", json_pack("{s:I, s:I}", "volunteers", (json_int_t)tp.volunteers, "questions", (json_int_t)tp.questions));
+        json_object_set_new(data, "tp",
+                            json_pack("{s:I, s:I, s:b, s:s}", "volunteers",
+                                      (json_int_t)tp.volunteers, "questions",
+                                      (json_int_t)tp.questions, "help_wanted", tp.help_wanted,
+                                      "help_text", tp.help_text));
+    json_object_set_new(data, "e", errors ? errors : json_object());
+    if (errors)
+        json_object_set_new(data, "posted", submit_posted_values(req));
     page_render(req, "beheer_initiative", json_string_value(json_object_get(item, "title")), data);
+    req->resp.status = status;
+}
+
+void staff_initiative_page(struct request *req)
+{
+    render_initiative(req, NULL, 200);
+}
+
+/* True after showing the page again with the message at each field whose text the one check
+ * refused: such text is never acted on. */
+static bool refused_bad_text(struct request *req)
+{
+    json_t *errors = json_object();
+    if (!page_bad_fields(req, errors)) {
+        json_decref(errors);
+        return false;
+    }
+    render_initiative(req, errors, 400);
+    return true;
 }
 
 /* Text from a form field: required, valid, at most max characters. */
@@ -223,6 +260,8 @@ static void staff_action(struct request *req, const char *to, const char *field,
     int64_t id = page_id_param(req->params[0]);
     /* NULL when the field is missing or unusable: the domain answers WF_NO_TEXT, but only
      * after it checked that the initiative exists and is this user's. */
+    if (refused_bad_text(req))
+        return;
     const char *message = field ? text_field(req, field, 5000) : "";
     switch (workflow_staff_decide(req->db, user, id, to, message, time(NULL))) {
     case WF_OK:
@@ -308,6 +347,8 @@ void staff_update_post(struct request *req)
 {
     const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
+    if (refused_bad_text(req))
+        return;
     const char *body = text_field(req, "tekst", 5000);
     switch (workflow_staff_update(req->db, user, id, body, time(NULL))) {
     case WF_OK:

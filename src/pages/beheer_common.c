@@ -70,6 +70,12 @@ const char *beheer_form_take(struct beheer_form *f, struct request *req, const c
     if (!v)
         v = "";
     beheer_form_keep(f, name, v);
+    /* Text the one check refused had characters taken out: never acted on. Every such field
+     * of the post is refused here, at its field when the form declares it (a hidden id among
+     * them, so that a value changed by the taking out is never used), else in the summary. */
+    for (size_t i = 0; i < req->form_fields.count; i++)
+        if (req->form_fields.items[i].bad_text)
+            beheer_form_refuse(f, req->form_fields.items[i].name, PAGE_BAD_TEXT_MESSAGE);
     return v;
 }
 

@@ -44,7 +44,9 @@ struct beheer_form {
 
 void beheer_form_init(struct beheer_form *f, const struct beheer_field *fields, size_t count,
                       const char *prefix);
-/* The posted value of a field ("" when absent), kept to be shown again. */
+/* The posted value of a field ("" when absent), kept to be shown again. Any field of the post
+ * whose text the one text check refused is refused on f (PAGE_BAD_TEXT_MESSAGE), so a handler
+ * that acts only when nothing was refused never stores such text. */
 const char *beheer_form_take(struct beheer_form *f, struct request *req, const char *name);
 /* A value to show (a stored one, on a fresh form). */
 void beheer_form_keep(struct beheer_form *f, const char *name, const char *value);

@@ -191,6 +191,10 @@ static void issue(struct request *req, bool replacement)
     const char *postcode = beheer_form_take(&f, req, "postcode");
     const char *house = beheer_form_take(&f, req, "huisnummer");
     const char *t = beheer_form_take(&f, req, "toevoeging");
+    if (beheer_form_refused(&f)) { /* text the one check refused, at its field */
+        beheer_rounds_refuse_replace(req, round_id, &f, 400);
+        return;
+    }
     /* A replacement letter points where every letter does: the same base URL rule. */
     enum issue_refusal url = letters_base_url_check(info.base_url);
     if (url != ISSUE_ALLOWED) {

@@ -125,13 +125,19 @@ static void save(struct request *req, int64_t id)
     const char *area_s = request_form(req, "gebied"), *publish = request_form(req, "publiceren");
     int64_t area = -1;
     json_t *errors = json_object();
-    if (!title || !*title || utf8_length(title, strlen(title)) > NEWS_TITLE_MAX ||
-        strchr(title, '\n'))
+    /* Text the one check refused first: its message at the field, nothing stored. */
+    page_bad_fields(req, errors);
+    if (!json_object_get(errors, "titel") &&
+        (!title || !*title || utf8_length(title, strlen(title)) > NEWS_TITLE_MAX ||
+         strchr(title, '\n')))
         json_object_set_new(errors, "titel", json_string("Geef een titel van hoogstens 150 tekens."));
-    if (!body || !*body || utf8_length(body, strlen(body)) > NEWS_BODY_MAX)
+    if (!json_object_get(errors, "tekst") &&
+        (!body || !*body || utf8_length(body, strlen(body)) > NEWS_BODY_MAX))
         json_object_set_new(errors, "tekst",
                             json_string("Schrijf een bericht van hoogstens 20.000 tekens."));
-    if (!area_s || !*area_s)
+    if (json_object_get(errors, "gebied"))
+        area = -1; /* refused above: no area is taken from a changed value */
+    else if (!area_s || !*area_s)
         json_object_set_new(errors, "gebied", json_string("Kies een gebied voor dit bericht."));
     else if (!parse_int64(area_s, 0, INT64_MAX, &area) || !may_post(req, user, area))
         json_object_set_new(errors, "gebied",

@@ -54,9 +54,12 @@ static void render_manage(struct request *req, int64_t id, json_t *values, json_
                  : json_object();
     if (!editable) {
         json_decref(values);
-        json_decref(errors);
+        json_object_set_new(data, "e", errors ? errors : json_object());
         json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     }
+    /* A small form refused (an answer, an update, the help settings) shows what was typed. */
+    if (req->method == M_POST)
+        json_object_set_new(data, "posted", submit_posted_values(req));
     const char *token = req->params[0];
     json_object_set_new(data, "base",
                         json_string(arena_printf(&req->arena, "/mijn-initiatief/%s", token)));
@@ -187,17 +190,20 @@ void manage_edit_post(struct request *req)
         rows =
             rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
         json_t *errors = json_object();
+        bool bad = page_bad_fields(req, errors);
         submit_form_photo(req, true, &photo, errors);
         render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL,
-                      photo.status < 0 ? 400 : 200, &photo);
+                      photo.status < 0 || bad ? 400 : 200, &photo);
         if (photo.status == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
         return;
     }
     time_t now = time(NULL);
     json_t *errors = json_object();
+    bool bad = page_bad_fields(req, errors); /* told at the field, never stored */
     struct submission s;
     bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    ok = ok && !bad;
     int64_t rate[2] = {0, 0};
     if (ok && !change_allowed(req, id, rate)) {
         submission_free(&s);
@@ -231,11 +237,26 @@ static void answer_busy(struct request *req)
     page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
 }
 
+/* One of the small forms again, with the message at its field `name` (text the one check
+ * refused, or `message`): 400, nothing stored. */
+static void refuse_field(struct request *req, int64_t id, const char *name, const char *message)
+{
+    json_t *errors = json_object();
+    if (!page_bad_fields(req, errors))
+        json_object_set_new(errors, name, json_string(message));
+    render_manage(req, id, NULL, errors, SUBMIT_DEFAULT_ROWS, submit_co_rows_default(req), NULL,
+                  400, NULL);
+}
+
 void manage_resubmit_post(struct request *req)
 {
     int64_t id = manage_id(req);
     if (!id)
         return;
+    if (page_bad_fields(req, NULL)) {
+        refuse_field(req, id, "antwoord", PAGE_BAD_TEXT_MESSAGE);
+        return;
+    }
     int64_t rate[2];
     if (!change_allowed(req, id, rate))
         return;
@@ -289,6 +310,10 @@ static void manage_post_update(struct request *req, bool completion)
     if (!id)
         return;
     const char *body = request_form(req, completion ? "verslag" : "tekst");
+    if (page_bad_fields(req, NULL)) {
+        refuse_field(req, id, completion ? "verslag" : "tekst", PAGE_BAD_TEXT_MESSAGE);
+        return;
+    }
     if (submission_check_text(body, true) != SUBMISSION_OK) {
         page_error(req, 400, "Schrijf een tekst van hoogstens 5000 tekens.");
         return;
@@ -354,8 +379,9 @@ void manage_takingpart_post(struct request *req)
     const char *text = request_form(req, "hulp_tekst") ?: "";
     const char *questions = request_form(req, "vragen");
     bool want = wanted && !strcmp(wanted, "ja");
-    if (!takingpart_help_text_valid(text)) {
-        page_error(req, 400, "Beschrijf de hulp die u zoekt in hoogstens 200 tekens, op één regel.");
+    if (page_bad_fields(req, NULL) || !takingpart_help_text_valid(text)) {
+        refuse_field(req, id, "hulp_tekst",
+                     "Beschrijf de hulp die u zoekt in hoogstens 200 tekens, op één regel.");
         return;
     }
     int64_t rate[2];

@@ -2,6 +2,7 @@
 #ifndef BS_PAGES_H
 #define BS_PAGES_H
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "http/request.h"
@@ -119,6 +120,10 @@ void setup_households_upload_post(struct request *req);
 void setup_households_import_post(struct request *req);
 void setup_user_page(struct request *req);
 void setup_user_areas_post(struct request *req);
+
+/* The route table (for the test that checks its flags). */
+struct route;
+const struct route *site_routes(size_t *count);
 
 /* The entry point the fronts call for every request. */
 void site_handle(struct request *req);

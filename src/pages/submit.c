@@ -417,6 +417,7 @@ void submit_post(struct request *req)
         rows =
             rows + SUBMIT_MORE_ROWS > MAX_BUDGET_LINES ? MAX_BUDGET_LINES : rows + SUBMIT_MORE_ROWS;
         json_t *errors = json_object();
+        bool bad = page_bad_fields(req, errors);
         submit_form_photo(req, true, &photo, errors);
         json_t *data = submit_form_data(req, submit_posted_values(req), errors, rows, co_rows);
         json_object_set_new(data, "action", json_string("/initiatief-indienen"));
@@ -425,7 +426,7 @@ void submit_post(struct request *req)
         json_object_set_new(data, "focus_lines", json_true());
         submit_show_photo(req, data, &photo);
         page_render(req, "submit", "Initiatief indienen", data);
-        if (photo.status < 0)
+        if (photo.status < 0 || bad)
             req->resp.status = 400;
         if (photo.status == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
@@ -433,8 +434,11 @@ void submit_post(struct request *req)
     }
     time_t now = time(NULL);
     json_t *errors = json_object();
+    /* Text the one check refused is told at its field first, and never stored. */
+    bool bad = page_bad_fields(req, errors);
     struct submission s;
     bool ok = submission_validate(req->db, submit_form_getter, req, rows, co_rows, now, &s, errors);
+    ok = ok && !bad;
     int64_t rate[2] = {0, 0};
     if (ok && !submit_rate_take(req, SUBMIT_RATE_NEW, s.email, rate)) {
         submission_free(&s);

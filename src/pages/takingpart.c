@@ -125,7 +125,8 @@ void takingpart_help_post(struct request *req)
     int64_t id = page_id_param(req->params[0]);
     json_t *errors = json_object();
     struct volunteer_offer offer;
-    if (!takingpart_volunteer_validate(submit_form_getter, req, &offer, errors)) {
+    bool bad = page_bad_fields(req, errors); /* told at the field, never stored */
+    if (!takingpart_volunteer_validate(submit_form_getter, req, &offer, errors) || bad) {
         render_form(req, id, true, errors, 400);
         return;
     }
@@ -146,7 +147,8 @@ void takingpart_question_post(struct request *req)
     int64_t id = page_id_param(req->params[0]);
     json_t *errors = json_object();
     struct question q;
-    if (!takingpart_question_validate(submit_form_getter, req, &q, errors)) {
+    bool bad = page_bad_fields(req, errors); /* told at the field, never stored */
+    if (!takingpart_question_validate(submit_form_getter, req, &q, errors) || bad) {
         render_form(req, id, false, errors, 400);
         return;
     }

@@ -9,6 +9,7 @@
 
 #include "http/csrf.h"
 #include "http/router.h"
+#include "pages/pages.h"
 
 static void route_patterns(void **state)
 {
@@ -327,6 +328,65 @@ static void csrf_token_is_issued_once(void **state)
     request_free(&req);
 }
 
+/* The router refuses a whole form for bad text only on routes that have no typed field: every
+ * POST route of the site either shows such text at its field or says it has none, never both. */
+static void every_post_route_answers_bad_text_at_a_field_or_has_none(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const struct route *site = site_routes(&n);
+    assert_true(n > 0);
+    size_t posts = 0, checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(site[i].methods & M_POST))
+            continue;
+        posts++;
+        bool at_field = site[i].flags & ROUTE_FIELD_CHECKS;
+        bool no_text = site[i].flags & ROUTE_NO_TYPED_TEXT;
+        if (at_field == no_text)
+            fail_msg("POST %s: needs exactly one of ROUTE_FIELD_CHECKS, ROUTE_NO_TYPED_TEXT",
+                     site[i].pattern);
+        checked += at_field;
+    }
+    assert_true(posts > 0);
+    assert_true(checked > posts / 2);
+}
+
+/* A route that says it has no typed field: bad text is refused as a whole before the handler;
+ * a route with field checks gets the request with the field marked. */
+static int field_handler_calls;
+static void field_handler(struct request *req)
+{
+    field_handler_calls++;
+    assert_true(request_form_bad(req, "titel"));
+    req->resp.status = 400;
+}
+
+static void bad_text_reaches_only_field_checking_handlers(void **state)
+{
+    (void)state;
+    static const struct route table[] = {
+        {M_POST, "/veld", field_handler, ROUTE_FIELD_CHECKS | ROUTE_NO_CSRF},
+        {M_POST, "/knop", field_handler, ROUTE_NO_TYPED_TEXT | ROUTE_NO_CSRF},
+    };
+    const char *paths[] = {"/veld", "/knop"};
+    for (int i = 0; i < 2; i++) {
+        struct request req;
+        request_init(&req);
+        req.method_name = "POST";
+        req.target = paths[i];
+        fields_add(&req.arena, &req.headers, "Content-Type", "application/x-www-form-urlencoded",
+                   33);
+        req.body = "titel=a%01b";
+        req.body_len = strlen(req.body);
+        field_handler_calls = 0;
+        http_dispatch(&req, table, 2, on_error, NULL);
+        assert_int_equal(req.resp.status, 400);
+        assert_int_equal(field_handler_calls, i == 0 ? 1 : 0);
+        request_free(&req);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +396,8 @@ int main(void)
         cmocka_unit_test(csrf_token_is_issued_once),
         cmocka_unit_test(access_flags_are_checked_before_the_handler),
         cmocka_unit_test(guarded_route_without_a_check_is_refused),
+        cmocka_unit_test(every_post_route_answers_bad_text_at_a_field_or_has_none),
+        cmocka_unit_test(bad_text_reaches_only_field_checking_handlers),
     };
     return cmocka_run_group_tests_name("router and dispatcher", tests, NULL, NULL);
 }
