@@ -16,8 +16,8 @@ enum route_flags {
     ROUTE_STAFF = 4,       /* a logged-in staff member only, checked before the handler runs */
     ROUTE_ADMIN = 8,       /* an admin only (implies ROUTE_STAFF) */
     /* The handler shows a message next to a form field whose text the one text check refused
-     * (request_form_bad, page_bad_fields) and stores nothing then; without this flag such a
-     * form is refused as a whole (400). */
+     * (request_form_bad, page_bad_fields, beheer_form_take) and stores nothing then; without
+     * this flag such a form is refused as a whole (400). */
     ROUTE_FIELD_CHECKS = 16,
     /* The form behind this POST has no field a person types (a bare button, check boxes,
      * a file): text the check refuses can only come from a forged request, and the router

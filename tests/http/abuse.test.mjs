@@ -162,7 +162,9 @@ describe('one text validator for every field', () => {
           fields[field] = `Met ${bad} erin`;
           const res = await staff.post('/beheer/berichten/nieuw', fields);
           assert.equal(res.status, 400, `${JSON.stringify(bad)} in ${field}`);
-          assert.match(textOf(res.text), /stuurteken of een ongeldig teken/);
+          // The form again, the message at the field (tests/http/fieldchecks.test.mjs).
+          assert.match(textOf(res.text), /tekens die we niet kunnen opslaan/);
+          assert.match(res.text, new RegExp(`id="${field}"[^>]*aria-invalid="true"`));
         }
       }
       assert.equal(countOf('news'), news, 'nothing stored');

@@ -112,11 +112,12 @@ describe('a field with characters the site cannot store comes back with a messag
     assert.equal(ledgerRows(), before, 'not one code donated');
   });
 
-  test('a form without field messages is still refused as a whole, 400', async () => {
-    const res = await httpRequest(new URL('/initiatief-indienen', server.base), {
+  test('a form without a typed field (a bare button) is still refused as a whole, 400', async () => {
+    const res = await httpRequest(new URL('/beheer/uitloggen', server.base), {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'titel=a%01b' });
     assert.equal(res.status, 400);
+    assert.match(textOf(res.text), /stuurteken of een ongeldig teken/);
   });
 
   test('a query with such characters is refused, 400', async () => {
