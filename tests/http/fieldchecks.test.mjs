@@ -252,6 +252,47 @@ describe('a text field with characters the site cannot store: 400, the message a
   });
 
 describe('the help wanted question at submission', () => {
+  test('asked on the form, stored with the initiative, shown to the regisseur', async () => {
+    const cl = await client(server.base, { firstPage: '/initiatief-indienen' });
+    assert.match(cl.firstResponse.text, /<legend>Hulp gezocht \(niet verplicht\)<\/legend>/);
+    assert.match(cl.firstResponse.text, /<input id="hulp_gezocht" name="hulp_gezocht" type="checkbox" value="ja">/);
+    const { path } = await submitInitiative(server.base, initiativeFields({
+      titel: 'Met hulp gezocht', email: 'hulp.gezocht@example.org', hulp_gezocht: 'ja',
+      hulp_tekst: 'Tenten opzetten & koffie schenken' }));
+    assert.ok(path, 'submitted');
+    assert.equal(one("SELECT help_wanted || '|' || help_text FROM initiatives WHERE title = 'Met hulp gezocht'"),
+      '1|Tenten opzetten & koffie schenken');
+    const id = one("SELECT id FROM initiatives WHERE title = 'Met hulp gezocht'");
+    const review = await regisseur.get(`/beheer/initiatieven/${id}`);
+    assert.equal(review.status, 200);
+    assert.match(textOf(review.text), /Hulp gezocht\s*Ja: Tenten opzetten & koffie schenken/);
+    const { path: without } = await submitInitiative(server.base,
+      initiativeFields({ titel: 'Zonder hulp gezocht', email: 'zonder.hulp@example.org' }));
+    assert.ok(without);
+    assert.equal(one("SELECT help_wanted || '|' || help_text FROM initiatives WHERE title = 'Zonder hulp gezocht'"),
+      '0|');
+    const noHelp = one("SELECT id FROM initiatives WHERE title = 'Zonder hulp gezocht'");
+    assert.match(textOf((await regisseur.get(`/beheer/initiatieven/${noHelp}`)).text), /Hulp gezocht\s*Nee/);
+  });
+
+  test('too long or on two lines: 400, the message at the field, the values kept, nothing stored',
+    async () => {
+      for (const [what, text] of [['201 characters', 'x'.repeat(201)], ['two lines', 'een\ntwee']]) {
+        const before = snapshot();
+        const { res } = await submitInitiative(server.base, initiativeFields({
+          titel: 'Te veel hulp gezocht', email: 'te.veel@example.org', hulp_gezocht: 'ja',
+          hulp_tekst: text }));
+        assert.equal(res.status, 400, what);
+        const field = /<input id="hulp_tekst"[^>]*>/.exec(res.text)?.[0] ?? '';
+        assert.match(field, /aria-invalid="true"/, what);
+        assert.match(textOf(/<p class="error-message" id="hulp_tekst-error">[\s\S]*?<\/p>/.exec(res.text)?.[0] ?? ''),
+          /hoogstens 200 tekens, op één regel/, what);
+        assert.match(res.text, /name="hulp_gezocht" type="checkbox" value="ja" checked>/, what);
+        assert.match(res.text, /name="titel"[^>]*value="Te veel hulp gezocht"/, what);
+        assert.equal(snapshot(), before, `${what}: nothing stored`);
+      }
+    });
+
   test('kept on a form that comes back with a bad character, at its field', async () => {
     const cl = await client(server.base, { firstPage: '/initiatief-indienen' });
     const res = await postBad(cl, '/initiatief-indienen',
