@@ -139,6 +139,10 @@ void admin_users_post(struct request *req)
         render_users(req, user, &f, 400);
         return;
     }
+    if (beheer_form_refused(&f)) { /* text the one check refused, at its field */
+        render_users(req, user, &f, 400);
+        return;
+    }
     char password[21], err[200];
     password_generate(password, name);
     enum staff_result r =

@@ -74,10 +74,10 @@ after(async () => {
 });
 
 /** An urlencoded body with one field's value holding raw bytes. */
-function urlencoded(fields, name, bytes) {
+function urlencoded(fields, name, bytes, [head, tail] = ['Met', 'teken']) {
   const rest = formBody(Object.fromEntries(Object.entries(fields).filter(([k]) => k !== name)));
   const raw = [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
-  return `${rest}&${encodeURIComponent(name)}=Met${raw}teken`;
+  return `${rest}&${encodeURIComponent(name)}=${encodeURIComponent(head)}${raw}${encodeURIComponent(tail)}`;
 }
 
 /** A multipart body with one field's value holding raw bytes. */
@@ -96,10 +96,12 @@ function multipart(fields, name, bytes) {
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function postBad(cl, path, fields, name, bytes, { multi = false } = {}) {
+/** Posts the form with the bytes inside field `name`, between around[0] and around[1]: what is
+ * left once they are taken out may well be a valid value, which must not be used either. */
+async function postBad(cl, path, fields, name, bytes, { multi = false, around } = {}) {
   const all = { _csrf: cl.csrf, ...fields, [name]: fields[name] ?? '' };
   const { body, type } = multi ? multipart(all, name, bytes)
-    : { body: urlencoded(all, name, bytes), type: 'application/x-www-form-urlencoded' };
+    : { body: urlencoded(all, name, bytes, around), type: 'application/x-www-form-urlencoded' };
   return httpRequest(new URL(path, server.base), { method: 'POST', localAddress: cl.localAddress,
     headers: { 'content-type': type, cookie: cl.cookie }, body });
 }
@@ -178,6 +180,11 @@ const FORMS = [
   ['a new staff account', () => ({ cl: 'admin', first: '/beheer', path: '/beheer/medewerkers',
     fields: { gebruikersnaam: 'veld.collega', email: '', rol: 'wijkregisseur', gebied: ['de-riet'] },
     bad: 'email', kept: ['gebruikersnaam', 'veld.collega'] })],
+  ['a new staff account, a name valid once the bytes are taken out', () => ({ cl: 'admin',
+    first: '/beheer', path: '/beheer/medewerkers',
+    fields: { gebruikersnaam: '', email: 'collega@almelo.example', rol: 'wijkregisseur',
+      gebied: ['de-riet'] }, bad: 'gebruikersnaam', around: ['veld.', 'collega'],
+    kept: ['email', 'collega@almelo.example'] })],
   ['a new area', () => ({ cl: 'admin', first: '/beheer', path: '/beheer/gebieden',
     fields: { name: 'Veldwijk', kind: 'wijk', parent: '', slug: '', description: 'Blijft staan.',
       venue_name: '', venue_address: '', director_name: '', director_email: '',
