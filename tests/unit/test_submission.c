@@ -701,6 +701,63 @@ static void create_stores_everything(void **state)
     db_close(db);
 }
 
+/* "Hulp gezocht" at submission: the box and one line of at most 200 characters, stored with
+ * the initiative; a longer or broken line is refused at its field. */
+static void help_wanted_is_asked_and_stored(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    unsigned char secret[SECRET_BYTES];
+    secret_init(secret);
+    struct form f;
+    valid_form(&f);
+    char longest[201];
+    memset(longest, 'x', 200);
+    longest[200] = '\0';
+    const char *refused[] = {"een\ntwee", "tab\there", NULL};
+    char too_long[202];
+    memset(too_long, 'x', 201);
+    too_long[201] = '\0';
+    refused[2] = too_long;
+    for (size_t i = 0; i < 3; i++) {
+        form_set(&f, "hulp_tekst", refused[i]);
+        json_t *errors = json_object();
+        struct submission s;
+        assert_false(validate(db, &f, 3, 3, errors, &s));
+        assert_non_null(json_object_get(errors, "hulp_tekst"));
+        assert_int_equal(json_object_size(errors), 1);
+        submission_free(&s);
+        json_decref(errors);
+    }
+    form_set(&f, "hulp_gezocht", "ja");
+    form_set(&f, "hulp_tekst", longest);
+    struct submission s;
+    valid_submission(db, &f, &s);
+    assert_true(s.help_wanted);
+    int64_t id = 0;
+    char token[MANAGE_TOKEN_CHARS + 1] = "";
+    assert_true(submission_create(db, secret, &s, 0, base_url, T0, &id, token));
+    submission_free(&s);
+    char text[256];
+    text_of(db, "SELECT help_wanted || '|' || help_text FROM initiatives WHERE id = ?", id, text,
+            sizeof text);
+    assert_int_equal(strlen(text), 202);
+    assert_memory_equal(text, "1|xxx", 5);
+    /* Without the box: no help wanted, and no text either when none was typed. */
+    form_set(&f, "hulp_gezocht", NULL);
+    form_set(&f, "hulp_tekst", NULL);
+    form_set(&f, "titel", "Een tweede initiatief zonder hulp");
+    valid_submission(db, &f, &s);
+    assert_false(s.help_wanted);
+    assert_true(submission_create(db, secret, &s, 0, base_url, T0, &id, token));
+    submission_free(&s);
+    text_of(db, "SELECT help_wanted || '|' || help_text FROM initiatives WHERE id = ?", id, text,
+            sizeof text);
+    assert_string_equal(text, "0|");
+    form_free(&f);
+    db_close(db);
+}
+
 static void update_only_before_publication(void **state)
 {
     (void)state;
@@ -1143,6 +1200,7 @@ int main(void)
         cmocka_unit_test(settings_decide_the_limits),
         cmocka_unit_test(all_errors_at_once),
         cmocka_unit_test(create_stores_everything),
+        cmocka_unit_test(help_wanted_is_asked_and_stored),
         cmocka_unit_test(one_initiative_per_form),
         cmocka_unit_test(update_only_before_publication),
         cmocka_unit_test(load_has_the_children),
