@@ -258,10 +258,10 @@ static void staff_action(struct request *req, const char *to, const char *field,
 {
     const struct user *user = staff_user(req);
     int64_t id = page_id_param(req->params[0]);
-    /* NULL when the field is missing or unusable: the domain answers WF_NO_TEXT, but only
-     * after it checked that the initiative exists and is this user's. */
     if (refused_bad_text(req))
         return;
+    /* NULL when the field is missing or unusable: the domain answers WF_NO_TEXT, but only
+     * after it checked that the initiative exists and is this user's. */
     const char *message = field ? text_field(req, field, 5000) : "";
     switch (workflow_staff_decide(req->db, user, id, to, message, time(NULL))) {
     case WF_OK:
