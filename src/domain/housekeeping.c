@@ -76,6 +76,10 @@ int housekeeping_forget(struct db *db, time_t now)
         sqlite3_reset(s);
     }
     throttle_purge(db, now, HOUSEKEEPING_THROTTLE_SECONDS);
+    /* Sent mail stays a while for staff to see what went out (/beheer/email), then goes with
+     * its addresses and bodies; unsent mail stays until it is sent. */
+    ok = ok && exec_at(db, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+                       (int64_t)now - (int64_t)HOUSEKEEPING_OUTBOX_DAYS * 86400);
     /* Photos of forms that were never sent. */
     ok = ok && photo_expire(db, now) >= 0;
     /* Erased initiatives no longer match, so each round takes the next ones. */

@@ -13,6 +13,7 @@ enum {
     HOUSEKEEPING_KEEP_DAYS = 730,         /* contact details after an initiative ended */
     HOUSEKEEPING_THROTTLE_SECONDS = 3600, /* failed attempts */
     HOUSEKEEPING_MAIL_PER_PASS = 50,
+    HOUSEKEEPING_OUTBOX_DAYS = 30, /* sent messages, their addresses and bodies */
 };
 
 /* What one pass did; -1 for a part that failed. */
@@ -22,8 +23,8 @@ struct housekeeping_report {
     int mail_sent;
 };
 
-/* In one transaction: expired sessions, old failed attempts and expired held photos (photo.h)
- * go, and two years after an
+/* In one transaction: expired sessions, old failed attempts, expired held photos (photo.h) and
+ * messages sent more than HOUSEKEEPING_OUTBOX_DAYS ago go, and two years after an
  * initiative ended (uitgevoerd, afgewezen, ingetrokken, niet_gehaald: updated_at more than
  * HOUSEKEEPING_KEEP_DAYS ago) its initiator's e-mail address, phone number and address are emptied and
  * its co-organisers deleted and its volunteers' names, addresses and messages emptied, each such initiative with an audit entry. The initiator's name

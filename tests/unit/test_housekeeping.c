@@ -57,6 +57,30 @@ static void session(struct db *db, time_t expires)
     assert_true(db_exec(db, sql));
 }
 
+/* Sent messages keep their addresses and bodies only HOUSEKEEPING_OUTBOX_DAYS; unsent ones
+ * stay whatever their age, as the queue must lose nothing. */
+static void sent_mail_is_deleted_after_its_retention(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    long long day = 86400, keep = (long long)HOUSEKEEPING_OUTBOX_DAYS * day;
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO outbox(id, created_at, to_addr, subject, body, next_attempt_at, "
+             "sent_at) VALUES "
+             "(1, %lld, 'oud@example.org', 'Oud', 'b', 0, %lld),"
+             "(2, %lld, 'recent@example.org', 'Recent', 'b', 0, %lld),"
+             "(3, %lld, 'wacht@example.org', 'Wacht', 'b', 0, NULL)",
+             (long long)T0 - keep - 2 * day, (long long)T0 - keep - day, (long long)T0 - 2 * day,
+             (long long)T0 - keep + day, (long long)T0 - keep - 2 * day);
+    assert_true(db_exec(db, sql));
+    assert_true(housekeeping_forget(db, T0) >= 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE to_addr = 'oud@example.org'"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE id IN (2, 3)"), 2);
+    db_close(db);
+}
+
 static void two_year_erasure_forgets_exactly_that(void **state)
 {
     (void)state;
@@ -208,6 +232,7 @@ int main(void)
         cmocka_unit_test(erasure_is_one_transaction),
         cmocka_unit_test(a_large_backlog_goes_at_once),
         cmocka_unit_test(a_pass_does_every_chore),
+        cmocka_unit_test(sent_mail_is_deleted_after_its_retention),
     };
     log_set_quiet(1);
     return cmocka_run_group_tests(tests, NULL, NULL);
