@@ -2,6 +2,7 @@
 #include "domain/housekeeping.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/follow.h"
 #include "domain/mail.h"
 #include "domain/photo.h"
 #include "domain/takingpart.h"
@@ -80,6 +81,8 @@ int housekeeping_forget(struct db *db, time_t now)
      * its addresses and bodies; unsent mail stays until it is sent. */
     ok = ok && exec_at(db, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
                        (int64_t)now - (int64_t)HOUSEKEEPING_OUTBOX_DAYS * 86400);
+    /* Follow requests nobody confirmed, and old unsubscribe links. */
+    ok = ok && follow_expire(db, now);
     /* Photos of forms that were never sent. */
     ok = ok && photo_expire(db, now) >= 0;
     /* Erased initiatives no longer match, so each round takes the next ones. */
@@ -100,9 +103,11 @@ bool housekeeping_pass(struct db *db, time_t now, const struct config *config, i
 {
     report->forgotten = housekeeping_forget(db, now);
     report->past_deadline = workflow_deadlines(db, now);
+    report->digests = follow_send_digests(db, now);
     char from[512];
     mail_sender_from(db, config, from, sizeof from);
     struct mail_config mail = {.command = config->mail_command, .from = from};
     report->mail_sent = mail_send_due(db, &mail, now, mail_max);
-    return report->forgotten >= 0 && report->past_deadline >= 0 && report->mail_sent >= 0;
+    return report->forgotten >= 0 && report->past_deadline >= 0 && report->digests >= 0 &&
+           report->mail_sent >= 0;
 }
