@@ -38,7 +38,8 @@ static int erase_contact_details(struct db *db, time_t now)
             "'ingetrokken', 'niet_gehaald') AND updated_at < ? AND (initiator_email <> '' OR "
             "initiator_phone <> '' OR initiator_postcode <> '' OR EXISTS (SELECT 1 FROM co_organisers c "
             "WHERE c.initiative_id = initiatives.id) OR EXISTS (SELECT 1 FROM volunteers v "
-            "WHERE v.initiative_id = initiatives.id AND v.email <> '')) ORDER BY id LIMIT ?");
+            "WHERE v.initiative_id = initiatives.id AND v.email <> '') OR EXISTS (SELECT 1 FROM "
+            "follows f WHERE f.initiative_id = initiatives.id)) ORDER BY id LIMIT ?");
     if (!s)
         return -1;
     sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
@@ -53,7 +54,17 @@ static int erase_contact_details(struct db *db, time_t now)
     for (int i = 0; i < n; i++) {
         char subject[40];
         snprintf(subject, sizeof subject, "initiative:%lld", (long long)ids[i]);
+        /* Its followers too (their links and digest lines go with them). */
         if (!exec_at(db, "DELETE FROM co_organisers WHERE initiative_id = ?", ids[i]) ||
+            !exec_at(db,
+                     "DELETE FROM follow_tokens WHERE follow_id IN (SELECT id FROM follows "
+                     "WHERE initiative_id = ?)",
+                     ids[i]) ||
+            !exec_at(db,
+                     "DELETE FROM follow_events WHERE follow_id IN (SELECT id FROM follows "
+                     "WHERE initiative_id = ?)",
+                     ids[i]) ||
+            !exec_at(db, "DELETE FROM follows WHERE initiative_id = ?", ids[i]) ||
             !takingpart_erase(db, ids[i]) ||
             !exec_at(db,
                      "UPDATE initiatives SET initiator_email = '', initiator_phone = '', "

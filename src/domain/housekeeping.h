@@ -29,7 +29,7 @@ struct housekeeping_report {
  * in time (follow_expire), and two years after an
  * initiative ended (uitgevoerd, afgewezen, ingetrokken, niet_gehaald: updated_at more than
  * HOUSEKEEPING_KEEP_DAYS ago) its initiator's e-mail address, phone number and address are emptied and
- * its co-organisers deleted and its volunteers' names, addresses and messages emptied, each such initiative with an audit entry. The initiator's name
+ * its co-organisers and followers deleted and its volunteers' names, addresses and messages emptied, each such initiative with an audit entry. The initiator's name
  * stays: it is public with the initiative. Returns how many initiatives were erased, -1 on an
  * error (then nothing changed). */
 int housekeeping_forget(struct db *db, time_t now);

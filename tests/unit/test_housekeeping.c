@@ -81,6 +81,28 @@ static void sent_mail_is_deleted_after_its_retention(void **state)
     db_close(db);
 }
 
+/* The followers of an initiative that ended two years ago are forgotten with its initiator's
+ * details: nothing more can happen to it. */
+static void followers_of_an_ended_initiative_are_forgotten(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    initiative(db, 1, "uitgevoerd", "2024-12-01 10:00:00", "", "");
+    initiative(db, 2, "uitgevoerd", "2026-12-01 10:00:00", "", "");
+    assert_true(db_exec(db, "DELETE FROM co_organisers;"
+                            "INSERT INTO follows(id, email, initiative_id, frequency, created_at, "
+                            "confirmed_at) VALUES (1, 'oud@example.org', 1, 'direct', "
+                            "'2024-01-01 10:00:00', '2024-01-01 10:00:00'), (2, 'nu@example.org', "
+                            "2, 'week', '2026-01-01 10:00:00', '2026-01-01 10:00:00');"
+                            "INSERT INTO follow_tokens(follow_id, hash, created_at) VALUES "
+                            "(1, randomblob(32), '2024-01-01 10:00:00')"));
+    assert_int_equal(housekeeping_forget(db, T0), 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM follows WHERE initiative_id = 1"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM follow_tokens"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM follows WHERE initiative_id = 2"), 1);
+    db_close(db);
+}
+
 static void two_year_erasure_forgets_exactly_that(void **state)
 {
     (void)state;
@@ -233,6 +255,7 @@ int main(void)
         cmocka_unit_test(a_large_backlog_goes_at_once),
         cmocka_unit_test(a_pass_does_every_chore),
         cmocka_unit_test(sent_mail_is_deleted_after_its_retention),
+        cmocka_unit_test(followers_of_an_ended_initiative_are_forgotten),
     };
     log_set_quiet(1);
     return cmocka_run_group_tests(tests, NULL, NULL);
