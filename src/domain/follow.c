@@ -320,8 +320,8 @@ enum follow_result follow_request(struct db *db, const struct follow_target *tar
                    "doen: zonder bevestiging krijgt u niets en vergeten wij uw adres.\n",
                    t.title, site.name, how[form->frequency], FOLLOW_PENDING_DAYS, site.base,
                    token);
-        char subject[SUBJECT_BYTES + 1];
-        snprintf(subject, sizeof subject, "Bevestig dat u wilt volgen wat er gebeurt");
+        char subject[600];
+        snprintf(subject, sizeof subject, "Bevestig: volgen per e-mail van \"%s\"", t.title);
         ok = send_to(db, id, form->email, t.title, subject, b.data, at, now);
         buf_free(&b);
     }
