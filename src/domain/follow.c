@@ -223,8 +223,7 @@ static void subject_of(const char *text, char out[SUBJECT_BYTES + 1])
 }
 
 /* The closing of every message to a follower: why it came and the link to stop it. */
-static void put_closing(struct buf *b, const struct site *site, const char *title,
-                        const char *url)
+static void put_closing(struct buf *b, const struct site *site, const char *title, const char *url)
 {
     buf_printf(b,
                "\nU krijgt dit bericht omdat u \"%s\" volgt op %s. Wilt u dit niet meer? Meld u "
@@ -318,8 +317,7 @@ enum follow_result follow_request(struct db *db, const struct follow_target *tar
                    "volgen op %s: %s.\n\nBevestig dat met deze link (hij werkt %d dagen):\n"
                    "%s/volgen/bevestigen/%s\n\nHebt u dit niet gevraagd? Dan hoeft u niets te "
                    "doen: zonder bevestiging krijgt u niets en vergeten wij uw adres.\n",
-                   t.title, site.name, how[form->frequency], FOLLOW_PENDING_DAYS, site.base,
-                   token);
+                   t.title, site.name, how[form->frequency], FOLLOW_PENDING_DAYS, site.base, token);
         char subject[600];
         snprintf(subject, sizeof subject, "Bevestig: volgen per e-mail van \"%s\"", t.title);
         ok = send_to(db, id, form->email, t.title, subject, b.data, at, now);
@@ -613,11 +611,11 @@ int follow_send_digests(struct db *db, time_t now)
     json_t *due = json_array();
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(
-            due, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-                           "email", (const char *)sqlite3_column_text(s, 1), "freq",
-                           (const char *)sqlite3_column_text(s, 2), "title",
-                           (const char *)sqlite3_column_text(s, 3)));
+        json_array_append_new(due, json_pack("{s:I, s:s, s:s, s:s}", "id",
+                                             (json_int_t)sqlite3_column_int64(s, 0), "email",
+                                             (const char *)sqlite3_column_text(s, 1), "freq",
+                                             (const char *)sqlite3_column_text(s, 2), "title",
+                                             (const char *)sqlite3_column_text(s, 3)));
     sqlite3_reset(s);
     bool ok = rc == SQLITE_DONE;
     struct site site;
@@ -651,8 +649,8 @@ int follow_send_digests(struct db *db, time_t now)
         ok = ok && send_to(db, id, json_string_value(json_object_get(f, "email")), title, subject,
                            b.data, at, now);
         buf_free(&b);
-        sqlite3_stmt *d = ok ? db_prepare(db, "DELETE FROM follow_events WHERE follow_id = ?")
-                             : NULL;
+        sqlite3_stmt *d =
+            ok ? db_prepare(db, "DELETE FROM follow_events WHERE follow_id = ?") : NULL;
         sqlite3_stmt *u =
             ok ? db_prepare(db, "UPDATE follows SET last_digest_at = ? WHERE id = ?") : NULL;
         ok = d && u;
@@ -678,11 +676,11 @@ bool follow_counts(struct db *db, time_t now, int days, struct follow_counts *ou
     char since[20];
     utc_text(now - (time_t)days * 86400, since);
     since[10] = '\0';
-    sqlite3_stmt *s = db_prepare(
-        db, "SELECT (SELECT count(*) FROM follows WHERE confirmed_at IS NOT NULL), "
-            "(SELECT count(*) FROM follows WHERE confirmed_at IS NULL), "
-            "(SELECT coalesce(sum(confirmed), 0) FROM follow_stats WHERE day > ?1), "
-            "(SELECT coalesce(sum(unsubscribed), 0) FROM follow_stats WHERE day > ?1)");
+    sqlite3_stmt *s =
+        db_prepare(db, "SELECT (SELECT count(*) FROM follows WHERE confirmed_at IS NOT NULL), "
+                       "(SELECT count(*) FROM follows WHERE confirmed_at IS NULL), "
+                       "(SELECT coalesce(sum(confirmed), 0) FROM follow_stats WHERE day > ?1), "
+                       "(SELECT coalesce(sum(unsubscribed), 0) FROM follow_stats WHERE day > ?1)");
     if (!s)
         return false;
     sqlite3_bind_text(s, 1, since, -1, SQLITE_TRANSIENT);

@@ -13,8 +13,8 @@
 struct db;
 
 enum {
-    FOLLOW_TOKEN_CHARS = 32, /* 24 random bytes, URL-safe base64: a short List-Unsubscribe */
-    FOLLOW_PENDING_DAYS = 7, /* an unconfirmed request is forgotten after this */
+    FOLLOW_TOKEN_CHARS = 32,      /* 24 random bytes, URL-safe base64: a short List-Unsubscribe */
+    FOLLOW_PENDING_DAYS = 7,      /* an unconfirmed request is forgotten after this */
     FOLLOW_TOKEN_KEEP_DAYS = 400, /* older unsubscribe links go, the newest of each stays */
     FOLLOW_DIGESTS_PER_PASS = 200,
 };

@@ -40,9 +40,9 @@ static void render(struct request *req, const char *title, json_t *data, int sta
 
 static json_t *target_view(const struct follow_target *t)
 {
-    return json_pack("{s:s, s:s, s:b, s:I, s:s}", "title", t->title, "path", t->path,
-                     "initiative", t->initiative_id > 0, "id", (json_int_t)t->initiative_id,
-                     "slug", t->initiative_id ? "" : t->path + strlen("/wijken/"));
+    return json_pack("{s:s, s:s, s:b, s:I, s:s}", "title", t->title, "path", t->path, "initiative",
+                     t->initiative_id > 0, "id", (json_int_t)t->initiative_id, "slug",
+                     t->initiative_id ? "" : t->path + strlen("/wijken/"));
 }
 
 /* The form, with the posted values and the field messages (errors consumed). */
@@ -52,10 +52,9 @@ static void render_form(struct request *req, const struct follow_target *t, json
     const char *freq = request_form(req, "frequentie");
     if (!freq)
         freq = "direct";
-    json_t *values = json_pack("{s:s, s:b, s:b, s:b}", "email",
-                               request_form(req, "email") ?: "", "direct",
-                               !strcmp(freq, "direct"), "dag", !strcmp(freq, "dag"), "week",
-                               !strcmp(freq, "week"));
+    json_t *values = json_pack("{s:s, s:b, s:b, s:b}", "email", request_form(req, "email") ?: "",
+                               "direct", !strcmp(freq, "direct"), "dag", !strcmp(freq, "dag"),
+                               "week", !strcmp(freq, "week"));
     json_t *data = json_pack("{s:b, s:s, s:o, s:o, s:b, s:o}", "form", true, "csrf",
                              csrf_token(req), "v", values, "e", errors, "has_errors",
                              json_object_size(errors) > 0, "t", target_view(t));
@@ -158,8 +157,9 @@ void follow_confirm_page(struct request *req)
     struct follow_target t;
     const char *token = link_token(req);
     if (!token || !follow_pending(req->db, token, time(NULL), &t)) {
-        page_error(req, 404, "Deze bevestigingslink is niet (meer) geldig. Een link werkt één "
-                             "keer en zeven dagen lang; vraag het volgen zo nodig opnieuw aan.");
+        page_error(req, 404,
+                   "Deze bevestigingslink is niet (meer) geldig. Een link werkt één "
+                   "keer en zeven dagen lang; vraag het volgen zo nodig opnieuw aan.");
         return;
     }
     render(req, "Bevestig het volgen",
@@ -173,11 +173,12 @@ void follow_confirm_post(struct request *req)
 {
     struct follow_target t;
     const char *token = link_token(req);
-    enum follow_result r = token ? follow_confirm(req->db, token, time(NULL), &t)
-                                 : FOLLOW_NOT_FOUND;
+    enum follow_result r =
+        token ? follow_confirm(req->db, token, time(NULL), &t) : FOLLOW_NOT_FOUND;
     if (r == FOLLOW_NOT_FOUND) {
-        page_error(req, 404, "Deze bevestigingslink is niet (meer) geldig. Een link werkt één "
-                             "keer en zeven dagen lang; vraag het volgen zo nodig opnieuw aan.");
+        page_error(req, 404,
+                   "Deze bevestigingslink is niet (meer) geldig. Een link werkt één "
+                   "keer en zeven dagen lang; vraag het volgen zo nodig opnieuw aan.");
         return;
     }
     if (r != FOLLOW_OK) {
@@ -206,8 +207,8 @@ void unsubscribe_page(struct request *req)
         return;
     }
     render(req, "Afmelden",
-           json_pack("{s:b, s:s, s:s, s:o}", "unsubscribe", true, "csrf", csrf_token(req),
-                     "token", token, "t", target_view(&t)),
+           json_pack("{s:b, s:s, s:s, s:o}", "unsubscribe", true, "csrf", csrf_token(req), "token",
+                     token, "t", target_view(&t)),
            200);
 }
 
@@ -219,8 +220,8 @@ void unsubscribe_post(struct request *req)
 {
     struct follow_target t;
     const char *token = link_token(req);
-    enum follow_result r = token ? follow_unsubscribe(req->db, token, time(NULL), &t)
-                                 : FOLLOW_NOT_FOUND;
+    enum follow_result r =
+        token ? follow_unsubscribe(req->db, token, time(NULL), &t) : FOLLOW_NOT_FOUND;
     if (r == FOLLOW_BUSY) {
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
         return;

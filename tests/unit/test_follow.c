@@ -16,7 +16,7 @@
 #include "util/log.h"
 #include "db_fixture.h"
 
-#define T0 ((time_t)1800000000)
+#define T0  ((time_t)1800000000)
 #define DAY 86400
 
 static struct db *open_db(void)
@@ -72,9 +72,9 @@ static void fields_are_validated(void **state)
     char longest[300];
     memset(longest, 'a', 250);
     strcpy(longest + 250, "@x.nl");
-    const char *bad[][2] = {{"", "direct"},          {"geen-adres", "direct"},
-                            {longest, "direct"},      {"a@b.nl\nBcc: c@d.nl", "direct"},
-                            {"a@b.nl", "elk uur"},    {"a@b.nl", NULL}};
+    const char *bad[][2] = {{"", "direct"},        {"geen-adres", "direct"},
+                            {longest, "direct"},   {"a@b.nl\nBcc: c@d.nl", "direct"},
+                            {"a@b.nl", "elk uur"}, {"a@b.nl", NULL}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_false(validate(bad[i][0], bad[i][1], &out, &errors));
         assert_true(json_object_size(errors) == 1);
