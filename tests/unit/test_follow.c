@@ -11,6 +11,7 @@
 
 #include "db/db.h"
 #include "domain/follow.h"
+#include "domain/notify.h"
 #include "domain/settings.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -300,6 +301,43 @@ static void unconfirmed_requests_are_forgotten_after_a_week(void **state)
     db_close(db);
 }
 
+/* The hooks of notify.c: funded and carried out reach the initiative's followers, a published
+ * initiative and news reach the area's (news only when it was published just now). */
+static void the_events_reach_their_followers(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    request(db, 1, NULL, "initiatief@example.org", FOLLOW_DIRECT, T0);
+    request(db, 0, "de-riet", "wijk@example.org", FOLLOW_DIRECT, T0);
+    struct follow_target what;
+    char *a = token_in_mail(db, "initiatief@example.org", "/volgen/bevestigen/");
+    char *b = token_in_mail(db, "wijk@example.org", "/volgen/bevestigen/");
+    assert_int_equal(follow_confirm(db, a, T0, &what), FOLLOW_OK);
+    assert_int_equal(follow_confirm(db, b, T0, &what), FOLLOW_OK);
+    assert_true(db_begin(db));
+    assert_true(notify_funded(db, 1, T0 + 1));
+    assert_true(notify_state(db, 1, "uitgevoerd", "Klaar", T0 + 2));
+    assert_true(notify_update(db, 1, T0 + 3));
+    assert_true(notify_state(db, 2, "open", "", T0 + 4));
+    assert_true(db_exec(db, "INSERT INTO news(id, area_id, title, body, published, published_at, "
+                            "author_name, created_at) VALUES (1, 2, 'Snoeidag', 'Tekst', 1, "
+                            "'2027-01-15 08:00:05', 'Ria', '2027-01-15 08:00:05')"));
+    assert_true(notify_news(db, 1, "2027-01-15 08:00:05", T0 + 5));
+    assert_true(notify_news(db, 1, "2027-01-15 09:00:00", T0 + 3600)); /* an edit: no news */
+    assert_true(db_commit(db));
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE to_addr = "
+                               "'initiatief@example.org' AND (subject LIKE '%streefbedrag%' OR "
+                               "subject LIKE '%uitgevoerd%' OR subject LIKE 'Nieuwe update%')"),
+                     3);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE to_addr = 'wijk@example.org' "
+                               "AND (subject LIKE 'Nieuw initiatief in De Riet%' OR subject = "
+                               "'Nieuw bericht: \"Snoeidag\"')"),
+                     2);
+    free(a);
+    free(b);
+    db_close(db);
+}
+
 int main(void)
 {
     log_set_quiet(true);
@@ -312,6 +350,7 @@ int main(void)
         cmocka_unit_test(digests_list_the_events_once_due),
         cmocka_unit_test(area_events_reach_the_wijk_followers),
         cmocka_unit_test(unconfirmed_requests_are_forgotten_after_a_week),
+        cmocka_unit_test(the_events_reach_their_followers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
