@@ -95,6 +95,7 @@ int cli_housekeeping(struct app *app, int argc, char **argv)
                 "initiatives' contact details erased");
     print_count(report.past_deadline, "initiative past the deadline",
                 "initiatives past the deadline");
+    print_count(report.digests, "digest for followers queued", "digests for followers queued");
     print_count(report.mail_sent, "e-mail sent", "e-mails sent");
     if (!ok) {
         fprintf(stderr, "buurtsamen housekeeping: a part of the pass failed (see above)\n");

@@ -2,6 +2,7 @@
 #include "domain/housekeeping.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/follow.h"
 #include "domain/mail.h"
 #include "domain/photo.h"
 #include "domain/takingpart.h"
@@ -37,7 +38,8 @@ static int erase_contact_details(struct db *db, time_t now)
             "'ingetrokken', 'niet_gehaald') AND updated_at < ? AND (initiator_email <> '' OR "
             "initiator_phone <> '' OR initiator_postcode <> '' OR EXISTS (SELECT 1 FROM co_organisers c "
             "WHERE c.initiative_id = initiatives.id) OR EXISTS (SELECT 1 FROM volunteers v "
-            "WHERE v.initiative_id = initiatives.id AND v.email <> '')) ORDER BY id LIMIT ?");
+            "WHERE v.initiative_id = initiatives.id AND v.email <> '') OR EXISTS (SELECT 1 FROM "
+            "follows f WHERE f.initiative_id = initiatives.id)) ORDER BY id LIMIT ?");
     if (!s)
         return -1;
     sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
@@ -52,7 +54,17 @@ static int erase_contact_details(struct db *db, time_t now)
     for (int i = 0; i < n; i++) {
         char subject[40];
         snprintf(subject, sizeof subject, "initiative:%lld", (long long)ids[i]);
+        /* Its followers too (their links and digest lines go with them). */
         if (!exec_at(db, "DELETE FROM co_organisers WHERE initiative_id = ?", ids[i]) ||
+            !exec_at(db,
+                     "DELETE FROM follow_tokens WHERE follow_id IN (SELECT id FROM follows "
+                     "WHERE initiative_id = ?)",
+                     ids[i]) ||
+            !exec_at(db,
+                     "DELETE FROM follow_events WHERE follow_id IN (SELECT id FROM follows "
+                     "WHERE initiative_id = ?)",
+                     ids[i]) ||
+            !exec_at(db, "DELETE FROM follows WHERE initiative_id = ?", ids[i]) ||
             !takingpart_erase(db, ids[i]) ||
             !exec_at(db,
                      "UPDATE initiatives SET initiator_email = '', initiator_phone = '', "
@@ -76,6 +88,12 @@ int housekeeping_forget(struct db *db, time_t now)
         sqlite3_reset(s);
     }
     throttle_purge(db, now, HOUSEKEEPING_THROTTLE_SECONDS);
+    /* Sent mail stays a while for staff to see what went out (/beheer/email), then goes with
+     * its addresses and bodies; unsent mail stays until it is sent. */
+    ok = ok && exec_at(db, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+                       (int64_t)now - (int64_t)HOUSEKEEPING_OUTBOX_DAYS * 86400);
+    /* Follow requests nobody confirmed, and old unsubscribe links. */
+    ok = ok && follow_expire(db, now);
     /* Photos of forms that were never sent. */
     ok = ok && photo_expire(db, now) >= 0;
     /* Erased initiatives no longer match, so each round takes the next ones. */
@@ -96,9 +114,11 @@ bool housekeeping_pass(struct db *db, time_t now, const struct config *config, i
 {
     report->forgotten = housekeeping_forget(db, now);
     report->past_deadline = workflow_deadlines(db, now);
+    report->digests = follow_send_digests(db, now);
     char from[512];
     mail_sender_from(db, config, from, sizeof from);
     struct mail_config mail = {.command = config->mail_command, .from = from};
     report->mail_sent = mail_send_due(db, &mail, now, mail_max);
-    return report->forgotten >= 0 && report->past_deadline >= 0 && report->mail_sent >= 0;
+    return report->forgotten >= 0 && report->past_deadline >= 0 && report->digests >= 0 &&
+           report->mail_sent >= 0;
 }

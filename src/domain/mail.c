@@ -26,8 +26,9 @@ int mail_send_due(struct db *db, const struct mail_config *config, time_t now, i
         /* Date and Message-ID come from the queueing time, so a retry is the same message
          * and a receiver can recognise a duplicate. */
         struct buf message = {0};
-        mail_format_reply(&message, config ? config->from : NULL, msg.reply_to, msg.created_at,
-                          msg.id, msg.to, msg.subject, msg.body);
+        mail_format_message(&message, config ? config->from : NULL, msg.reply_to,
+                            msg.list_unsubscribe, msg.created_at, msg.id, msg.to, msg.subject,
+                            msg.body);
         mail_to_local_line_ends(&message);
         char error[ERROR_MAX] = "";
         bool ok = mail_command_run(config ? config->command : NULL, message.data, message.len,

@@ -312,6 +312,31 @@ static void put_reply_to(struct buf *out, const char *reply_to)
         put_mailbox(out, "Reply-To", reply_to);
 }
 
+bool mail_unsubscribe_usable(const char *url)
+{
+    if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+        return false;
+    size_t len = strlen(url);
+    if (len > 900)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\,", *p))
+            return false;
+    return true;
+}
+
+/* RFC 2369 and RFC 8058. The URL is one word and is never broken: a URL of up to 75 octets
+ * keeps every line under 78. */
+static void put_list_unsubscribe(struct buf *out, const char *url)
+{
+    if (!mail_unsubscribe_usable(url))
+        return;
+    static const char name[] = "List-Unsubscribe:";
+    bool fold = sizeof name - 1 + strlen(" <>") + strlen(url) > HEADER_LINE_MAX;
+    buf_printf(out, "%s%s <%s>\r\n", name, fold ? "\r\n" : "", url);
+    buf_puts(out, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+}
+
 void mail_format(struct buf *out, const char *from, time_t now, long long id, const char *to,
                  const char *subject, const char *body)
 {
@@ -320,6 +345,13 @@ void mail_format(struct buf *out, const char *from, time_t now, long long id, co
 
 void mail_format_reply(struct buf *out, const char *from, const char *reply_to, time_t now,
                        long long id, const char *to, const char *subject, const char *body)
+{
+    mail_format_message(out, from, reply_to, NULL, now, id, to, subject, body);
+}
+
+void mail_format_message(struct buf *out, const char *from, const char *reply_to,
+                         const char *list_unsubscribe, time_t now, long long id, const char *to,
+                         const char *subject, const char *body)
 {
     if (!from || !from[0])
         from = "buurtsamen@localhost";
@@ -333,8 +365,9 @@ void mail_format_reply(struct buf *out, const char *from, const char *reply_to, 
     put_date(out, now);
     buf_printf(out, "Message-ID: <%lld.%lld@", id, (long long)now);
     put_domain(out, from);
-    buf_puts(out, ">\r\n"
-                  "MIME-Version: 1.0\r\n"
+    buf_puts(out, ">\r\n");
+    put_list_unsubscribe(out, list_unsubscribe);
+    buf_puts(out, "MIME-Version: 1.0\r\n"
                   "Content-Type: text/plain; charset=UTF-8\r\n"
                   "Content-Transfer-Encoding: quoted-printable\r\n"
                   "Auto-Submitted: auto-generated\r\n"

@@ -23,6 +23,16 @@ void mail_format(struct buf *out, const char *from, time_t now, long long id, co
  * NULL, empty or unusable: no Reply-To. */
 void mail_format_reply(struct buf *out, const char *from, const char *reply_to, time_t now,
                        long long id, const char *to, const char *subject, const char *body);
+/* As mail_format_reply, for a message to a follower: with list_unsubscribe (an http(s) URL of
+ * printable ASCII without spaces, quotes or angle brackets) the RFC 2369 List-Unsubscribe
+ * header and the RFC 8058 List-Unsubscribe-Post header, which tell a mail program that a POST
+ * to that URL unsubscribes in one click. The URL goes on a line of its own when the header
+ * would pass 78 octets. NULL, empty or unusable: neither header. */
+void mail_format_message(struct buf *out, const char *from, const char *reply_to,
+                         const char *list_unsubscribe, time_t now, long long id, const char *to,
+                         const char *subject, const char *body);
+/* Whether url may go into List-Unsubscribe (see mail_format_message). */
+bool mail_unsubscribe_usable(const char *url);
 /* CRLF → LF throughout a mail_format result: the sendmail command reads the local text
  * convention and writes CRLF on the wire itself. */
 void mail_to_local_line_ends(struct buf *message);

@@ -19,12 +19,13 @@ static const int64_t BACKOFF_FIRST_SECONDS = 60;
 static const int64_t BACKOFF_MAX_SECONDS = 6 * 3600;
 
 static bool queue(struct db *db, time_t now, const char *to, const char *reply_to,
-                  const char *subject, const char *body)
+                  const char *list_unsubscribe, const char *subject, const char *body)
 {
     if (!to || !subject || !body || !mail_address_usable(to) || !mail_subject_usable(subject))
         return false;
     sqlite3_stmt *s = db_prepare(db, "INSERT INTO outbox(created_at, to_addr, subject, body, "
-                                     "next_attempt_at, reply_to) VALUES (?1, ?2, ?3, ?4, ?1, ?5)");
+                                     "next_attempt_at, reply_to, list_unsubscribe) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?1, ?5, ?6)");
     if (!s)
         return false;
     sqlite3_bind_int64(s, 1, (int64_t)now);
@@ -32,6 +33,7 @@ static bool queue(struct db *db, time_t now, const char *to, const char *reply_t
     sqlite3_bind_text(s, 3, subject, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 4, body, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 5, reply_to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 6, list_unsubscribe, -1, SQLITE_TRANSIENT);
     bool ok = sqlite3_step(s) == SQLITE_DONE;
     if (!ok)
         log_error("mail: queueing failed: %s", sqlite3_errmsg(db_handle(db)));
@@ -41,7 +43,15 @@ static bool queue(struct db *db, time_t now, const char *to, const char *reply_t
 
 bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, const char *body)
 {
-    return queue(db, now, to, "", subject, body);
+    return queue(db, now, to, "", "", subject, body);
+}
+
+bool mail_queue_follower(struct db *db, time_t now, const char *to, const char *unsubscribe_url,
+                         const char *subject, const char *body)
+{
+    if (!mail_unsubscribe_usable(unsubscribe_url))
+        return false;
+    return queue(db, now, to, "", unsubscribe_url, subject, body);
 }
 
 bool mail_queue_reply(struct db *db, time_t now, const char *to, const char *reply_name,
@@ -52,7 +62,7 @@ bool mail_queue_reply(struct db *db, time_t now, const char *to, const char *rep
         return false;
     struct buf mailbox = {0};
     buf_printf(&mailbox, "%s%s<%s>", reply_name, *reply_name ? " " : "", reply_addr);
-    bool ok = queue(db, now, to, mailbox.data, subject, body);
+    bool ok = queue(db, now, to, mailbox.data, "", subject, body);
     buf_free(&mailbox);
     return ok;
 }
@@ -70,6 +80,7 @@ void mail_outgoing_free(struct mail_outgoing *msg)
     free(msg->subject);
     free(msg->body);
     free(msg->reply_to);
+    free(msg->list_unsubscribe);
 }
 
 static char *column_copy(sqlite3_stmt *s, int column)
@@ -85,7 +96,8 @@ int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg)
     if (!db_begin(db))
         return -1;
     sqlite3_stmt *s = db_prepare(db, "SELECT id, created_at, to_addr, subject, body, attempts, "
-                                     "reply_to FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 "
+                                     "reply_to, list_unsubscribe FROM outbox WHERE sent_at IS NULL AND "
+                                     "next_attempt_at <= ?1 "
                                      "ORDER BY next_attempt_at, id LIMIT 1");
     if (!s) {
         db_rollback(db);
@@ -101,6 +113,7 @@ int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg)
         msg->body = column_copy(s, 4);
         msg->attempts = sqlite3_column_int64(s, 5);
         msg->reply_to = column_copy(s, 6);
+        msg->list_unsubscribe = column_copy(s, 7);
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
@@ -136,20 +149,37 @@ int64_t mail_queue_backoff(int64_t attempts)
     return delay < BACKOFF_MAX_SECONDS ? delay : BACKOFF_MAX_SECONDS;
 }
 
-/* A management link is a secret that only its hash in the initiatives table should keep. The
- * message that carries it must hold it until it is handed over (the token cannot be made again
- * from its hash, and the queue must survive a restart), so once sent the body is scrubbed:
- * every token after MANAGE_PATH is cut out. secure_delete zeroes the old bytes in the page and
- * the checkpoint after it truncates the WAL that still held them. */
-static const char MANAGE_PATH[] = "/mijn-initiatief/";
+/* A management link is a secret that only its hash in the initiatives table should keep; so
+ * are a follower's confirmation and unsubscribe links. The message that carries one must hold
+ * it until it is handed over (the token cannot be made again from its hash, and the queue must
+ * survive a restart), so once sent the body is scrubbed: every token after one of these paths
+ * is cut out. secure_delete zeroes the old bytes in the page and the checkpoint after it
+ * truncates the WAL that still held them. */
+static const char *const SECRET_PATHS[] = {"/mijn-initiatief/", "/volgen/bevestigen/",
+                                           "/afmelden/"};
+
+/* The first secret path in p, its length in *len; NULL when none. */
+static const char *next_secret_path(const char *p, size_t *len)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < sizeof SECRET_PATHS / sizeof SECRET_PATHS[0]; i++) {
+        const char *hit = strstr(p, SECRET_PATHS[i]);
+        if (hit && (!first || hit < first)) {
+            first = hit;
+            *len = strlen(SECRET_PATHS[i]);
+        }
+    }
+    return first;
+}
 
 char *mail_queue_scrubbed(const char *body)
 {
     struct buf out = {0};
     const char *p = body ? body : "";
     const char *hit;
-    while ((hit = strstr(p, MANAGE_PATH))) {
-        hit += sizeof MANAGE_PATH - 1;
+    size_t path_len = 0;
+    while ((hit = next_secret_path(p, &path_len))) {
+        hit += path_len;
         buf_append(&out, p, (size_t)(hit - p));
         size_t token = 0;
         while (isalnum((unsigned char)hit[token]) || hit[token] == '-' || hit[token] == '_')
@@ -181,7 +211,7 @@ bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *ms
         s = db_prepare(db, "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, "
                            "last_error = '', body = CASE WHEN reply_to <> '' THEN "
                            "'(doorgestuurd bericht, verwijderd na verzending)' ELSE ?3 END, "
-                           "reply_to = '' WHERE id = ?1");
+                           "reply_to = '', list_unsubscribe = '' WHERE id = ?1");
         if (s) {
             sqlite3_bind_int64(s, 2, (int64_t)now);
             sqlite3_bind_text(s, 3, scrubbed, -1, SQLITE_TRANSIENT);

@@ -17,6 +17,11 @@ bool mail_queue(struct db *db, time_t now, const char *to, const char *subject, 
  * Reply-To are scrubbed (the relayed text is the resident's, not the platform's to keep). */
 bool mail_queue_reply(struct db *db, time_t now, const char *to, const char *reply_name,
                       const char *reply_addr, const char *subject, const char *body);
+/* As mail_queue, for a message to a follower: unsubscribe_url (mail_unsubscribe_usable) goes
+ * into the List-Unsubscribe headers when it is sent; once sent the URL is emptied and the
+ * tokens of the links in the body cut out (mail_queue_scrubbed). */
+bool mail_queue_follower(struct db *db, time_t now, const char *to, const char *unsubscribe_url,
+                         const char *subject, const char *body);
 /* How many messages are not sent yet (due or waiting for a retry), -1 on an error. */
 int64_t mail_queue_waiting(struct db *db);
 
@@ -27,6 +32,7 @@ struct mail_outgoing {
     int64_t attempts;  /* hand-overs so far */
     char *to, *subject, *body;
     char *reply_to; /* "Name <address>" or "" */
+    char *list_unsubscribe; /* a follower's unsubscribe URL or "" */
 };
 void mail_outgoing_free(struct mail_outgoing *msg);
 
@@ -40,7 +46,8 @@ int mail_queue_claim(struct db *db, time_t now, struct mail_outgoing *msg);
  * last_error and the next attempt after mail_queue_backoff. False on a database error. */
 bool mail_queue_record(struct db *db, time_t now, const struct mail_outgoing *msg, bool sent,
                        const char *error);
-/* The body with every management-link token cut out (malloc'ed): what stays of a message once
+/* The body with every secret link's token (management, follow confirmation, unsubscribe) cut
+ * out (malloc'ed): what stays of a message once
  * it was sent. */
 char *mail_queue_scrubbed(const char *body);
 /* Seconds until the next attempt after `attempts` failed ones: 1 minute after the first,

@@ -1,6 +1,7 @@
 /* News posts, reading side. */
 #include "domain/news.h"
 #include "db/db.h"
+#include "domain/notify.h"
 #include "db/rows.h"
 #include "domain/areas.h"
 #include "domain/audit.h"
@@ -115,6 +116,7 @@ int64_t news_save(struct db *db, int64_t id, int64_t area_id, const char *title,
     snprintf(subject, sizeof subject, "news:%lld", (long long)id);
     ok = ok && audit_add(db, now, actor, "news-save", subject, "", publish ? "gepubliceerd" : "concept",
                          title);
+    ok = ok && notify_news(db, id, when, now);
     if (!ok || !db_commit(db)) {
         db_rollback(db);
         return 0;
@@ -143,6 +145,7 @@ bool news_set_published(struct db *db, int64_t id, bool publish, const char *act
     snprintf(subject, sizeof subject, "news:%lld", (long long)id);
     ok = ok && audit_add(db, now, actor, publish ? "news-publish" : "news-unpublish", subject, "",
                          "", "");
+    ok = ok && notify_news(db, id, when, now);
     if (!ok || !db_commit(db)) {
         db_rollback(db);
         return false;

@@ -1,6 +1,7 @@
 /* E-mail texts. */
 #include "domain/notify.h"
 #include "db/db.h"
+#include "domain/follow.h"
 #include "domain/mail_queue.h"
 #include "domain/settings.h"
 #include "util/buf.h"
@@ -47,6 +48,16 @@ static bool load(struct db *db, int64_t id, struct facts *f)
 static void sign_off(struct buf *b, const struct facts *f)
 {
     buf_printf(b, "\nMet vriendelijke groet,\n%s\n\nVragen? Mail naar %s.\n", f->site, f->contact);
+}
+
+/* The followers of initiative id hear of it, in the caller's transaction. */
+static bool to_initiative_followers(struct db *db, int64_t id, const struct facts *f,
+                                    const char *format, time_t now)
+{
+    char headline[400], path[40];
+    snprintf(headline, sizeof headline, format, f->title);
+    snprintf(path, sizeof path, "/initiatieven/%lld", (long long)id);
+    return follow_event_initiative(db, id, headline, path, now);
 }
 
 static bool send(struct db *db, time_t now, const char *to, const char *subject, struct buf *b)
@@ -109,10 +120,29 @@ bool notify_state(struct db *db, int64_t id, const char *state, const char *mess
                    f.title);
     } else {
         buf_free(&b);
-        return true; /* no e-mail for the other states */
+        /* The initiator hears of nothing else; the followers of a carried-out one do. */
+        return strcmp(state, "uitgevoerd") != 0 ||
+               to_initiative_followers(db, id, &f, "\"%s\" is uitgevoerd", now);
     }
     sign_off(&b, &f);
-    return send(db, now, f.email, subject, &b);
+    if (!send(db, now, f.email, subject, &b))
+        return false;
+    /* A published initiative is news for the followers of its area (a city-wide one has
+     * none). */
+    if (!strcmp(state, "open") && f.area_id) {
+        char headline[400], path[40], area[200] = "";
+        sqlite3_stmt *a = db_prepare(db, "SELECT name FROM areas WHERE id = ?");
+        if (!a)
+            return false;
+        sqlite3_bind_int64(a, 1, f.area_id);
+        if (sqlite3_step(a) == SQLITE_ROW)
+            snprintf(area, sizeof area, "%s", (const char *)sqlite3_column_text(a, 0));
+        sqlite3_reset(a);
+        snprintf(headline, sizeof headline, "Nieuw initiatief in %s: \"%s\"", area, f.title);
+        snprintf(path, sizeof path, "/initiatieven/%lld", (long long)id);
+        return follow_event_area(db, f.area_id, headline, path, now);
+    }
+    return true;
 }
 
 /* The wijkregisseurs of the initiative's area, or the admins for a city-wide one. */
@@ -168,7 +198,38 @@ bool notify_funded(struct db *db, int64_t id, time_t now)
              "Het initiatief \"%s\" heeft het streefbedrag gehaald en kan worden uitbetaald.\n\n"
              "%s/beheer/initiatieven/%lld\n",
              f.title, f.base, (long long)id);
-    return to_staff(db, &f, now, "Initiatief gefinancierd", text);
+    return to_staff(db, &f, now, "Initiatief gefinancierd", text) &&
+           to_initiative_followers(db, id, &f, "\"%s\" heeft het streefbedrag gehaald", now);
+}
+
+bool notify_update(struct db *db, int64_t id, time_t now)
+{
+    struct facts f;
+    return load(db, id, &f) &&
+           to_initiative_followers(db, id, &f, "Nieuwe update bij \"%s\"", now);
+}
+
+bool notify_news(struct db *db, int64_t news_id, const char *published_now, time_t now)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT coalesce(area_id, 0), title FROM news WHERE id = ? "
+                                     "AND published = 1 AND published_at = ?");
+    if (!s)
+        return false;
+    sqlite3_bind_int64(s, 1, news_id);
+    sqlite3_bind_text(s, 2, published_now, -1, SQLITE_TRANSIENT);
+    int64_t area = 0;
+    char headline[400] = "";
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        area = sqlite3_column_int64(s, 0);
+        snprintf(headline, sizeof headline, "Nieuw bericht: \"%s\"",
+                 (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    if (!area)
+        return true; /* not published just now, or city-wide */
+    char path[40];
+    snprintf(path, sizeof path, "/berichten/%lld", (long long)news_id);
+    return follow_event_area(db, area, headline, path, now);
 }
 
 bool notify_reminder(struct db *db, int64_t id, time_t now)

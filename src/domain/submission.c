@@ -797,6 +797,7 @@ static enum submission_result add_update(struct db *db, int64_t id, const char *
     char subject[40];
     snprintf(subject, sizeof subject, "initiative:%lld", (long long)id);
     ok = ok && (!audited || audit_add(db, now, "initiatiefnemer", "update", subject, "", "", ""));
+    ok = ok && (!audited || notify_update(db, id, now)); /* the report comes with uitgevoerd */
     return ok ? SUBMISSION_OK : SUBMISSION_BUSY;
 }
 

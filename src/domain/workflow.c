@@ -230,7 +230,8 @@ enum workflow_result workflow_staff_update(struct db *db, const struct user *sta
         ok = sqlite3_step(s) == SQLITE_DONE;
         sqlite3_reset(s);
     }
-    ok = ok && audit_add(db, now, staff->username, "update", subject, "", "", "");
+    ok = ok && audit_add(db, now, staff->username, "update", subject, "", "", "") &&
+         notify_update(db, initiative_id, now);
     if (!ok || !db_commit(db)) {
         db_rollback(db);
         return WF_BUSY;

@@ -11,7 +11,7 @@ typedef void (*error_fn)(struct request *req, int status, const char *message);
 typedef bool (*access_fn)(struct request *req, unsigned flags);
 
 enum route_flags {
-    ROUTE_NO_CSRF = 1,     /* POST without a CSRF token (none so far) */
+    ROUTE_NO_CSRF = 1,     /* POST without a CSRF token (only one-click unsubscribe) */
     ROUTE_SECRET_PATH = 2, /* the path carries a secret: log only the route's pattern */
     ROUTE_STAFF = 4,       /* a logged-in staff member only, checked before the handler runs */
     ROUTE_ADMIN = 8,       /* an admin only (implies ROUTE_STAFF) */

@@ -2,6 +2,7 @@
  * browser, and the public transparency page. */
 #include "app.h"
 #include "domain/export.h"
+#include "domain/follow.h"
 #include "domain/reports.h"
 #include "domain/rounds.h"
 #include "domain/initiatives.h"
@@ -179,6 +180,14 @@ void dashboard_page(struct request *req)
     json_object_set_new(data, "areas", areas);
     json_object_set_new(data, "rounds", rounds);
     json_object_set_new(data, "round_id", json_integer(round_id));
+    /* Following by e-mail, for admins: how many, never who. */
+    struct follow_counts fc;
+    if (admin && follow_counts(req->db, time(NULL), 30, &fc))
+        json_object_set_new(data, "follow",
+                            json_pack("{s:I, s:I, s:I, s:I}", "following", (json_int_t)fc.following,
+                                      "pending", (json_int_t)fc.pending, "confirmed",
+                                      (json_int_t)fc.confirmed_days, "unsubscribed",
+                                      (json_int_t)fc.unsubscribed_days));
     json_object_set_new(data, "is_admin", json_boolean(admin));
     json_object_set_new(data, "csrf", json_string(csrf_token(req)));
     staff_view(data, user);

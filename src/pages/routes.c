@@ -26,6 +26,17 @@ static const struct route routes[] = {
     {M_POST, "/initiatieven/*/helpen", takingpart_help_post, ROUTE_FIELD_CHECKS},
     {M_GET, "/initiatieven/*/vraag", takingpart_question_page, 0},
     {M_POST, "/initiatieven/*/vraag", takingpart_question_post, ROUTE_FIELD_CHECKS},
+    {M_GET, "/volgen", follow_page, 0},
+    {M_POST, "/volgen", follow_post, ROUTE_FIELD_CHECKS},
+    {M_GET, "/volgen/aangevraagd", follow_requested_page, 0},
+    {M_GET, "/volgen/bevestigd", follow_confirmed_page, 0},
+    {M_GET, "/volgen/bevestigen/*", follow_confirm_page, ROUTE_SECRET_PATH},
+    {M_POST, "/volgen/bevestigen/*", follow_confirm_post, ROUTE_SECRET_PATH | ROUTE_NO_TYPED_TEXT},
+    {M_GET, "/afmelden/*", unsubscribe_page, ROUTE_SECRET_PATH},
+    /* RFC 8058 one-click unsubscribe: mail programs POST here without cookies or a CSRF
+     * token; the secret token in the path is the proof (see unsubscribe_post). */
+    {M_POST, "/afmelden/*", unsubscribe_post, ROUTE_SECRET_PATH | ROUTE_NO_CSRF |
+     ROUTE_NO_TYPED_TEXT},
     {M_GET, "/wijken", areas_list_page, 0},
     {M_GET, "/wijken/*", area_page, 0},
     {M_GET, "/berichten", news_list_page, 0},
@@ -172,7 +183,8 @@ static struct http_cache *site_cache(const struct app *app)
 static bool path_private(const char *path)
 {
     static const char *const prefixes[] = {"/beheer", "/doneren", "/mijn-initiatief", "/static/",
-                                           "/healthz", "/initiatief-indienen"};
+                                           "/healthz", "/initiatief-indienen", "/volgen",
+                                           "/afmelden"};
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
             return true;

@@ -1,6 +1,8 @@
 /* libFuzzer target: mail header encoding. The first line is the From value (the admin-editable
- * site name), the rest the subject. Oracle: the header block has exactly the headers written
- * (no value can start one of its own), every line ends in CRLF and is at most 998 octets. */
+ * site name), the second the subject, the rest a follower's unsubscribe URL. Oracle: the header
+ * block has exactly the headers written (no value can start one of its own; List-Unsubscribe
+ * and List-Unsubscribe-Post only for a usable URL), every line ends in CRLF and is at most 998
+ * octets. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +16,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     char *nl = memchr(text, '\n', size);
-    const char *from = text, *subject = "Onderwerp";
+    const char *from = text, *subject = "Onderwerp", *url = NULL;
     if (nl) {
         *nl = '\0';
         subject = nl + 1;
+        char *second = strchr(nl + 1, '\n');
+        if (second) {
+            *second = '\0';
+            url = second + 1;
+        }
     }
     if (mail_subject_usable(subject)) {
         struct buf out = {0};
-        mail_format(&out, from, 1795730400, 1, "piet@example.nl", subject, "x");
+        mail_format_message(&out, from, NULL, url, 1795730400, 1, "piet@example.nl", subject, "x");
         const char *end = strstr(out.data, "\r\n\r\n");
         if (!end)
             abort();
@@ -35,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 headers++;
             line = eol + 2;
         }
-        if (headers != 9) /* From To Subject Date Message-ID MIME-Version Content-Type C-T-E Auto-Submitted */
+        /* From To Subject Date Message-ID MIME-Version Content-Type C-T-E Auto-Submitted */
+        if (headers != 9 + (url && mail_unsubscribe_usable(url) ? 2 : 0))
             abort();
         buf_free(&out);
     }

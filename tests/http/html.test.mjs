@@ -19,7 +19,8 @@ const PUBLIC = ['/', '/initiatieven', '/initiatieven?wijk=de-riet&status=open&so
   '/initiatieven/22', '/initiatieven/34', '/wijken', '/wijken/de-riet', '/wijken/aadorp',
   '/wijken/riet-noord', '/wijken/gemeentebreed', '/berichten', '/berichten/5', '/doneren',
   '/doneren?code=ABCD', '/doneren/meerdere', '/initiatief-indienen', '/toegankelijkheid',
-  '/privacy', '/spelregels', '/adres', '/brief-kwijt', '/transparantie', '/open-data', '/beheer/inloggen', '/bestaat-niet',
+  '/privacy', '/spelregels', '/adres', '/brief-kwijt', '/volgen?initiatief=5', '/volgen?gebied=de-riet',
+  '/volgen/aangevraagd', '/volgen/bevestigd', '/transparantie', '/open-data', '/beheer/inloggen', '/bestaat-niet',
   '/initiatieven?wijk=atlantis'];
 const STAFF = ['/beheer', '/beheer/initiatieven/26', '/beheer/berichten',
   '/beheer/berichten/nieuw', '/beheer/berichten/1'];

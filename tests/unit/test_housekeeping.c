@@ -57,6 +57,52 @@ static void session(struct db *db, time_t expires)
     assert_true(db_exec(db, sql));
 }
 
+/* Sent messages keep their addresses and bodies only HOUSEKEEPING_OUTBOX_DAYS; unsent ones
+ * stay whatever their age, as the queue must lose nothing. */
+static void sent_mail_is_deleted_after_its_retention(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    long long day = 86400, keep = (long long)HOUSEKEEPING_OUTBOX_DAYS * day;
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO outbox(id, created_at, to_addr, subject, body, next_attempt_at, "
+             "sent_at) VALUES "
+             "(1, %lld, 'oud@example.org', 'Oud', 'b', 0, %lld),"
+             "(2, %lld, 'recent@example.org', 'Recent', 'b', 0, %lld),"
+             "(3, %lld, 'wacht@example.org', 'Wacht', 'b', 0, NULL)",
+             (long long)T0 - keep - 2 * day, (long long)T0 - keep - day, (long long)T0 - 2 * day,
+             (long long)T0 - keep + day, (long long)T0 - keep - 2 * day);
+    assert_true(db_exec(db, sql));
+    assert_true(housekeeping_forget(db, T0) >= 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox"), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE to_addr = 'oud@example.org'"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE id IN (2, 3)"), 2);
+    db_close(db);
+}
+
+/* The followers of an initiative that ended two years ago are forgotten with its initiator's
+ * details: nothing more can happen to it. */
+static void followers_of_an_ended_initiative_are_forgotten(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    initiative(db, 1, "uitgevoerd", "2024-12-01 10:00:00", "", "");
+    initiative(db, 2, "uitgevoerd", "2026-12-01 10:00:00", "", "");
+    assert_true(db_exec(db, "DELETE FROM co_organisers;"
+                            "INSERT INTO follows(id, email, initiative_id, frequency, created_at, "
+                            "confirmed_at) VALUES (1, 'oud@example.org', 1, 'direct', "
+                            "'2024-01-01 10:00:00', '2024-01-01 10:00:00'), (2, 'nu@example.org', "
+                            "2, 'week', '2026-01-01 10:00:00', '2026-01-01 10:00:00');"
+                            "INSERT INTO follow_tokens(follow_id, hash, created_at) VALUES "
+                            "(1, randomblob(32), '2024-01-01 10:00:00')"));
+    assert_int_equal(housekeeping_forget(db, T0), 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM follows WHERE initiative_id = 1"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM follow_tokens"), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM follows WHERE initiative_id = 2"), 1);
+    db_close(db);
+}
+
 static void two_year_erasure_forgets_exactly_that(void **state)
 {
     (void)state;
@@ -208,6 +254,8 @@ int main(void)
         cmocka_unit_test(erasure_is_one_transaction),
         cmocka_unit_test(a_large_backlog_goes_at_once),
         cmocka_unit_test(a_pass_does_every_chore),
+        cmocka_unit_test(sent_mail_is_deleted_after_its_retention),
+        cmocka_unit_test(followers_of_an_ended_initiative_are_forgotten),
     };
     log_set_quiet(1);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,42 @@ static void queued_mail_is_sent_exactly_once(void **state)
     db_close(db);
 }
 
+/* A message to a follower goes out with its one-click unsubscribe headers; once sent, neither
+ * the header's URL nor the links in its body keep their tokens. */
+static void follower_message_carries_unsubscribe_and_is_scrubbed(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    struct mail_config config = {.command = command_ok, .from = from};
+    static const char url[] = "https://buurt.example/afmelden/Tok3nTok3nTok3nTok3nTok3nTok3n12";
+    assert_true(db_begin(db));
+    assert_true(mail_queue_follower(db, 1000, "volger@example.nl", url, "Nieuws",
+                                    "Bevestig: https://buurt.example/volgen/bevestigen/Conf1rm_-x\n"
+                                    "Afmelden: https://buurt.example/afmelden/Tok3nTok3nTok3nTok3n"
+                                    "Tok3nTok3n12\n"));
+    /* A URL that would break the header is refused when queueing. */
+    assert_false(mail_queue_follower(db, 1000, "volger@example.nl", "https://x.example/a\r\nBcc: y",
+                                     "Nieuws", "b"));
+    assert_true(db_commit(db));
+    assert_int_equal(mail_send_due(db, &config, 1001, 10), 1);
+    char *messages[4];
+    size_t n = read_spool(messages, 4);
+    assert_int_equal(n, 1);
+    char *v = header_value(messages[0], "List-Unsubscribe", "\n");
+    assert_non_null(v);
+    assert_string_equal(v, "<https://buurt.example/afmelden/Tok3nTok3nTok3nTok3nTok3nTok3n12>");
+    free(v);
+    v = header_value(messages[0], "List-Unsubscribe-Post", "\n");
+    assert_string_equal(v, "List-Unsubscribe=One-Click");
+    free(v);
+    free(messages[0]);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM outbox WHERE list_unsubscribe = '' AND "
+                                 "body NOT LIKE '%Tok3n%' AND body NOT LIKE '%Conf1rm%' AND "
+                                 "body LIKE '%/afmelden/(verwijderd na verzending)%'"),
+                     1);
+    db_close(db);
+}
+
 static void failing_command_loses_nothing(void **state)
 {
     (void)state;
@@ -365,6 +401,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(unusable_headers_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(queued_mail_is_sent_exactly_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(follower_message_carries_unsubscribe_and_is_scrubbed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(failing_command_loses_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(backoff_is_capped_at_six_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(failures_of_every_kind_keep_the_message, setup, teardown),

@@ -301,6 +301,55 @@ static void no_line_break_into_a_header(void **state)
     free(m);
 }
 
+/* A message to a follower carries RFC 2369 / RFC 8058 one-click unsubscribe headers, each line
+ * under 78 octets; a URL that could break the header or name a second URL gets none. */
+static void list_unsubscribe_headers(void **state)
+{
+    (void)state;
+    static const char url[] =
+        "https://buurtsamen.almelo.example/afmelden/AbCdEfGhIjKlMnOpQrStUvWxYz012345";
+    struct buf out = {0};
+    mail_format_message(&out, from, NULL, url, 1795730400, 42, "piet@example.nl", "Nieuws",
+                        "Hallo\n");
+    char *m = buf_detach(&out);
+    assert_crlf_lines(m, 78);
+    char *v = header_value(m, "List-Unsubscribe", "\r\n");
+    assert_non_null(v);
+    assert_string_equal(v, "<https://buurtsamen.almelo.example/afmelden/"
+                           "AbCdEfGhIjKlMnOpQrStUvWxYz012345>");
+    free(v);
+    v = header_value(m, "List-Unsubscribe-Post", "\r\n");
+    assert_non_null(v);
+    assert_string_equal(v, "List-Unsubscribe=One-Click");
+    free(v);
+    free(m);
+
+    /* A short one stays on the header's own line. */
+    out = (struct buf){0};
+    mail_format_message(&out, from, NULL, "https://a.example/afmelden/x", 1795730400, 42,
+                        "piet@example.nl", "Nieuws", "Hallo\n");
+    m = buf_detach(&out);
+    assert_non_null(strstr(m, "\r\nList-Unsubscribe: <https://a.example/afmelden/x>\r\n"));
+    free(m);
+
+    static const char *const refused[] = {"https://a.example/x>, <mailto:x@evil.example",
+                                          "https://a.example/x\r\nBcc: x@evil.example",
+                                          "https://a.example/a b", "mailto:x@a.example", ""};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        out = (struct buf){0};
+        mail_format_message(&out, from, NULL, refused[i], 1795730400, 42, "piet@example.nl",
+                            "Nieuws", "Hallo\n");
+        m = buf_detach(&out);
+        assert_null(strstr(m, "List-Unsubscribe"));
+        assert_null(strstr(m, "\nBcc:"));
+        free(m);
+    }
+    /* Other messages have none. */
+    m = format("piet@example.nl", "Welkom", "Hallo\n");
+    assert_null(strstr(m, "List-Unsubscribe"));
+    free(m);
+}
+
 static void local_line_ends_for_sendmail(void **state)
 {
     (void)state;
@@ -335,6 +384,7 @@ int main(void)
         cmocka_unit_test(usable_addresses_and_subjects),
         cmocka_unit_test(no_line_break_into_a_header),
         cmocka_unit_test(local_line_ends_for_sendmail),
+        cmocka_unit_test(list_unsubscribe_headers),
     };
     return cmocka_run_group_tests_name("mail format", tests, NULL, NULL);
 }
