@@ -31,7 +31,8 @@ static const struct route routes[] = {
     {M_GET, "/volgen/aangevraagd", follow_requested_page, 0},
     {M_GET, "/volgen/bevestigd", follow_confirmed_page, 0},
     {M_GET, "/volgen/bevestigen/*", follow_confirm_page, ROUTE_SECRET_PATH},
-    {M_POST, "/volgen/bevestigen/*", follow_confirm_post, ROUTE_SECRET_PATH | ROUTE_NO_TYPED_TEXT},
+    {M_POST, "/volgen/bevestigen/*", follow_confirm_post,
+     ROUTE_SECRET_PATH | ROUTE_NO_TYPED_TEXT},
     {M_GET, "/afmelden/*", unsubscribe_page, ROUTE_SECRET_PATH},
     /* RFC 8058 one-click unsubscribe: mail programs POST here without cookies or a CSRF
      * token; the secret token in the path is the proof (see unsubscribe_post). */
