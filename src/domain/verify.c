@@ -198,6 +198,29 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
     return n;
 }
 
+/* The summaries the public pages read (017_initiative_totals.sql), each recomputed whole. */
+static const struct rule page_summary_rules[] = {
+    {"initiative totals summary differs from the initiatives (area, state, theme, summary "
+     "initiatives, cents, vouchers, counted initiatives, cents, vouchers)",
+     "WITH computed AS (SELECT coalesce(area_id, 0) AS area_id, state, theme, count(*) AS n, "
+     "  sum(raised_cents) AS r, sum(voucher_count) AS v FROM initiatives "
+     "  WHERE published_at IS NOT NULL GROUP BY 1, 2, 3), "
+     "both_sides AS (SELECT area_id, state, theme, initiatives AS sn, raised_cents AS sr, "
+     "  voucher_count AS sv, 0 AS cn, 0 AS cr, 0 AS cv FROM initiative_totals UNION ALL "
+     "  SELECT area_id, state, theme, 0, 0, 0, n, r, v FROM computed) "
+     "SELECT area_id, state, theme, sum(sn), sum(sr), sum(sv), sum(cn), sum(cr), sum(cv) "
+     "FROM both_sides GROUP BY 1, 2, 3 "
+     "HAVING sum(sn) <> sum(cn) OR sum(sr) <> sum(cr) OR sum(sv) <> sum(cv)"},
+};
+
+static int verify_page_summaries(struct db *db, breach_fn report, void *ctx)
+{
+    int breaches = 0;
+    for (size_t i = 0; i < sizeof page_summary_rules / sizeof page_summary_rules[0]; i++)
+        breaches += run_rule(db, &page_summary_rules[i], 0, report, ctx);
+    return breaches;
+}
+
 static int64_t single_int(struct db *db, const char *sql, int64_t fallback)
 {
     sqlite3_stmt *s = db_prepare(db, sql);
@@ -241,6 +264,7 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
     int64_t last = single_int(db, "SELECT max(id) FROM ledger", 0);
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         breaches += run_rule(db, &rules[i], since, report, ctx);
+    breaches += verify_page_summaries(db, report, ctx);
     db_read_end(db);
     if (!breaches) {
         /* Remembered only when clean, so a breach is reported again until it is resolved. A

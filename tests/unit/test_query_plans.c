@@ -302,6 +302,161 @@ static void pages_scan_no_big_table(void **state)
     unlink(path);
 }
 
+/* The lines of the statement's plan that read the initiatives whole: the table or an index of
+ * it from end to end (a scan, or a search whose only bound is "published at all"), when the
+ * statement sums or counts them, sorts them, or has no LIMIT. Reading an index in the list's
+ * order and stopping at the LIMIT is what the lists do (017). The totals and list counts of
+ * the public pages read the summary kept with the initiatives instead. */
+static int initiative_scans(struct db *db, const char *sql)
+{
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    int whole = 0;
+    bool sorts = false;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(s, 3);
+        if (strstr(detail, "TEMP B-TREE"))
+            sorts = true;
+        bool scan = strncmp(detail, "SCAN ", 5) == 0;
+        bool search_all = strncmp(detail, "SEARCH ", 7) == 0 && strstr(detail, "(published_at>?)");
+        if (!scan && !search_all)
+            continue;
+        char name[40];
+        sscanf(detail + (scan ? 5 : 7), "%39s", name);
+        if (strcmp(name, "i") == 0 || strcmp(name, "initiatives") == 0)
+            whole++;
+    }
+    sqlite3_finalize(s);
+    bool stops = strstr(sql, " LIMIT ") && !strcasestr(sql, "count(") && !strcasestr(sql, "sum(");
+    if (whole && (sorts || !stops)) {
+        fprintf(stderr, "initiatives read whole%s: %s\n", sorts ? " and sorted" : "", sql);
+        return whole;
+    }
+    return 0;
+}
+
+static void public_totals_and_lists_read_no_initiative_whole(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-totals-plans-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a);
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    json_decref(stats_totals(f.db, 0));
+    json_decref(stats_totals(f.db, 1));
+    json_decref(stats_round(f.db, f.round1, 0));
+    json_decref(stats_round(f.db, f.round1, 1));
+    int64_t total = 0;
+    struct initiative_filter home = {.state = "open", .sort = SORT_CLOSEST, .limit = 3};
+    json_decref(initiatives_search(f.db, &home, &total));
+    struct initiative_filter all = {.limit = 24};
+    json_decref(initiatives_search(f.db, &all, &total));
+    struct initiative_filter area = {.area_slug = "wijk-a", .limit = 12};
+    json_decref(initiatives_search(f.db, &area, &total));
+    struct initiative_filter themed = {.theme = "overig", .state = "open", .limit = 24};
+    json_decref(initiatives_search(f.db, &themed, &total));
+    struct initiative_filter popular = {.sort = SORT_POPULAR, .limit = 24, .offset = 24};
+    json_decref(initiatives_search(f.db, &popular, &total));
+    struct initiative_filter closest = {.sort = SORT_CLOSEST, .area_slug = "wijk-a", .limit = 12};
+    json_decref(initiatives_search(f.db, &closest, &total));
+    struct initiative_filter done = {.state = "uitgevoerd", .sort = SORT_CLOSEST, .limit = 24};
+    json_decref(initiatives_search(f.db, &done, &total));
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+
+    assert_true(seen.n >= 5);
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        bad += initiative_scans(f.db, seen.sql[i]);
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    /* The check can fail: a count over the initiatives reads them whole, and so does a list
+     * in an order no index has. */
+    assert_true(initiative_scans(f.db, "SELECT count(*) FROM initiatives i WHERE "
+                                       "i.published_at IS NOT NULL") > 0);
+    assert_true(initiative_scans(f.db, "SELECT i.id FROM initiatives i WHERE i.published_at IS "
+                                       "NOT NULL ORDER BY i.title LIMIT 3") > 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The totals the pages show from the summary equal those counted from the initiatives, after
+ * donations, a state change, a move to another area and an unpublished initiative. */
+static void initiative_totals_follow_the_initiatives(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-totals-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 750), b = fixture_initiative(&f, 3, 100000),
+            c = fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a); /* funded */
+    donate(&f, 2, b);
+    donate(&f, 1, c);
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE initiatives SET area_id = 2 WHERE id = %lld", (long long)c);
+    assert_true(db_exec(f.db, sql));
+    int64_t hidden = fixture_initiative(&f, 1, 100000);
+    snprintf(sql, sizeof sql, "UPDATE initiatives SET published_at = NULL WHERE id = %lld",
+             (long long)hidden);
+    assert_true(db_exec(f.db, sql));
+    assert_int_equal(fixture_verify(&f), 0);
+    static const char *const keys[] = {"raised_cents", "vouchers_used", "funded_count",
+                                       "open_count"};
+    int64_t areas[] = {0, 1, 2};
+    for (size_t k = 0; k < sizeof areas / sizeof areas[0]; k++) {
+        json_t *got = stats_totals(f.db, areas[k]);
+        char want_sql[512];
+        snprintf(want_sql, sizeof want_sql,
+                 "SELECT json_object('raised_cents', coalesce(sum(i.raised_cents), 0), "
+                 "'vouchers_used', coalesce(sum(i.voucher_count), 0), 'funded_count', "
+                 "count(*) FILTER (WHERE i.state IN ('gefinancierd', 'uitgevoerd')), "
+                 "'open_count', count(*) FILTER (WHERE i.state = 'open')) FROM initiatives i "
+                 "LEFT JOIN areas a ON a.id = i.area_id WHERE i.published_at IS NOT NULL AND "
+                 "(%lld = 0 OR a.id = %lld OR a.parent_id = %lld)",
+                 (long long)areas[k], (long long)areas[k], (long long)areas[k]);
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), want_sql, -1, &s, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+        json_t *want = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+        sqlite3_finalize(s);
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            assert_int_equal(json_integer_value(json_object_get(got, keys[i])),
+                             json_integer_value(json_object_get(want, keys[i])));
+        json_decref(want);
+        json_decref(got);
+    }
+    /* The list counts too. */
+    int64_t total = -1;
+    struct initiative_filter all = {.limit = 24};
+    json_decref(initiatives_search(f.db, &all, &total));
+    assert_int_equal(total, 3);
+    struct initiative_filter in_a = {.area_slug = "wijk-a", .limit = 24};
+    json_decref(initiatives_search(f.db, &in_a, &total));
+    assert_int_equal(total, 2);
+    struct initiative_filter open = {.state = "open", .limit = 24};
+    json_decref(initiatives_search(f.db, &open, &total));
+    assert_int_equal(total, 2);
+    struct initiative_filter city = {.area_slug = "gemeentebreed", .limit = 24};
+    json_decref(initiatives_search(f.db, &city, &total));
+    assert_int_equal(total, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -389,6 +544,21 @@ static void verify_names_a_missing_open_initiative_of_a_round(void **state)
                        "min(round_id) FROM round_open_initiatives) AND initiative_id = (SELECT "
                        "min(initiative_id) FROM round_open_initiatives)",
                        "round open-initiatives summary differs");
+}
+
+static void verify_names_a_wrong_initiative_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE initiative_totals SET raised_cents = raised_cents + 1 WHERE "
+                       "area_id = 1",
+                       "initiative totals summary differs");
+}
+
+static void verify_names_a_missing_initiative_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("DELETE FROM initiative_totals WHERE area_id = 0",
+                       "initiative totals summary differs");
 }
 
 static void verify_names_a_wrong_funded_initiative_of_a_round(void **state)
@@ -513,6 +683,10 @@ int main(void)
         cmocka_unit_test(verify_names_a_wrong_partner_total),
         cmocka_unit_test(verify_names_a_missing_open_initiative_of_a_round),
         cmocka_unit_test(verify_names_a_wrong_funded_initiative_of_a_round),
+        cmocka_unit_test(verify_names_a_wrong_initiative_total),
+        cmocka_unit_test(verify_names_a_missing_initiative_total),
+        cmocka_unit_test(public_totals_and_lists_read_no_initiative_whole),
+        cmocka_unit_test(initiative_totals_follow_the_initiatives),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
