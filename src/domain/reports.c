@@ -197,18 +197,25 @@ json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_a
 
 json_t *report_funded_in_round_first(struct db *db, int64_t round_id, int limit, int64_t *total)
 {
+    return report_funded_in_round_page(db, round_id, limit, 0, total);
+}
+
+json_t *report_funded_in_round_page(struct db *db, int64_t round_id, int limit, int64_t offset,
+                                    int64_t *total)
+{
     /* The round's list of funded initiatives, kept with the audit log (014). */
     sqlite3_stmt *s = db_prepare(
         db, "SELECT i.id, i.title, i.state, i.raised_cents, i.state_reason, "
             "coalesce(a.name, ?2) AS area_name FROM round_funded f "
             "JOIN initiatives i ON i.id = f.initiative_id LEFT JOIN areas a ON a.id = i.area_id "
             "WHERE f.round_id = ?1 AND i.state IN ('gefinancierd', 'uitgevoerd') "
-            "ORDER BY i.title, i.id LIMIT ?3");
+            "ORDER BY i.title, i.id LIMIT ?3 OFFSET ?4");
     if (!s)
         return NULL;
     sqlite3_bind_int64(s, 1, round_id);
     sqlite3_bind_text(s, 2, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, limit < 0 ? -1 : limit);
+    sqlite3_bind_int64(s, 4, offset > 0 ? offset : 0);
     json_t *rows = db_rows_array(s);
     if (rows && total) {
         sqlite3_stmt *c = db_prepare(

@@ -228,63 +228,120 @@ void export_download(struct request *req)
                                      export_format_extension(opt.format)));
 }
 
-/* How many funded initiatives each round shows on the overview; the rest on the round's own
- * page (/transparantie?ronde=ID), so that the overview's cost does not grow with the years. */
-#define TRANSPARENCY_LIST 20
+/* The overview shows the newest rounds in full, each with its first funded initiatives, and
+ * links to the older rounds; a round's own page (/transparantie?ronde=ID) lists all it funded,
+ * a page at a time (&pagina=N). So neither grows with the years. */
+#define TRANSPARENCY_ROUNDS 3
+#define TRANSPARENCY_LIST 10
+#define TRANSPARENCY_PAGE 50
+
+/* One round's figures (report_rounds) with its funded initiatives (`limit` from `offset`)
+ * for the template; NULL on an error or an unknown round. */
+static json_t *transparency_round(struct request *req, int64_t round_id, int limit,
+                                  int64_t offset, int64_t *total)
+{
+    json_t *rows = report_rounds(req->db, round_id, time(NULL));
+    json_t *row = json_array_get(rows, 0);
+    if (!row) {
+        json_decref(rows);
+        return NULL;
+    }
+    json_incref(row);
+    json_decref(rows);
+    money_fields(row);
+    page_set_date(row, "opens", "opens_at");
+    /* The last day, not the exclusive end: "t/m 30 juni", never "tot 1 juli". */
+    char last[64];
+    const char *last_day = json_string_value(json_object_get(row, "last_day"));
+    if (last_day && format_calendar_date(last, sizeof last, last_day))
+        json_object_set_new(row, "last", json_string(last));
+    *total = 0;
+    json_t *funded = report_funded_in_round_page(req->db, round_id, limit, offset, total);
+    size_t k;
+    json_t *f;
+    json_array_foreach(funded, k, f)
+    {
+        page_set_money(f, "raised", json_integer_value(json_object_get(f, "raised_cents")));
+        page_decorate_initiative(f, time(NULL));
+    }
+    json_object_set_new(row, "funded_list", funded ? funded : json_array());
+    return row;
+}
 
 /* Public: per round the totals, and the initiatives it funded with what they did; with
  * ?ronde=ID only that round, with all of them. */
 void transparency_page(struct request *req)
 {
-    const char *r = request_query(req, "ronde");
-    int64_t only = 0;
+    const char *r = request_query(req, "ronde"), *p = request_query(req, "pagina");
+    int64_t only = 0, page = 1;
     if (r && !parse_int64(r, 1, INT64_MAX, &only)) {
         page_error(req, 400, "Deze ronde bestaat niet.");
         return;
     }
-    json_t *rounds = cached_report(req, R_ROUNDS, only, 0);
-    if (!rounds) {
-        page_error(req, 500, "De cijfers konden niet worden geladen.");
+    if (p && !parse_int64(p, 1, 1000000, &page)) {
+        page_error(req, 400, "Deze pagina bestaat niet.");
         return;
     }
-    if (only && json_array_size(rounds) == 0) {
-        json_decref(rounds);
-        page_error(req, 404, "Deze ronde bestaat niet.");
-        return;
-    }
-    size_t i;
-    json_t *row;
-    json_array_foreach(rounds, i, row)
-    {
-        money_fields(row);
-        page_set_date(row, "opens", "opens_at");
-        /* The last day, not the exclusive end: "t/m 30 juni", never "tot 1 juli". */
-        char last[64];
-        const char *last_day = json_string_value(json_object_get(row, "last_day"));
-        if (last_day && format_calendar_date(last, sizeof last, last_day))
-            json_object_set_new(row, "last", json_string(last));
-        int64_t total = 0;
-        json_t *funded = report_funded_in_round_first(
-            req->db, json_integer_value(json_object_get(row, "round_id")),
-            only ? -1 : TRANSPARENCY_LIST, &total);
-        size_t k;
-        json_t *f;
-        json_array_foreach(funded, k, f)
+    json_t *data = json_object(), *shown = json_array();
+    int64_t total = 0;
+    if (only) {
+        json_t *row = transparency_round(req, only, TRANSPARENCY_PAGE,
+                                         (page - 1) * TRANSPARENCY_PAGE, &total);
+        int64_t pages = (total + TRANSPARENCY_PAGE - 1) / TRANSPARENCY_PAGE;
+        if (!row || (page > 1 && page > pages)) {
+            json_decref(row);
+            json_decref(shown);
+            json_decref(data);
+            page_error(req, 404, row ? "Deze pagina bestaat niet." : "Deze ronde bestaat niet.");
+            return;
+        }
+        if (pages > 1) {
+            json_object_set_new(data, "pages", json_integer(pages));
+            json_object_set_new(data, "page", json_integer(page));
+            if (page > 1)
+                json_object_set_new(data, "prev", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                    "/transparantie?ronde=%lld&pagina=%lld", (long long)only,
+                                    (long long)(page - 1))));
+            if (page < pages)
+                json_object_set_new(data, "next", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                    "/transparantie?ronde=%lld&pagina=%lld", (long long)only,
+                                    (long long)(page + 1))));
+        }
+        json_array_append_new(shown, row);
+    } else {
+        /* Newest round first for readers. */
+        json_t *rounds = rounds_list(req->db), *older = json_array(), *row;
+        size_t i;
+        json_array_foreach(rounds, i, row)
         {
-            page_set_money(f, "raised", json_integer_value(json_object_get(f, "raised_cents")));
-            page_decorate_initiative(f, time(NULL));
+            int64_t id = json_integer_value(json_object_get(row, "id"));
+            if (i >= TRANSPARENCY_ROUNDS) {
+                json_t *link = json_pack("{s:I, s:O, s:O}", "round_id", (json_int_t)id,
+                                         "round_name", json_object_get(row, "name"), "opens_at",
+                                         json_object_get(row, "opens_at"));
+                page_set_date(link, "opens", "opens_at");
+                json_array_append_new(older, link);
+                continue;
+            }
+            json_t *full = transparency_round(req, id, TRANSPARENCY_LIST, 0, &total);
+            if (!full) {
+                json_decref(rounds);
+                json_decref(older);
+                json_decref(shown);
+                json_decref(data);
+                page_error(req, 500, "De cijfers konden niet worden geladen.");
+                return;
+            }
+            if ((int64_t)json_array_size(json_object_get(full, "funded_list")) < total) {
+                json_object_set_new(full, "funded_more", json_true());
+                json_object_set_new(full, "funded_total", json_integer(total));
+            }
+            json_array_append_new(shown, full);
         }
-        if (funded && (int64_t)json_array_size(funded) < total) {
-            json_object_set_new(row, "funded_more", json_true());
-            json_object_set_new(row, "funded_total", json_integer(total));
-        }
-        json_object_set_new(row, "funded_list", funded ? funded : json_array());
+        json_decref(rounds);
+        json_object_set_new(data, "older", older);
     }
-    /* Newest round first for readers. */
-    json_t *ordered = json_array();
-    for (size_t k = json_array_size(rounds); k > 0; k--)
-        json_array_append(ordered, json_array_get(rounds, k - 1));
-    json_decref(rounds);
-    page_render(req, "transparency", "Verantwoording",
-                json_pack("{s:o, s:b}", "rounds", ordered, "one_round", only != 0));
+    json_object_set_new(data, "rounds", shown);
+    json_object_set_new(data, "one_round", json_boolean(only != 0));
+    page_render(req, "transparency", "Verantwoording", data);
 }
