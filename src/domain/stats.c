@@ -51,6 +51,31 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
     return row;
 }
 
+json_t *stats_rounds(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT r.id, r.name, r.opens_at, r.closes_at, coalesce(t.issued, 0) AS issued, "
+            "coalesce(t.used, 0) AS vouchers_used, coalesce(t.cents, 0) AS donated_cents, "
+            "coalesce(f.n, 0) AS funded_count FROM rounds r "
+            "LEFT JOIN (SELECT round_id, sum(issued) AS issued, sum(donated) AS used, "
+            "  sum(donated_cents) AS cents FROM round_area_totals GROUP BY round_id) t "
+            "  ON t.round_id = r.id "
+            "LEFT JOIN (SELECT round_id, count(*) AS n FROM round_funded GROUP BY round_id) f "
+            "  ON f.round_id = r.id "
+            "ORDER BY r.opens_at DESC, r.id DESC");
+    json_t *rows = s ? db_rows_array(s) : NULL;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        json_int_t issued = json_integer_value(json_object_get(row, "issued"));
+        json_int_t used = json_integer_value(json_object_get(row, "vouchers_used"));
+        json_object_set_new(row, "participation_permille",
+                            json_integer(issued ? used * 1000 / issued : 0));
+    }
+    return rows;
+}
+
 time_t stats_last_change(struct db *db)
 {
     sqlite3_stmt *stmt = db_prepare(db, "SELECT at FROM site_changes WHERE id = 1");

@@ -177,6 +177,7 @@ static void request_paths_scan_no_big_table(void **state)
     json_decref(stats_round(f.db, f.round1, 1));
     json_decref(stats_totals(f.db, 0));
     json_decref(stats_totals(f.db, 1));
+    json_decref(stats_rounds(f.db));
     json_decref(money_recent(f.db, 50));
     json_decref(money_unpaid(f.db));
     int64_t count = 0;
@@ -457,6 +458,43 @@ static void initiative_totals_follow_the_initiatives(void **state)
     unlink(path);
 }
 
+/* The API's totals of every round, read in one statement, equal each round's own. */
+static void round_totals_at_once_equal_each_round(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-round-totals-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 750);
+    donate(&f, 0, a); /* funded in R1 */
+    donate(&f, 1, fixture_initiative(&f, 0, 100000));
+    json_t *all = stats_rounds(f.db);
+    assert_int_equal(json_array_size(all), 2);
+    static const char *const keys[] = {"issued", "vouchers_used", "donated_cents",
+                                       "funded_count", "participation_permille"};
+    size_t i;
+    json_t *row;
+    bool funded_seen = false;
+    json_array_foreach(all, i, row)
+    {
+        json_t *one = stats_round(f.db, json_integer_value(json_object_get(row, "id")), 0);
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            assert_int_equal(json_integer_value(json_object_get(row, keys[k])),
+                             json_integer_value(json_object_get(one, keys[k])));
+        funded_seen = funded_seen || json_integer_value(json_object_get(row, "funded_count")) == 1;
+        json_decref(one);
+    }
+    assert_true(funded_seen);
+    /* Newest first, as the rounds list. */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "name")), "R2");
+    json_decref(all);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -687,6 +725,7 @@ int main(void)
         cmocka_unit_test(verify_names_a_missing_initiative_total),
         cmocka_unit_test(public_totals_and_lists_read_no_initiative_whole),
         cmocka_unit_test(initiative_totals_follow_the_initiatives),
+        cmocka_unit_test(round_totals_at_once_equal_each_round),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
