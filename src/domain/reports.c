@@ -172,6 +172,22 @@ json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area, time_t 
 
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area)
 {
+    /* The whole municipality (the dashboard's line): the round's hours kept with the ledger
+     * (017), added up by local date; SQLite's 'localtime' uses the C library's, so the
+     * process's TZ. */
+    if (!only_area) {
+        sqlite3_stmt *s = db_prepare(
+            db, round_id ? "SELECT date(hour, 'localtime') AS day, sum(vouchers) AS vouchers, "
+                           "sum(cents) AS cents FROM round_donation_hours WHERE round_id = ?1 "
+                           "GROUP BY day HAVING sum(vouchers) > 0 ORDER BY day"
+                         : "SELECT date(hour, 'localtime') AS day, sum(vouchers) AS vouchers, "
+                           "sum(cents) AS cents FROM round_donation_hours WHERE ?1 = 0 "
+                           "GROUP BY day HAVING sum(vouchers) > 0 ORDER BY day");
+        if (!s)
+            return NULL;
+        sqlite3_bind_int64(s, 1, round_id);
+        return db_rows_array(s);
+    }
     /* Two statements, so that one round's days read only that round's vouchers (an
      * `?1 = 0 OR` would keep SQLite from the index). SQLite's 'localtime' uses the C
      * library's, so the process's TZ. */

@@ -211,6 +211,16 @@ static const struct rule page_summary_rules[] = {
      "SELECT area_id, state, theme, sum(sn), sum(sr), sum(sv), sum(cn), sum(cr), sum(cv) "
      "FROM both_sides GROUP BY 1, 2, 3 "
      "HAVING sum(sn) <> sum(cn) OR sum(sr) <> sum(cr) OR sum(sv) <> sum(cv)"},
+    {"donations per hour summary differs from the ledger (round, hour, summary vouchers, "
+     "cents, ledger vouchers, cents)",
+     "WITH computed AS (SELECT v.round_id, strftime('%Y-%m-%d %H:00:00', d.at) AS hour, "
+     "  count(*) AS n, sum(d.amount_cents) AS c FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
+     "  WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "
+     "  GROUP BY 1, 2), "
+     "both_sides AS (SELECT round_id, hour, vouchers AS sn, cents AS sc, 0 AS cn, 0 AS cc "
+     "  FROM round_donation_hours UNION ALL SELECT round_id, hour, 0, 0, n, c FROM computed) "
+     "SELECT round_id, hour, sum(sn), sum(sc), sum(cn), sum(cc) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(sn) <> sum(cn) OR sum(sc) <> sum(cc)"},
 };
 
 static int verify_page_summaries(struct db *db, breach_fn report, void *ctx)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ledger_fixture.h"
+#include "db_fixture.h"
 #include "app.h"
 #include "cli/cli.h"
 #include "domain/sessions.h"
@@ -495,6 +496,55 @@ static void round_totals_at_once_equal_each_round(void **state)
     unlink(path);
 }
 
+/* The dashboard's donations per day read the summary kept with the ledger (017), not the
+ * round's vouchers and donations, and follow donations and their reversals. */
+static void donations_per_day_follow_the_ledger(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-per-day-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000), b = fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a);
+    donate(&f, 3, a);
+    donate(&f, 1, b);
+    assert_int_equal(ledger_release_initiative(f.db, a, T0 + 2 * DAY_S, "t"), 2);
+    donate(&f, 0, b);
+    assert_int_equal(fixture_verify(&f), 0);
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    json_t *days = report_donations_per_day(f.db, f.round1, 0);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    assert_true(seen.n >= 1);
+    for (int i = 0; i < seen.n; i++) {
+        bool reads = strstr(seen.sql[i], "FROM ledger") || strstr(seen.sql[i], "JOIN ledger") ||
+                     strstr(seen.sql[i], "FROM vouchers") || strstr(seen.sql[i], "JOIN vouchers");
+        if (reads)
+            fprintf(stderr, "per day reads the ledger: %s\n", seen.sql[i]);
+        assert_false(reads);
+        free(seen.sql[i]);
+    }
+    json_int_t vouchers = 0, cents = 0;
+    size_t i;
+    json_t *day;
+    json_array_foreach(days, i, day)
+    {
+        vouchers += json_integer_value(json_object_get(day, "vouchers"));
+        cents += json_integer_value(json_object_get(day, "cents"));
+    }
+    json_decref(days);
+    assert_int_equal(vouchers, 2); /* the two to b stand; the two to a were released */
+    assert_int_equal(cents, count(f.db, "SELECT sum(amount_cents) FROM ledger d WHERE kind = "
+                                        "'donation' AND NOT EXISTS (SELECT 1 FROM ledger x "
+                                        "WHERE x.reverses_id = d.id)"));
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -597,6 +647,14 @@ static void verify_names_a_missing_initiative_total(void **state)
     (void)state;
     corrupt_and_verify("DELETE FROM initiative_totals WHERE area_id = 0",
                        "initiative totals summary differs");
+}
+
+static void verify_names_a_wrong_donation_hour(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_donation_hours SET cents = cents + 1 WHERE hour = (SELECT "
+                       "min(hour) FROM round_donation_hours)",
+                       "donations per hour summary differs");
 }
 
 static void verify_names_a_wrong_funded_initiative_of_a_round(void **state)
@@ -726,6 +784,8 @@ int main(void)
         cmocka_unit_test(public_totals_and_lists_read_no_initiative_whole),
         cmocka_unit_test(initiative_totals_follow_the_initiatives),
         cmocka_unit_test(round_totals_at_once_equal_each_round),
+        cmocka_unit_test(donations_per_day_follow_the_ledger),
+        cmocka_unit_test(verify_names_a_wrong_donation_hour),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
