@@ -231,7 +231,7 @@ void export_download(struct request *req)
 /* The overview shows the newest rounds in full, each with its first funded initiatives, and
  * links to the older rounds; a round's own page (/transparantie?ronde=ID) lists all it funded,
  * a page at a time (&pagina=N). So neither grows with the years. */
-#define TRANSPARENCY_ROUNDS 3
+#define TRANSPARENCY_ROUNDS 2
 #define TRANSPARENCY_LIST 10
 #define TRANSPARENCY_PAGE 50
 

@@ -545,6 +545,103 @@ static void donations_per_day_follow_the_ledger(void **state)
     unlink(path);
 }
 
+/* The body a page answers (NUL-terminated copy), with its status. */
+static char *answer_body(const struct app *app, struct db *db, const char *target, int *status)
+{
+    struct request req;
+    request_init(&req);
+    req.method_name = "GET";
+    req.target = target;
+    req.app = app;
+    req.db = db;
+    snprintf(req.client_addr, sizeof req.client_addr, "127.0.0.1");
+    fields_add(&req.arena, &req.headers, "Host", "localhost", 9);
+    app->handle(&req);
+    *status = req.resp.status;
+    char *body = req.resp.static_body ? strndup(req.resp.static_body, req.resp.static_len)
+                                      : strndup(req.resp.body.data ? req.resp.body.data : "",
+                                                req.resp.body.len);
+    request_free(&req);
+    return body;
+}
+
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A public page's size does not grow with the data: an area's page shows twelve initiatives
+ * and links to its list; the transparency page shows the newest rounds in full and links to
+ * the older ones, and a round's page lists its funded initiatives a page at a time. */
+static void public_pages_stay_bounded(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-bounded-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    for (int i = 0; i < 15; i++)
+        fixture_initiative(&f, 1, 100000);
+    int64_t old_round = 0, r;
+    assert_int_equal(round_add(f.db, "Oud", T0 - 400 * DAY_S, T0 - 300 * DAY_S, 500, &old_round),
+                     ROUND_OK);
+    assert_int_equal(round_add(f.db, "Ouder", T0 - 800 * DAY_S, T0 - 700 * DAY_S, 500, &r),
+                     ROUND_OK);
+    /* 55 initiatives funded in R1: a round's page shows 50 and a second page. */
+    for (int i = 0; i < 55; i++) {
+        int64_t id = fixture_initiative(&f, 2, 100000);
+        audit_state_change(f.db, T0 + DAY_S, "test", id, "open", "gefinancierd", "test");
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE initiatives SET state = 'gefinancierd' WHERE id = %lld",
+                 (long long)id);
+        assert_true(db_exec(f.db, sql));
+    }
+    struct app app = {0};
+    config_defaults(&app.config);
+    assert_true(cli_load_templates(&app));
+    app.handle = site_handle;
+    int status;
+    char *body = answer_body(&app, f.db, "/wijken/wijk-a", &status);
+    assert_int_equal(status, 200);
+    assert_int_equal(occurrences(body, "<li class=\"card "), 12);
+    assert_non_null(strstr(body, "Alle 15 initiatieven bekijken"));
+    assert_non_null(strstr(body, "/initiatieven?wijk=wijk-a&amp;sort=bijna"));
+    free(body);
+
+    body = answer_body(&app, f.db, "/transparantie", &status);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(body, "Eerdere voucherrondes"));
+    char link[64];
+    snprintf(link, sizeof link, "/transparantie?ronde=%lld\">Oud<", (long long)old_round);
+    assert_non_null(strstr(body, link));
+    assert_null(strstr(body, "<h2>Oud</h2>"));
+    assert_non_null(strstr(body, "Alle 55 initiatieven die in R1 zijn gefinancierd"));
+    free(body);
+
+    char target[64];
+    snprintf(target, sizeof target, "/transparantie?ronde=%lld", (long long)f.round1);
+    body = answer_body(&app, f.db, target, &status);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(body, "Pagina 1 van 2"));
+    free(body);
+    snprintf(target, sizeof target, "/transparantie?ronde=%lld&pagina=2", (long long)f.round1);
+    body = answer_body(&app, f.db, target, &status);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(body, "Pagina 2 van 2"));
+    free(body);
+    snprintf(target, sizeof target, "/transparantie?ronde=%lld&pagina=3", (long long)f.round1);
+    free(answer_body(&app, f.db, target, &status));
+    assert_int_equal(status, 404);
+    tmpl_set_free(app.templates);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -785,6 +882,7 @@ int main(void)
         cmocka_unit_test(initiative_totals_follow_the_initiatives),
         cmocka_unit_test(round_totals_at_once_equal_each_round),
         cmocka_unit_test(donations_per_day_follow_the_ledger),
+        cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
