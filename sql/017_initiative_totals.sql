@@ -103,3 +103,7 @@ SELECT v.round_id, strftime('%Y-%m-%d %H:00:00', d.at), count(*), sum(d.amount_c
 FROM ledger d JOIN vouchers v ON v.id = d.voucher_id
 WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)
 GROUP BY 1, 2;
+
+-- The staff's list of initiatives online, the longest untouched first, read up to its limit.
+CREATE INDEX initiatives_staff_running ON initiatives(updated_at, id)
+WHERE state IN ('open', 'gefinancierd');
