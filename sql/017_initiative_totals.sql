@@ -107,3 +107,7 @@ GROUP BY 1, 2;
 -- The staff's list of initiatives online, the longest untouched first, read up to its limit.
 CREATE INDEX initiatives_staff_running ON initiatives(updated_at, id)
 WHERE state IN ('open', 'gefinancierd');
+
+-- The staff's list of news, drafts first and then the newest, read a page at a time.
+CREATE INDEX news_staff_order ON news(published, coalesce(published_at, created_at) DESC,
+  id DESC);

@@ -20,6 +20,7 @@
 #include "view/tmpl.h"
 #include "domain/initiatives.h"
 #include "domain/money.h"
+#include "domain/news.h"
 #include "domain/reports.h"
 #include "domain/stats.h"
 #include "domain/workflow.h"
@@ -642,6 +643,47 @@ static void public_pages_stay_bounded(void **state)
     unlink(path);
 }
 
+/* The staff's news list a page at a time, drafts first, in the order of its index. */
+static void staff_news_a_page_at_a_time(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-staff-news-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    assert_true(db_exec(f.db, "INSERT INTO news(area_id, title, body, author_name, published, "
+                              "published_at) VALUES (1, 'Oud', '', 'X', 1, '2027-01-01 00:00:00'), "
+                              "(NULL, 'Nieuw', '', 'X', 1, '2027-02-01 00:00:00'), "
+                              "(2, 'Concept', '', 'X', 0, NULL)"));
+    int64_t total = 0;
+    json_t *page = news_for_staff_page(f.db, 0, true, 2, 0, &total);
+    assert_int_equal(total, 3);
+    assert_int_equal(json_array_size(page), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 0), "title")),
+                        "Concept");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 1), "title")),
+                        "Nieuw");
+    json_decref(page);
+    page = news_for_staff_page(f.db, 0, true, 2, 2, &total);
+    assert_int_equal(json_array_size(page), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 0), "title")),
+                        "Oud");
+    json_decref(page);
+    char eqp[1024];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN SELECT n.id FROM news n LEFT JOIN areas a ON "
+                              "a.id = n.area_id WHERE 1 ORDER BY n.published, "
+                              "coalesce(n.published_at, n.created_at) DESC, n.id DESC LIMIT 2");
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        assert_null(strstr((const char *)sqlite3_column_text(s, 3), "TEMP B-TREE"));
+    sqlite3_finalize(s);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -883,6 +925,7 @@ int main(void)
         cmocka_unit_test(round_totals_at_once_equal_each_round),
         cmocka_unit_test(donations_per_day_follow_the_ledger),
         cmocka_unit_test(public_pages_stay_bounded),
+        cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
