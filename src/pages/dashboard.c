@@ -19,35 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reports scan the ledger; each thread keeps its recent answers until the database changes
- * (data_version) or a minute passes. The caller gets its own copy to decorate. */
+/* The reports read the summaries kept with the ledger and the initiatives (007, 014, 017), so
+ * they are computed for each view: nothing is kept between requests. */
 enum report_kind { R_AREAS, R_ROUNDS, R_DAYS };
-struct report_cache_entry {
-    enum report_kind kind;
-    int64_t round_id, area_id, version;
-    time_t at;
-    json_t *value;
-};
-static _Thread_local struct report_cache_entry report_cache[32];
 
-static json_t *cached_report(struct request *req, enum report_kind kind, int64_t round_id,
-                             int64_t area_id)
+static json_t *report(struct request *req, enum report_kind kind, int64_t round_id,
+                      int64_t area_id)
 {
-    int64_t version = report_data_version(req->db);
-    time_t now = time(NULL);
-    struct report_cache_entry *slot =
-        &report_cache[((uint64_t)kind * 31 + (uint64_t)round_id * 7 + (uint64_t)area_id) % 32];
-    if (slot->value && slot->kind == kind && slot->round_id == round_id &&
-        slot->area_id == area_id && slot->version == version && now - slot->at < 60)
-        return json_deep_copy(slot->value);
-    json_t *value = kind == R_AREAS    ? report_areas(req->db, round_id, area_id, now)
-                    : kind == R_ROUNDS ? report_rounds(req->db, round_id, now)
-                                       : report_donations_per_day(req->db, round_id, area_id);
-    if (!value)
-        return NULL;
-    json_decref(slot->value);
-    *slot = (struct report_cache_entry){kind, round_id, area_id, version, now, json_deep_copy(value)};
-    return value;
+    return kind == R_AREAS    ? report_areas(req->db, round_id, area_id, time(NULL))
+           : kind == R_ROUNDS ? report_rounds(req->db, round_id, time(NULL))
+                              : report_donations_per_day(req->db, round_id, area_id);
 }
 
 static void percent(json_t *row)
@@ -110,7 +91,7 @@ void dashboard_page(struct request *req)
     bool admin = user_is_admin(user);
     json_t *areas = json_array();
     if (admin) {
-        json_t *all = cached_report(req, R_AREAS, round_id, 0);
+        json_t *all = report(req, R_AREAS, round_id, 0);
         if (all)
             json_array_extend(areas, all);
         json_decref(all);
@@ -119,7 +100,7 @@ void dashboard_page(struct request *req)
         int64_t ids[64];
         int n = report_areas_of_user(req->db, user->id, ids, 64);
         for (int k = 0; k < n; k++) {
-            json_t *one = cached_report(req, R_AREAS, round_id, ids[k]);
+            json_t *one = report(req, R_AREAS, round_id, ids[k]);
             if (one)
                 json_array_extend(areas, one);
             json_decref(one);
@@ -146,7 +127,7 @@ void dashboard_page(struct request *req)
     buf_free(&svg);
 
     /* The line is for the whole municipality, so admins only. */
-    json_t *days = admin ? cached_report(req, R_DAYS, round_id, 0) : json_array();
+    json_t *days = admin ? report(req, R_DAYS, round_id, 0) : json_array();
     if (!days)
         days = json_array();
     size_t npoints = json_array_size(days);
@@ -169,7 +150,7 @@ void dashboard_page(struct request *req)
     free(labels);
     json_decref(days);
 
-    json_t *totals = round_id ? cached_report(req, R_ROUNDS, round_id, 0) : NULL;
+    json_t *totals = round_id ? report(req, R_ROUNDS, round_id, 0) : NULL;
     json_t *total = totals ? json_array_get(totals, 0) : NULL;
     if (total && admin) {
         money_fields(total);
