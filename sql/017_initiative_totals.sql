@@ -111,3 +111,7 @@ WHERE state IN ('open', 'gefinancierd');
 -- The staff's list of news, drafts first and then the newest, read a page at a time.
 CREATE INDEX news_staff_order ON news(published, coalesce(published_at, created_at) DESC,
   id DESC);
+
+-- The likely duplicates of a submission: the initiatives submitted within a day of it.
+CREATE INDEX initiatives_created ON initiatives(created_at);
+CREATE INDEX co_organisers_initiative ON co_organisers(initiative_id, postcode);
