@@ -18,6 +18,7 @@
 #include "pages/pages.h"
 #include "pages/staff.h"
 #include "view/tmpl.h"
+#include "domain/audit.h"
 #include "domain/initiatives.h"
 #include "domain/money.h"
 #include "domain/news.h"
@@ -684,6 +685,31 @@ static void staff_news_a_page_at_a_time(void **state)
     unlink(path);
 }
 
+/* The audit log's form offers the newest hundred initiatives and the one chosen. */
+static void audit_choices_stay_bounded(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-audit-choices-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    int64_t oldest = fixture_initiative(&f, 1, 100000);
+    for (int i = 0; i < 104; i++)
+        fixture_initiative(&f, 1, 100000);
+    json_t *c = audit_filter_choices_for(f.db, 0);
+    assert_int_equal(json_array_size(json_object_get(c, "initiatives")), 100);
+    json_decref(c);
+    c = audit_filter_choices_for(f.db, oldest);
+    json_t *list = json_object_get(c, "initiatives");
+    assert_int_equal(json_array_size(list), 101);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 100), "id")), oldest);
+    json_decref(c);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -926,6 +952,7 @@ int main(void)
         cmocka_unit_test(donations_per_day_follow_the_ledger),
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
+        cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
