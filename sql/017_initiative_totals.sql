@@ -115,3 +115,21 @@ CREATE INDEX news_staff_order ON news(published, coalesce(published_at, created_
 -- The likely duplicates of a submission: the initiatives submitted within a day of it.
 CREATE INDEX initiatives_created ON initiatives(created_at);
 CREATE INDEX co_organisers_initiative ON co_organisers(initiative_id, postcode);
+
+-- How many initiatives each round funded (round_funded, 014), kept with that list: the API's
+-- totals of every round read one row per round.
+CREATE TABLE round_funded_counts (
+  round_id    INTEGER PRIMARY KEY,
+  initiatives INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TRIGGER round_funded_counts_insert AFTER INSERT ON round_funded
+BEGIN
+  INSERT INTO round_funded_counts(round_id, initiatives) VALUES (new.round_id, 1)
+  ON CONFLICT(round_id) DO UPDATE SET initiatives = initiatives + 1;
+END;
+CREATE TRIGGER round_funded_counts_delete AFTER DELETE ON round_funded
+BEGIN
+  UPDATE round_funded_counts SET initiatives = initiatives - 1 WHERE round_id = old.round_id;
+END;
+INSERT INTO round_funded_counts(round_id, initiatives)
+SELECT round_id, count(*) FROM round_funded GROUP BY round_id;

@@ -23,7 +23,9 @@ json_t *news_list(struct db *db, int64_t area_id, int limit, int offset, int64_t
     sqlite3_reset(count);
     sqlite3_stmt *stmt = db_prepare(
         db, "SELECT n.id, n.title, n.body, n.author_name, n.published_at, a.slug AS area_slug, "
-            "a.name AS area_name FROM news n LEFT JOIN areas a ON a.id = n.area_id " NEWS_WHERE
+            "a.name AS area_name FROM news n INDEXED BY news_published "
+            "LEFT JOIN areas a ON a.id = n.area_id " NEWS_WHERE
+            /* Newest first in the index's order, stopping at the page. */
             "ORDER BY n.published_at DESC, n.id DESC LIMIT ?2 OFFSET ?3");
     if (!stmt)
         return NULL;

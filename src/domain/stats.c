@@ -56,12 +56,11 @@ json_t *stats_rounds(struct db *db)
     sqlite3_stmt *s = db_prepare(
         db, "SELECT r.id, r.name, r.opens_at, r.closes_at, coalesce(t.issued, 0) AS issued, "
             "coalesce(t.used, 0) AS vouchers_used, coalesce(t.cents, 0) AS donated_cents, "
-            "coalesce(f.n, 0) AS funded_count FROM rounds r "
+            "coalesce(f.initiatives, 0) AS funded_count FROM rounds r "
             "LEFT JOIN (SELECT round_id, sum(issued) AS issued, sum(donated) AS used, "
             "  sum(donated_cents) AS cents FROM round_area_totals GROUP BY round_id) t "
             "  ON t.round_id = r.id "
-            "LEFT JOIN (SELECT round_id, count(*) AS n FROM round_funded GROUP BY round_id) f "
-            "  ON f.round_id = r.id "
+            "LEFT JOIN round_funded_counts f ON f.round_id = r.id "
             "ORDER BY r.opens_at DESC, r.id DESC");
     json_t *rows = s ? db_rows_array(s) : NULL;
     size_t i;

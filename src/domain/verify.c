@@ -221,6 +221,10 @@ static const struct rule page_summary_rules[] = {
      "  FROM round_donation_hours UNION ALL SELECT round_id, hour, 0, 0, n, c FROM computed) "
      "SELECT round_id, hour, sum(sn), sum(sc), sum(cn), sum(cc) FROM both_sides GROUP BY 1, 2 "
      "HAVING sum(sn) <> sum(cn) OR sum(sc) <> sum(cc)"},
+    {"funded count per round differs from the round's list (round, count, list)",
+     "WITH both_sides AS (SELECT round_id, initiatives AS s, 0 AS c FROM round_funded_counts "
+     "  UNION ALL SELECT round_id, 0, count(*) FROM round_funded GROUP BY round_id) "
+     "SELECT round_id, sum(s), sum(c) FROM both_sides GROUP BY 1 HAVING sum(s) <> sum(c)"},
 };
 
 static int verify_page_summaries(struct db *db, breach_fn report, void *ctx)

@@ -341,6 +341,26 @@ static int initiative_scans(struct db *db, const char *sql)
     return 0;
 }
 
+/* A page of a list (a statement with a LIMIT) that sorts what it reads: it reads every row
+ * that matches, not the page. */
+static int sorted_pages(struct db *db, const char *sql)
+{
+    if (!strstr(sql, " LIMIT "))
+        return 0;
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    int bad = 0;
+    while (sqlite3_step(s) == SQLITE_ROW)
+        if (strstr((const char *)sqlite3_column_text(s, 3), "TEMP B-TREE FOR ORDER BY"))
+            bad++;
+    sqlite3_finalize(s);
+    if (bad)
+        fprintf(stderr, "a page sorted whole: %s\n", sql);
+    return bad;
+}
+
 static void public_totals_and_lists_read_no_initiative_whole(void **state)
 {
     (void)state;
@@ -375,12 +395,15 @@ static void public_totals_and_lists_read_no_initiative_whole(void **state)
     json_decref(initiatives_search(f.db, &closest, &total));
     struct initiative_filter done = {.state = "uitgevoerd", .sort = SORT_CLOSEST, .limit = 24};
     json_decref(initiatives_search(f.db, &done, &total));
+    json_decref(news_list(f.db, 0, 3, 0, &total));
+    json_decref(news_list(f.db, 1, 5, 0, &total));
+    json_decref(stats_rounds(f.db));
     sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
 
     assert_true(seen.n >= 5);
     int bad = 0;
     for (int i = 0; i < seen.n; i++) {
-        bad += initiative_scans(f.db, seen.sql[i]);
+        bad += initiative_scans(f.db, seen.sql[i]) + sorted_pages(f.db, seen.sql[i]);
         free(seen.sql[i]);
     }
     assert_int_equal(bad, 0);
@@ -822,6 +845,14 @@ static void verify_names_a_wrong_donation_hour(void **state)
                        "donations per hour summary differs");
 }
 
+static void verify_names_a_wrong_funded_count(void **state)
+{
+    (void)state;
+    corrupt_and_verify("INSERT INTO round_funded_counts(round_id, initiatives) VALUES ((SELECT "
+                       "max(id) FROM rounds), 3)",
+                       "funded count per round differs");
+}
+
 static void verify_names_a_wrong_funded_initiative_of_a_round(void **state)
 {
     (void)state;
@@ -954,6 +985,7 @@ int main(void)
         cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
+        cmocka_unit_test(verify_names_a_wrong_funded_count),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
