@@ -15,12 +15,15 @@
 
 json_t *news_list(struct db *db, int64_t area_id, int limit, int offset, int64_t *total)
 {
-    sqlite3_stmt *count = db_prepare(db, "SELECT count(*) FROM news n " NEWS_WHERE);
-    if (!count)
-        return NULL;
-    sqlite3_bind_int64(count, 1, area_id);
-    *total = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
-    sqlite3_reset(count);
+    /* The count reads every post that matches: only for the lists that page. */
+    if (total) {
+        sqlite3_stmt *count = db_prepare(db, "SELECT count(*) FROM news n " NEWS_WHERE);
+        if (!count)
+            return NULL;
+        sqlite3_bind_int64(count, 1, area_id);
+        *total = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
+        sqlite3_reset(count);
+    }
     sqlite3_stmt *stmt = db_prepare(
         db, "SELECT n.id, n.title, n.body, n.author_name, n.published_at, a.slug AS area_slug, "
             "a.name AS area_name FROM news n INDEXED BY news_published "

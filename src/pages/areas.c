@@ -36,8 +36,7 @@ void areas_list_page(struct request *req)
 
 static void add_news(struct request *req, json_t *data, int64_t area_id)
 {
-    int64_t total;
-    json_t *news = news_list(req->db, area_id, 5, 0, &total);
+    json_t *news = news_list(req->db, area_id, 5, 0, NULL);
     if (!news)
         return;
     size_t i;

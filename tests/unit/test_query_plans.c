@@ -395,8 +395,9 @@ static void public_totals_and_lists_read_no_initiative_whole(void **state)
     json_decref(initiatives_search(f.db, &closest, &total));
     struct initiative_filter done = {.state = "uitgevoerd", .sort = SORT_CLOSEST, .limit = 24};
     json_decref(initiatives_search(f.db, &done, &total));
-    json_decref(news_list(f.db, 0, 3, 0, &total));
-    json_decref(news_list(f.db, 1, 5, 0, &total));
+    /* The home page, an area's page and the feeds want no count of the posts. */
+    json_decref(news_list(f.db, 0, 3, 0, NULL));
+    json_decref(news_list(f.db, 1, 5, 0, NULL));
     json_decref(stats_rounds(f.db));
     sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
 
@@ -404,6 +405,10 @@ static void public_totals_and_lists_read_no_initiative_whole(void **state)
     int bad = 0;
     for (int i = 0; i < seen.n; i++) {
         bad += initiative_scans(f.db, seen.sql[i]) + sorted_pages(f.db, seen.sql[i]);
+        if (strncmp(seen.sql[i], "SELECT count(*) FROM news", 25) == 0) {
+            fprintf(stderr, "counted the posts: %s\n", seen.sql[i]);
+            bad++;
+        }
         free(seen.sql[i]);
     }
     assert_int_equal(bad, 0);
