@@ -209,8 +209,8 @@ void export_download(struct request *req)
                                      export_format_extension(opt.format)));
 }
 
-/* The overview shows the newest rounds in full, each with its first funded initiatives, and
- * links to the older rounds; a round's own page (/transparantie?ronde=ID) lists all it funded,
+/* The overview shows the newest rounds that have opened (and the next one to come) in full,
+ * each with its first funded initiatives, and links to the other rounds; a round's own page (/transparantie?ronde=ID) lists all it funded,
  * a page at a time (&pagina=N). So neither grows with the years. */
 #define TRANSPARENCY_ROUNDS 2
 #define TRANSPARENCY_LIST 10
@@ -292,11 +292,17 @@ void transparency_page(struct request *req)
     } else {
         /* Newest round first for readers. */
         json_t *rounds = rounds_list(req->db), *older = json_array(), *row;
+        char now[20];
+        utc_text(time(NULL), now);
+        int opened = 0, to_come = 0;
         size_t i;
         json_array_foreach(rounds, i, row)
         {
             int64_t id = json_integer_value(json_object_get(row, "id"));
-            if (i >= TRANSPARENCY_ROUNDS) {
+            const char *opens = json_string_value(json_object_get(row, "opens_at"));
+            bool coming = opens && strcmp(opens, now) > 0;
+            /* In full: the next round to come, and the newest that have opened. */
+            if (coming ? to_come++ >= 1 : opened++ >= TRANSPARENCY_ROUNDS) {
                 json_t *link = json_pack("{s:I, s:O, s:O}", "round_id", (json_int_t)id,
                                          "round_name", json_object_get(row, "name"), "opens_at",
                                          json_object_get(row, "opens_at"));
