@@ -90,10 +90,26 @@ json_t *audit_search(struct db *db, const struct audit_filter *filter, int limit
     return db_rows_array(s);
 }
 
+#define AUDIT_CHOICES 100
+
 json_t *audit_filter_choices(struct db *db)
 {
-    sqlite3_stmt *s = db_prepare(db, "SELECT id, title FROM initiatives ORDER BY id DESC");
-    json_t *initiatives = s ? db_rows_array(s) : NULL;
+    return audit_filter_choices_for(db, 0);
+}
+
+json_t *audit_filter_choices_for(struct db *db, int64_t chosen)
+{
+    /* The newest initiatives by id and the chosen one, so that the form does not grow with
+     * the years; an older one is filtered on by its number (?initiatief=ID). */
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT id, title FROM initiatives WHERE id IN (SELECT id FROM initiatives "
+            "ORDER BY id DESC LIMIT ?2) OR id = ?1 ORDER BY id DESC");
+    json_t *initiatives = NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, chosen);
+        sqlite3_bind_int(s, 2, AUDIT_CHOICES);
+        initiatives = db_rows_array(s);
+    }
     s = db_prepare(db, "SELECT id, name FROM rounds ORDER BY opens_at DESC");
     json_t *rounds = s ? db_rows_array(s) : NULL;
     if (!initiatives || !rounds) {

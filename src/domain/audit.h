@@ -35,5 +35,7 @@ json_t *audit_search(struct db *db, const struct audit_filter *filter, int limit
 /* What the log's filters offer: {initiatives: [{id, title}], rounds: [{id, name}]}, newest
  * first. NULL on a database error. */
 json_t *audit_filter_choices(struct db *db);
+/* The same with the 100 newest initiatives only, and `chosen` (0: none) among them. */
+json_t *audit_filter_choices_for(struct db *db, int64_t chosen);
 
 #endif

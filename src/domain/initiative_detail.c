@@ -91,14 +91,24 @@ json_t *initiative_get_full(struct db *db, int64_t id)
 
 json_t *initiatives_staff_queue(struct db *db, const struct user *staff)
 {
+    return initiatives_staff_queue_first(db, staff, -1, NULL);
+}
+
+/* The staff member's areas (a wijk includes its buurten; admins everywhere). */
+#define STAFF_AREA                                                                                 \
+    "(?2 OR EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND i.area_id IS NOT "      \
+    "NULL AND (ua.area_id = a.id OR ua.area_id = a.parent_id)))"
+
+json_t *initiatives_staff_queue_first(struct db *db, const struct user *staff, int running_limit,
+                                      int64_t *running_total)
+{
+    /* The submissions to review, then the initiatives online, each from its own index: the
+     * latter read oldest first and stopped at the limit (017). */
     sqlite3_stmt *s = db_prepare(
         db, "SELECT i.id, i.title, i.state, i.created_at, i.updated_at, a.name AS area_name "
             "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
-            "WHERE i.state IN ('ingediend', 'wijziging_gevraagd', 'open', 'gefinancierd') AND "
-            "(?2 OR EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND i.area_id IS NOT "
-            "NULL "
-            " AND (ua.area_id = a.id OR ua.area_id = a.parent_id))) "
-            "ORDER BY i.state <> 'ingediend', i.state <> 'wijziging_gevraagd', i.updated_at, i.id");
+            "WHERE i.state IN ('ingediend', 'wijziging_gevraagd') AND " STAFF_AREA
+            " ORDER BY i.state <> 'ingediend', i.updated_at, i.id");
     json_t *rows = NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, staff->id);
@@ -107,6 +117,33 @@ json_t *initiatives_staff_queue(struct db *db, const struct user *staff)
     }
     if (!rows)
         return json_array();
+    s = db_prepare(db, "SELECT i.id, i.title, i.state, i.created_at, i.updated_at, a.name AS "
+                       "area_name FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
+                       "WHERE i.state IN ('open', 'gefinancierd') AND " STAFF_AREA
+                       " ORDER BY i.updated_at, i.id LIMIT ?3");
+    json_t *running = NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, staff->id);
+        sqlite3_bind_int(s, 2, user_is_admin(staff));
+        sqlite3_bind_int(s, 3, running_limit < 0 ? -1 : running_limit);
+        running = db_rows_array(s);
+    }
+    if (running)
+        json_array_extend(rows, running);
+    json_decref(running);
+    if (running_total) {
+        *running_total = 0;
+        s = db_prepare(db, "SELECT count(*) FROM initiatives i LEFT JOIN areas a ON "
+                           "a.id = i.area_id WHERE i.state IN ('open', 'gefinancierd') AND "
+                           STAFF_AREA);
+        if (s) {
+            sqlite3_bind_int64(s, 1, staff->id);
+            sqlite3_bind_int(s, 2, user_is_admin(staff));
+            if (sqlite3_step(s) == SQLITE_ROW)
+                *running_total = sqlite3_column_int64(s, 0);
+            sqlite3_reset(s);
+        }
+    }
     /* Submissions still to review carry their likely duplicates (a few rows each). */
     size_t i;
     json_t *row;

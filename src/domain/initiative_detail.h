@@ -29,5 +29,9 @@ json_t *initiative_likely_duplicates(struct db *db, int64_t id);
  * (null: city-wide), and for those ingediend "duplicates" (initiative_likely_duplicates).
  * An empty array on error. */
 json_t *initiatives_staff_queue(struct db *db, const struct user *staff);
+/* The same with at most `running_limit` (< 0: all) of those open or gefinancierd, and in
+ * *running_total (when not NULL) how many of those there are. */
+json_t *initiatives_staff_queue_first(struct db *db, const struct user *staff, int running_limit,
+                                      int64_t *running_total);
 
 #endif

@@ -2,8 +2,10 @@
 #include "domain/initiatives.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "util/buf.h"
 #include "util/text.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static const struct {
@@ -71,14 +73,76 @@ void initiative_fts_query(const char *text, char *out, size_t out_size)
     "i.deadline, i.planned_date, i.photo_id, i.published_at, a.slug AS area_slug, "               \
     "a.name AS area_name, i.theme "
 
-#define FILTER_WHERE                                                                               \
-    "WHERE i.published_at IS NOT NULL "                                                            \
-    "AND i.state NOT IN ('ingediend', 'wijziging_gevraagd', 'afgewezen') "                        \
-    "AND (?1 IS NULL OR (?1 = 'gemeentebreed' AND i.area_id IS NULL) OR i.area_id IN "            \
-    "  (SELECT id FROM areas WHERE slug = ?1 OR parent_id = (SELECT id FROM areas WHERE slug = ?1)))" \
-    " AND (?2 IS NULL OR i.state = ?2) "                                                           \
-    "AND (?3 IS NULL OR i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ?3)) " \
-    "AND (?4 IS NULL OR i.theme = ?4) "
+/* The public states: what a list, a count or a search may show. */
+#define PUBLIC_STATES "'open', 'gefinancierd', 'uitgevoerd', 'ingetrokken', 'niet_gehaald'"
+
+/* The clauses of a filter, only those the filter sets; every value stays a bound parameter.
+ * On the initiatives (`t` "i") the state, area and theme are tested with a unary plus, so
+ * that SQLite reads the index of the list's order (017) and tests them in it, stopping at the
+ * page, rather than gathering every match of an area or state and sorting it. `city` is the
+ * area_id of city-wide ones (NULL in initiatives, 0 in the summary). */
+enum { AREA_ALL, AREA_CITY, AREA_SLUG };
+static void filter_where(struct buf *sql, int area, bool state, bool fts, bool theme,
+                         const char *t, const char *city)
+{
+    const char *plus = strcmp(t, "i") == 0 ? "+" : "";
+    buf_printf(sql, "WHERE %s%s.state IN (" PUBLIC_STATES ") ", plus, t);
+    if (area == AREA_CITY)
+        buf_printf(sql, "AND %s%s.area_id IS %s ", plus, t, city);
+    else if (area == AREA_SLUG)
+        buf_printf(sql,
+                   "AND %s%s.area_id IN (SELECT id FROM areas WHERE slug = ?1 OR parent_id = "
+                   "(SELECT id FROM areas WHERE slug = ?1)) ",
+                   plus, t);
+    if (state)
+        buf_printf(sql, "AND %s%s.state = ?2 ", plus, t);
+    if (fts)
+        buf_printf(sql, "AND %s.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts "
+                        "MATCH ?3) ", t);
+    if (theme)
+        buf_printf(sql, "AND %s%s.theme = ?4 ", plus, t);
+}
+
+/* Every variant's text, made once: the statement cache knows a statement by its text's
+ * address, so each variant keeps one for the life of the process. [count][area][state][fts]
+ * [theme][sort]. */
+static char *search_sql[2][3][2][2][2][3];
+static pthread_once_t search_sql_once = PTHREAD_ONCE_INIT;
+
+static void search_sql_make(void)
+{
+    for (int c = 0; c < 2; c++)
+        for (int area = 0; area < 3; area++)
+            for (int st = 0; st < 2; st++)
+                for (int fts = 0; fts < 2; fts++)
+                    for (int th = 0; th < 2; th++)
+                        for (int sort = 0; sort < 3; sort++) {
+                            struct buf sql = {0};
+                            if (c && fts) {
+                                buf_puts(&sql, "SELECT count(*) FROM initiatives i ");
+                                filter_where(&sql, area, st, fts, th, "i", "NULL");
+                                buf_puts(&sql, "AND i.published_at IS NOT NULL");
+                            } else if (c) {
+                                /* Without free text from the summary kept with the
+                                 * initiatives (017): a few rows per area. */
+                                buf_puts(&sql, "SELECT coalesce(sum(t.initiatives), 0) FROM "
+                                               "initiative_totals t ");
+                                filter_where(&sql, area, st, fts, th, "t", "0");
+                            } else {
+                                buf_puts(&sql, "SELECT " CARD_COLUMNS "FROM initiatives i "
+                                               "LEFT JOIN areas a ON a.id = i.area_id ");
+                                filter_where(&sql, area, st, fts, th, "i", "NULL");
+                                buf_puts(&sql, "AND i.published_at IS NOT NULL ORDER BY ");
+                                buf_puts(&sql, sort == SORT_CLOSEST
+                                                   ? "(i.state <> 'open'), i.raised_cents * "
+                                                     "10000 / i.target_cents DESC, "
+                                               : sort == SORT_POPULAR ? "i.voucher_count DESC, "
+                                                                      : "");
+                                buf_puts(&sql, "i.published_at DESC, i.id DESC LIMIT ?5 OFFSET ?6");
+                            }
+                            search_sql[c][area][st][fts][th][sort] = buf_detach(&sql);
+                        }
+}
 
 static void bind_filter(sqlite3_stmt *stmt, const struct initiative_filter *f, const char *fts)
 {
@@ -98,7 +162,13 @@ json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int
     if (f->query)
         initiative_fts_query(f->query, fts, sizeof fts);
     *total = 0;
-    sqlite3_stmt *count = db_prepare(db, "SELECT count(*) FROM initiatives i " FILTER_WHERE);
+    pthread_once(&search_sql_once, search_sql_make);
+    int area = !f->area_slug                                ? AREA_ALL
+               : strcmp(f->area_slug, "gemeentebreed") == 0 ? AREA_CITY
+                                                            : AREA_SLUG;
+    int sort = f->sort == SORT_CLOSEST || f->sort == SORT_POPULAR ? (int)f->sort : SORT_NEW;
+    sqlite3_stmt *count = db_prepare(
+        db, search_sql[1][area][f->state != NULL][*fts != '\0'][f->theme != NULL][sort]);
     if (!count)
         return NULL;
     bind_filter(count, f, fts);
@@ -106,17 +176,10 @@ json_t *initiatives_search(struct db *db, const struct initiative_filter *f, int
         *total = sqlite3_column_int64(count, 0);
     sqlite3_reset(count);
 
-    /* One statement per order: the newest first walks initiatives_published backwards and
-     * stops at the page (008_initiative_indexes.sql) instead of sorting every initiative. */
-#define SEARCH(order)                                                                              \
-    "SELECT " CARD_COLUMNS "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "             \
-    FILTER_WHERE "ORDER BY " order "i.published_at DESC, i.id DESC LIMIT ?5 OFFSET ?6"
+    /* The page: each order has an index (008, 017) that SQLite can read from the start and
+     * stop at the page, instead of sorting every initiative. */
     sqlite3_stmt *stmt = db_prepare(
-        db, f->sort == SORT_CLOSEST ? SEARCH("(i.state <> 'open'), "
-                                             "i.raised_cents * 10000 / i.target_cents DESC, ")
-            : f->sort == SORT_POPULAR ? SEARCH("i.voucher_count DESC, ")
-                                      : SEARCH(""));
-#undef SEARCH
+        db, search_sql[0][area][f->state != NULL][*fts != '\0'][f->theme != NULL][sort]);
     if (!stmt)
         return NULL;
     bind_filter(stmt, f, fts);

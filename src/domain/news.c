@@ -16,15 +16,20 @@
 
 json_t *news_list(struct db *db, int64_t area_id, int limit, int offset, int64_t *total)
 {
-    sqlite3_stmt *count = db_prepare(db, "SELECT count(*) FROM news n " NEWS_WHERE);
-    if (!count)
-        return NULL;
-    sqlite3_bind_int64(count, 1, area_id);
-    *total = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
-    sqlite3_reset(count);
+    /* The count reads every post that matches: only for the lists that page. */
+    if (total) {
+        sqlite3_stmt *count = db_prepare(db, "SELECT count(*) FROM news n " NEWS_WHERE);
+        if (!count)
+            return NULL;
+        sqlite3_bind_int64(count, 1, area_id);
+        *total = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
+        sqlite3_reset(count);
+    }
     sqlite3_stmt *stmt = db_prepare(
         db, "SELECT n.id, n.title, n.body, n.author_name, n.published_at, a.slug AS area_slug, "
-            "a.name AS area_name FROM news n LEFT JOIN areas a ON a.id = n.area_id " NEWS_WHERE
+            "a.name AS area_name FROM news n INDEXED BY news_published "
+            "LEFT JOIN areas a ON a.id = n.area_id " NEWS_WHERE
+            /* Newest first in the index's order, stopping at the page. */
             "ORDER BY n.published_at DESC, n.id DESC LIMIT ?2 OFFSET ?3");
     if (!stmt)
         return NULL;
@@ -48,19 +53,45 @@ json_t *news_get_public(struct db *db, int64_t id)
 
 json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
 {
+    return news_for_staff_page(db, user_id, admin, -1, 0, NULL);
+}
+
+/* The posts a staff member may edit: an admin all, a wijkregisseur those of the areas
+ * assigned (a wijk with its buurten). */
+#define STAFF_NEWS_WHERE                                                                           \
+    "WHERE ?2 OR (n.area_id IS NOT NULL AND EXISTS (SELECT 1 FROM user_areas ua WHERE "           \
+    "ua.user_id = ?1 AND (ua.area_id = a.id OR ua.area_id = a.parent_id))) "
+
+json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limit, int64_t offset,
+                            int64_t *total)
+{
+    /* Read in the order of news_staff_order (017) and stopped at the page. */
     sqlite3_stmt *s = db_prepare(
         db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, n.created_at, "
             "coalesce(a.name, ?3) AS area_name FROM news n "
-            "LEFT JOIN areas a ON a.id = n.area_id WHERE ?2 OR (n.area_id IS NOT NULL AND "
-            "EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND "
-            "(ua.area_id = a.id OR ua.area_id = a.parent_id))) "
-            "ORDER BY n.published, coalesce(n.published_at, n.created_at) DESC, n.id DESC");
+            "LEFT JOIN areas a ON a.id = n.area_id " STAFF_NEWS_WHERE
+            "ORDER BY n.published, coalesce(n.published_at, n.created_at) DESC, n.id DESC "
+            "LIMIT ?4 OFFSET ?5");
     json_t *rows = NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, user_id);
         sqlite3_bind_int(s, 2, admin);
         sqlite3_bind_text(s, 3, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, limit < 0 ? -1 : limit);
+        sqlite3_bind_int64(s, 5, offset > 0 ? offset : 0);
         rows = db_rows_array(s);
+    }
+    if (total) {
+        *total = 0;
+        s = db_prepare(db, "SELECT count(*) FROM news n LEFT JOIN areas a ON a.id = n.area_id "
+                           STAFF_NEWS_WHERE);
+        if (s) {
+            sqlite3_bind_int64(s, 1, user_id);
+            sqlite3_bind_int(s, 2, admin);
+            if (sqlite3_step(s) == SQLITE_ROW)
+                *total = sqlite3_column_int64(s, 0);
+            sqlite3_reset(s);
+        }
     }
     return rows ? rows : json_array();
 }

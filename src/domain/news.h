@@ -9,7 +9,7 @@
 struct db;
 
 /* Published posts, newest first. area_id > 0: that area's posts plus city-wide ones;
- * 0: all; limit caps the count. */
+ * 0: all; limit caps the count. *total (when not NULL) gets how many there are. */
 json_t *news_list(struct db *db, int64_t area_id, int limit, int offset, int64_t *total);
 /* One published post with its area, or NULL. */
 json_t *news_get_public(struct db *db, int64_t id);
@@ -18,6 +18,9 @@ json_t *news_get_public(struct db *db, int64_t id);
 enum { NEWS_TITLE_MAX = 150, NEWS_BODY_MAX = 20000 };
 /* Posts a staff member may manage (admins: all), newest first, drafts included. */
 json_t *news_for_staff(struct db *db, int64_t user_id, bool admin);
+/* The same, `limit` (< 0: all) from `offset`, with in *total (when not NULL) how many. */
+json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limit, int64_t offset,
+                            int64_t *total);
 /* One post, published or not, with area_id (0: city-wide). */
 json_t *news_get_any(struct db *db, int64_t id);
 /* Creates (id 0) or updates a post; returns its id, 0 on failure. Audited. */

@@ -55,7 +55,7 @@ static const char figures_sql[] =
     "part AS MATERIALIZED (SELECT initiative_id AS id FROM took UNION "
     "  SELECT initiative_id FROM round_open_initiatives WHERE round_id = ?1 AND " 
     OPENED_BY("?4") "), "
-    "ins AS MATERIALIZED (SELECT i.id, i.state, "
+    "ins AS MATERIALIZED (SELECT i.id, i.state, i.partner_cents, i.paid_cents, "
     "  CASE WHEN i.area_id IS NULL THEN (CASE WHEN ?3 THEN NULL ELSE 0 END) ELSE m.g END AS g "
     "  FROM (SELECT id FROM part WHERE ?1 <> 0 UNION ALL SELECT id FROM initiatives WHERE ?1 = 0) p "
     "  JOIN initiatives i ON i.id = p.id LEFT JOIN amap m ON m.id = i.area_id "
@@ -65,11 +65,10 @@ static const char figures_sql[] =
     "  count(*) FILTER (WHERE state = 'uitgevoerd') AS carried_out, "
     "  count(*) FILTER (WHERE state = 'niet_gehaald') AS not_reached "
     "  FROM ins GROUP BY g), "
-    "money AS (SELECT ins.g, sum(l.amount_cents) FILTER (WHERE l.kind = 'contribution') AS "
-    "  contributed, sum(l.amount_cents) FILTER (WHERE l.kind = 'payout') AS paid "
-    "  FROM ins CROSS JOIN ledger l ON l.initiative_id = ins.id "
-    "  AND l.kind IN ('contribution', 'payout') "
-    "  WHERE ?1 = 0 OR ins.id IN (SELECT initiative_id FROM took) GROUP BY ins.g) "
+    /* Contributions and payouts: the totals kept with the ledger rows on each initiative
+     * (014), of the initiatives that received the round's donations. */
+    "money AS (SELECT g, sum(partner_cents) AS contributed, sum(paid_cents) AS paid FROM ins "
+    "  WHERE ?1 = 0 OR id IN (SELECT initiative_id FROM took) GROUP BY g) "
     "SELECT gr.g AS area_id, gr.name AS area, coalesce(homes.n, 0) AS households, "
     "  coalesce(issued.n, 0) AS issued, coalesce(issued.donated, 0) AS donated, "
     "  coalesce(issued.cents, 0) AS donated_cents, "
@@ -173,6 +172,22 @@ json_t *report_areas(struct db *db, int64_t round_id, int64_t only_area, time_t 
 
 json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_area)
 {
+    /* The whole municipality (the dashboard's line): the round's hours kept with the ledger
+     * (017), added up by local date; SQLite's 'localtime' uses the C library's, so the
+     * process's TZ. */
+    if (!only_area) {
+        sqlite3_stmt *s = db_prepare(
+            db, round_id ? "SELECT date(hour, 'localtime') AS day, sum(vouchers) AS vouchers, "
+                           "sum(cents) AS cents FROM round_donation_hours WHERE round_id = ?1 "
+                           "GROUP BY day HAVING sum(vouchers) > 0 ORDER BY day"
+                         : "SELECT date(hour, 'localtime') AS day, sum(vouchers) AS vouchers, "
+                           "sum(cents) AS cents FROM round_donation_hours WHERE ?1 = 0 "
+                           "GROUP BY day HAVING sum(vouchers) > 0 ORDER BY day");
+        if (!s)
+            return NULL;
+        sqlite3_bind_int64(s, 1, round_id);
+        return db_rows_array(s);
+    }
     /* Two statements, so that one round's days read only that round's vouchers (an
      * `?1 = 0 OR` would keep SQLite from the index). SQLite's 'localtime' uses the C
      * library's, so the process's TZ. */
@@ -197,18 +212,25 @@ json_t *report_donations_per_day(struct db *db, int64_t round_id, int64_t only_a
 
 json_t *report_funded_in_round_first(struct db *db, int64_t round_id, int limit, int64_t *total)
 {
+    return report_funded_in_round_page(db, round_id, limit, 0, total);
+}
+
+json_t *report_funded_in_round_page(struct db *db, int64_t round_id, int limit, int64_t offset,
+                                    int64_t *total)
+{
     /* The round's list of funded initiatives, kept with the audit log (014). */
     sqlite3_stmt *s = db_prepare(
         db, "SELECT i.id, i.title, i.state, i.raised_cents, i.state_reason, "
             "coalesce(a.name, ?2) AS area_name FROM round_funded f "
             "JOIN initiatives i ON i.id = f.initiative_id LEFT JOIN areas a ON a.id = i.area_id "
             "WHERE f.round_id = ?1 AND i.state IN ('gefinancierd', 'uitgevoerd') "
-            "ORDER BY i.title, i.id LIMIT ?3");
+            "ORDER BY i.title, i.id LIMIT ?3 OFFSET ?4");
     if (!s)
         return NULL;
     sqlite3_bind_int64(s, 1, round_id);
     sqlite3_bind_text(s, 2, AREA_CITY_WIDE_NAME, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, limit < 0 ? -1 : limit);
+    sqlite3_bind_int64(s, 4, offset > 0 ? offset : 0);
     json_t *rows = db_rows_array(s);
     if (rows && total) {
         sqlite3_stmt *c = db_prepare(

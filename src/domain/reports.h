@@ -66,6 +66,9 @@ json_t *report_funded_in_round(struct db *db, int64_t round_id);
 /* The first `limit` of them (limit < 0: all), with in *total (when not NULL) how many there
  * are: a page shows a bounded list and links to the rest. */
 json_t *report_funded_in_round_first(struct db *db, int64_t round_id, int limit, int64_t *total);
+/* The same from the `offset`th on: the round's own page shows them a page at a time. */
+json_t *report_funded_in_round_page(struct db *db, int64_t round_id, int limit, int64_t offset,
+                                    int64_t *total);
 
 /* The wijken and dorpen whose figures a wijkregisseur sees: the top-level areas of the
  * areas assigned (a buurt counts with its wijk), at most max ids into ids, smallest first.

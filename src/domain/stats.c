@@ -6,13 +6,15 @@
 
 json_t *stats_totals(struct db *db, int64_t area_id)
 {
+    /* The summary kept with the initiatives (017): a few rows per area, not every initiative. */
     sqlite3_stmt *stmt = db_prepare(
-        db, "SELECT coalesce(sum(i.raised_cents), 0) AS raised_cents, "
-            "coalesce(sum(i.voucher_count), 0) AS vouchers_used, "
-            "count(*) FILTER (WHERE i.state IN ('gefinancierd', 'uitgevoerd')) AS funded_count, "
-            "count(*) FILTER (WHERE i.state = 'open') AS open_count "
-            "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
-            "WHERE i.published_at IS NOT NULL AND (?1 = 0 OR a.id = ?1 OR a.parent_id = ?1)");
+        db, "SELECT coalesce(sum(t.raised_cents), 0) AS raised_cents, "
+            "coalesce(sum(t.voucher_count), 0) AS vouchers_used, "
+            "coalesce(sum(t.initiatives) FILTER (WHERE t.state IN ('gefinancierd', 'uitgevoerd')), "
+            "0) AS funded_count, "
+            "coalesce(sum(t.initiatives) FILTER (WHERE t.state = 'open'), 0) AS open_count "
+            "FROM initiative_totals t "
+            "WHERE ?1 = 0 OR t.area_id IN (SELECT id FROM areas WHERE id = ?1 OR parent_id = ?1)");
     json_t *row = NULL;
     if (stmt) {
         sqlite3_bind_int64(stmt, 1, area_id);
@@ -27,12 +29,9 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
     sqlite3_stmt *s = db_prepare(
         db, "SELECT coalesce(sum(t.issued), 0) AS issued, coalesce(sum(t.donated), 0) AS "
             "vouchers_used, coalesce(sum(t.donated_cents), 0) AS donated_cents, "
-            /* Only the round's funding rows of the audit log (008_initiative_indexes.sql). */
-            "(SELECT count(*) FROM rounds r CROSS JOIN audit_log l INDEXED BY audit_log_state_to "
-            "  JOIN initiatives i ON i.id = CAST(substr(l.subject, 12) AS INTEGER) "
-            "  LEFT JOIN areas a ON a.id = i.area_id WHERE r.id = ?1 AND l.action = 'state' "
-            "  AND l.to_value = 'gefinancierd' AND l.subject GLOB 'initiative:*' "
-            "  AND l.at >= r.opens_at AND l.at < r.closes_at "
+            /* The round's list of funded initiatives, kept with the audit log (014). */
+            "(SELECT count(*) FROM round_funded f JOIN initiatives i ON i.id = f.initiative_id "
+            "  LEFT JOIN areas a ON a.id = i.area_id WHERE f.round_id = ?1 "
             "  AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)) AS funded_count "
             "FROM round_area_totals t JOIN areas a ON a.id = t.area_id WHERE t.round_id = ?1 "
             "AND (?2 = 0 OR a.id = ?2 OR a.parent_id = ?2)");
@@ -50,6 +49,30 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
     json_object_set_new(row, "participation_permille",
                         json_integer(issued ? used * 1000 / issued : 0));
     return row;
+}
+
+json_t *stats_rounds(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(
+        db, "SELECT r.id, r.name, r.opens_at, r.closes_at, coalesce(t.issued, 0) AS issued, "
+            "coalesce(t.used, 0) AS vouchers_used, coalesce(t.cents, 0) AS donated_cents, "
+            "coalesce(f.initiatives, 0) AS funded_count FROM rounds r "
+            "LEFT JOIN (SELECT round_id, sum(issued) AS issued, sum(donated) AS used, "
+            "  sum(donated_cents) AS cents FROM round_area_totals GROUP BY round_id) t "
+            "  ON t.round_id = r.id "
+            "LEFT JOIN round_funded_counts f ON f.round_id = r.id "
+            "ORDER BY r.opens_at DESC, r.id DESC");
+    json_t *rows = s ? db_rows_array(s) : NULL;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        json_int_t issued = json_integer_value(json_object_get(row, "issued"));
+        json_int_t used = json_integer_value(json_object_get(row, "vouchers_used"));
+        json_object_set_new(row, "participation_permille",
+                            json_integer(issued ? used * 1000 / issued : 0));
+    }
+    return rows;
 }
 
 time_t stats_last_change(struct db *db)

@@ -16,6 +16,12 @@ json_t *stats_totals(struct db *db, int64_t area_id);
  * buurten (by the households' and initiatives' areas). */
 json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id);
 
+/* Every round, newest first, with its totals for all areas as stats_round gives them: {id,
+ * name, opens_at, closes_at, issued, vouchers_used, donated_cents, funded_count,
+ * participation_permille}; one statement over the summaries, not one per round. NULL on an
+ * error. */
+json_t *stats_rounds(struct db *db);
+
 /* When data shown publicly last changed (UTC), for Last-Modified; -1 when unknown. */
 time_t stats_last_change(struct db *db);
 

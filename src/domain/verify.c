@@ -198,6 +198,43 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
     return n;
 }
 
+/* The summaries the public pages read (017_initiative_totals.sql), each recomputed whole. */
+static const struct rule page_summary_rules[] = {
+    {"initiative totals summary differs from the initiatives (area, state, theme, summary "
+     "initiatives, cents, vouchers, counted initiatives, cents, vouchers)",
+     "WITH computed AS (SELECT coalesce(area_id, 0) AS area_id, state, theme, count(*) AS n, "
+     "  sum(raised_cents) AS r, sum(voucher_count) AS v FROM initiatives "
+     "  WHERE published_at IS NOT NULL GROUP BY 1, 2, 3), "
+     "both_sides AS (SELECT area_id, state, theme, initiatives AS sn, raised_cents AS sr, "
+     "  voucher_count AS sv, 0 AS cn, 0 AS cr, 0 AS cv FROM initiative_totals UNION ALL "
+     "  SELECT area_id, state, theme, 0, 0, 0, n, r, v FROM computed) "
+     "SELECT area_id, state, theme, sum(sn), sum(sr), sum(sv), sum(cn), sum(cr), sum(cv) "
+     "FROM both_sides GROUP BY 1, 2, 3 "
+     "HAVING sum(sn) <> sum(cn) OR sum(sr) <> sum(cr) OR sum(sv) <> sum(cv)"},
+    {"donations per hour summary differs from the ledger (round, hour, summary vouchers, "
+     "cents, ledger vouchers, cents)",
+     "WITH computed AS (SELECT v.round_id, strftime('%Y-%m-%d %H:00:00', d.at) AS hour, "
+     "  count(*) AS n, sum(d.amount_cents) AS c FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
+     "  WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "
+     "  GROUP BY 1, 2), "
+     "both_sides AS (SELECT round_id, hour, vouchers AS sn, cents AS sc, 0 AS cn, 0 AS cc "
+     "  FROM round_donation_hours UNION ALL SELECT round_id, hour, 0, 0, n, c FROM computed) "
+     "SELECT round_id, hour, sum(sn), sum(sc), sum(cn), sum(cc) FROM both_sides GROUP BY 1, 2 "
+     "HAVING sum(sn) <> sum(cn) OR sum(sc) <> sum(cc)"},
+    {"funded count per round differs from the round's list (round, count, list)",
+     "WITH both_sides AS (SELECT round_id, initiatives AS s, 0 AS c FROM round_funded_counts "
+     "  UNION ALL SELECT round_id, 0, count(*) FROM round_funded GROUP BY round_id) "
+     "SELECT round_id, sum(s), sum(c) FROM both_sides GROUP BY 1 HAVING sum(s) <> sum(c)"},
+};
+
+static int verify_page_summaries(struct db *db, breach_fn report, void *ctx)
+{
+    int breaches = 0;
+    for (size_t i = 0; i < sizeof page_summary_rules / sizeof page_summary_rules[0]; i++)
+        breaches += run_rule(db, &page_summary_rules[i], 0, report, ctx);
+    return breaches;
+}
+
 static int64_t single_int(struct db *db, const char *sql, int64_t fallback)
 {
     sqlite3_stmt *s = db_prepare(db, sql);
@@ -241,6 +278,7 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
     int64_t last = single_int(db, "SELECT max(id) FROM ledger", 0);
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         breaches += run_rule(db, &rules[i], since, report, ctx);
+    breaches += verify_page_summaries(db, report, ctx);
     db_read_end(db);
     if (!breaches) {
         /* Remembered only when clean, so a breach is reported again until it is resolved. A

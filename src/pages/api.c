@@ -538,14 +538,18 @@ void api_rounds(struct request *req)
 
 void api_totals(struct request *req)
 {
-    json_t *rows = rounds_list(req->db);
+    json_t *rows = stats_rounds(req->db);
+    if (!rows) {
+        api_error(req, 500, "De cijfers konden niet worden geladen.");
+        return;
+    }
     json_t *rounds = json_array();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
     {
         json_t *round = round_object(row);
-        json_t *stats = stats_round(req->db, json_integer_value(json_object_get(row, "id")), 0);
+        json_t *stats = json_incref(row);
         static const char *const keys[][2] = {{"issued", "vouchers_uitgegeven"},
                                               {"vouchers_used", "vouchers_gebruikt"},
                                               {"donated_cents", "gedoneerd_centen"},

@@ -36,8 +36,7 @@ void areas_list_page(struct request *req)
 
 static void add_news(struct request *req, json_t *data, int64_t area_id)
 {
-    int64_t total;
-    json_t *news = news_list(req->db, area_id, 5, 0, &total);
+    json_t *news = news_list(req->db, area_id, 5, 0, NULL);
     if (!news)
         return;
     size_t i;
@@ -46,11 +45,16 @@ static void add_news(struct request *req, json_t *data, int64_t area_id)
     json_object_set_new(data, "news", news);
 }
 
+/* How many initiatives an area's page shows (closest to their target first); the rest are on
+ * the area's list (/initiatieven?wijk=…), which pages, so that the page does not grow with
+ * the years. */
+#define AREA_CARDS 12
+
 void area_page(struct request *req)
 {
     const char *slug = req->params[0];
     json_t *data = json_object();
-    struct initiative_filter f = {.area_slug = slug, .sort = SORT_CLOSEST, .limit = 60};
+    struct initiative_filter f = {.area_slug = slug, .sort = SORT_CLOSEST, .limit = AREA_CARDS};
     int64_t area_id = 0;
     const char *title;
     if (strcmp(slug, "gemeentebreed") == 0) {
@@ -98,6 +102,11 @@ void area_page(struct request *req)
     if (items) {
         partner_money_add(req->db, items);
         page_decorate_initiatives(items, time(NULL));
+        if ((int64_t)json_array_size(items) < total)
+            json_object_set_new(
+                data, "more",
+                json_pack("{s:I, s:s}", "total", (json_int_t)total, "href",
+                          arena_printf(&req->arena, "/initiatieven?wijk=%s&sort=bijna", slug)));
         json_object_set_new(data, "items", items);
     }
     if (area_id) {

@@ -118,10 +118,15 @@ static void label_duplicates(json_t *dups)
 }
 
 /* The queue: submitted initiatives this user may act on, oldest first. */
+#define STAFF_RUNNING 50
+
 void staff_home_page(struct request *req)
 {
     const struct user *user = staff_user(req);
-    json_t *rows = initiatives_staff_queue(req->db, user);
+    /* Those online a bounded number at a time, so that the page does not grow with the
+     * years; the public list finds the rest. */
+    int64_t running_total = 0;
+    json_t *rows = initiatives_staff_queue_first(req->db, user, STAFF_RUNNING, &running_total);
     json_t *queue = json_array(), *waiting = json_array(), *running = json_array();
     size_t i;
     json_t *row;
@@ -139,8 +144,11 @@ void staff_home_page(struct request *req)
                           row);
     }
     json_decref(rows);
+    int64_t more = running_total - (int64_t)json_array_size(running);
     json_t *data = json_pack("{s:o, s:o, s:o, s:s}", "queue", queue, "waiting", waiting,
                              "running", running, "csrf", csrf_token(req));
+    if (more > 0)
+        json_object_set_new(data, "running_more", json_integer(more));
     staff_view(data, user);
     page_render(req, "beheer", "Beheer", data);
 }

@@ -278,7 +278,7 @@ void admin_audit_page(struct request *req)
                                   .round_id = round,
                                   .offset = (int)((page - 1) * AUDIT_PAGE_ROWS)};
     json_t *rows = audit_search(req->db, &filter, AUDIT_PAGE_ROWS + 1);
-    json_t *choices = audit_filter_choices(req->db);
+    json_t *choices = audit_filter_choices_for(req->db, initiative);
     if (!rows || !choices) {
         json_decref(rows);
         json_decref(choices);

@@ -41,14 +41,35 @@ static bool may_post(struct request *req, const struct user *user, int64_t area_
     return user_may_act(req->db, user, area_id);
 }
 
+#define STAFF_NEWS_PAGE 50
+
 void staff_news_page(struct request *req)
 {
     const struct user *user = staff_user(req);
-    json_t *posts = news_for_staff(req->db, user->id, user_is_admin(user));
+    const char *pagina = request_query(req, "pagina");
+    int64_t page = 1, total = 0;
+    if (pagina && !parse_int64(pagina, 1, 1000000, &page)) {
+        page_error(req, 400, "Deze pagina bestaat niet.");
+        return;
+    }
+    /* A page at a time, so that the screen does not grow with the years. */
+    json_t *posts = news_for_staff_page(req->db, user->id, user_is_admin(user), STAFF_NEWS_PAGE,
+                                        (page - 1) * STAFF_NEWS_PAGE, &total);
     size_t i;
     json_t *p;
     json_array_foreach(posts, i, p) page_set_date(p, "date", "published_at");
     json_t *data = json_pack("{s:o, s:s}", "posts", posts, "csrf", csrf_token(req));
+    int64_t pages = (total + STAFF_NEWS_PAGE - 1) / STAFF_NEWS_PAGE;
+    if (pages > 1) {
+        json_object_set_new(data, "pages", json_integer(pages));
+        json_object_set_new(data, "page", json_integer(page));
+        if (page > 1)
+            json_object_set_new(data, "prev", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                "/beheer/berichten?pagina=%lld", (long long)(page - 1))));
+        if (page < pages)
+            json_object_set_new(data, "next", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                "/beheer/berichten?pagina=%lld", (long long)(page + 1))));
+    }
     const char *done = request_query(req, "gedaan");
     if (done && !strcmp(done, "opgeslagen"))
         json_object_set_new(data, "notice", json_string("Het bericht is opgeslagen."));

@@ -20,35 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reports scan the ledger; each thread keeps its recent answers until the database changes
- * (data_version) or a minute passes. The caller gets its own copy to decorate. */
+/* The reports read the summaries kept with the ledger and the initiatives (007, 014, 017), so
+ * they are computed for each view: nothing is kept between requests. */
 enum report_kind { R_AREAS, R_ROUNDS, R_DAYS };
-struct report_cache_entry {
-    enum report_kind kind;
-    int64_t round_id, area_id, version;
-    time_t at;
-    json_t *value;
-};
-static _Thread_local struct report_cache_entry report_cache[32];
 
-static json_t *cached_report(struct request *req, enum report_kind kind, int64_t round_id,
-                             int64_t area_id)
+static json_t *report(struct request *req, enum report_kind kind, int64_t round_id,
+                      int64_t area_id)
 {
-    int64_t version = report_data_version(req->db);
-    time_t now = time(NULL);
-    struct report_cache_entry *slot =
-        &report_cache[((uint64_t)kind * 31 + (uint64_t)round_id * 7 + (uint64_t)area_id) % 32];
-    if (slot->value && slot->kind == kind && slot->round_id == round_id &&
-        slot->area_id == area_id && slot->version == version && now - slot->at < 60)
-        return json_deep_copy(slot->value);
-    json_t *value = kind == R_AREAS    ? report_areas(req->db, round_id, area_id, now)
-                    : kind == R_ROUNDS ? report_rounds(req->db, round_id, now)
-                                       : report_donations_per_day(req->db, round_id, area_id);
-    if (!value)
-        return NULL;
-    json_decref(slot->value);
-    *slot = (struct report_cache_entry){kind, round_id, area_id, version, now, json_deep_copy(value)};
-    return value;
+    return kind == R_AREAS    ? report_areas(req->db, round_id, area_id, time(NULL))
+           : kind == R_ROUNDS ? report_rounds(req->db, round_id, time(NULL))
+                              : report_donations_per_day(req->db, round_id, area_id);
 }
 
 static void percent(json_t *row)
@@ -111,7 +92,7 @@ void dashboard_page(struct request *req)
     bool admin = user_is_admin(user);
     json_t *areas = json_array();
     if (admin) {
-        json_t *all = cached_report(req, R_AREAS, round_id, 0);
+        json_t *all = report(req, R_AREAS, round_id, 0);
         if (all)
             json_array_extend(areas, all);
         json_decref(all);
@@ -120,7 +101,7 @@ void dashboard_page(struct request *req)
         int64_t ids[64];
         int n = report_areas_of_user(req->db, user->id, ids, 64);
         for (int k = 0; k < n; k++) {
-            json_t *one = cached_report(req, R_AREAS, round_id, ids[k]);
+            json_t *one = report(req, R_AREAS, round_id, ids[k]);
             if (one)
                 json_array_extend(areas, one);
             json_decref(one);
@@ -147,7 +128,7 @@ void dashboard_page(struct request *req)
     buf_free(&svg);
 
     /* The line is for the whole municipality, so admins only. */
-    json_t *days = admin ? cached_report(req, R_DAYS, round_id, 0) : json_array();
+    json_t *days = admin ? report(req, R_DAYS, round_id, 0) : json_array();
     if (!days)
         days = json_array();
     size_t npoints = json_array_size(days);
@@ -170,7 +151,7 @@ void dashboard_page(struct request *req)
     free(labels);
     json_decref(days);
 
-    json_t *totals = round_id ? cached_report(req, R_ROUNDS, round_id, 0) : NULL;
+    json_t *totals = round_id ? report(req, R_ROUNDS, round_id, 0) : NULL;
     json_t *total = totals ? json_array_get(totals, 0) : NULL;
     if (total && admin) {
         money_fields(total);
@@ -237,63 +218,126 @@ void export_download(struct request *req)
                                      export_format_extension(opt.format)));
 }
 
-/* How many funded initiatives each round shows on the overview; the rest on the round's own
- * page (/transparantie?ronde=ID), so that the overview's cost does not grow with the years. */
-#define TRANSPARENCY_LIST 20
+/* The overview shows the newest rounds that have opened (and the next one to come) in full,
+ * each with its first funded initiatives, and links to the other rounds; a round's own page (/transparantie?ronde=ID) lists all it funded,
+ * a page at a time (&pagina=N). So neither grows with the years. */
+#define TRANSPARENCY_ROUNDS 2
+#define TRANSPARENCY_LIST 10
+#define TRANSPARENCY_PAGE 50
+
+/* One round's figures (report_rounds) with its funded initiatives (`limit` from `offset`)
+ * for the template; NULL on an error or an unknown round. */
+static json_t *transparency_round(struct request *req, int64_t round_id, int limit,
+                                  int64_t offset, int64_t *total)
+{
+    json_t *rows = report_rounds(req->db, round_id, time(NULL));
+    json_t *row = json_array_get(rows, 0);
+    if (!row) {
+        json_decref(rows);
+        return NULL;
+    }
+    json_incref(row);
+    json_decref(rows);
+    money_fields(row);
+    page_set_date(row, "opens", "opens_at");
+    /* The last day, not the exclusive end: "t/m 30 juni", never "tot 1 juli". */
+    char last[64];
+    const char *last_day = json_string_value(json_object_get(row, "last_day"));
+    if (last_day && format_calendar_date(last, sizeof last, last_day))
+        json_object_set_new(row, "last", json_string(last));
+    *total = 0;
+    json_t *funded = report_funded_in_round_page(req->db, round_id, limit, offset, total);
+    size_t k;
+    json_t *f;
+    json_array_foreach(funded, k, f)
+    {
+        page_set_money(f, "raised", json_integer_value(json_object_get(f, "raised_cents")));
+        page_decorate_initiative(f, time(NULL));
+    }
+    json_object_set_new(row, "funded_list", funded ? funded : json_array());
+    return row;
+}
 
 /* Public: per round the totals, and the initiatives it funded with what they did; with
  * ?ronde=ID only that round, with all of them. */
 void transparency_page(struct request *req)
 {
-    const char *r = request_query(req, "ronde");
-    int64_t only = 0;
+    const char *r = request_query(req, "ronde"), *p = request_query(req, "pagina");
+    int64_t only = 0, page = 1;
     if (r && !parse_int64(r, 1, INT64_MAX, &only)) {
         page_error(req, 400, "Deze ronde bestaat niet.");
         return;
     }
-    json_t *rounds = cached_report(req, R_ROUNDS, only, 0);
-    if (!rounds) {
-        page_error(req, 500, "De cijfers konden niet worden geladen.");
+    if (p && !parse_int64(p, 1, 1000000, &page)) {
+        page_error(req, 400, "Deze pagina bestaat niet.");
         return;
     }
-    if (only && json_array_size(rounds) == 0) {
-        json_decref(rounds);
-        page_error(req, 404, "Deze ronde bestaat niet.");
-        return;
-    }
-    size_t i;
-    json_t *row;
-    json_array_foreach(rounds, i, row)
-    {
-        money_fields(row);
-        page_set_date(row, "opens", "opens_at");
-        /* The last day, not the exclusive end: "t/m 30 juni", never "tot 1 juli". */
-        char last[64];
-        const char *last_day = json_string_value(json_object_get(row, "last_day"));
-        if (last_day && format_calendar_date(last, sizeof last, last_day))
-            json_object_set_new(row, "last", json_string(last));
-        int64_t total = 0;
-        json_t *funded = report_funded_in_round_first(
-            req->db, json_integer_value(json_object_get(row, "round_id")),
-            only ? -1 : TRANSPARENCY_LIST, &total);
-        size_t k;
-        json_t *f;
-        json_array_foreach(funded, k, f)
+    json_t *data = json_object(), *shown = json_array();
+    int64_t total = 0;
+    if (only) {
+        json_t *row = transparency_round(req, only, TRANSPARENCY_PAGE,
+                                         (page - 1) * TRANSPARENCY_PAGE, &total);
+        int64_t pages = (total + TRANSPARENCY_PAGE - 1) / TRANSPARENCY_PAGE;
+        if (!row || (page > 1 && page > pages)) {
+            json_decref(row);
+            json_decref(shown);
+            json_decref(data);
+            page_error(req, 404, row ? "Deze pagina bestaat niet." : "Deze ronde bestaat niet.");
+            return;
+        }
+        if (pages > 1) {
+            json_object_set_new(data, "pages", json_integer(pages));
+            json_object_set_new(data, "page", json_integer(page));
+            if (page > 1)
+                json_object_set_new(data, "prev", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                    "/transparantie?ronde=%lld&pagina=%lld", (long long)only,
+                                    (long long)(page - 1))));
+            if (page < pages)
+                json_object_set_new(data, "next", json_pack("{s:s}", "url", arena_printf(&req->arena,
+                                    "/transparantie?ronde=%lld&pagina=%lld", (long long)only,
+                                    (long long)(page + 1))));
+        }
+        json_array_append_new(shown, row);
+    } else {
+        /* Newest round first for readers. */
+        json_t *rounds = rounds_list(req->db), *older = json_array(), *row;
+        char now[20];
+        utc_text(time(NULL), now);
+        int opened = 0, to_come = 0;
+        size_t i;
+        json_array_foreach(rounds, i, row)
         {
-            page_set_money(f, "raised", json_integer_value(json_object_get(f, "raised_cents")));
-            page_decorate_initiative(f, time(NULL));
+            int64_t id = json_integer_value(json_object_get(row, "id"));
+            const char *opens = json_string_value(json_object_get(row, "opens_at"));
+            bool coming = opens && strcmp(opens, now) > 0;
+            /* In full: the next round to come, and the newest that have opened. */
+            if (coming ? to_come++ >= 1 : opened++ >= TRANSPARENCY_ROUNDS) {
+                json_t *link = json_pack("{s:I, s:O, s:O}", "round_id", (json_int_t)id,
+                                         "round_name", json_object_get(row, "name"), "opens_at",
+                                         json_object_get(row, "opens_at"));
+                page_set_date(link, "opens", "opens_at");
+                json_array_append_new(older, link);
+                continue;
+            }
+            json_t *full = transparency_round(req, id, TRANSPARENCY_LIST, 0, &total);
+            if (!full) {
+                json_decref(rounds);
+                json_decref(older);
+                json_decref(shown);
+                json_decref(data);
+                page_error(req, 500, "De cijfers konden niet worden geladen.");
+                return;
+            }
+            if ((int64_t)json_array_size(json_object_get(full, "funded_list")) < total) {
+                json_object_set_new(full, "funded_more", json_true());
+                json_object_set_new(full, "funded_total", json_integer(total));
+            }
+            json_array_append_new(shown, full);
         }
-        if (funded && (int64_t)json_array_size(funded) < total) {
-            json_object_set_new(row, "funded_more", json_true());
-            json_object_set_new(row, "funded_total", json_integer(total));
-        }
-        json_object_set_new(row, "funded_list", funded ? funded : json_array());
+        json_decref(rounds);
+        json_object_set_new(data, "older", older);
     }
-    /* Newest round first for readers. */
-    json_t *ordered = json_array();
-    for (size_t k = json_array_size(rounds); k > 0; k--)
-        json_array_append(ordered, json_array_get(rounds, k - 1));
-    json_decref(rounds);
-    page_render(req, "transparency", "Verantwoording",
-                json_pack("{s:o, s:b}", "rounds", ordered, "one_round", only != 0));
+    json_object_set_new(data, "rounds", shown);
+    json_object_set_new(data, "one_round", json_boolean(only != 0));
+    page_render(req, "transparency", "Verantwoording", data);
 }

@@ -63,8 +63,7 @@ void feed_page(struct request *req)
         snprintf(alternate, sizeof alternate, "%s/wijken/%s", base, slug);
         json_decref(area);
     }
-    int64_t total;
-    json_t *news = news_list(req->db, area_id, 30, 0, &total);
+    json_t *news = news_list(req->db, area_id, 30, 0, NULL);
     size_t i;
     json_t *item;
     json_array_foreach(news, i, item)

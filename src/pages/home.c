@@ -24,7 +24,7 @@ void home_page(struct request *req)
         page_decorate_initiatives(close, now);
         json_object_set_new(data, "close", close);
     }
-    json_t *news = news_list(req->db, 0, 3, 0, &total);
+    json_t *news = news_list(req->db, 0, 3, 0, NULL);
     if (news) {
         size_t i;
         json_t *item;

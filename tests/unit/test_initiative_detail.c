@@ -200,6 +200,13 @@ static void queue_per_area_and_role_oldest_first(void **state)
     assert_string_equal(got, "B-nieuw,A-oud,Stad,A1-nieuw,A-wacht,A-open,A1-vol");
     assert_true(json_is_null(json_object_get(json_array_get(q, 2), "area_name")));
     json_decref(q);
+    /* A bounded list: the submissions all, of those online the longest untouched first. */
+    int64_t running = -1;
+    q = initiatives_staff_queue_first(db, &ria, 1, &running);
+    titles(q, got, sizeof got);
+    assert_string_equal(got, "A-oud,A1-nieuw,A-wacht,A-open");
+    assert_int_equal(running, 2);
+    json_decref(q);
     db_close(db);
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ledger_fixture.h"
+#include "db_fixture.h"
 #include "app.h"
 #include "cli/cli.h"
 #include "domain/sessions.h"
@@ -17,8 +18,10 @@
 #include "pages/pages.h"
 #include "pages/staff.h"
 #include "view/tmpl.h"
+#include "domain/audit.h"
 #include "domain/initiatives.h"
 #include "domain/money.h"
+#include "domain/news.h"
 #include "domain/reports.h"
 #include "domain/stats.h"
 #include "domain/workflow.h"
@@ -177,6 +180,7 @@ static void request_paths_scan_no_big_table(void **state)
     json_decref(stats_round(f.db, f.round1, 1));
     json_decref(stats_totals(f.db, 0));
     json_decref(stats_totals(f.db, 1));
+    json_decref(stats_rounds(f.db));
     json_decref(money_recent(f.db, 50));
     json_decref(money_unpaid(f.db));
     int64_t count = 0;
@@ -302,6 +306,445 @@ static void pages_scan_no_big_table(void **state)
     unlink(path);
 }
 
+/* The lines of the statement's plan that read the initiatives whole: the table or an index of
+ * it from end to end (a scan, or a search whose only bound is "published at all"), when the
+ * statement sums or counts them, sorts them, or has no LIMIT. Reading an index in the list's
+ * order and stopping at the LIMIT is what the lists do (017). The totals and list counts of
+ * the public pages read the summary kept with the initiatives instead. */
+static int initiative_scans(struct db *db, const char *sql)
+{
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    int whole = 0;
+    bool sorts = false;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(s, 3);
+        if (strstr(detail, "TEMP B-TREE"))
+            sorts = true;
+        bool scan = strncmp(detail, "SCAN ", 5) == 0;
+        bool search_all = strncmp(detail, "SEARCH ", 7) == 0 && strstr(detail, "(published_at>?)");
+        if (!scan && !search_all)
+            continue;
+        char name[40];
+        sscanf(detail + (scan ? 5 : 7), "%39s", name);
+        if (strcmp(name, "i") == 0 || strcmp(name, "initiatives") == 0)
+            whole++;
+    }
+    sqlite3_finalize(s);
+    bool stops = strstr(sql, " LIMIT ") && !strcasestr(sql, "count(") && !strcasestr(sql, "sum(");
+    if (whole && (sorts || !stops)) {
+        fprintf(stderr, "initiatives read whole%s: %s\n", sorts ? " and sorted" : "", sql);
+        return whole;
+    }
+    return 0;
+}
+
+/* A page of a list (a statement with a LIMIT) that sorts what it reads: it reads every row
+ * that matches, not the page. */
+static int sorted_pages(struct db *db, const char *sql)
+{
+    if (!strstr(sql, " LIMIT "))
+        return 0;
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    int bad = 0;
+    while (sqlite3_step(s) == SQLITE_ROW)
+        if (strstr((const char *)sqlite3_column_text(s, 3), "TEMP B-TREE FOR ORDER BY"))
+            bad++;
+    sqlite3_finalize(s);
+    if (bad)
+        fprintf(stderr, "a page sorted whole: %s\n", sql);
+    return bad;
+}
+
+static void public_totals_and_lists_read_no_initiative_whole(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-totals-plans-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a);
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    json_decref(stats_totals(f.db, 0));
+    json_decref(stats_totals(f.db, 1));
+    json_decref(stats_round(f.db, f.round1, 0));
+    json_decref(stats_round(f.db, f.round1, 1));
+    int64_t total = 0;
+    struct initiative_filter home = {.state = "open", .sort = SORT_CLOSEST, .limit = 3};
+    json_decref(initiatives_search(f.db, &home, &total));
+    struct initiative_filter all = {.limit = 24};
+    json_decref(initiatives_search(f.db, &all, &total));
+    struct initiative_filter area = {.area_slug = "wijk-a", .limit = 12};
+    json_decref(initiatives_search(f.db, &area, &total));
+    struct initiative_filter themed = {.theme = "overig", .state = "open", .limit = 24};
+    json_decref(initiatives_search(f.db, &themed, &total));
+    struct initiative_filter popular = {.sort = SORT_POPULAR, .limit = 24, .offset = 24};
+    json_decref(initiatives_search(f.db, &popular, &total));
+    struct initiative_filter closest = {.sort = SORT_CLOSEST, .area_slug = "wijk-a", .limit = 12};
+    json_decref(initiatives_search(f.db, &closest, &total));
+    struct initiative_filter done = {.state = "uitgevoerd", .sort = SORT_CLOSEST, .limit = 24};
+    json_decref(initiatives_search(f.db, &done, &total));
+    /* The home page, an area's page and the feeds want no count of the posts. */
+    json_decref(news_list(f.db, 0, 3, 0, NULL));
+    json_decref(news_list(f.db, 1, 5, 0, NULL));
+    json_decref(stats_rounds(f.db));
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+
+    assert_true(seen.n >= 5);
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        bad += initiative_scans(f.db, seen.sql[i]) + sorted_pages(f.db, seen.sql[i]);
+        if (strncmp(seen.sql[i], "SELECT count(*) FROM news", 25) == 0) {
+            fprintf(stderr, "counted the posts: %s\n", seen.sql[i]);
+            bad++;
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    /* The check can fail: a count over the initiatives reads them whole, and so does a list
+     * in an order no index has. */
+    assert_true(initiative_scans(f.db, "SELECT count(*) FROM initiatives i WHERE "
+                                       "i.published_at IS NOT NULL") > 0);
+    assert_true(initiative_scans(f.db, "SELECT i.id FROM initiatives i WHERE i.published_at IS "
+                                       "NOT NULL ORDER BY i.title LIMIT 3") > 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The totals the pages show from the summary equal those counted from the initiatives, after
+ * donations, a state change, a move to another area and an unpublished initiative. */
+static void initiative_totals_follow_the_initiatives(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-totals-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 750), b = fixture_initiative(&f, 3, 100000),
+            c = fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a); /* funded */
+    donate(&f, 2, b);
+    donate(&f, 1, c);
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE initiatives SET area_id = 2 WHERE id = %lld", (long long)c);
+    assert_true(db_exec(f.db, sql));
+    int64_t hidden = fixture_initiative(&f, 1, 100000);
+    snprintf(sql, sizeof sql, "UPDATE initiatives SET published_at = NULL WHERE id = %lld",
+             (long long)hidden);
+    assert_true(db_exec(f.db, sql));
+    assert_int_equal(fixture_verify(&f), 0);
+    static const char *const keys[] = {"raised_cents", "vouchers_used", "funded_count",
+                                       "open_count"};
+    int64_t areas[] = {0, 1, 2};
+    for (size_t k = 0; k < sizeof areas / sizeof areas[0]; k++) {
+        json_t *got = stats_totals(f.db, areas[k]);
+        char want_sql[512];
+        snprintf(want_sql, sizeof want_sql,
+                 "SELECT json_object('raised_cents', coalesce(sum(i.raised_cents), 0), "
+                 "'vouchers_used', coalesce(sum(i.voucher_count), 0), 'funded_count', "
+                 "count(*) FILTER (WHERE i.state IN ('gefinancierd', 'uitgevoerd')), "
+                 "'open_count', count(*) FILTER (WHERE i.state = 'open')) FROM initiatives i "
+                 "LEFT JOIN areas a ON a.id = i.area_id WHERE i.published_at IS NOT NULL AND "
+                 "(%lld = 0 OR a.id = %lld OR a.parent_id = %lld)",
+                 (long long)areas[k], (long long)areas[k], (long long)areas[k]);
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), want_sql, -1, &s, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+        json_t *want = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+        sqlite3_finalize(s);
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            assert_int_equal(json_integer_value(json_object_get(got, keys[i])),
+                             json_integer_value(json_object_get(want, keys[i])));
+        json_decref(want);
+        json_decref(got);
+    }
+    /* The list counts too. */
+    int64_t total = -1;
+    struct initiative_filter all = {.limit = 24};
+    json_decref(initiatives_search(f.db, &all, &total));
+    assert_int_equal(total, 3);
+    struct initiative_filter in_a = {.area_slug = "wijk-a", .limit = 24};
+    json_decref(initiatives_search(f.db, &in_a, &total));
+    assert_int_equal(total, 2);
+    struct initiative_filter open = {.state = "open", .limit = 24};
+    json_decref(initiatives_search(f.db, &open, &total));
+    assert_int_equal(total, 2);
+    struct initiative_filter city = {.area_slug = "gemeentebreed", .limit = 24};
+    json_decref(initiatives_search(f.db, &city, &total));
+    assert_int_equal(total, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The API's totals of every round, read in one statement, equal each round's own. */
+static void round_totals_at_once_equal_each_round(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-round-totals-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 750);
+    donate(&f, 0, a); /* funded in R1 */
+    donate(&f, 1, fixture_initiative(&f, 0, 100000));
+    json_t *all = stats_rounds(f.db);
+    assert_int_equal(json_array_size(all), 2);
+    static const char *const keys[] = {"issued", "vouchers_used", "donated_cents",
+                                       "funded_count", "participation_permille"};
+    size_t i;
+    json_t *row;
+    bool funded_seen = false;
+    json_array_foreach(all, i, row)
+    {
+        json_t *one = stats_round(f.db, json_integer_value(json_object_get(row, "id")), 0);
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            assert_int_equal(json_integer_value(json_object_get(row, keys[k])),
+                             json_integer_value(json_object_get(one, keys[k])));
+        funded_seen = funded_seen || json_integer_value(json_object_get(row, "funded_count")) == 1;
+        json_decref(one);
+    }
+    assert_true(funded_seen);
+    /* Newest first, as the rounds list. */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "name")), "R2");
+    json_decref(all);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The dashboard's donations per day read the summary kept with the ledger (017), not the
+ * round's vouchers and donations, and follow donations and their reversals. */
+static void donations_per_day_follow_the_ledger(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-per-day-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000), b = fixture_initiative(&f, 0, 100000);
+    donate(&f, 0, a);
+    donate(&f, 3, a);
+    donate(&f, 1, b);
+    assert_int_equal(ledger_release_initiative(f.db, a, T0 + 2 * DAY_S, "t"), 2);
+    donate(&f, 0, b);
+    assert_int_equal(fixture_verify(&f), 0);
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    json_t *days = report_donations_per_day(f.db, f.round1, 0);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    assert_true(seen.n >= 1);
+    for (int i = 0; i < seen.n; i++) {
+        bool reads = strstr(seen.sql[i], "FROM ledger") || strstr(seen.sql[i], "JOIN ledger") ||
+                     strstr(seen.sql[i], "FROM vouchers") || strstr(seen.sql[i], "JOIN vouchers");
+        if (reads)
+            fprintf(stderr, "per day reads the ledger: %s\n", seen.sql[i]);
+        assert_false(reads);
+        free(seen.sql[i]);
+    }
+    json_int_t vouchers = 0, cents = 0;
+    size_t i;
+    json_t *day;
+    json_array_foreach(days, i, day)
+    {
+        vouchers += json_integer_value(json_object_get(day, "vouchers"));
+        cents += json_integer_value(json_object_get(day, "cents"));
+    }
+    json_decref(days);
+    assert_int_equal(vouchers, 2); /* the two to b stand; the two to a were released */
+    assert_int_equal(cents, count(f.db, "SELECT sum(amount_cents) FROM ledger d WHERE kind = "
+                                        "'donation' AND NOT EXISTS (SELECT 1 FROM ledger x "
+                                        "WHERE x.reverses_id = d.id)"));
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The body a page answers (NUL-terminated copy), with its status. */
+static char *answer_body(const struct app *app, struct db *db, const char *target, int *status)
+{
+    struct request req;
+    request_init(&req);
+    req.method_name = "GET";
+    req.target = target;
+    req.app = app;
+    req.db = db;
+    snprintf(req.client_addr, sizeof req.client_addr, "127.0.0.1");
+    fields_add(&req.arena, &req.headers, "Host", "localhost", 9);
+    app->handle(&req);
+    *status = req.resp.status;
+    char *body = req.resp.static_body ? strndup(req.resp.static_body, req.resp.static_len)
+                                      : strndup(req.resp.body.data ? req.resp.body.data : "",
+                                                req.resp.body.len);
+    request_free(&req);
+    return body;
+}
+
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A public page's size does not grow with the data: an area's page shows twelve initiatives
+ * and links to its list; the transparency page shows the newest rounds in full and links to
+ * the older ones, and a round's page lists its funded initiatives a page at a time. */
+static void public_pages_stay_bounded(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-bounded-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    for (int i = 0; i < 15; i++)
+        fixture_initiative(&f, 1, 100000);
+    int64_t old_round = 0, r;
+    assert_int_equal(round_add(f.db, "Oud", T0 - 400 * DAY_S, T0 - 300 * DAY_S, 500, &old_round),
+                     ROUND_OK);
+    assert_int_equal(round_add(f.db, "Ouder", T0 - 800 * DAY_S, T0 - 700 * DAY_S, 500, &r),
+                     ROUND_OK);
+    int64_t oldest_round = 0;
+    assert_int_equal(round_add(f.db, "Oudst", T0 - 1200 * DAY_S, T0 - 1100 * DAY_S, 500,
+                               &oldest_round),
+                     ROUND_OK);
+    (void)old_round;
+    /* 55 initiatives funded in R2, the last round (to come or opened, whatever the clock
+     * says): a round's page shows 50 and a second page. */
+    for (int i = 0; i < 55; i++) {
+        int64_t id = fixture_initiative(&f, 2, 100000);
+        audit_state_change(f.db, T0 + 201 * DAY_S, "test", id, "open", "gefinancierd", "test");
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE initiatives SET state = 'gefinancierd' WHERE id = %lld",
+                 (long long)id);
+        assert_true(db_exec(f.db, sql));
+    }
+    struct app app = {0};
+    config_defaults(&app.config);
+    assert_true(cli_load_templates(&app));
+    app.handle = site_handle;
+    int status;
+    char *body = answer_body(&app, f.db, "/wijken/wijk-a", &status);
+    assert_int_equal(status, 200);
+    assert_int_equal(occurrences(body, "<li class=\"card "), 12);
+    assert_non_null(strstr(body, "Alle 15 initiatieven bekijken"));
+    assert_non_null(strstr(body, "/initiatieven?wijk=wijk-a&amp;sort=bijna"));
+    free(body);
+
+    body = answer_body(&app, f.db, "/transparantie", &status);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(body, "Eerdere voucherrondes"));
+    char link[64];
+    snprintf(link, sizeof link, "/transparantie?ronde=%lld\">Oudst<", (long long)oldest_round);
+    assert_non_null(strstr(body, link));
+    assert_null(strstr(body, "<h2>Oudst</h2>"));
+    assert_non_null(strstr(body, "<h2>R2</h2>"));
+    assert_non_null(strstr(body, "Alle 55 initiatieven die in R2 zijn gefinancierd"));
+    free(body);
+
+    char target[64];
+    snprintf(target, sizeof target, "/transparantie?ronde=%lld", (long long)f.round2);
+    body = answer_body(&app, f.db, target, &status);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(body, "Pagina 1 van 2"));
+    free(body);
+    snprintf(target, sizeof target, "/transparantie?ronde=%lld&pagina=2", (long long)f.round2);
+    body = answer_body(&app, f.db, target, &status);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(body, "Pagina 2 van 2"));
+    free(body);
+    snprintf(target, sizeof target, "/transparantie?ronde=%lld&pagina=3", (long long)f.round2);
+    free(answer_body(&app, f.db, target, &status));
+    assert_int_equal(status, 404);
+    tmpl_set_free(app.templates);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The staff's news list a page at a time, drafts first, in the order of its index. */
+static void staff_news_a_page_at_a_time(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-staff-news-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    assert_true(db_exec(f.db, "INSERT INTO news(area_id, title, body, author_name, published, "
+                              "published_at) VALUES (1, 'Oud', '', 'X', 1, '2027-01-01 00:00:00'), "
+                              "(NULL, 'Nieuw', '', 'X', 1, '2027-02-01 00:00:00'), "
+                              "(2, 'Concept', '', 'X', 0, NULL)"));
+    int64_t total = 0;
+    json_t *page = news_for_staff_page(f.db, 0, true, 2, 0, &total);
+    assert_int_equal(total, 3);
+    assert_int_equal(json_array_size(page), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 0), "title")),
+                        "Concept");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 1), "title")),
+                        "Nieuw");
+    json_decref(page);
+    page = news_for_staff_page(f.db, 0, true, 2, 2, &total);
+    assert_int_equal(json_array_size(page), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 0), "title")),
+                        "Oud");
+    json_decref(page);
+    char eqp[1024];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN SELECT n.id FROM news n LEFT JOIN areas a ON "
+                              "a.id = n.area_id WHERE 1 ORDER BY n.published, "
+                              "coalesce(n.published_at, n.created_at) DESC, n.id DESC LIMIT 2");
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        assert_null(strstr((const char *)sqlite3_column_text(s, 3), "TEMP B-TREE"));
+    sqlite3_finalize(s);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* The audit log's form offers the newest hundred initiatives and the one chosen. */
+static void audit_choices_stay_bounded(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-audit-choices-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    int64_t oldest = fixture_initiative(&f, 1, 100000);
+    for (int i = 0; i < 104; i++)
+        fixture_initiative(&f, 1, 100000);
+    json_t *c = audit_filter_choices_for(f.db, 0);
+    assert_int_equal(json_array_size(json_object_get(c, "initiatives")), 100);
+    json_decref(c);
+    c = audit_filter_choices_for(f.db, oldest);
+    json_t *list = json_object_get(c, "initiatives");
+    assert_int_equal(json_array_size(list), 101);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 100), "id")), oldest);
+    json_decref(c);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -389,6 +832,37 @@ static void verify_names_a_missing_open_initiative_of_a_round(void **state)
                        "min(round_id) FROM round_open_initiatives) AND initiative_id = (SELECT "
                        "min(initiative_id) FROM round_open_initiatives)",
                        "round open-initiatives summary differs");
+}
+
+static void verify_names_a_wrong_initiative_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE initiative_totals SET raised_cents = raised_cents + 1 WHERE "
+                       "area_id = 1",
+                       "initiative totals summary differs");
+}
+
+static void verify_names_a_missing_initiative_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("DELETE FROM initiative_totals WHERE area_id = 0",
+                       "initiative totals summary differs");
+}
+
+static void verify_names_a_wrong_donation_hour(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_donation_hours SET cents = cents + 1 WHERE hour = (SELECT "
+                       "min(hour) FROM round_donation_hours)",
+                       "donations per hour summary differs");
+}
+
+static void verify_names_a_wrong_funded_count(void **state)
+{
+    (void)state;
+    corrupt_and_verify("INSERT INTO round_funded_counts(round_id, initiatives) VALUES ((SELECT "
+                       "max(id) FROM rounds), 3)",
+                       "funded count per round differs");
 }
 
 static void verify_names_a_wrong_funded_initiative_of_a_round(void **state)
@@ -513,6 +987,17 @@ int main(void)
         cmocka_unit_test(verify_names_a_wrong_partner_total),
         cmocka_unit_test(verify_names_a_missing_open_initiative_of_a_round),
         cmocka_unit_test(verify_names_a_wrong_funded_initiative_of_a_round),
+        cmocka_unit_test(verify_names_a_wrong_initiative_total),
+        cmocka_unit_test(verify_names_a_missing_initiative_total),
+        cmocka_unit_test(public_totals_and_lists_read_no_initiative_whole),
+        cmocka_unit_test(initiative_totals_follow_the_initiatives),
+        cmocka_unit_test(round_totals_at_once_equal_each_round),
+        cmocka_unit_test(donations_per_day_follow_the_ledger),
+        cmocka_unit_test(public_pages_stay_bounded),
+        cmocka_unit_test(staff_news_a_page_at_a_time),
+        cmocka_unit_test(audit_choices_stay_bounded),
+        cmocka_unit_test(verify_names_a_wrong_donation_hour),
+        cmocka_unit_test(verify_names_a_wrong_funded_count),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
