@@ -93,7 +93,7 @@ describe('the offer form', () => {
     const form = await s.get(`/initiatieven/${first.id}/lenen`);
     assert.equal(form.status, 200);
     assert.match(form.text, new RegExp(`action="/initiatieven/${first.id}/lenen"`));
-    assert.match(form.text, new RegExp(`name="onderdeel" value="${first.lines.Partytent}"`));
+    assert.match(form.text, new RegExp(`name="onderdeel" type="radio" value="${first.lines.Partytent}"`));
     assert.match(form.text, /Partytent \(€\u00a07,50\)/);
     const r = await s.post(`/initiatieven/${first.id}/lenen`, { onderdeel: first.lines.Partytent,
       soort: 'lenen', voornaam: 'Zeynepoffer', email: 'zeynep.lener@example.org',
@@ -195,8 +195,10 @@ describe('the initiator decides', () => {
     assert.equal(r.status, 303);
     assert.equal(state(init.id), 'gefinancierd');
     const page = await httpRequest(new URL(`/initiatieven/${init.id}`, server.base));
-    assert.match(page.text, /Partytent[^<]*<\/td><td class="num">€\u00a07,50 <span class="covered">gedekt door een buurtgenoot<\/span>/);
-    assert.match(page.text, /<strong class="amount">€\s15,00<\/strong> van <span class="amount">€\s15,00<\/span>/);
+    assert.match(page.text, /<td>Partytent <span class="covered">\(gedekt door een buurtgenoot\)<\/span><\/td><td class="num">€\u00a07,50<\/td>/);
+    assert.doesNotMatch(page.text, /<td>(Koffie|Flyers) <span class="covered">/);
+    assert.match(page.text, /<strong class="amount">€\s15<\/strong> van <span class="amount">€\s15<\/span>/);
+    assert.match(page.text, /Gedekt door buurtgenoten<\/th><td class="num">&minus; €\s7,50</);
     assert.ok(!page.text.includes('Yaraoffer'));
   });
 
@@ -207,7 +209,7 @@ describe('the initiator decides', () => {
     assert.equal((await decide(init, lastOffer(), 'aannemen')).status, 303);
     assert.equal(state(init.id), 'open');
     const page = await httpRequest(new URL(`/initiatieven/${init.id}`, server.base));
-    assert.match(page.text, /Nog <strong>€\s15,00<\/strong> nodig/);
+    assert.match(page.text, /Nog <strong>€\s15<\/strong> nodig/);
     assert.equal((await donate(init.id)).status, 303);
     assert.equal((await donate(init.id)).status, 303);
     assert.equal(state(init.id), 'gefinancierd');
@@ -239,8 +241,9 @@ test('the review page shows offer counts, not the people', async () => {
   const admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
   const r = await admin.get(`/beheer/initiatieven/${first.id}`);
   assert.equal(r.status, 200);
-  assert.match(r.text, /Aangeboden om te lenen of te geven<\/dt><dd>4</);
+  assert.match(r.text, /Aanbiedingen om te lenen of te geven<\/dt><dd>4</);
   assert.match(r.text, /Aangenomen<\/dt><dd>0</);
+  assert.match(r.text, /Afgeslagen<\/dt><dd>1</);
   assert.ok(!r.text.includes('zeynep.lener@example.org'));
 });
 
