@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { removeDb, runBin, sql, startServe } from '../lib/server.mjs';
 import { httpRequest, issueCodes, session } from '../lib/vouchers.mjs';
 import { initiativeFields, login, makeDemoDbWithStaff, submitInitiative } from '../lib/staff.mjs';
+import { checkHtmlPage } from '../lib/pages.mjs';
 
 let db;
 let server;
@@ -92,6 +93,7 @@ describe('the offer form', () => {
     assert.doesNotMatch(page.text, /name="_csrf"/);
     const form = await s.get(`/initiatieven/${first.id}/lenen`);
     assert.equal(form.status, 200);
+    checkHtmlPage(form, '/lenen');
     assert.match(form.text, new RegExp(`action="/initiatieven/${first.id}/lenen"`));
     assert.match(form.text, new RegExp(`name="onderdeel" type="radio" value="${first.lines.Partytent}"`));
     assert.match(form.text, /Partytent \(€\u00a07,50\)/);
@@ -125,6 +127,7 @@ describe('the offer form', () => {
     ]) {
       const r = await offer(first.id, fields, '127.0.0.52');
       assert.equal(r.status, 400, JSON.stringify(fields));
+      checkHtmlPage(r, `/lenen with a bad ${field}`);
       assert.match(r.text, /error-summary/);
       assert.match(r.text, new RegExp(`href="#${field === 'email' ? 'lenen-email' : field}"`),
         `${field} named in the summary`);
@@ -169,6 +172,7 @@ describe('the offer form', () => {
 describe('the initiator decides', () => {
   test('the offers are on the management page; declining is audited', async () => {
     const page = await first.client.get(first.path);
+    checkHtmlPage(page, 'the management page with offers');
     assert.match(page.text, /Zeynepoffer, <a href="mailto:zeynep.lener@example.org">/);
     assert.match(page.text, /name="besluit" value="aannemen"/);
     const id = Number(one(`SELECT min(id) FROM offers WHERE initiative_id = ${first.id}
@@ -195,6 +199,7 @@ describe('the initiator decides', () => {
     assert.equal(r.status, 303);
     assert.equal(state(init.id), 'gefinancierd');
     const page = await httpRequest(new URL(`/initiatieven/${init.id}`, server.base));
+    checkHtmlPage(page, 'an initiative with a covered line');
     assert.match(page.text, /<td>Partytent <span class="covered">\(gedekt door een buurtgenoot\)<\/span><\/td><td class="num">€\u00a07,50<\/td>/);
     assert.doesNotMatch(page.text, /<td>(Koffie|Flyers) <span class="covered">/);
     assert.match(page.text, /<strong class="amount">€\s15<\/strong> van <span class="amount">€\s15<\/span>/);
