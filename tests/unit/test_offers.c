@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "domain/offers.h"
+#include "domain/reports.h"
 #include "ledger_fixture.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -59,10 +60,15 @@ static int64_t three_lines(struct fixture *f)
 
 static int64_t line_of(struct db *db, int64_t id, int position)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql,
-             "SELECT id FROM budget_lines WHERE initiative_id = ? AND position = %d", position);
-    return value(db, sql, id);
+    sqlite3_stmt *s =
+        db_prepare(db, "SELECT id FROM budget_lines WHERE initiative_id = ? AND position = ?");
+    assert_non_null(s);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int(s, 2, position);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t line = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return line;
 }
 
 static int64_t offer_on(struct fixture *f, int64_t id, int position, bool give)
@@ -308,6 +314,30 @@ static void housekeeping_erase_empties_the_people(void **state)
     fixture_close(&f);
 }
 
+static void the_export_counts_offers_and_names_nobody(void **state)
+{
+    (void)state;
+    struct fixture f;
+    assert_true(fixture_open(&f, ":memory:", 6));
+    int64_t id = three_lines(&f);
+    assert_int_equal(offers_accept(f.db, id, offer_on(&f, id, 1, false), T0 + 7200), OFFERS_OK);
+    offer_on(&f, id, 2, true);
+    char *data = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&data, &size);
+    assert_non_null(out);
+    struct export_options opt = {.kind = EXPORT_INITIATIVES, .format = EXPORT_CSV, .now = T0};
+    char err[256];
+    assert_true(export_write(f.db, &opt, out, NULL, err, sizeof err));
+    assert_int_equal(fclose(out), 0);
+    assert_non_null(strstr(data, ";aanbod;gedekt\r\n"));
+    assert_non_null(strstr(data, ";2;15,00\r\n")); /* two offers, € 15 covered */
+    assert_null(strstr(data, "anna"));
+    assert_null(strstr(data, "Anna"));
+    free(data);
+    fixture_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +348,7 @@ int main(void)
         cmocka_unit_test(donations_stop_at_the_lowered_target),
         cmocka_unit_test(verify_knows_covered_lines),
         cmocka_unit_test(housekeeping_erase_empties_the_people),
+        cmocka_unit_test(the_export_counts_offers_and_names_nobody),
     };
     log_set_quiet(1);
     return cmocka_run_group_tests_name("offers", tests, NULL, NULL);
