@@ -50,11 +50,11 @@ static bool facts_load(struct db *db, int64_t id, time_t now, struct facts *f)
     memset(f, 0, sizeof *f);
     char when[20];
     utc_text(now, when);
-    sqlite3_stmt *s = db_prepare(
-        db, "SELECT state, title, initiator_name, initiator_email, "
-            "deadline IS NOT NULL AND deadline <= ?2 FROM initiatives WHERE id = ?1 "
-            "AND published_at IS NOT NULL "
-            "AND state NOT IN ('ingediend', 'wijziging_gevraagd', 'afgewezen')");
+    sqlite3_stmt *s =
+        db_prepare(db, "SELECT state, title, initiator_name, initiator_email, "
+                       "deadline IS NOT NULL AND deadline <= ?2 FROM initiatives WHERE id = ?1 "
+                       "AND published_at IS NOT NULL "
+                       "AND state NOT IN ('ingediend', 'wijziging_gevraagd', 'afgewezen')");
     if (!s)
         return false;
     sqlite3_bind_int64(s, 1, id);
@@ -134,8 +134,7 @@ static bool tell_initiator(struct db *db, const struct facts *f, const struct of
     struct buf b = {0};
     buf_printf(&b,
                "Beste %s,\n\n%s wil voor uw initiatief \"%s\" het onderdeel \"%s\" (%s) %s.\n\n",
-               f->name, o->first_name, f->title, l->item, amount,
-               o->give ? "geven" : "uitlenen");
+               f->name, o->first_name, f->title, l->item, amount, o->give ? "geven" : "uitlenen");
     if (o->message[0])
         buf_printf(&b, "%s schrijft:\n%s\n\n", o->first_name, o->message);
     buf_printf(&b,
@@ -216,8 +215,8 @@ static enum offers_result offer_open(struct db *db, int64_t id, int64_t offer_id
     if (sqlite3_step(s) == SQLITE_ROW) {
         *line_id = sqlite3_column_int64(s, 0);
         r = strcmp((const char *)sqlite3_column_text(s, 1), "offered") ? OFFERS_DECIDED
-            : takes_offers(&f)                                          ? OFFERS_OK
-                                                                        : OFFERS_CLOSED;
+            : takes_offers(&f)                                         ? OFFERS_OK
+                                                                       : OFFERS_CLOSED;
     }
     sqlite3_reset(s);
     return r;
@@ -260,8 +259,7 @@ enum offers_result offers_accept(struct db *db, int64_t id, int64_t offer_id, ti
     snprintf(offer_ref, sizeof offer_ref, "aanbod %lld", (long long)offer_id);
     /* The trigger on offers raises covered_cents by the line's amount. */
     bool ok = decide(db, offer_id, "accepted", now) &&
-              audit_add(db, now, "initiatiefnemer", "offer-accept", subject, "", amount,
-                        offer_ref);
+              audit_add(db, now, "initiatiefnemer", "offer-accept", subject, "", amount, offer_ref);
     sqlite3_stmt *s = ok ? db_prepare(db, "SELECT raised_cents >= target_cents - covered_cents "
                                           "FROM initiatives WHERE id = ?")
                          : NULL;
@@ -318,9 +316,8 @@ json_t *offers_lines(struct db *db, int64_t id)
                        id);
     size_t i;
     json_t *row;
-    json_array_foreach(out, i, row)
-        json_object_set_new(row, "covered",
-                            json_boolean(json_integer_value(json_object_get(row, "covered"))));
+    json_array_foreach(out, i, row) json_object_set_new(
+        row, "covered", json_boolean(json_integer_value(json_object_get(row, "covered"))));
     return out;
 }
 

@@ -38,10 +38,10 @@ static void render_form(struct request *req, int64_t id, json_t *errors, int sta
         json_object_set_new(line, "checked", json_boolean(!strcmp(line_id, chosen)));
         page_set_money(line, "amount", json_integer_value(json_object_get(line, "amount_cents")));
     }
-    json_t *data = json_pack("{s:s, s:o, s:o, s:b, s:I, s:o, s:b, s:b}", "csrf", csrf_token(req),
-                             "v", values, "e", errors, "has_errors", json_object_size(errors) > 0,
-                             "id", (json_int_t)id, "lines", lines, "lend",
-                             !strcmp(kind, "lenen"), "give", !strcmp(kind, "geven"));
+    json_t *data =
+        json_pack("{s:s, s:o, s:o, s:b, s:I, s:o, s:b, s:b}", "csrf", csrf_token(req), "v", values,
+                  "e", errors, "has_errors", json_object_size(errors) > 0, "id", (json_int_t)id,
+                  "lines", lines, "lend", !strcmp(kind, "lenen"), "give", !strcmp(kind, "geven"));
     if (item) {
         page_decorate_initiative(item, time(NULL));
         json_object_set_new(data, "i", item);
@@ -135,12 +135,12 @@ void offers_add_view(struct request *req, int64_t id, json_t *item, json_t *data
     json_t *lines = offers_lines(req->db, id), *shown = json_object_get(item, "budget_lines");
     size_t i;
     json_t *row;
-    json_array_foreach(shown, i, row)
-        json_object_set_new(
-            row, "covered",
-            json_boolean(json_is_true(json_object_get(json_array_get(lines, i), "covered"))));
+    json_array_foreach(shown, i, row) json_object_set_new(
+        row, "covered",
+        json_boolean(json_is_true(json_object_get(json_array_get(lines, i), "covered"))));
     json_decref(lines);
     json_t *tp = json_object_get(data, "tp");
     if (tp)
-        json_object_set_new(tp, "accepts_offers", json_boolean(offers_open(req->db, id, time(NULL))));
+        json_object_set_new(tp, "accepts_offers",
+                            json_boolean(offers_open(req->db, id, time(NULL))));
 }

@@ -38,8 +38,8 @@ static bool state_is(struct db *db, int64_t id, const char *state)
 {
     sqlite3_stmt *s = db_prepare(db, "SELECT state FROM initiatives WHERE id = ?");
     sqlite3_bind_int64(s, 1, id);
-    bool same = sqlite3_step(s) == SQLITE_ROW &&
-                !strcmp((const char *)sqlite3_column_text(s, 0), state);
+    bool same =
+        sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), state);
     sqlite3_reset(s);
     return same;
 }
@@ -178,7 +178,8 @@ static void accepting_covers_a_line_once_and_is_audited(void **state)
     struct fixture f;
     assert_true(fixture_open(&f, ":memory:", 6));
     int64_t id = three_lines(&f);
-    int64_t a = offer_on(&f, id, 2, false), b = offer_on(&f, id, 2, true), c = offer_on(&f, id, 3, true);
+    int64_t a = offer_on(&f, id, 2, false), b = offer_on(&f, id, 2, true),
+            c = offer_on(&f, id, 3, true);
     assert_int_equal(offers_accept(f.db, id, a, T0 + 7200), OFFERS_OK);
     assert_int_equal(value(f.db, "SELECT covered_cents FROM initiatives WHERE id = ?", id), 750);
     assert_int_equal(offers_accept(f.db, id, b, T0 + 7200), OFFERS_COVERED);
