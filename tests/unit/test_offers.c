@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "domain/housekeeping.h"
 #include "domain/offers.h"
 #include "domain/reports.h"
 #include "ledger_fixture.h"
@@ -301,9 +302,15 @@ static void housekeeping_erase_empties_the_people(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "email")),
                         "anna@example.org");
     json_decref(list);
-    assert_true(db_begin(f.db));
-    assert_true(offers_erase(f.db, id));
-    assert_true(db_commit(f.db));
+    /* Still running: nothing is erased. */
+    assert_true(housekeeping_forget(f.db, T0) >= 0);
+    assert_int_equal(count(f.db, "SELECT count(*) FROM offers WHERE email <> ''"), 2);
+    /* Withdrawn more than two years ago: the offers alone make housekeeping erase. */
+    assert_true(db_exec(f.db, "UPDATE initiatives SET state = 'ingetrokken', initiator_email = '', "
+                              "initiator_phone = '', initiator_postcode = '', "
+                              "updated_at = '2020-01-01 00:00:00'"));
+    assert_true(db_exec(f.db, "DELETE FROM co_organisers"));
+    assert_int_equal(housekeeping_forget(f.db, T0), 1);
     assert_int_equal(count(f.db, "SELECT count(*) FROM offers WHERE email <> '' OR "
                                  "first_name <> '' OR message <> ''"),
                      0);
