@@ -5,6 +5,7 @@
 #include "domain/follow.h"
 #include "domain/mail.h"
 #include "domain/photo.h"
+#include "domain/offers.h"
 #include "domain/takingpart.h"
 #include "domain/throttle.h"
 #include "domain/workflow.h"
@@ -39,7 +40,8 @@ static int erase_contact_details(struct db *db, time_t now)
             "initiator_phone <> '' OR initiator_postcode <> '' OR EXISTS (SELECT 1 FROM co_organisers c "
             "WHERE c.initiative_id = initiatives.id) OR EXISTS (SELECT 1 FROM volunteers v "
             "WHERE v.initiative_id = initiatives.id AND v.email <> '') OR EXISTS (SELECT 1 FROM "
-            "follows f WHERE f.initiative_id = initiatives.id)) ORDER BY id LIMIT ?");
+            "follows f WHERE f.initiative_id = initiatives.id) OR EXISTS (SELECT 1 FROM offers o "
+            "WHERE o.initiative_id = initiatives.id AND o.email <> '')) ORDER BY id LIMIT ?");
     if (!s)
         return -1;
     sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
@@ -65,7 +67,7 @@ static int erase_contact_details(struct db *db, time_t now)
                      "WHERE initiative_id = ?)",
                      ids[i]) ||
             !exec_at(db, "DELETE FROM follows WHERE initiative_id = ?", ids[i]) ||
-            !takingpart_erase(db, ids[i]) ||
+            !takingpart_erase(db, ids[i]) || !offers_erase(db, ids[i]) ||
             !exec_at(db,
                      "UPDATE initiatives SET initiator_email = '', initiator_phone = '', "
                      "initiator_postcode = '', initiator_house_number = '' WHERE id = ?",

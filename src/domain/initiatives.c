@@ -69,7 +69,8 @@ void initiative_fts_query(const char *text, char *out, size_t out_size)
 }
 
 #define CARD_COLUMNS                                                                               \
-    "i.id, i.title, i.summary, i.state, i.target_cents, i.raised_cents, i.voucher_count, "        \
+    "i.id, i.title, i.summary, i.state, i.target_cents, i.covered_cents, i.raised_cents, "        \
+    "i.voucher_count, "                                                                            \
     "i.deadline, i.planned_date, i.photo_id, i.published_at, a.slug AS area_slug, "               \
     "a.name AS area_name, i.theme "
 

@@ -69,8 +69,8 @@ bool ledger_receipt(struct db *db, int64_t ledger_id, struct receipt *r)
 {
     memset(r, 0, sizeof *r);
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT l.id, l.initiative_id, l.amount_cents, i.raised_cents, i.target_cents, "
-            "i.state IN ('gefinancierd', 'uitgevoerd'), i.title, l.at "
+        db, "SELECT l.id, l.initiative_id, l.amount_cents, i.raised_cents, "
+            "i.target_cents - i.covered_cents, i.state IN ('gefinancierd', 'uitgevoerd'), i.title, l.at "
             "FROM ledger l JOIN initiatives i ON i.id = l.initiative_id "
             "WHERE l.id = ? AND l.kind = 'donation'");
     if (!s)
@@ -120,7 +120,7 @@ static enum donate_status donate_locked(struct db *db, const unsigned char *secr
         return DONATE_VOUCHER;
 
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT coalesce(area_id, 0), state, target_cents, raised_cents, "
+        db, "SELECT coalesce(area_id, 0), state, target_cents - covered_cents, raised_cents, "
             "deadline IS NOT NULL AND deadline <= ?2 FROM initiatives WHERE id = ?1");
     if (!s)
         return DONATE_BUSY;
@@ -137,7 +137,8 @@ static enum donate_status donate_locked(struct db *db, const unsigned char *secr
     int64_t target = sqlite3_column_int64(s, 2), raised = sqlite3_column_int64(s, 3);
     bool past_deadline = sqlite3_column_int(s, 4) != 0;
     sqlite3_reset(s);
-    /* The last voucher may take the total over the target; none after it. */
+    /* The last voucher may take the total over the target (lowered by the budget lines that
+     * accepted offers cover); none after it. */
     if (!open || past_deadline || raised >= target)
         return DONATE_INITIATIVE_CLOSED;
     if (!ledger_area_eligible(db, area_id, info->home_area_id))
@@ -159,29 +160,42 @@ static enum donate_status donate_locked(struct db *db, const unsigned char *secr
         return DONATE_BUSY;
     int64_t ledger_id = sqlite3_last_insert_rowid(db_handle(db));
 
-    bool funded = raised + info->value_cents >= target;
     sqlite3_stmt *up = db_prepare(
         db, "UPDATE initiatives SET raised_cents = raised_cents + ?1, "
-            "voucher_count = voucher_count + 1, updated_at = ?2, "
-            "state = CASE WHEN ?3 THEN 'gefinancierd' ELSE state END WHERE id = ?4");
+            "voucher_count = voucher_count + 1, updated_at = ?2 WHERE id = ?3");
     if (!up)
         return DONATE_BUSY;
     sqlite3_bind_int64(up, 1, info->value_cents);
     sqlite3_bind_text(up, 2, when, -1, SQLITE_STATIC);
-    sqlite3_bind_int(up, 3, funded);
-    sqlite3_bind_int64(up, 4, initiative_id);
+    sqlite3_bind_int64(up, 3, initiative_id);
     rc = sqlite3_step(up);
     sqlite3_reset(up);
     if (rc != SQLITE_DONE)
         return DONATE_BUSY;
-    if (funded && !audit_state_change(db, now, "systeem", initiative_id, "open", "gefinancierd",
-                                      "streefbedrag bereikt"))
-        return DONATE_BUSY;
-    if (funded && !notify_funded(db, initiative_id, now))
+    if (raised + info->value_cents >= target &&
+        !ledger_fund(db, initiative_id, now, "systeem", "streefbedrag bereikt"))
         return DONATE_BUSY;
     if (!ledger_receipt(db, ledger_id, receipt))
         return DONATE_BUSY;
     return DONATE_OK;
+}
+
+bool ledger_fund(struct db *db, int64_t initiative_id, time_t now, const char *actor,
+                 const char *reason)
+{
+    char when[20];
+    utc_text(now, when);
+    sqlite3_stmt *up = db_prepare(db, "UPDATE initiatives SET state = 'gefinancierd', "
+                                      "updated_at = ?2 WHERE id = ?1 AND state = 'open'");
+    if (!up)
+        return false;
+    sqlite3_bind_int64(up, 1, initiative_id);
+    sqlite3_bind_text(up, 2, when, -1, SQLITE_STATIC);
+    bool ok = sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+    sqlite3_reset(up);
+    return ok &&
+           audit_state_change(db, now, actor, initiative_id, "open", "gefinancierd", reason) &&
+           notify_funded(db, initiative_id, now);
 }
 
 /* A write that failed: a lock held too long is worth another try in a moment; a database
@@ -296,12 +310,14 @@ int ledger_release_initiative(struct db *db, int64_t initiative_id, time_t now, 
     return (int)n;
 }
 
-/* State and totals of an initiative inside a write transaction. */
+/* State and totals of an initiative inside a write transaction; the target is what remains
+ * after the lines that accepted offers cover. */
 static bool money_facts(struct db *db, int64_t id, char state[24], int64_t *raised, int64_t *target,
                         int64_t *paid)
 {
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT state, raised_cents, target_cents, coalesce((SELECT sum(amount_cents) FROM "
+        db, "SELECT state, raised_cents, target_cents - covered_cents, coalesce((SELECT "
+            "sum(amount_cents) FROM "
             "ledger WHERE initiative_id = i.id AND kind = 'payout'), 0) FROM initiatives i "
             "WHERE id = ?");
     if (!s)
@@ -359,14 +375,13 @@ enum money_result ledger_contribution(struct db *db, int64_t initiative_id, int6
     if (r == MONEY_OK) {
         bool funded = !strcmp(state, "open") && raised + cents >= target;
         sqlite3_stmt *up = db_prepare(
-            db, "UPDATE initiatives SET raised_cents = raised_cents + ?1, updated_at = ?2, "
-                "state = CASE WHEN ?3 THEN 'gefinancierd' ELSE state END WHERE id = ?4");
+            db, "UPDATE initiatives SET raised_cents = raised_cents + ?1, updated_at = ?2 "
+                "WHERE id = ?3");
         bool ok = up != NULL;
         if (ok) {
             sqlite3_bind_int64(up, 1, cents);
             sqlite3_bind_text(up, 2, when, -1, SQLITE_STATIC);
-            sqlite3_bind_int(up, 3, funded);
-            sqlite3_bind_int64(up, 4, initiative_id);
+            sqlite3_bind_int64(up, 3, initiative_id);
             ok = sqlite3_step(up) == SQLITE_DONE;
             sqlite3_reset(up);
         }
@@ -374,9 +389,7 @@ enum money_result ledger_contribution(struct db *db, int64_t initiative_id, int6
         snprintf(amount, sizeof amount, "%lld", (long long)cents);
         ok = ok && audit_add(db, now, actor, "contribution", subject, "", amount, partner);
         if (ok && funded)
-            ok = audit_state_change(db, now, actor, initiative_id, "open", "gefinancierd",
-                                    "streefbedrag bereikt met bijdrage") &&
-                 notify_funded(db, initiative_id, now);
+            ok = ledger_fund(db, initiative_id, now, actor, "streefbedrag bereikt met bijdrage");
         if (!ok)
             r = MONEY_BUSY;
     }

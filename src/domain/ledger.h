@@ -48,7 +48,8 @@ enum donate_status {
 };
 
 struct receipt {
-    int64_t ledger_id, initiative_id, amount_cents, raised_cents, target_cents;
+    int64_t ledger_id, initiative_id, amount_cents, raised_cents;
+    int64_t target_cents; /* the target less the budget lines that accepted offers cover */
     bool funded; /* the initiative is funded (now or already) */
     char title[160];
     char at[20];
@@ -56,7 +57,7 @@ struct receipt {
 
 /* Donates the voucher with this code to the initiative, at `now`, in one BEGIN IMMEDIATE
  * transaction: checks voucher, round, initiative state, deadline, eligibility and that the
- * total before is below the target; appends the ledger row, updates the cached total, and
+ * total before is below the target (less the covered budget lines); appends the ledger row, updates the cached total, and
  * turns the initiative 'gefinancierd' when this donation reaches the target. */
 enum donate_status ledger_donate(struct db *db, const unsigned char secret[SECRET_BYTES],
                                  const char *input, int64_t initiative_id, time_t now,
@@ -81,6 +82,13 @@ enum money_result ledger_contribution(struct db *db, int64_t initiative_id, int6
  * minus what was paid already. */
 enum money_result ledger_payout(struct db *db, int64_t initiative_id, int64_t cents,
                                 const char *reference, const char *actor, time_t now);
+
+/* Inside the caller's write transaction: turns open initiative `initiative_id` 'gefinancierd',
+ * with its audit row (ordered against the ledger) and the notices. The one path by which the
+ * last donation, a partner's contribution or an accepted offer funds an initiative; false
+ * when it was not open or the database failed. */
+bool ledger_fund(struct db *db, int64_t initiative_id, time_t now, const char *actor,
+                 const char *reason);
 
 /* A receipt for a ledger row (a donation), or false when there is none. */
 bool ledger_receipt(struct db *db, int64_t ledger_id, struct receipt *receipt);

@@ -322,6 +322,8 @@ static const struct export_column initiatives_columns[] = {
     {"deadline", "deadline", EXPORT_TIME, 17, NULL},
     {"helpers", "volunteers", EXPORT_INT, 8, NULL}, /* counts only, never the people */
     {"vragen", "questions", EXPORT_INT, 8, NULL},
+    {"aanbod", "offers", EXPORT_INT, 8, NULL},             /* lent or given: counts only */
+    {"gedekt", "covered_cents", EXPORT_CENTS, 10, NULL}, /* lines covered by accepted offers */
 };
 
 static const char *kind_label(const char *kind)
@@ -466,7 +468,9 @@ static const char initiatives_sql[] =
     "    AND l.kind = 'payout') AS paid_out_cents, "
     "  i.published_at, i.deadline, "
     "  (SELECT count(*) FROM volunteers v WHERE v.initiative_id = i.id) AS volunteers, "
-    "  (SELECT count(*) FROM questions q WHERE q.initiative_id = i.id) AS questions "
+    "  (SELECT count(*) FROM questions q WHERE q.initiative_id = i.id) AS questions, "
+    "  (SELECT count(*) FROM offers o WHERE o.initiative_id = i.id) AS offers, "
+    "  i.covered_cents "
     "FROM initiatives i LEFT JOIN areas a ON a.id = i.area_id "
     "WHERE i.published_at IS NOT NULL AND (?1 = 0 OR " TOOK_PART("i", "?2") ") "
     "ORDER BY i.id";

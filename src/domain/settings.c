@@ -45,6 +45,8 @@ const struct setting settings_table[] = {
      "Per internetadres en per e-mailadres."},
     {"volgen_per_uur", SETTING_INT, "5", 1, 100000, false, "Aanvragen om te volgen per uur",
      "Per e-mail: per internetadres en per e-mailadres."},
+    {"aanbod_per_uur", SETTING_INT, "5", 1, 100000, false, "Aanbiedingen om iets te lenen per uur",
+     "Per internetadres en per e-mailadres."},
     {"adres_per_uur", SETTING_INT, "30", 1, 100000, false, "Adressen opzoeken per uur",
      "Welke wijk hoort bij mijn adres: per internetadres."},
     {"brief_per_uur", SETTING_INT, "5", 1, 100000, false, "Nieuwe brieven aanvragen per uur",

@@ -13,6 +13,13 @@ struct rule {
     const char *sql;
 };
 
+/* The budget lines of initiative X.initiative_id that accepted offers covered before ledger row
+ * X.id: what the target was lowered by when that row was written (offers.ledger_seq). */
+#define COVERED_BEFORE(x)                                                                          \
+    "coalesce((SELECT sum(b.amount_cents) FROM offers o JOIN budget_lines b "                      \
+    "ON b.id = o.budget_line_id WHERE o.initiative_id = " x ".initiative_id "                      \
+    "AND o.state = 'accepted' AND o.ledger_seq < " x ".id), 0)"
+
 static const struct rule rules[] = {
     {"foreign key (table, row, parent)", "PRAGMA foreign_key_check"},
     {"budget lines do not add up to the target (initiative, lines, target)",
@@ -54,31 +61,49 @@ static const struct rule rules[] = {
      " WHERE a.action = 'state' AND a.subject = 'initiative:' || d.initiative_id "
      " AND a.ledger_seq < d.id ORDER BY a.ledger_seq DESC, a.id DESC LIMIT 1), '(none)') AS st "
      "FROM ledger d WHERE d.kind = 'donation' AND d.id > ?1 AND st <> 'open'"},
-    {"donation accepted although the total before it had reached the target "
-     "(ledger row, total before, target)",
-     "SELECT x.id, x.before, i.target_cents FROM (SELECT id, kind, initiative_id, "
+    {"donation accepted although the total before it had reached the target, less the lines "
+     "covered then (ledger row, total before, target)",
+     "SELECT x.id, x.before, i.target_cents - " COVERED_BEFORE("x") " FROM (SELECT id, kind, initiative_id, "
      " coalesce(sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
      " initiative_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before "
      " FROM ledger WHERE initiative_id IN (SELECT initiative_id FROM ledger WHERE id > ?1)) x "
      "JOIN initiatives i ON i.id = x.initiative_id "
-     "WHERE x.kind = 'donation' AND x.id > ?1 AND x.before >= i.target_cents"},
+     "WHERE x.kind = 'donation' AND x.id > ?1 AND x.before >= i.target_cents - "
+     COVERED_BEFORE("x")},
     {"donation reached the target but the initiative did not turn 'gefinancierd' in the same "
      "transaction (ledger row, initiative)",
      "SELECT x.id, x.initiative_id FROM (SELECT id, kind, initiative_id, amount_cents, "
      " sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
      " initiative_id ORDER BY id) AS after FROM ledger WHERE initiative_id IN "
      " (SELECT initiative_id FROM ledger WHERE id > ?1)) x JOIN initiatives i ON i.id = x.initiative_id "
-     "WHERE x.kind = 'donation' AND x.id > ?1 AND x.after >= i.target_cents AND x.after - x.amount_cents < i.target_cents "
+     "WHERE x.kind = 'donation' AND x.id > ?1 AND x.after >= i.target_cents - " COVERED_BEFORE("x")
+     " AND x.after - x.amount_cents < i.target_cents - " COVERED_BEFORE("x") " "
      "AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'state' "
      " AND a.subject = 'initiative:' || x.initiative_id AND a.to_value = 'gefinancierd' "
      " AND a.ledger_seq = x.id)"},
-    {"initiative open although its total reached the target (initiative, total, target)",
-     "SELECT id, raised_cents, target_cents FROM initiatives WHERE state = 'open' "
-     "AND raised_cents >= target_cents"},
-    {"funded initiative below its target (initiative, total, target)",
-     "SELECT id, raised_cents, target_cents FROM initiatives WHERE state IN ('gefinancierd', "
-     "'uitgevoerd') AND raised_cents + coalesce((SELECT sum(amount_cents) FROM ledger l "
-     "WHERE l.initiative_id = initiatives.id AND l.kind IN ('release', 'return')), 0) < target_cents"},
+    {"initiative open although its total reached the target, less its covered lines "
+     "(initiative, total, target)",
+     "SELECT id, raised_cents, target_cents - covered_cents FROM initiatives WHERE state = 'open' "
+     "AND raised_cents >= target_cents - covered_cents"},
+    {"funded initiative below its target, less its covered lines (initiative, total, target)",
+     "SELECT id, raised_cents, target_cents - covered_cents FROM initiatives WHERE state IN "
+     "('gefinancierd', 'uitgevoerd') AND raised_cents + coalesce((SELECT sum(amount_cents) "
+     "FROM ledger l WHERE l.initiative_id = initiatives.id AND l.kind IN ('release', 'return')), "
+     "0) < target_cents - covered_cents"},
+    {"covered amount differs from the lines of the accepted offers (initiative, cached, lines)",
+     "SELECT i.id, i.covered_cents, coalesce((SELECT sum(b.amount_cents) FROM offers o "
+     " JOIN budget_lines b ON b.id = o.budget_line_id WHERE o.initiative_id = i.id "
+     " AND o.state = 'accepted'), 0) AS lines FROM initiatives i WHERE i.covered_cents <> lines"},
+    {"budget line covered by more than one accepted offer (line, offers)",
+     "SELECT budget_line_id, count(*) FROM offers WHERE state = 'accepted' "
+     "GROUP BY budget_line_id HAVING count(*) > 1"},
+    {"offer on a budget line of another initiative (offer, initiative, line's initiative)",
+     "SELECT o.id, o.initiative_id, b.initiative_id FROM offers o JOIN budget_lines b "
+     "ON b.id = o.budget_line_id WHERE b.initiative_id <> o.initiative_id"},
+    {"accepted offer without its audit row, or without its place in the ledger (offer)",
+     "SELECT o.id FROM offers o WHERE o.state = 'accepted' AND (o.ledger_seq IS NULL OR "
+     "NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'offer-accept' "
+     " AND a.subject = 'initiative:' || o.initiative_id AND a.reason = 'aanbod ' || o.id))"},
     {"release while the round was closed, or return while it was open (ledger row, kind)",
      "SELECT l.id, l.kind FROM ledger l JOIN vouchers v ON v.id = l.voucher_id "
      "JOIN rounds r ON r.id = v.round_id WHERE l.id > ?1 AND ((l.kind = 'release' "

@@ -5,6 +5,7 @@
 #include "domain/sessions.h"
 #include "domain/workflow.h"
 #include "http/csrf.h"
+#include "domain/offers.h"
 #include "domain/takingpart.h"
 #include "pages/beheer_common.h"
 #include "pages/page.h"
@@ -226,6 +227,14 @@ static void render_initiative(struct request *req, json_t *errors, int status)
     json_object_set_new(data, "e", errors ? errors : json_object());
     if (errors)
         json_object_set_new(data, "posted", submit_posted_values(req));
+    struct offers_counts oc; /* counts only, likewise */
+    json_t *tpv = json_object_get(data, "tp");
+    if (tpv && offers_count(req->db, page_id_param(req->params[0]), &oc))
+        json_object_set_new(tpv, "offers",
+                            json_pack("{s:I, s:I, s:I}", "total",
+                                      (json_int_t)(oc.offered + oc.accepted + oc.declined),
+                                      "accepted", (json_int_t)oc.accepted, "declined",
+                                      (json_int_t)oc.declined));
     page_render(req, "beheer_initiative", json_string_value(json_object_get(item, "title")), data);
     req->resp.status = status;
 }

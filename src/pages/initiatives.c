@@ -238,6 +238,7 @@ void initiative_page(struct request *req)
                                                      (long long)json_integer_value(photo))));
     json_object_set_new(data, "og_type", json_string("article"));
     takingpart_add_view(req, id, data);
+    offers_add_view(req, id, item, data);
     json_decref(item);
     page_render(req, "initiative", title, data);
 }

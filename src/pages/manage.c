@@ -1,6 +1,7 @@
 /* The initiator's own page behind the private management link /mijn-initiatief/TOKEN: edit and
  * resubmit, withdraw, post updates, report completion. */
 #include "app.h"
+#include "domain/offers.h"
 #include "domain/photo.h"
 #include "domain/settings.h"
 #include "domain/submission.h"
@@ -102,6 +103,22 @@ static void render_manage(struct request *req, int64_t id, json_t *values, json_
                                       "questions_open", tp.questions_open, "questions",
                                       (json_int_t)tp.questions));
     }
+    /* Offers of lent or given materials: the people for the initiator, with the decision. */
+    json_t *offers = offers_list(req->db, id);
+    json_array_foreach(offers, i, m)
+    {
+        const char *st = json_string_value(json_object_get(m, "state"));
+        page_set_date(m, "date", "created_at");
+        page_set_money(m, "amount", json_integer_value(json_object_get(m, "amount_cents")));
+        json_object_set_new(m, "give", json_boolean(!strcmp(json_string_value(
+                                                                 json_object_get(m, "kind")),
+                                                             "geven")));
+        json_object_set_new(m, "undecided", json_boolean(st && !strcmp(st, "offered")));
+        json_object_set_new(m, "accepted", json_boolean(st && !strcmp(st, "accepted")));
+    }
+    json_object_set_new(data, "offers",
+                        json_pack("{s:o, s:b}", "list", offers, "open",
+                                  offers_open(req->db, id, time(NULL))));
     json_object_set_new(data, "i", item);
     page_render(req, "manage", "Mijn initiatief", data);
     req->resp.status = status;
@@ -129,6 +146,9 @@ void manage_page(struct request *req)
         {"ingetrokken", "Uw initiatief is ingetrokken."},
         {"update", "Uw update staat op de pagina van het initiatief."},
         {"meedoen", "Uw keuzes voor hulp en vragen zijn opgeslagen."},
+        {"aangenomen", "U hebt het aanbod aangenomen: dit onderdeel staat nu als gedekt op de "
+                       "pagina en het bedrag dat nog nodig is, is lager."},
+        {"afgeslagen", "U hebt het aanbod afgeslagen."},
         {"uitgevoerd", "Gefeliciteerd! Uw initiatief staat nu als uitgevoerd op de site."},
     };
     const char *notice = NULL;
@@ -395,4 +415,46 @@ void manage_takingpart_post(struct request *req)
         return;
     }
     back_to_manage(req, "meedoen");
+}
+
+/* The initiator's decision on one offer: aanbod=ID, besluit=aannemen or afslaan. */
+void manage_offer_post(struct request *req)
+{
+    int64_t id = manage_id(req);
+    if (!id)
+        return;
+    int64_t offer_id = page_id_param(request_form(req, "aanbod"));
+    const char *decision = request_form(req, "besluit") ?: "";
+    bool accept = !strcmp(decision, "aannemen");
+    if (offer_id <= 0 || (!accept && strcmp(decision, "afslaan"))) {
+        page_error(req, 400, "Kies of u het aanbod aanneemt of afslaat.");
+        return;
+    }
+    int64_t rate[2];
+    if (!change_allowed(req, id, rate))
+        return;
+    time_t now = time(NULL);
+    switch (accept ? offers_accept(req->db, id, offer_id, now)
+                   : offers_decline(req->db, id, offer_id, now)) {
+    case OFFERS_OK:
+        back_to_manage(req, accept ? "aangenomen" : "afgeslagen");
+        return;
+    case OFFERS_NOT_FOUND:
+        page_error(req, 404, "Dit aanbod hoort niet bij uw initiatief.");
+        return;
+    case OFFERS_DECIDED:
+        page_error(req, 409, "Over dit aanbod hebt u al besloten.");
+        return;
+    case OFFERS_COVERED:
+        page_error(req, 409, "Dit onderdeel is al gedekt door een ander aanbod dat u aannam.");
+        return;
+    case OFFERS_CLOSED:
+        page_error(req, 409,
+                   "Een aanbod aannemen kan alleen zolang het initiatief vouchers inzamelt.");
+        return;
+    case OFFERS_INVALID:
+    case OFFERS_BUSY:
+        break;
+    }
+    answer_busy(req);
 }

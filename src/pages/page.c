@@ -215,11 +215,18 @@ void page_decorate_initiative(json_t *item, time_t now)
     snprintf(url, sizeof url, "/initiatieven/%lld%s%s", (long long)id, *slug ? "-" : "", slug);
     json_object_set_new(item, "url", json_string(url));
 
+    /* Budget lines that accepted offers cover lower the target still to raise. */
     json_int_t target = json_integer_value(json_object_get(item, "target_cents"));
+    json_int_t covered = json_integer_value(json_object_get(item, "covered_cents"));
     json_int_t raised = json_integer_value(json_object_get(item, "raised_cents"));
+    if (covered > 0) {
+        page_set_money(item, "budget_total", target);
+        page_set_money(item, "covered", covered);
+        target -= covered;
+    }
     page_set_money(item, "target", target);
     page_set_money(item, "raised", raised);
-    json_int_t percent = target > 0 ? raised * 100 / target : 0;
+    json_int_t percent = target > 0 ? raised * 100 / target : 100;
     json_object_set_new(item, "percent", json_integer(percent > 100 ? 100 : percent));
     json_int_t vouchers = json_integer_value(json_object_get(item, "voucher_count"));
     char vouchers_label[32];

@@ -25,6 +25,18 @@ void takingpart_question_post(struct request *req);
 /* Adds "tp" (counts, help wanted, which forms show, a thank-you notice) to an initiative's
  * page data. */
 void takingpart_add_view(struct request *req, int64_t id, json_t *data);
+/* A resident's action that sends mail, counted per hour against the internet address and the
+ * e-mail address (buckets `name` and `name`-email, the limit from setting `setting`); past it a
+ * 429 in Dutch ("Er zijn kort na elkaar veel <what> verstuurd …") and false. */
+bool takingpart_rate_take(struct request *req, const char *name, const char *setting,
+                          const char *what, const char *email, int64_t ids[2]);
+/* "Ik kan iets lenen": /initiatieven/ID/lenen, and the initiator's decision. */
+void offers_form_page(struct request *req);
+void offers_form_post(struct request *req);
+/* Marks the covered lines in the initiative `item` of the public page and adds to "tp" whether
+ * the page links to the form. */
+void offers_add_view(struct request *req, int64_t id, json_t *item, json_t *data);
+void manage_offer_post(struct request *req);
 void areas_list_page(struct request *req);
 void area_page(struct request *req);
 void news_list_page(struct request *req);

@@ -38,6 +38,8 @@ static const struct route routes[] = {
      * token; the secret token in the path is the proof (see unsubscribe_post). */
     {M_POST, "/afmelden/*", unsubscribe_post, ROUTE_SECRET_PATH | ROUTE_NO_CSRF |
      ROUTE_NO_TYPED_TEXT},
+    {M_GET, "/initiatieven/*/lenen", offers_form_page, 0},
+    {M_POST, "/initiatieven/*/lenen", offers_form_post, ROUTE_FIELD_CHECKS},
     {M_GET, "/wijken", areas_list_page, 0},
     {M_GET, "/wijken/*", area_page, 0},
     {M_GET, "/berichten", news_list_page, 0},
@@ -75,6 +77,8 @@ static const struct route routes[] = {
      ROUTE_SECRET_PATH | ROUTE_FIELD_CHECKS},
     {M_POST, "/mijn-initiatief/*/meedoen", manage_takingpart_post,
      ROUTE_SECRET_PATH | ROUTE_FIELD_CHECKS},
+    {M_POST, "/mijn-initiatief/*/aanbod", manage_offer_post,
+     ROUTE_SECRET_PATH | ROUTE_NO_TYPED_TEXT},
     {M_GET, "/mijn-initiatief/*/foto.jpg", manage_photo_page, ROUTE_SECRET_PATH},
     {M_GET, "/fotos/*", photo_page, 0},
     {M_GET, "/fotos/voorlopig/*", photo_held_page, ROUTE_SECRET_PATH},

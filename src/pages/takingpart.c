@@ -24,14 +24,14 @@ static struct throttle_rule rate_rule(struct request *req, const char *name, con
     return (struct throttle_rule){name, (int)v, 60, 3600, 3600};
 }
 
-/* One action against the address and the e-mail address; 429 with a Dutch message past it. */
-static bool rate_take(struct request *req, bool help, const char *email, int64_t ids[2])
+bool takingpart_rate_take(struct request *req, const char *name, const char *setting,
+                          const char *what, const char *email, int64_t ids[2])
 {
-    char hashed[33];
+    char hashed[33], email_name[40];
     throttle_key_hash(email, hashed);
-    const char *setting = help ? "hulp_per_uur" : "vragen_per_uur";
-    struct throttle_rule by_address = rate_rule(req, help ? "help" : "question", setting);
-    struct throttle_rule by_email = rate_rule(req, help ? "help-email" : "question-email", setting);
+    snprintf(email_name, sizeof email_name, "%s-email", name);
+    struct throttle_rule by_address = rate_rule(req, name, setting);
+    struct throttle_rule by_email = rate_rule(req, email_name, setting);
     const struct throttle_rule *rules[2] = {&by_address, &by_email};
     const char *clients[2] = {req->client_addr, hashed};
     int64_t wait = throttle_take(req->db, rules, clients, 2, time(NULL), ids);
@@ -43,13 +43,20 @@ static bool rate_take(struct request *req, bool help, const char *email, int64_t
                             "Er zijn kort na elkaar veel %s verstuurd vanaf uw internetadres of "
                             "met uw e-mailadres; dit bericht is niet verstuurd. Probeer het over "
                             "%lld minu%s opnieuw.",
-                            help ? "aanmeldingen" : "vragen", (long long)minutes,
+                            what, (long long)minutes,
                             minutes == 1 ? "ut" : "ten"));
     response_set_header(req, "Retry-After", arena_printf(&req->arena, "%lld", (long long)wait));
     return false;
 }
 
 /* The form again, with the posted values and the field messages (errors consumed). */
+/* One action against the address and the e-mail address; 429 with a Dutch message past it. */
+static bool rate_take(struct request *req, bool help, const char *email, int64_t ids[2])
+{
+    return help ? takingpart_rate_take(req, "help", "hulp_per_uur", "aanmeldingen", email, ids)
+                : takingpart_rate_take(req, "question", "vragen_per_uur", "vragen", email, ids);
+}
+
 static void render_form(struct request *req, int64_t id, bool help, json_t *errors, int status)
 {
     json_t *item = initiative_get_public(req->db, id);
@@ -187,6 +194,10 @@ void takingpart_add_view(struct request *req, int64_t id, json_t *data)
         json_object_set_new(t, "notice",
                             json_string("Bedankt! De initiatiefnemer heeft uw aanmelding per "
                                         "e-mail gekregen en neemt contact met u op."));
+    else if (done && !strcmp(done, "lenen"))
+        json_object_set_new(t, "notice",
+                            json_string("Bedankt! De initiatiefnemer heeft uw aanbod per e-mail "
+                                        "gekregen en laat u weten of het van pas komt."));
     else if (done && !strcmp(done, "vraag"))
         json_object_set_new(t, "notice",
                             json_string("Bedankt! Uw vraag is naar de initiatiefnemer gestuurd. "

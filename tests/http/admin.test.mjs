@@ -208,7 +208,8 @@ const AREAS_HEADER = ['ronde', 'rondenaam', 'gebied_id', 'gebied', 'huishoudens'
   'gedoneerd', 'deelname_pct', 'gedoneerd_bedrag', 'bijdragen', 'uitbetaald', 'open',
   'gefinancierd', 'uitgevoerd', 'niet_gehaald'];
 const INITIATIVES_HEADER = ['id', 'titel', 'gebied', 'status', 'streefbedrag', 'totaal',
-  'vouchers', 'bijdragen', 'uitbetaald', 'gepubliceerd', 'deadline', 'helpers', 'vragen'];
+  'vouchers', 'bijdragen', 'uitbetaald', 'gepubliceerd', 'deadline', 'helpers', 'vragen', 'aanbod',
+  'gedekt'];
 const LEDGER_HEADER = ['id', 'tijdstip', 'soort', 'initiatief_id', 'initiatief', 'ronde',
   'rondenaam', 'bedrag', 'partner', 'referentie'];
 

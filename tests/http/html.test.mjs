@@ -16,7 +16,7 @@ const VNU_JAR = path.join(path.dirname(createRequire(import.meta.url).resolve('v
 const PUBLIC = ['/', '/initiatieven', '/initiatieven?wijk=de-riet&status=open&sort=bijna',
   '/initiatieven?q=xyzzyplugh', '/initiatieven?pagina=2',
   '/initiatieven/5-speeltuin-aan-de-rietstraat-weer-veilig-en-vrolijk', '/initiatieven/17',
-  '/initiatieven/22', '/initiatieven/34', '/wijken', '/wijken/de-riet', '/wijken/aadorp',
+  '/initiatieven/22', '/initiatieven/34', '/initiatieven/5/lenen', '/wijken', '/wijken/de-riet', '/wijken/aadorp',
   '/wijken/riet-noord', '/wijken/gemeentebreed', '/berichten', '/berichten/5', '/doneren',
   '/doneren?code=ABCD', '/doneren/meerdere', '/initiatief-indienen', '/toegankelijkheid',
   '/privacy', '/spelregels', '/adres', '/brief-kwijt', '/volgen?initiatief=5', '/volgen?gebied=de-riet',

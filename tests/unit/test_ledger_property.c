@@ -1,6 +1,7 @@
 /* The ledger's seeded random property test: random sequences of donations, unfunded ends
- * (release or return), time passing past a round's end, a second round and lost letters replaced,
- * with verify and an independent model after every step.
+ * (release or return), time passing past a round's end, a second round, lost letters replaced
+ * and offers of lent or given budget lines accepted or declined, with verify and an independent
+ * model after every step.
  *
  * BS_SEED=N replays a run; BS_SEQUENCES=N sets how many sequences (default 1000), e.g.
  * BS_SEQUENCES=20000 build/tests/test_ledger_property for a long run. */
@@ -9,6 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "domain/offers.h"
 #include "ledger_fixture.h"
 #include "util/log.h"
 
@@ -37,6 +39,37 @@ static unsigned pick(unsigned n)
     return (unsigned)((seed_state >> 33) % n);
 }
 
+/* Splits the fixture's one budget line of initiative `id` into n lines (n at most 3) that add
+ * up to the target; their ids into lines. */
+static void split_lines(struct fixture *f, int64_t id, int64_t target, int n, int64_t lines[3])
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "DELETE FROM budget_lines WHERE initiative_id = %lld",
+             (long long)id);
+    assert_true(db_exec(f->db, sql));
+    int64_t left = target;
+    for (int k = 0; k < n; k++) {
+        int64_t amount = k == n - 1 ? left : (target / n / 50) * 50 + 50 * pick(3);
+        left -= amount;
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO budget_lines(initiative_id, position, item, amount_cents) "
+                 "VALUES (%lld, %d, 'Regel', %lld)",
+                 (long long)id, k + 1, (long long)amount);
+        assert_true(db_exec(f->db, sql));
+        lines[k] = sqlite3_last_insert_rowid(db_handle(f->db));
+    }
+}
+
+static bool is_open(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT state FROM initiatives WHERE id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    bool open = sqlite3_step(s) == SQLITE_ROW &&
+                strcmp((const char *)sqlite3_column_text(s, 0), "open") == 0;
+    sqlite3_reset(s);
+    return open;
+}
+
 static void random_sequences_keep_every_invariant(void **state)
 {
     (void)state;
@@ -48,6 +81,7 @@ static void random_sequences_keep_every_invariant(void **state)
     struct fixture world;
     assert_true(fixture_open(&world, ":memory:", 9));
     int donations = 0, releases = 0, replacements = 0; /* the sequences did something */
+    int accepted = 0, declined = 0, funded_by_offer = 0;
     for (int seq = 0; seq < sequences; seq++) {
         seed_state = seed + (unsigned long long)seq * 7919;
         struct fixture f;
@@ -55,19 +89,51 @@ static void random_sequences_keep_every_invariant(void **state)
         int64_t ins[8];
         int64_t model[8] = {0}; /* expected total per initiative, from our own bookkeeping */
         int nins = 0;
+        int64_t lines[8][3];        /* budget line ids per initiative slot */
+        int nlines[8];
+        bool covered[8][3] = {{false}}; /* the model: lines covered by an accepted offer */
         int64_t donated_to[64] = {0}; /* per voucher index: initiative slot + 1, or 0 */
         bool spent[64] = {false};     /* returned: cannot be used again */
         time_t now = T0 + 3600;
         bool round2_issued = false;
         for (int step = 0; step < 20; step++) {
-            unsigned op = pick(10);
+            unsigned op = pick(12);
             if (nins == 0 || (op == 0 && nins < 8)) {
                 int64_t area = pick(4); /* 0 = city-wide */
                 int64_t target = 750 * (1 + pick(4)) + 100 * pick(5);
-                ins[nins++] = fixture_initiative(&f, area, target);
+                ins[nins] = fixture_initiative(&f, area, target);
+                nlines[nins] = 1 + (int)pick(3);
+                split_lines(&f, ins[nins], target, nlines[nins], lines[nins]);
+                nins++;
                 continue;
             }
-            if (op <= 5) { /* donate */
+            if (op >= 10) { /* an offer for a budget line, then accepted or declined */
+                int slot = (int)pick((unsigned)nins), k = (int)pick((unsigned)nlines[slot]);
+                bool open = is_open(f.db, ins[slot]);
+                struct offer o = {.line_id = lines[slot][k], .give = pick(2) == 0};
+                snprintf(o.first_name, sizeof o.first_name, "Anna");
+                snprintf(o.email, sizeof o.email, "anna@example.org");
+                int64_t offer_id = 0;
+                enum offers_result r = offers_add(f.db, ins[slot], &o, now, &offer_id);
+                assert_int_equal(r, !open ? OFFERS_CLOSED
+                                    : covered[slot][k] ? OFFERS_COVERED
+                                                       : OFFERS_OK);
+                if (r == OFFERS_OK) {
+                    if (op == 10) {
+                        assert_int_equal(offers_accept(f.db, ins[slot], offer_id, now), OFFERS_OK);
+                        covered[slot][k] = true;
+                        accepted++;
+                        if (!is_open(f.db, ins[slot]))
+                            funded_by_offer++;
+                    } else {
+                        assert_int_equal(offers_decline(f.db, ins[slot], offer_id, now),
+                                         OFFERS_OK);
+                        declined++;
+                    }
+                    assert_int_equal(offers_accept(f.db, ins[slot], offer_id, now),
+                                     OFFERS_DECIDED);
+                }
+            } else if (op <= 5) { /* donate */
                 size_t vi = pick((unsigned)f.nvouchers);
                 int slot = (int)pick((unsigned)nins);
                 enum voucher_status vs;
@@ -168,10 +234,13 @@ static void random_sequences_keep_every_invariant(void **state)
         fixture_close(&f);
     }
     fixture_close(&world);
-    fprintf(stderr, "ledger property test: %d donations, %d unfunded ends, %d letters replaced\n",
-            donations, releases, replacements);
+    fprintf(stderr,
+            "ledger property test: %d donations, %d unfunded ends, %d letters replaced, %d offers "
+            "accepted (%d funding), %d declined\n",
+            donations, releases, replacements, accepted, funded_by_offer, declined);
     if (sequences >= 100)
-        assert_true(donations > 0 && releases > 0 && replacements > 0);
+        assert_true(donations > 0 && releases > 0 && replacements > 0 && accepted > 0 &&
+                    funded_by_offer > 0 && declined > 0);
 }
 
 int main(void)

@@ -413,10 +413,11 @@ static void csv_exports(void **state)
 
     csv = export_to_memory(db, EXPORT_INITIATIVES, EXPORT_CSV, 0, 0, NULL);
     assert_starts(csv + 3, "id;titel;gebied;status;streefbedrag;totaal;vouchers;"
-                           "bijdragen;uitbetaald;gepubliceerd;deadline;helpers;vragen\r\n");
+                           "bijdragen;uitbetaald;gepubliceerd;deadline;helpers;vragen;aanbod;"
+                           "gedekt\r\n");
     snprintf(expect, sizeof expect,
              "\r\n%lld;Stadsfeest;Gemeentebreed;gefinancierd;15,00;15,00;"
-             "2;0,00;15,00;2027-01-01 01:00;;0;0\r\n",
+             "2;0,00;15,00;2027-01-01 01:00;;0;0;0;0,00\r\n",
              (long long)w.city);
     assert_non_null(strstr(csv, expect));
     assert_null(strstr(csv, "example.org")); /* the initiator's e-mail stays private */
