@@ -282,6 +282,7 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
     /* Workers block on the database and on slow pages; more of them than cores keeps the
      * queue moving under a burst. */
     threads = front_thread_count(threads, 8);
+    front_limit_memory(threads);
     /* Half the workers at most wait for the write lock: the others stay free for readers. */
     front_writer_lane(threads / 2);
     front_block_signals();
