@@ -150,3 +150,12 @@ void front_limit_memory(int threads)
      * one, and the system's file cache still holds the file. */
     sqlite3_soft_heap_limit64((sqlite3_int64)(threads + 2) << 20);
 }
+
+void front_after_request(size_t body_len)
+{
+    /* An upload (a photo decoded into a full-size image, row by row) takes tens of MiB in
+     * small pieces for a moment; free, they stay in the arena of the thread that decoded it
+     * unless they lie at its top. Uploads are rare: give the memory back each time. */
+    if (body_len >= FRONT_TRIM_AFTER_BODY)
+        malloc_trim(0);
+}

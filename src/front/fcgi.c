@@ -178,7 +178,9 @@ static void *worker_main(void *arg)
         server->app->handle(&req);
         send_response(&req, &fr);
         FCGX_Finish_r(&fr);
+        size_t body_len = req.body_len;
         request_free(&req);
+        front_after_request(body_len);
     }
     FCGX_Free(&fr, 1);
     return NULL;

@@ -66,6 +66,10 @@ void front_prepare(struct request *req, const struct app *app, const struct prox
 /* Bounds the memory of a serving process with `threads` workers: malloc arenas as many as
  * cores, and all database connections' memory together (soft: past it, caches shrink). */
 void front_limit_memory(int threads);
+/* After a request with a body of body_len bytes was answered and its memory freed: gives
+ * memory back to the system after a large one. */
+enum { FRONT_TRIM_AFTER_BODY = 256 * 1024 };
+void front_after_request(size_t body_len);
 /* At the end of a stop, once every worker has gone: empties the WAL into the database. */
 void front_checkpoint(const struct app *app);
 

@@ -549,6 +549,7 @@ static void *lane_main(void *arg)
                                    "ogenblik opnieuw.";
         }
         handle(server, req);
+        front_after_request(req->body_len);
         p->handled = true;
         MHD_resume_connection(p->conn); /* libmicrohttpd calls on_request again to send it */
     }
