@@ -183,6 +183,13 @@ static bool counted(struct http_cache *cache, bool hit)
     return hit;
 }
 
+/* The outcome of a single-flight look-up, counted as a hit or a miss. */
+static enum http_cache_lookup counted_lookup(struct http_cache *cache, enum http_cache_lookup l)
+{
+    counted(cache, l == HTTP_CACHE_HIT);
+    return l;
+}
+
 bool http_cache_answer(struct http_cache *cache, const char *key, uint64_t generation, time_t now,
                        struct request *req)
 {
@@ -193,8 +200,8 @@ static struct fill **fill_slot(struct http_cache *c, const char *key, uint64_t h
                                uint64_t generation)
 {
     struct fill **f = &c->fills;
-    while (*f && !((*f)->hash == hash && (*f)->generation == generation &&
-                   strcmp((*f)->key, key) == 0))
+    while (*f &&
+           !((*f)->hash == hash && (*f)->generation == generation && strcmp((*f)->key, key) == 0))
         f = &(*f)->next;
     return f;
 }
@@ -205,7 +212,7 @@ enum http_cache_lookup http_cache_answer_or_fill(struct http_cache *cache, const
 {
     uint64_t hash = key_hash(key);
     if (answer_from(cache, key, hash, generation, now, req))
-        return counted(cache, true), HTTP_CACHE_HIT;
+        return counted_lookup(cache, HTTP_CACHE_HIT);
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += wait_ms / 1000;
@@ -219,7 +226,7 @@ enum http_cache_lookup http_cache_answer_or_fill(struct http_cache *cache, const
         /* Stored between the look-up and here: answered after all. */
         pthread_mutex_unlock(&cache->fills_lock);
         if (answer_from(cache, key, hash, generation, now, req))
-            return counted(cache, true), HTTP_CACHE_HIT;
+            return counted_lookup(cache, HTTP_CACHE_HIT);
         pthread_mutex_lock(&cache->fills_lock);
         if (!*fill_slot(cache, key, hash, generation)) {
             struct fill *f = xcalloc(1, sizeof *f);
@@ -229,7 +236,7 @@ enum http_cache_lookup http_cache_answer_or_fill(struct http_cache *cache, const
             f->next = cache->fills;
             cache->fills = f;
             pthread_mutex_unlock(&cache->fills_lock);
-            return counted(cache, false), HTTP_CACHE_FILL;
+            return counted_lookup(cache, HTTP_CACHE_FILL);
         }
     }
     /* Another renders it: wait for its end, or give up at the deadline. */
@@ -246,8 +253,8 @@ enum http_cache_lookup http_cache_answer_or_fill(struct http_cache *cache, const
     }
     pthread_mutex_unlock(&cache->fills_lock);
     if (ended && answer_from(cache, key, hash, generation, now, req))
-        return counted(cache, true), HTTP_CACHE_HIT;
-    return counted(cache, false), HTTP_CACHE_MISS;
+        return counted_lookup(cache, HTTP_CACHE_HIT);
+    return counted_lookup(cache, HTTP_CACHE_MISS);
 }
 
 void http_cache_fill_done(struct http_cache *cache, const char *key, uint64_t generation)

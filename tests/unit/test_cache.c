@@ -286,10 +286,10 @@ struct asker {
     struct http_cache *cache;
     uint64_t generation;
     int wait_ms, render_ms;
-    bool store;                 /* the page rendered may be kept */
+    bool store; /* the page rendered may be kept */
     pthread_barrier_t *start;
     atomic_int *renders, *hits, *misses;
-    double waited_ms;           /* how long this asker took to learn what to do */
+    double waited_ms; /* how long this asker took to learn what to do */
 };
 
 static double clock_ms(void)
