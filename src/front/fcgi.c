@@ -296,8 +296,8 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
     server.socket = sock;
     struct sockaddr_storage bound;
     socklen_t bound_len = sizeof bound;
-    server.local = getsockname(sock, (struct sockaddr *)&bound, &bound_len) == 0 &&
-                   bound.ss_family == AF_UNIX;
+    server.local =
+        getsockname(sock, (struct sockaddr *)&bound, &bound_len) == 0 && bound.ss_family == AF_UNIX;
     /* Workers block on the database and on slow pages; more of them than cores keeps the
      * queue moving under a burst. */
     threads = front_thread_count(threads, 8);

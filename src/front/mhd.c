@@ -60,8 +60,8 @@ struct link {
     bool counted; /* in the address counts */
     int fd;
     atomic_int phase;
-    atomic_llong since_ms;   /* when the phase began */
-    atomic_llong body_bytes; /* of the body in LINK_BODY */
+    atomic_llong since_ms;                        /* when the phase began */
+    atomic_llong body_bytes;                      /* of the body in LINK_BODY */
     long long window_ms, window_bytes, window_of; /* the watchdog's: where the window began */
 };
 
@@ -313,7 +313,7 @@ static void *watchdog_main(void *arg)
             if (l->fd < 0 || !link_overdue(server, l, now))
                 continue;
             atomic_fetch_add(atomic_load(&l->phase) == LINK_HEAD ? &server->dropped_heads
-                                                                  : &server->dropped_bodies,
+                                                                 : &server->dropped_bodies,
                              1);
             shutdown(l->fd, SHUT_RDWR);
             atomic_store(&l->phase, (int)LINK_BUSY); /* once */
@@ -729,11 +729,11 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
     front_block_signals();
     /* The head must be in within FRONT_HEAD_SECONDS, and a body must keep its pace over
      * windows as long; neither longer than the timeout of no progress. */
-    long long limit_ms = 1000LL * (app->config.connection_timeout > 0
-                                       ? app->config.connection_timeout
-                                       : FRONT_CONNECTION_TIMEOUT);
-    server->head_ms = 1000LL * FRONT_HEAD_SECONDS < limit_ms ? 1000LL * FRONT_HEAD_SECONDS
-                                                              : limit_ms;
+    long long limit_ms =
+        1000LL * (app->config.connection_timeout > 0 ? app->config.connection_timeout
+                                                     : FRONT_CONNECTION_TIMEOUT);
+    server->head_ms =
+        1000LL * FRONT_HEAD_SECONDS < limit_ms ? 1000LL * FRONT_HEAD_SECONDS : limit_ms;
     server->window_ms = server->head_ms;
     if (!watchdog_start(server)) {
         fprintf(stderr, "buurtsamen: cannot start the watchdog thread\n");
@@ -768,10 +768,9 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
                                                           : FRONT_CONNECTION_TIMEOUT;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
+        NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIMIT_HEADERS + 8 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)FRONT_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)SOMAXCONN,
@@ -836,7 +835,8 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
                        bodies = atomic_load(&server->dropped_bodies);
     if (heads || bodies)
         log_info("slow clients dropped: %llu without a whole head in time, %llu with a body "
-                 "too slow", heads, bodies);
+                 "too slow",
+                 heads, bodies);
     front_checkpoint(app);
     free(server);
     log_info("buurtsamen stopped");

@@ -191,8 +191,8 @@ void site_handle(struct request *req)
         double start = http_clock_ms();
         generation = http_cache_generation(cache, &seen_version, report_data_version(req->db));
         key = arena_printf(&req->arena, "%c%s", req->https ? 's' : 'h', req->target);
-        filling = http_cache_answer_or_fill(cache, key, generation, now, req,
-                                            HTTP_CACHE_FILL_WAIT_MS);
+        filling =
+            http_cache_answer_or_fill(cache, key, generation, now, req, HTTP_CACHE_FILL_WAIT_MS);
         if (filling == HTTP_CACHE_HIT) {
             req->method = strcmp(req->method_name, "HEAD") == 0 ? M_HEAD : M_GET;
             response_header(req, "X-Cache", "hit");
