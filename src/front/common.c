@@ -7,7 +7,9 @@
 #include "http/request.h"
 #include "util/log.h"
 
+#include <malloc.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -133,4 +135,27 @@ void front_checkpoint(const struct app *app)
         log_error("stop: the WAL could not be checkpointed completely: %s",
                   sqlite3_errmsg(db_handle(db)));
     db_close(db);
+}
+
+void front_limit_memory(int threads)
+{
+    /* glibc gives every thread that allocates an arena of its own (up to 8 per core), and
+     * each keeps the holes its pages left: the server held the worst moment of every thread
+     * at once. As many arenas as cores; the threads seldom meet in malloc, since a page spends
+     * its time in SQLite and in writing. */
+    mallopt(M_ARENA_MAX, front_thread_count(0, 2));
+    /* Every thread's connection has its own page cache (cache_size); together they took the
+     * largest share of the memory at scale. Past this bound on all of SQLite's memory a cache
+     * reuses its pages rather than growing: a busy thread may have more of it than an idle
+     * one, and the system's file cache still holds the file. */
+    sqlite3_soft_heap_limit64((sqlite3_int64)(threads + 2) << 20);
+}
+
+void front_after_request(size_t body_len)
+{
+    /* An upload (a photo decoded into a full-size image, row by row) takes tens of MiB in
+     * small pieces for a moment; free, they stay in the arena of the thread that decoded it
+     * unless they lie at its top. Uploads are rare: give the memory back each time. */
+    if (body_len >= FRONT_TRIM_AFTER_BODY)
+        malloc_trim(0);
 }

@@ -16,6 +16,11 @@ enum {
     FRONT_CONNECTIONS = 2000,      /* open connections in all */
     FRONT_CONNECTION_TIMEOUT = 10, /* seconds without progress before a connection is dropped */
     FRONT_LANE_QUEUE = 64,         /* writes that may queue per writer thread; past it, 503 */
+    /* Slow clients: the whole request head within this many seconds of the connection's
+     * start or its previous answer (also the longest a kept-alive connection stays idle),
+     * and a body at least FRONT_BODY_MIN_RATE bytes per second over windows as long. */
+    FRONT_HEAD_SECONDS = 5,
+    FRONT_BODY_MIN_RATE = 1024,
 };
 /* Request bodies held in memory by all connections together; past it, 503. */
 #define FRONT_BODY_MEMORY ((size_t)64 * 1024 * 1024)
@@ -58,6 +63,13 @@ struct front_peer {
  * alike (431, 400 without Host, 503 without a database), for the dispatcher to answer. */
 void front_prepare(struct request *req, const struct app *app, const struct proxies *trusted,
                    const struct front_peer *peer);
+/* Bounds the memory of a serving process with `threads` workers: malloc arenas as many as
+ * cores, and all database connections' memory together (soft: past it, caches shrink). */
+void front_limit_memory(int threads);
+/* After a request with a body of body_len bytes was answered and its memory freed: gives
+ * memory back to the system after a large one. */
+enum { FRONT_TRIM_AFTER_BODY = 256 * 1024 };
+void front_after_request(size_t body_len);
 /* At the end of a stop, once every worker has gone: empties the WAL into the database. */
 void front_checkpoint(const struct app *app);
 

@@ -44,6 +44,27 @@ struct address_count {
 };
 enum { ADDRESS_BUCKETS = 1024 };
 
+/* Where a connection is in its request, for the watchdog. */
+enum link_phase {
+    LINK_HEAD, /* waiting for a whole request head: since it opened, or since its last answer */
+    LINK_BODY, /* the head is in; the body comes */
+    LINK_BUSY, /* being answered (or waiting in the writer lane) */
+};
+
+/* Every open connection, from libmicrohttpd's start to its close: what the address cap and the
+ * watchdog need. The connection's own thread writes the phase and counters, the watchdog only
+ * reads them (and keeps its window). */
+struct link {
+    struct link *prev, *next; /* all open connections, under links_mutex */
+    unsigned char key[16];
+    bool counted; /* in the address counts */
+    int fd;
+    atomic_int phase;
+    atomic_llong since_ms;                        /* when the phase began */
+    atomic_llong body_bytes;                      /* of the body in LINK_BODY */
+    long long window_ms, window_bytes, window_of; /* the watchdog's: where the window began */
+};
+
 /* What every connection's callbacks share: read-only while serving, except the counters. */
 struct server {
     const struct app *app;
@@ -55,6 +76,17 @@ struct server {
     pthread_mutex_t addresses_mutex;
     struct address_count *addresses[ADDRESS_BUCKETS];
     struct lane lane;
+    /* The watchdog: drops connections whose head is not in within head_ms, or whose body
+     * advances less than FRONT_BODY_MIN_RATE over a window of window_ms. */
+    pthread_mutex_t links_mutex;
+    struct link *links;
+    long long head_ms, window_ms;
+    pthread_t watchdog;
+    bool watchdog_running;
+    pthread_mutex_t watchdog_mutex;
+    pthread_cond_t watchdog_wake;
+    bool watchdog_stopping;
+    atomic_ullong dropped_heads, dropped_bodies;
 };
 
 /* Per-connection state while a request comes in, and while it waits in the writer lane. */
@@ -80,6 +112,29 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void link_phase(struct link *l, enum link_phase phase)
+{
+    if (!l)
+        return;
+    atomic_store(&l->body_bytes, 0);
+    atomic_store(&l->since_ms, now_ms());
+    atomic_store(&l->phase, (int)phase);
+}
+
+static struct link *link_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
 }
 
 /* The key an address is counted under: IPv4 as ::ffff:a.b.c.d, IPv6 by its first 64 bits
@@ -149,40 +204,149 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen
     return full ? MHD_NO : MHD_YES;
 }
 
-/* Counts the connections open per address; the count is what on_accept looks at. */
+/* Keeps every open connection in the watchdog's list, and counts the connections open per
+ * address (the count is what on_accept looks at). libmicrohttpd tells of the close before it
+ * closes the socket, so the watchdog never touches a descriptor that was given to another. */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
     struct server *server = cls;
-    unsigned char key[16];
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct link *l = xcalloc(1, sizeof *l);
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        l->fd = fd ? fd->connect_fd : -1;
+        link_phase(l, LINK_HEAD);
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (!info || !info->client_addr || !address_capped(server, info->client_addr) ||
-            !address_key(info->client_addr, key))
-            return;
-        pthread_mutex_lock(&server->addresses_mutex);
-        struct address_count **slot = address_slot(server, key);
-        if (!*slot) {
-            *slot = xcalloc(1, sizeof **slot);
-            memcpy((*slot)->key, key, 16);
+        if (info && info->client_addr && address_capped(server, info->client_addr) &&
+            address_key(info->client_addr, l->key)) {
+            pthread_mutex_lock(&server->addresses_mutex);
+            struct address_count **slot = address_slot(server, l->key);
+            if (!*slot) {
+                *slot = xcalloc(1, sizeof **slot);
+                memcpy((*slot)->key, l->key, 16);
+            }
+            (*slot)->count++;
+            pthread_mutex_unlock(&server->addresses_mutex);
+            l->counted = true;
         }
-        (*slot)->count++;
-        pthread_mutex_unlock(&server->addresses_mutex);
-        *socket_context = xmalloc(16);
-        memcpy(*socket_context, key, 16);
+        pthread_mutex_lock(&server->links_mutex);
+        l->next = server->links;
+        if (l->next)
+            l->next->prev = l;
+        server->links = l;
+        pthread_mutex_unlock(&server->links_mutex);
+        *socket_context = l;
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
-        pthread_mutex_lock(&server->addresses_mutex);
-        struct address_count **slot = address_slot(server, *socket_context);
-        if (*slot && --(*slot)->count == 0) {
-            struct address_count *gone = *slot;
-            *slot = gone->next;
-            free(gone);
+        struct link *l = *socket_context;
+        pthread_mutex_lock(&server->links_mutex);
+        if (l->prev)
+            l->prev->next = l->next;
+        else
+            server->links = l->next;
+        if (l->next)
+            l->next->prev = l->prev;
+        pthread_mutex_unlock(&server->links_mutex);
+        if (l->counted) {
+            pthread_mutex_lock(&server->addresses_mutex);
+            struct address_count **slot = address_slot(server, l->key);
+            if (*slot && --(*slot)->count == 0) {
+                struct address_count *gone = *slot;
+                *slot = gone->next;
+                free(gone);
+            }
+            pthread_mutex_unlock(&server->addresses_mutex);
         }
-        pthread_mutex_unlock(&server->addresses_mutex);
-        free(*socket_context);
+        free(l);
         *socket_context = NULL;
     }
+}
+
+/* Whether l is past its deadline: a head not in within head_ms, or a body that advanced less
+ * than FRONT_BODY_MIN_RATE over the last window. */
+static bool link_overdue(struct server *server, struct link *l, long long now)
+{
+    int phase = atomic_load(&l->phase);
+    long long since = atomic_load(&l->since_ms);
+    if (phase == LINK_HEAD)
+        return now - since > server->head_ms;
+    if (phase != LINK_BODY)
+        return false;
+    long long bytes = atomic_load(&l->body_bytes);
+    if (l->window_of != since) { /* a new body: its first window begins with it */
+        l->window_of = since;
+        l->window_ms = since;
+        l->window_bytes = 0;
+    }
+    if (now - l->window_ms < server->window_ms)
+        return false;
+    if ((bytes - l->window_bytes) * 1000 < FRONT_BODY_MIN_RATE * (now - l->window_ms))
+        return true;
+    l->window_ms = now;
+    l->window_bytes = bytes;
+    return false;
+}
+
+/* Looks at every connection a few times a second and shuts down the overdue ones' sockets:
+ * libmicrohttpd then sees the end of the stream on its own thread and closes them as it
+ * closes any connection the client left. libmicrohttpd's own timeout cannot do this: it is
+ * one of no progress, and a byte now and then is progress. */
+static void *watchdog_main(void *arg)
+{
+    struct server *server = arg;
+    pthread_mutex_lock(&server->watchdog_mutex);
+    while (!server->watchdog_stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += 250 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&server->watchdog_wake, &server->watchdog_mutex, &until);
+        if (server->watchdog_stopping)
+            break;
+        long long now = now_ms();
+        pthread_mutex_lock(&server->links_mutex);
+        for (struct link *l = server->links; l; l = l->next) {
+            if (l->fd < 0 || !link_overdue(server, l, now))
+                continue;
+            atomic_fetch_add(atomic_load(&l->phase) == LINK_HEAD ? &server->dropped_heads
+                                                                 : &server->dropped_bodies,
+                             1);
+            shutdown(l->fd, SHUT_RDWR);
+            atomic_store(&l->phase, (int)LINK_BUSY); /* once */
+        }
+        pthread_mutex_unlock(&server->links_mutex);
+    }
+    pthread_mutex_unlock(&server->watchdog_mutex);
+    return NULL;
+}
+
+static bool watchdog_start(struct server *server)
+{
+    pthread_mutex_init(&server->links_mutex, NULL);
+    pthread_mutex_init(&server->watchdog_mutex, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&server->watchdog_wake, &attr);
+    pthread_condattr_destroy(&attr);
+    server->watchdog_running = pthread_create(&server->watchdog, NULL, watchdog_main, server) == 0;
+    return server->watchdog_running;
+}
+
+static void watchdog_stop(struct server *server)
+{
+    if (!server->watchdog_running)
+        return;
+    pthread_mutex_lock(&server->watchdog_mutex);
+    server->watchdog_stopping = true;
+    pthread_cond_signal(&server->watchdog_wake);
+    pthread_mutex_unlock(&server->watchdog_mutex);
+    pthread_join(server->watchdog, NULL);
+    server->watchdog_running = false;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -198,7 +362,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)conn, (void)code;
+    (void)code;
     struct server *server = cls;
     struct pending *p = *con_cls;
     if (p) {
@@ -213,6 +377,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         *con_cls = NULL;
         atomic_fetch_sub(&server->in_flight, 1);
     }
+    link_phase(link_of(conn), LINK_HEAD);
 }
 
 struct header_walk {
@@ -384,6 +549,7 @@ static void *lane_main(void *arg)
                                    "ogenblik opnieuw.";
         }
         handle(server, req);
+        front_after_request(req->body_len);
         p->handled = true;
         MHD_resume_connection(p->conn); /* libmicrohttpd calls on_request again to send it */
     }
@@ -439,6 +605,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * would not fit beside the bodies held now. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+        bool chunked = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+        link_phase(link_of(conn), length > 0 || chunked ? LINK_BODY : LINK_BUSY);
         if (length > LIMIT_BODY)
             p->too_large = true;
         else if (length > 0 &&
@@ -450,6 +618,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
     } else if (*upload_size) {
+        struct link *l = link_of(conn);
+        if (l)
+            atomic_fetch_add(&l->body_bytes, (long long)*upload_size);
         if (p->too_large || p->no_room) {
             /* read and dropped */
         } else if (p->body.len + *upload_size > LIMIT_BODY) {
@@ -465,6 +636,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
+    link_phase(link_of(conn), LINK_BUSY); /* the whole request is in */
     struct request *req = build_request(server, conn, p, method, version);
     p->req = req;
     bool writes = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
@@ -552,12 +724,27 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
      * sliding threshold they would come from the heap after the first, and a burst of uploads
      * would leave the process that large for good. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    front_limit_memory(threads);
     pthread_mutex_init(&server->addresses_mutex, NULL);
     front_block_signals();
+    /* The head must be in within FRONT_HEAD_SECONDS, and a body must keep its pace over
+     * windows as long; neither longer than the timeout of no progress. */
+    long long limit_ms =
+        1000LL * (app->config.connection_timeout > 0 ? app->config.connection_timeout
+                                                     : FRONT_CONNECTION_TIMEOUT);
+    server->head_ms =
+        1000LL * FRONT_HEAD_SECONDS < limit_ms ? 1000LL * FRONT_HEAD_SECONDS : limit_ms;
+    server->window_ms = server->head_ms;
+    if (!watchdog_start(server)) {
+        fprintf(stderr, "buurtsamen: cannot start the watchdog thread\n");
+        free(server);
+        return 1;
+    }
     /* As many writer threads as readers; each may wait for the write lock (the lane's queue
      * and FRONT_WRITE_WAIT_MS bound them), and one more for the chores of the process. */
     if (!lane_start(server, threads)) {
         fprintf(stderr, "buurtsamen: cannot start the writer threads\n");
+        watchdog_stop(server);
         free(server);
         return 1;
     }
@@ -568,25 +755,30 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
                      MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    /* The memory per connection holds the head; well above LIMIT_HEADERS so that our own
-     * check (and answer) comes first and libmicrohttpd's bare 431 only for gross abuse.
+    /* The memory per connection holds the head, the read buffer (a body passes through it
+     * in pieces; it is not the body's memory) and the answer's head. Twice LIMIT_HEADERS, so
+     * that a head past our limit still comes in whole for our own 431 (libmicrohttpd's bare
+     * one only for gross abuse); no larger, since libmicrohttpd zeroes it for every request
+     * and every open connection holds it (80 KiB each took 4 MiB under 56 connections).
+     * Above 32 KiB libmicrohttpd maps it rather than taking it from the heap, so it goes
+     * back to the system whole when the connection closes.
      * The timeout is one of no progress: a client that sends nothing (of its head or body)
      * for that long, or leaves a kept-alive connection idle, is dropped. */
     unsigned timeout = app->config.connection_timeout > 0 ? (unsigned)app->config.connection_timeout
                                                           : FRONT_CONNECTION_TIMEOUT;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * LIMIT_HEADERS + 16 * 1024),
+        NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIMIT_HEADERS + 8 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)FRONT_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)SOMAXCONN,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "buurtsamen: cannot listen on %s (in use, or no permission)\n", listen);
         lane_stop(server);
+        watchdog_stop(server);
         free(server);
         return 1;
     }
@@ -638,6 +830,13 @@ int front_mhd_run(const struct app *app, const char *listen, int threads)
     lane_stop(server);
     /* Joins every thread of the pool; their database connections close as they end. */
     MHD_stop_daemon(d);
+    watchdog_stop(server);
+    unsigned long long heads = atomic_load(&server->dropped_heads),
+                       bodies = atomic_load(&server->dropped_bodies);
+    if (heads || bodies)
+        log_info("slow clients dropped: %llu without a whole head in time, %llu with a body "
+                 "too slow",
+                 heads, bodies);
     front_checkpoint(app);
     free(server);
     log_info("buurtsamen stopped");

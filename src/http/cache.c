@@ -5,6 +5,7 @@
 #include "http/request.h"
 #include "util/alloc.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -34,6 +35,13 @@ struct entry {
     struct cached_header headers[];
 };
 
+/* A page being rendered on a miss, which others asking for the same key wait for. */
+struct fill {
+    struct fill *next;
+    uint64_t hash, generation;
+    char *key;
+};
+
 struct http_cache {
     pthread_rwlock_t lock;
     size_t max_bytes, max_entry, bytes, entries;
@@ -43,6 +51,10 @@ struct http_cache {
     struct entry *hand; /* the clock's hand: the next candidate for eviction */
     _Atomic uint64_t generation;
     _Atomic uint64_t hits, misses, stores, evictions;
+    /* The pages being filled, apart from the entries: only misses take this lock. */
+    pthread_mutex_t fills_lock;
+    pthread_cond_t filled; /* broadcast whenever a fill ends */
+    struct fill *fills;
 };
 
 /* FNV-1a: keys are paths of our own site, not chosen to collide with a secret seed. */
@@ -58,6 +70,12 @@ struct http_cache *http_cache_new(size_t max_bytes, int ttl_seconds)
 {
     struct http_cache *c = xcalloc(1, sizeof *c);
     pthread_rwlock_init(&c->lock, NULL);
+    pthread_mutex_init(&c->fills_lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->filled, &attr);
+    pthread_condattr_destroy(&attr);
     c->max_bytes = max_bytes;
     /* One answer may take an eighth of the room, so a few large ones cannot empty it. */
     c->max_entry = max_bytes / 8;
@@ -102,6 +120,14 @@ void http_cache_free(struct http_cache *cache)
         return;
     remove_all(cache);
     free(cache->buckets);
+    while (cache->fills) {
+        struct fill *f = cache->fills;
+        cache->fills = f->next;
+        free(f->key);
+        free(f);
+    }
+    pthread_cond_destroy(&cache->filled);
+    pthread_mutex_destroy(&cache->fills_lock);
     pthread_rwlock_destroy(&cache->lock);
     free(cache);
 }
@@ -126,10 +152,10 @@ static struct entry *find(const struct http_cache *c, const char *key, uint64_t 
     return NULL;
 }
 
-bool http_cache_answer(struct http_cache *cache, const char *key, uint64_t generation, time_t now,
-                       struct request *req)
+/* http_cache_answer without counting the hit or miss. */
+static bool answer_from(struct http_cache *cache, const char *key, uint64_t hash,
+                        uint64_t generation, time_t now, struct request *req)
 {
-    uint64_t hash = key_hash(key);
     pthread_rwlock_rdlock(&cache->lock);
     struct entry *e = find(cache, key, hash);
     bool hit =
@@ -148,8 +174,101 @@ bool http_cache_answer(struct http_cache *cache, const char *key, uint64_t gener
         buf_append(&req->resp.body, e->body, e->body_len);
     }
     pthread_rwlock_unlock(&cache->lock);
+    return hit;
+}
+
+static bool counted(struct http_cache *cache, bool hit)
+{
     atomic_fetch_add_explicit(hit ? &cache->hits : &cache->misses, 1, memory_order_relaxed);
     return hit;
+}
+
+/* The outcome of a single-flight look-up, counted as a hit or a miss. */
+static enum http_cache_lookup counted_lookup(struct http_cache *cache, enum http_cache_lookup l)
+{
+    counted(cache, l == HTTP_CACHE_HIT);
+    return l;
+}
+
+bool http_cache_answer(struct http_cache *cache, const char *key, uint64_t generation, time_t now,
+                       struct request *req)
+{
+    return counted(cache, answer_from(cache, key, key_hash(key), generation, now, req));
+}
+
+static struct fill **fill_slot(struct http_cache *c, const char *key, uint64_t hash,
+                               uint64_t generation)
+{
+    struct fill **f = &c->fills;
+    while (*f &&
+           !((*f)->hash == hash && (*f)->generation == generation && strcmp((*f)->key, key) == 0))
+        f = &(*f)->next;
+    return f;
+}
+
+enum http_cache_lookup http_cache_answer_or_fill(struct http_cache *cache, const char *key,
+                                                 uint64_t generation, time_t now,
+                                                 struct request *req, int wait_ms)
+{
+    uint64_t hash = key_hash(key);
+    if (answer_from(cache, key, hash, generation, now, req))
+        return counted_lookup(cache, HTTP_CACHE_HIT);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&cache->fills_lock);
+    if (!*fill_slot(cache, key, hash, generation)) {
+        /* Stored between the look-up and here: answered after all. */
+        pthread_mutex_unlock(&cache->fills_lock);
+        if (answer_from(cache, key, hash, generation, now, req))
+            return counted_lookup(cache, HTTP_CACHE_HIT);
+        pthread_mutex_lock(&cache->fills_lock);
+        if (!*fill_slot(cache, key, hash, generation)) {
+            struct fill *f = xcalloc(1, sizeof *f);
+            f->hash = hash;
+            f->generation = generation;
+            f->key = xstrdup(key);
+            f->next = cache->fills;
+            cache->fills = f;
+            pthread_mutex_unlock(&cache->fills_lock);
+            return counted_lookup(cache, HTTP_CACHE_FILL);
+        }
+    }
+    /* Another renders it: wait for its end, or give up at the deadline. */
+    bool ended = false;
+    for (;;) {
+        if (!*fill_slot(cache, key, hash, generation)) {
+            ended = true;
+            break;
+        }
+        if (pthread_cond_timedwait(&cache->filled, &cache->fills_lock, &until) == ETIMEDOUT) {
+            ended = !*fill_slot(cache, key, hash, generation);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache->fills_lock);
+    if (ended && answer_from(cache, key, hash, generation, now, req))
+        return counted_lookup(cache, HTTP_CACHE_HIT);
+    return counted_lookup(cache, HTTP_CACHE_MISS);
+}
+
+void http_cache_fill_done(struct http_cache *cache, const char *key, uint64_t generation)
+{
+    pthread_mutex_lock(&cache->fills_lock);
+    struct fill **slot = fill_slot(cache, key, key_hash(key), generation);
+    struct fill *f = *slot;
+    if (f) {
+        *slot = f->next;
+        free(f->key);
+        free(f);
+    }
+    pthread_cond_broadcast(&cache->filled);
+    pthread_mutex_unlock(&cache->fills_lock);
 }
 
 /* True when the answer is the same for every client and may be kept. */

@@ -28,6 +28,27 @@ uint64_t http_cache_generation(struct http_cache *cache, int64_t *seen, int64_t 
 bool http_cache_answer(struct http_cache *cache, const char *key, uint64_t generation, time_t now,
                        struct request *req);
 
+/* Single flight for a miss. When many clients ask for the same page that is not in the cache
+ * (after a data change, say), one renders it and the others wait for its answer rather than
+ * all rendering at once. */
+enum http_cache_lookup {
+    HTTP_CACHE_HIT,  /* req answered from the cache, as by http_cache_answer */
+    HTTP_CACHE_FILL, /* the caller renders the page for everyone: it calls http_cache_store
+                      * (when the answer may be kept) and then http_cache_fill_done */
+    HTTP_CACHE_MISS, /* render without being waited for: the one filling took longer than
+                      * wait_ms, or its answer could not be kept */
+};
+/* How long a request waits for another's rendering of the same page before it renders itself:
+ * a page takes milliseconds from an indexed query; one still not done after this is stuck. */
+enum { HTTP_CACHE_FILL_WAIT_MS = 2000 };
+/* Answers req from the cache; on a miss, becomes the one that fills key at this generation,
+ * or, when another already does, waits for its answer at most wait_ms. */
+enum http_cache_lookup http_cache_answer_or_fill(struct http_cache *cache, const char *key,
+                                                 uint64_t generation, time_t now,
+                                                 struct request *req, int wait_ms);
+/* After HTTP_CACHE_FILL, once the answer is stored (or will not be): wakes those waiting. */
+void http_cache_fill_done(struct http_cache *cache, const char *key, uint64_t generation);
+
 /* Keeps req's answer under key when it may be shared: status 200, a body in memory, no
  * Set-Cookie, no CSRF token handed out (a form), not marked no-store or private, and small
  * enough. The generation must be the one current when the page began; a store for an older one

@@ -226,6 +226,7 @@ void site_handle(struct request *req)
     struct http_cache *cache = anonymous_read(req, reading) ? site_cache(req->app) : NULL;
     uint64_t generation = 0;
     const char *key = NULL;
+    enum http_cache_lookup filling = HTTP_CACHE_MISS;
     time_t now = time(NULL);
     if (cache) {
         /* Before the snapshot begins: a page is never kept under a newer version than the
@@ -233,7 +234,9 @@ void site_handle(struct request *req)
         double start = http_clock_ms();
         generation = http_cache_generation(cache, &seen_version, report_data_version(req->db));
         key = arena_printf(&req->arena, "%c%s", req->https ? 's' : 'h', req->target);
-        if (http_cache_answer(cache, key, generation, now, req)) {
+        filling =
+            http_cache_answer_or_fill(cache, key, generation, now, req, HTTP_CACHE_FILL_WAIT_MS);
+        if (filling == HTTP_CACHE_HIT) {
             req->method = strcmp(req->method_name, "HEAD") == 0 ? M_HEAD : M_GET;
             response_header(req, "X-Cache", "hit");
             http_conditional(req);
@@ -258,6 +261,8 @@ void site_handle(struct request *req)
         http_etag(req);
         if (req->method == M_GET && !path_private(req->path))
             http_cache_store(cache, key, generation, now, req);
+        if (filling == HTTP_CACHE_FILL)
+            http_cache_fill_done(cache, key, generation); /* the others waiting go on */
         response_header(req, "X-Cache", "miss");
     }
     /* Every successful GET can be revalidated: feeds, the API and pages alike. */

@@ -2,13 +2,15 @@
 // uploads of a 40 megapixel PNG (refused from its header) and of a 20 megapixel one (decoded)
 // while /healthz is asked every 20 ms from another address, under serve and under
 // nginx + FastCGI; and the memory of serve while 150 uploads of 10 MB stop just short of
-// their end. Prints the figures; asserts nothing.
+// their end; and donations through serve's writer lane while another process holds the
+// database's write lock, with GET / beside them. Prints the figures; asserts nothing.
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { removeDb, startNginxFcgi, startServe } from '../lib/server.mjs';
 import { initiativeFields, makeDemoDbWithStaff, submitInitiative } from '../lib/staff.mjs';
-import { httpRequest } from '../lib/vouchers.mjs';
+import { httpRequest, issueCodes, makeDemoDbWithCodes, session } from '../lib/vouchers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -123,6 +125,67 @@ async function halfSent(server) {
   for (const c of conns) c.socket.destroy();
 }
 
+/**
+ * Eight residents donate as fast as they are answered for 5 s while sqlite3 holds the write
+ * lock, then 5 s after it let go; GET / is asked every 50 ms from another address all along.
+ */
+async function heldLock() {
+  const { db: lockDb } = await makeDemoDbWithCodes();
+  // An initiative with room for every donation of the run.
+  const initiative = execFileSync('sqlite3', [lockDb, `INSERT INTO initiatives(area_id, title,
+    summary, description, target_cents, initiator_name, initiator_email, state, published_at)
+    VALUES (NULL, 'Bench', '', '', 1000000000, 'B', 'b@example.org', 'open', datetime('now'))
+    RETURNING id;`]).toString().trim();
+  execFileSync('sqlite3', [lockDb, `INSERT INTO budget_lines(initiative_id, position, item,
+    amount_cents) VALUES (${initiative}, 1, 'Alles', 1000000000);`]);
+  const codes = await issueCodes(lockDb, 3000);
+  const server = await startServe({ db: lockDb });
+  try {
+    const residents = await Promise.all(Array.from({ length: 8 }, () => session(server.base)));
+    const phase = async (label, durationMs) => {
+      const counts = {};
+      const reads = [];
+      const end = Date.now() + durationMs;
+      const donor = async (s) => {
+        while (Date.now() < end && codes.length) {
+          const res = await s.post('/doneren/bevestigen', { code: codes.pop(), initiatief: initiative });
+          counts[res.status] = (counts[res.status] ?? 0) + 1;
+        }
+      };
+      const reader = async () => {
+        while (Date.now() < end) {
+          const t = performance.now();
+          await httpRequest(new URL('/', server.base), { localAddress: '127.0.0.252' });
+          reads.push(performance.now() - t);
+          await sleep(50);
+        }
+      };
+      const begun = performance.now();
+      let donating = 0;
+      await Promise.all([Promise.all(residents.map(donor)).then(() => {
+        donating = performance.now() - begun; // the codes may run out first
+      }), reader()]);
+      reads.sort((a, b) => a - b);
+      console.log(`serve, ${label}: ${((counts[303] ?? 0) / (donating / 1000)).toFixed(0)} donations/s ` +
+        `(${JSON.stringify(counts)}); GET / p50 ${ms(reads[reads.length >> 1])}, ` +
+        `max ${ms(reads[reads.length - 1])} over ${reads.length}`);
+    };
+    const holder = spawn('sqlite3', [lockDb], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise((resolve) => {
+      holder.stdout.on('data', (d) => { if (String(d).includes('locked')) resolve(); });
+      holder.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    });
+    await phase('another process holds the write lock', 5_000);
+    holder.stdin.end('ROLLBACK;\n');
+    await new Promise((resolve) => holder.on('exit', resolve));
+    await phase('once it let go', 5_000);
+  } finally {
+    await server.stop();
+    await removeDb(lockDb);
+  }
+}
+
+await heldLock();
 const { db } = await makeDemoDbWithStaff();
 const big40 = blackPng(8000, 5000);
 const big20 = blackPng(5000, 4000);

@@ -6,7 +6,10 @@
 #include <cmocka.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "http/cache.h"
 #include "http/request.h"
@@ -277,6 +280,146 @@ static void concurrent_use(void **state)
     http_cache_free(c);
 }
 
+/* Single flight: 64 clients ask for the same page just after a data change; one renders it,
+ * the others wait for its answer. */
+struct asker {
+    struct http_cache *cache;
+    uint64_t generation;
+    int wait_ms, render_ms;
+    bool store; /* the page rendered may be kept */
+    pthread_barrier_t *start;
+    atomic_int *renders, *hits, *misses;
+    double waited_ms; /* how long this asker took to learn what to do */
+};
+
+static double clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void *ask(void *arg)
+{
+    struct asker *a = arg;
+    if (a->start)
+        pthread_barrier_wait(a->start);
+    struct request req;
+    request_init(&req);
+    double t0 = clock_ms();
+    enum http_cache_lookup got =
+        http_cache_answer_or_fill(a->cache, "h/", a->generation, NOW, &req, a->wait_ms);
+    a->waited_ms = clock_ms() - t0;
+    if (got == HTTP_CACHE_HIT) {
+        atomic_fetch_add(a->hits, 1);
+        assert_int_equal(req.resp.body.len, strlen("<p>de pagina</p>"));
+    } else {
+        atomic_fetch_add(got == HTTP_CACHE_FILL ? a->renders : a->misses, 1);
+        request_free(&req);
+        answer(&req, "<p>de pagina</p>");
+        usleep((useconds_t)a->render_ms * 1000);
+        if (got == HTTP_CACHE_FILL) {
+            if (a->store)
+                http_cache_store(a->cache, "h/", a->generation, NOW, &req);
+            http_cache_fill_done(a->cache, "h/", a->generation);
+        }
+    }
+    request_free(&req);
+    return NULL;
+}
+
+enum { ASKERS = 64 };
+
+/* Runs ASKERS at once against c; fills in the counts. */
+static void ask_together(struct http_cache *c, uint64_t g, int wait_ms, int render_ms, bool store,
+                         int *renders, int *hits, int *misses, double *slowest_ms)
+{
+    pthread_t t[ASKERS];
+    struct asker a[ASKERS];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, ASKERS);
+    atomic_int r = 0, h = 0, m = 0;
+    for (int i = 0; i < ASKERS; i++) {
+        a[i] = (struct asker){c, g, wait_ms, render_ms, store, &start, &r, &h, &m, 0};
+        pthread_create(&t[i], NULL, ask, &a[i]);
+    }
+    *slowest_ms = 0;
+    for (int i = 0; i < ASKERS; i++) {
+        pthread_join(t[i], NULL);
+        if (a[i].waited_ms > *slowest_ms)
+            *slowest_ms = a[i].waited_ms;
+    }
+    pthread_barrier_destroy(&start);
+    *renders = r, *hits = h, *misses = m;
+}
+
+static void a_miss_is_rendered_once_while_the_others_wait(void **state)
+{
+    (void)state;
+    struct http_cache *c = http_cache_new(1 << 20, TTL);
+    int64_t seen = HTTP_CACHE_UNSEEN;
+    generation(c, &seen, 1);
+    assert_true(store(c, "h/", generation(c, &seen, 1), "<p>oud</p>"));
+    uint64_t g = generation(c, &seen, 2); /* the data changed: the page is gone */
+    int renders, hits, misses;
+    double slowest;
+    ask_together(c, g, 5000, 200, true, &renders, &hits, &misses, &slowest);
+    assert_int_equal(renders, 1);
+    assert_int_equal(misses, 0);
+    assert_int_equal(hits, ASKERS - 1);
+    assert_true(slowest < 4000); /* woken by the answer, not by the deadline */
+    struct http_cache_stats st;
+    http_cache_stats(c, &st);
+    assert_int_equal(st.stores, 2);
+    http_cache_free(c);
+}
+
+static void the_wait_is_bounded(void **state)
+{
+    (void)state;
+    struct http_cache *c = http_cache_new(1 << 20, TTL);
+    int64_t seen = HTTP_CACHE_UNSEEN;
+    uint64_t g = generation(c, &seen, 1);
+    /* Someone began filling and takes far longer than the others will wait. */
+    struct request req;
+    request_init(&req);
+    assert_int_equal(http_cache_answer_or_fill(c, "h/", g, NOW, &req, 100), HTTP_CACHE_FILL);
+    request_free(&req);
+    int renders, hits, misses;
+    double slowest;
+    double t0 = clock_ms();
+    ask_together(c, g, 100, 0, true, &renders, &hits, &misses, &slowest);
+    double took = clock_ms() - t0;
+    assert_int_equal(renders, 0);
+    assert_int_equal(hits, 0);
+    assert_int_equal(misses, ASKERS); /* each renders the page itself */
+    assert_true(took >= 100 && took < 3000);
+    /* A fill of another generation is not waited for. */
+    uint64_t next = generation(c, &seen, 2);
+    request_init(&req);
+    assert_int_equal(http_cache_answer_or_fill(c, "h/", next, NOW, &req, 5000), HTTP_CACHE_FILL);
+    request_free(&req);
+    http_cache_fill_done(c, "h/", next);
+    http_cache_fill_done(c, "h/", g);
+    http_cache_free(c);
+}
+
+static void an_answer_that_is_not_kept_wakes_the_waiters(void **state)
+{
+    (void)state;
+    struct http_cache *c = http_cache_new(1 << 20, TTL);
+    int64_t seen = HTTP_CACHE_UNSEEN;
+    uint64_t g = generation(c, &seen, 1);
+    int renders, hits, misses;
+    double slowest;
+    ask_together(c, g, 5000, 100, false, &renders, &hits, &misses, &slowest);
+    assert_int_equal(renders, 1);
+    assert_int_equal(hits, 0);
+    assert_int_equal(misses, ASKERS - 1);
+    assert_true(slowest < 3000); /* they went on as soon as the filler was done */
+    http_cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +429,9 @@ int main(void)
         cmocka_unit_test(a_new_version_invalidates),
         cmocka_unit_test(answers_expire),
         cmocka_unit_test(concurrent_use),
+        cmocka_unit_test(a_miss_is_rendered_once_while_the_others_wait),
+        cmocka_unit_test(the_wait_is_bounded),
+        cmocka_unit_test(an_answer_that_is_not_kept_wakes_the_waiters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
