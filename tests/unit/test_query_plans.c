@@ -315,7 +315,9 @@ static void count_breach(void *ctx, const char *line)
         found->hits++;
 }
 
-static void corrupt_and_verify(const char *sql, const char *needle)
+/* Breaks the database with sql after a clean run, then expects exactly one breach naming
+ * needle from the regular run (when regular) and from the full run. */
+static void corrupt_and_verify_in(const char *sql, const char *needle, bool regular)
 {
     char path[] = "/tmp/bs-summary-XXXXXX";
     int fd = mkstemp(path);
@@ -331,8 +333,90 @@ static void corrupt_and_verify(const char *sql, const char *needle)
     assert_int_equal(fixture_verify(&f), 0);
     assert_true(db_exec(f.db, sql));
     struct found found = {needle, 0};
+    if (regular) {
+        assert_true(verify_run(f.db, false, count_breach, &found) > 0);
+        assert_int_equal(found.hits, 1);
+        found.hits = 0;
+    }
     assert_true(verify_all(f.db, count_breach, &found) > 0);
     assert_int_equal(found.hits, 1);
+    fixture_close(&f);
+    unlink(path);
+}
+
+static void corrupt_and_verify(const char *sql, const char *needle)
+{
+    corrupt_and_verify_in(sql, needle, true);
+}
+
+static void verify_names_a_wrong_issued_count(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_area_totals SET issued = issued - 1 WHERE round_id = "
+                       "(SELECT min(round_id) FROM round_area_totals WHERE issued > 0) AND area_id = "
+                       "(SELECT min(area_id) FROM round_area_totals WHERE issued > 0)",
+                       "round summary differs");
+}
+
+static void verify_names_a_wrong_returned_count(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_area_totals SET returned = returned + 1 WHERE round_id = "
+                       "(SELECT min(round_id) FROM round_area_totals) AND area_id = (SELECT "
+                       "min(area_id) FROM round_area_totals WHERE round_id = (SELECT min(round_id) "
+                       "FROM round_area_totals))",
+                       "round summary differs");
+}
+
+/* A standing donation is returned past the domain and the voucher then donated again: it counts
+ * as donated and as returned, and the round's totals no longer add up. */
+static void verify_names_round_totals_that_do_not_add_up(void **state)
+{
+    (void)state;
+    corrupt_and_verify("INSERT INTO ledger(at, kind, initiative_id, voucher_id, reverses_id, "
+                       "amount_cents) SELECT at, 'return', initiative_id, voucher_id, id, "
+                       "-amount_cents FROM ledger d WHERE kind = 'donation' AND NOT EXISTS "
+                       "(SELECT 1 FROM ledger x WHERE x.reverses_id = d.id); "
+                       "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) "
+                       "SELECT at, 'donation', initiative_id, voucher_id, -amount_cents FROM ledger "
+                       "WHERE kind = 'return'",
+                       "round totals do not add up");
+}
+
+static void verify_names_a_donation_of_a_voided_voucher(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE vouchers SET voided_at = '2027-02-01 00:00:00' WHERE id = (SELECT "
+                       "voucher_id FROM ledger d WHERE kind = 'donation' AND NOT EXISTS "
+                       "(SELECT 1 FROM ledger x WHERE x.reverses_id = d.id))",
+                       "donation of a voided voucher");
+}
+
+/* A row that breaks a CHECK constraint, written with the constraints switched off: the full
+ * run's integrity_check names it (the regular quick check does not evaluate them again). */
+static void full_verify_names_a_broken_check_constraint(void **state)
+{
+    (void)state;
+    corrupt_and_verify_in("PRAGMA ignore_check_constraints = ON; UPDATE budget_lines SET "
+                          "amount_cents = -amount_cents WHERE initiative_id = (SELECT "
+                          "min(initiative_id) FROM budget_lines); PRAGMA ignore_check_constraints = OFF",
+                          "CHECK constraint failed", false);
+}
+
+/* The regular run switches the CHECK constraints off for its quick check only: a write on the
+ * same connection afterwards is held to them again. */
+static void regular_verify_leaves_check_constraints_on(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-checks-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    fixture_initiative(&f, 1, 100000);
+    assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
+    assert_false(db_exec(f.db, "UPDATE budget_lines SET amount_cents = -1"));
     fixture_close(&f);
     unlink(path);
 }
@@ -507,6 +591,12 @@ int main(void)
         cmocka_unit_test(pages_scan_no_big_table),
         cmocka_unit_test(verify_names_a_wrong_round_summary),
         cmocka_unit_test(verify_names_a_missing_round_summary),
+        cmocka_unit_test(verify_names_a_wrong_issued_count),
+        cmocka_unit_test(verify_names_a_wrong_returned_count),
+        cmocka_unit_test(verify_names_round_totals_that_do_not_add_up),
+        cmocka_unit_test(verify_names_a_donation_of_a_voided_voucher),
+        cmocka_unit_test(full_verify_names_a_broken_check_constraint),
+        cmocka_unit_test(regular_verify_leaves_check_constraints_on),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
         cmocka_unit_test(verify_names_a_wrong_paid_out_total),
