@@ -383,6 +383,15 @@ static void verify_names_round_totals_that_do_not_add_up(void **state)
                        "round totals do not add up");
 }
 
+/* The released donations counted as if they still stood. */
+static void verify_names_a_voucher_count_that_ignores_releases(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE initiatives SET voucher_count = (SELECT count(*) FROM ledger l "
+                       "WHERE l.initiative_id = initiatives.id AND l.kind = 'donation')",
+                       "cached voucher count differs");
+}
+
 static void verify_names_a_donation_of_a_voided_voucher(void **state)
 {
     (void)state;
@@ -594,6 +603,7 @@ int main(void)
         cmocka_unit_test(verify_names_a_wrong_issued_count),
         cmocka_unit_test(verify_names_a_wrong_returned_count),
         cmocka_unit_test(verify_names_round_totals_that_do_not_add_up),
+        cmocka_unit_test(verify_names_a_voucher_count_that_ignores_releases),
         cmocka_unit_test(verify_names_a_donation_of_a_voided_voucher),
         cmocka_unit_test(full_verify_names_a_broken_check_constraint),
         cmocka_unit_test(regular_verify_leaves_check_constraints_on),
