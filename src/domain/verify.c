@@ -204,8 +204,8 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
     }
     if (sqlite3_bind_parameter_count(s) > 0)
         sqlite3_bind_int64(s, 1, since);
-    int n = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    int n = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct buf line = {0};
         buf_puts(&line, rule->what);
         buf_puts(&line, ":");
@@ -215,6 +215,13 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
         }
         report(ctx, line.data);
         buf_free(&line);
+        n++;
+    }
+    if (rc != SQLITE_DONE) { /* stopped early (a page it could not read): never a silent pass */
+        char line[512];
+        snprintf(line, sizeof line, "%s: query failed: %s", rule->what,
+                 sqlite3_errmsg(db_handle(db)));
+        report(ctx, line);
         n++;
     }
     sqlite3_reset(s);
@@ -243,7 +250,8 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
         db_exec(db, "PRAGMA ignore_check_constraints = ON");
     if (sqlite3_prepare_v2(db_handle(db), full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
                            -1, &s, NULL) == SQLITE_OK) {
-        while (sqlite3_step(s) == SQLITE_ROW) {
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             const char *v = (const char *)sqlite3_column_text(s, 0);
             if (v && strcmp(v, "ok") != 0) {
                 char line[512];
@@ -252,6 +260,16 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
                 breaches++;
             }
         }
+        if (rc != SQLITE_DONE) {
+            char line[512];
+            snprintf(line, sizeof line, "integrity: the check failed: %s",
+                     sqlite3_errmsg(db_handle(db)));
+            report(ctx, line);
+            breaches++;
+        }
+    } else {
+        report(ctx, "integrity: the check could not start");
+        breaches++;
     }
     sqlite3_finalize(s);
     if (!full)

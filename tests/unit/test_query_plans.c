@@ -412,6 +412,48 @@ static void full_verify_names_a_broken_check_constraint(void **state)
                           "CHECK constraint failed", false);
 }
 
+/* Counts the progress callbacks and, once armed, interrupts the statement after the given
+ * number: a check that stops half-way, as on a page that cannot be read. */
+struct stopper {
+    long calls, stop_at;
+};
+
+static int stop_half_way(void *ctx)
+{
+    struct stopper *st = ctx;
+    st->calls++;
+    return st->calls == st->stop_at;
+}
+
+static void verify_reports_a_check_that_stops_half_way(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-stopped-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    donate(&f, 0, a);
+    donate(&f, 3, a);
+    struct stopper st = {0, 0};
+    sqlite3_progress_handler(db_handle(f.db), 100, stop_half_way, &st);
+    assert_int_equal(verify_run(f.db, true, fixture_print_breach, NULL), 0);
+    assert_true(st.calls > 10);
+    /* Early on in the integrity check, late on in one of the rules. */
+    long all = st.calls;
+    for (long stop_at = all / 4; stop_at < all; stop_at += all * 2 / 3) {
+        st = (struct stopper){0, stop_at};
+        struct found found = {"failed: interrupted", 0};
+        assert_true(verify_run(f.db, true, count_breach, &found) > 0);
+        assert_int_equal(found.hits, 1);
+    }
+    sqlite3_progress_handler(db_handle(f.db), 0, NULL, NULL);
+    fixture_close(&f);
+    unlink(path);
+}
+
 /* The regular run switches the CHECK constraints off for its quick check only: a write on the
  * same connection afterwards is held to them again. */
 static void regular_verify_leaves_check_constraints_on(void **state)
@@ -607,6 +649,7 @@ int main(void)
         cmocka_unit_test(verify_names_a_donation_of_a_voided_voucher),
         cmocka_unit_test(full_verify_names_a_broken_check_constraint),
         cmocka_unit_test(regular_verify_leaves_check_constraints_on),
+        cmocka_unit_test(verify_reports_a_check_that_stops_half_way),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
         cmocka_unit_test(verify_names_a_wrong_paid_out_total),
