@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -454,6 +455,104 @@ static void verify_reports_a_check_that_stops_half_way(void **state)
     unlink(path);
 }
 
+static int64_t single_value(struct db *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* verify_tally, the GROUP BY of the summary rules, sums exactly what GROUP BY sums: many
+ * groups (its table grows and its slots collide), a NULL key, negative values. */
+static void verify_tally_sums_as_group_by_does(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-tally-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0); /* registers it */
+#define TALLY_ROWS                                                                                 \
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000), "            \
+    "rows AS (SELECT i % 7 AS a, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 300 END AS b, 1 AS x, "   \
+    "i AS y, -i AS z, i % 3 AS w FROM n), "                                                        \
+    "grouped AS (SELECT a, b, sum(x), sum(y), sum(z), sum(w) FROM rows GROUP BY a, b), "           \
+    "tallied AS (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, "         \
+    "value ->> 5 FROM json_each((SELECT verify_tally(a, b, x, y, z, w) FROM rows))) "
+    int64_t groups = single_value(f.db, TALLY_ROWS "SELECT count(*) FROM grouped");
+    assert_int_equal(groups, 7 * 300 + 7);
+    assert_int_equal(single_value(f.db, TALLY_ROWS "SELECT count(*) FROM tallied"), groups);
+    assert_int_equal(single_value(f.db, TALLY_ROWS "SELECT count(*) FROM (SELECT * FROM grouped "
+                                                   "EXCEPT SELECT * FROM tallied)"),
+                     0);
+    assert_int_equal(single_value(f.db, "SELECT verify_tally(1, 2, 3, 4, 5, 6) WHERE 0"), 0);
+#undef TALLY_ROWS
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* Overwrites the page type of a table's root page in the file, as a damaged disk would. */
+static void damage_root_page(struct fixture *f, const char *path, const char *table)
+{
+    sqlite3_stmt *s;
+    assert_true(db_exec(f->db, "PRAGMA wal_checkpoint(TRUNCATE)"));
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT (SELECT page_size FROM pragma_page_size), "
+                                        "rootpage FROM sqlite_schema WHERE name = ?1",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t page_size = sqlite3_column_int64(s, 0), root = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    db_close(f->db);
+    assert_true(root > 1);
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    unsigned char bad = 0x01; /* no b-tree page has this type */
+    assert_int_equal(pwrite(fd, &bad, 1, (off_t)((root - 1) * page_size)), 1);
+    close(fd);
+    char err[256];
+    f->db = db_open(path, false, err, sizeof err);
+    assert_non_null(f->db);
+}
+
+/* A damaged page is a breach of the regular run: in a small table through its quick check,
+ * in the ledger through the rules that read every ledger row. */
+static void regular_verify_names_a_damaged_page(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"news", "ledger"};
+    static const char *const needles[] = {"integrity: ", "query failed: "};
+    for (int t = 0; t < 2; t++) {
+        char path[] = "/tmp/bs-damaged-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        struct fixture f;
+        assert_true(fixture_open(&f, path, 12));
+        int64_t a = fixture_initiative(&f, 1, 100000);
+        donate(&f, 0, a);
+        assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
+        damage_root_page(&f, path, tables[t]);
+        struct found found = {needles[t], 0};
+        assert_true(verify_run(f.db, false, count_breach, &found) > 0);
+        assert_true(found.hits > 0);
+        fixture_close(&f);
+        unlink(path);
+        char wal[64];
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        unlink(wal);
+        snprintf(wal, sizeof wal, "%s-shm", path);
+        unlink(wal);
+    }
+}
+
 /* The regular run switches the CHECK constraints off for its quick check only: a write on the
  * same connection afterwards is held to them again. */
 static void regular_verify_leaves_check_constraints_on(void **state)
@@ -650,6 +749,8 @@ int main(void)
         cmocka_unit_test(full_verify_names_a_broken_check_constraint),
         cmocka_unit_test(regular_verify_leaves_check_constraints_on),
         cmocka_unit_test(verify_reports_a_check_that_stops_half_way),
+        cmocka_unit_test(regular_verify_names_a_damaged_page),
+        cmocka_unit_test(verify_tally_sums_as_group_by_does),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
         cmocka_unit_test(verify_names_a_wrong_paid_out_total),
