@@ -67,15 +67,18 @@ static const struct rule rules[] = {
      "SELECT x.id, x.before, i.target_cents FROM (SELECT id, kind, initiative_id, "
      " coalesce(sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
      " initiative_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before "
-     " FROM ledger WHERE initiative_id IN (SELECT initiative_id FROM ledger WHERE id > ?1)) x "
+     /* the full run (?1 = 0) takes every initiative without listing them first */
+     " FROM ledger WHERE ?1 = 0 OR initiative_id IN (SELECT initiative_id FROM ledger "
+     " WHERE id > ?1)) x "
      "JOIN initiatives i ON i.id = x.initiative_id "
      "WHERE x.kind = 'donation' AND x.id > ?1 AND x.before >= i.target_cents"},
     {"donation reached the target but the initiative did not turn 'gefinancierd' in the same "
      "transaction (ledger row, initiative)",
      "SELECT x.id, x.initiative_id FROM (SELECT id, kind, initiative_id, amount_cents, "
      " sum(CASE WHEN kind <> 'payout' THEN amount_cents ELSE 0 END) OVER (PARTITION BY "
-     " initiative_id ORDER BY id) AS after FROM ledger WHERE initiative_id IN "
-     " (SELECT initiative_id FROM ledger WHERE id > ?1)) x JOIN initiatives i ON i.id = x.initiative_id "
+     " initiative_id ORDER BY id) AS after FROM ledger WHERE ?1 = 0 OR initiative_id IN "
+     " (SELECT initiative_id FROM ledger WHERE id > ?1)) x "
+     "JOIN initiatives i ON i.id = x.initiative_id "
      "WHERE x.kind = 'donation' AND x.id > ?1 AND x.after >= i.target_cents AND x.after - x.amount_cents < i.target_cents "
      "AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'state' "
      " AND a.subject = 'initiative:' || x.initiative_id AND a.to_value = 'gefinancierd' "

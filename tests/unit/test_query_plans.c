@@ -384,6 +384,28 @@ static void verify_names_round_totals_that_do_not_add_up(void **state)
                        "round totals do not add up");
 }
 
+/* A donation written past the domain to the initiative that holds the standing donation,
+ * by a voucher not yet used, after its target was set to target_sql. */
+#define DONATION_PAST_THE_TARGET(target_sql)                                                       \
+    "UPDATE initiatives SET target_cents = " target_sql " WHERE id = (SELECT initiative_id FROM "   \
+    "ledger d WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE "               \
+    "x.reverses_id = d.id)); INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) " \
+    "SELECT '2027-01-16 12:00:00', 'donation', d.initiative_id, (SELECT min(v.id) FROM vouchers v " \
+    "WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.voucher_id = v.id)), 750 FROM ledger d "     \
+    "WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)"
+
+static void verify_names_a_donation_after_the_target(void **state)
+{
+    (void)state;
+    corrupt_and_verify(DONATION_PAST_THE_TARGET("750"), "total before it had reached the target");
+}
+
+static void verify_names_a_target_reached_without_funding(void **state)
+{
+    (void)state;
+    corrupt_and_verify(DONATION_PAST_THE_TARGET("1500"), "did not turn 'gefinancierd'");
+}
+
 /* The released donations counted as if they still stood. */
 static void verify_names_a_voucher_count_that_ignores_releases(void **state)
 {
@@ -760,6 +782,8 @@ int main(void)
         cmocka_unit_test(verify_names_a_wrong_returned_count),
         cmocka_unit_test(verify_names_round_totals_that_do_not_add_up),
         cmocka_unit_test(verify_names_a_voucher_count_that_ignores_releases),
+        cmocka_unit_test(verify_names_a_donation_after_the_target),
+        cmocka_unit_test(verify_names_a_target_reached_without_funding),
         cmocka_unit_test(verify_names_a_donation_of_a_voided_voucher),
         cmocka_unit_test(full_verify_names_a_broken_check_constraint),
         cmocka_unit_test(regular_verify_leaves_check_constraints_on),
