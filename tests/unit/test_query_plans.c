@@ -387,12 +387,14 @@ static void verify_names_round_totals_that_do_not_add_up(void **state)
 /* A donation written past the domain to the initiative that holds the standing donation,
  * by a voucher not yet used, after its target was set to target_sql. */
 #define DONATION_PAST_THE_TARGET(target_sql)                                                       \
-    "UPDATE initiatives SET target_cents = " target_sql " WHERE id = (SELECT initiative_id FROM "   \
-    "ledger d WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE "               \
-    "x.reverses_id = d.id)); INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) " \
-    "SELECT '2027-01-16 12:00:00', 'donation', d.initiative_id, (SELECT min(v.id) FROM vouchers v " \
-    "WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.voucher_id = v.id)), 750 FROM ledger d "     \
-    "WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id)"
+    "UPDATE initiatives SET target_cents = " target_sql " WHERE id = (SELECT initiative_id "       \
+    "FROM ledger d WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE "          \
+    "x.reverses_id = d.id)); "                                                                     \
+    "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) "                       \
+    "SELECT '2027-01-16 12:00:00', 'donation', d.initiative_id, (SELECT min(v.id) "                \
+    "FROM vouchers v WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.voucher_id = v.id)), 750 "   \
+    "FROM ledger d WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE "          \
+    "x.reverses_id = d.id)"
 
 static void verify_names_a_donation_after_the_target(void **state)
 {
