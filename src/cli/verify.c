@@ -20,8 +20,9 @@ int cli_verify(struct app *app, int argc, char **argv)
                "Checks the database's integrity, foreign keys, schema version, the key file\n"
                "and the invariants of money and states. Exit status 1 names each breach.\n"
                "By default the rules about single ledger rows cover the rows added since the\n"
-               "last clean run and the file gets a quick check; --full checks every row and\n"
-               "runs PRAGMA integrity_check.\n");
+               "last clean run, every total and summary is recomputed, and every table but the\n"
+               "ledger and the vouchers (whose rows the rules read) gets a quick check; --full\n"
+               "checks every row and runs PRAGMA integrity_check over the whole file.\n");
         return EXIT_OK;
     }
     bool full = argc > 1 && strcmp(argv[1], "--full") == 0;

@@ -122,6 +122,75 @@ static void json_rows(void **state)
     free(text);
 }
 
+/* The JSON text is jansson's own compact dump of the same object, byte for byte, for text
+ * that needs escaping, text beyond ASCII and text that is not UTF-8 (written as ""). */
+static void json_text_as_jansson_writes_it(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"plain",
+                                        "quote \" and backslash \\",
+                                        "a/b",
+                                        "\b\f\n\r\t",
+                                        "\x01\x1f\x7f",
+                                        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+                                        "",
+                                        "\xc3(",        /* a lead byte without its continuation */
+                                        "\xed\xa0\x80", /* a surrogate */
+                                        "\xf4\x90\x80\x80", /* beyond U+10FFFF */
+                                        "\xe0\x80\xaf",     /* overlong */
+                                        "\xc0\xaf",
+                                        "\xff",
+                                        "2027-01-16 23:30:00",
+                                        "2027-01-16 23:30",
+                                        "x\xe2\x82"};
+    enum { N = sizeof texts / sizeof texts[0] };
+    struct export_cell rows[N][NCOLS];
+    json_t *expected = json_array();
+    for (size_t i = 0; i < N; i++) {
+        for (int c = 0; c < NCOLS; c++)
+            rows[i][c] = (struct export_cell){.number = (int64_t)i * -123456789012LL,
+                                              .text = texts[(i + (size_t)c) % N]};
+        json_t *obj = json_object();
+        for (int c = 0; c < NCOLS; c++) {
+            const char *t = rows[i][c].text;
+            json_t *v;
+            if (columns[c].type == EXPORT_INT || columns[c].type == EXPORT_CENTS ||
+                columns[c].type == EXPORT_PERMILLE) {
+                v = json_integer(rows[i][c].number);
+            } else if (columns[c].type == EXPORT_TIME && strlen(t) == 19 && t[10] == ' ') {
+                char iso[21];
+                snprintf(iso, sizeof iso, "%.10sT%.8sZ", t, t + 11);
+                v = json_string(iso);
+            } else {
+                v = json_string(t);
+                if (!v)
+                    v = json_string("");
+            }
+            json_object_set_new(obj, columns[c].name, v);
+        }
+        json_array_append_new(expected, obj);
+    }
+    char *want = NULL;
+    size_t cap = 0;
+    FILE *mem = open_memstream(&want, &cap);
+    assert_non_null(mem);
+    fputs("[", mem);
+    for (size_t i = 0; i < N; i++) {
+        char *row = json_dumps(json_array_get(expected, i), JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fprintf(mem, "%s\n%s", i ? "," : "", row);
+        free(row);
+    }
+    fputs("\n]\n", mem);
+    assert_int_equal(fclose(mem), 0);
+    json_decref(expected);
+    bool ok;
+    char *text = write_rows(EXPORT_JSON, 0, (const struct export_cell(*)[NCOLS])rows, N, &ok);
+    assert_true(ok);
+    assert_string_equal(text, want);
+    free(text);
+    free(want);
+}
+
 static void object_rows(void **state)
 {
     (void)state;
@@ -221,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_rows),
         cmocka_unit_test(json_rows),
+        cmocka_unit_test(json_text_as_jansson_writes_it),
         cmocka_unit_test(object_rows),
         cmocka_unit_test(xlsx_file),
         cmocka_unit_test(failures_are_sticky),

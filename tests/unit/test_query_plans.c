@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -758,7 +759,9 @@ static void count_breach(void *ctx, const char *line)
         found->hits++;
 }
 
-static void corrupt_and_verify(const char *sql, const char *needle)
+/* Breaks the database with sql after a clean run, then expects exactly one breach naming
+ * needle from the regular run (when regular) and from the full run. */
+static void corrupt_and_verify_in(const char *sql, const char *needle, bool regular)
 {
     char path[] = "/tmp/bs-summary-XXXXXX";
     int fd = mkstemp(path);
@@ -774,8 +777,278 @@ static void corrupt_and_verify(const char *sql, const char *needle)
     assert_int_equal(fixture_verify(&f), 0);
     assert_true(db_exec(f.db, sql));
     struct found found = {needle, 0};
+    if (regular) {
+        assert_true(verify_run(f.db, false, count_breach, &found) > 0);
+        assert_int_equal(found.hits, 1);
+        found.hits = 0;
+    }
     assert_true(verify_all(f.db, count_breach, &found) > 0);
     assert_int_equal(found.hits, 1);
+    fixture_close(&f);
+    unlink(path);
+}
+
+static void corrupt_and_verify(const char *sql, const char *needle)
+{
+    corrupt_and_verify_in(sql, needle, true);
+}
+
+static void verify_names_a_wrong_issued_count(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_area_totals SET issued = issued - 1 WHERE round_id = "
+                       "(SELECT min(round_id) FROM round_area_totals WHERE issued > 0) AND area_id = "
+                       "(SELECT min(area_id) FROM round_area_totals WHERE issued > 0)",
+                       "round summary differs");
+}
+
+static void verify_names_a_wrong_returned_count(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_area_totals SET returned = returned + 1 WHERE round_id = "
+                       "(SELECT min(round_id) FROM round_area_totals) AND area_id = (SELECT "
+                       "min(area_id) FROM round_area_totals WHERE round_id = (SELECT min(round_id) "
+                       "FROM round_area_totals))",
+                       "round summary differs");
+}
+
+/* A standing donation is returned past the domain and the voucher then donated again: it counts
+ * as donated and as returned, and the round's totals no longer add up. */
+static void verify_names_round_totals_that_do_not_add_up(void **state)
+{
+    (void)state;
+    corrupt_and_verify("INSERT INTO ledger(at, kind, initiative_id, voucher_id, reverses_id, "
+                       "amount_cents) SELECT at, 'return', initiative_id, voucher_id, id, "
+                       "-amount_cents FROM ledger d WHERE kind = 'donation' AND NOT EXISTS "
+                       "(SELECT 1 FROM ledger x WHERE x.reverses_id = d.id); "
+                       "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) "
+                       "SELECT at, 'donation', initiative_id, voucher_id, -amount_cents FROM ledger "
+                       "WHERE kind = 'return'",
+                       "round totals do not add up");
+}
+
+/* A donation written past the domain to the initiative that holds the standing donation,
+ * by a voucher not yet used, after its target was set to target_sql. */
+#define DONATION_PAST_THE_TARGET(target_sql)                                                       \
+    "UPDATE initiatives SET target_cents = " target_sql " WHERE id = (SELECT initiative_id "       \
+    "FROM ledger d WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE "          \
+    "x.reverses_id = d.id)); "                                                                     \
+    "INSERT INTO ledger(at, kind, initiative_id, voucher_id, amount_cents) "                       \
+    "SELECT '2027-01-16 12:00:00', 'donation', d.initiative_id, (SELECT min(v.id) "                \
+    "FROM vouchers v WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.voucher_id = v.id)), 750 "   \
+    "FROM ledger d WHERE kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE "          \
+    "x.reverses_id = d.id)"
+
+static void verify_names_a_donation_after_the_target(void **state)
+{
+    (void)state;
+    corrupt_and_verify(DONATION_PAST_THE_TARGET("750"), "total before it had reached the target");
+}
+
+static void verify_names_a_target_reached_without_funding(void **state)
+{
+    (void)state;
+    corrupt_and_verify(DONATION_PAST_THE_TARGET("1500"), "did not turn 'gefinancierd'");
+}
+
+/* The released donations counted as if they still stood. */
+static void verify_names_a_voucher_count_that_ignores_releases(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE initiatives SET voucher_count = (SELECT count(*) FROM ledger l "
+                       "WHERE l.initiative_id = initiatives.id AND l.kind = 'donation')",
+                       "cached voucher count differs");
+}
+
+static void verify_names_a_donation_of_a_voided_voucher(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE vouchers SET voided_at = '2027-02-01 00:00:00' WHERE id = (SELECT "
+                       "voucher_id FROM ledger d WHERE kind = 'donation' AND NOT EXISTS "
+                       "(SELECT 1 FROM ledger x WHERE x.reverses_id = d.id))",
+                       "donation of a voided voucher");
+}
+
+/* A row that breaks a CHECK constraint, written with the constraints switched off: the full
+ * run's integrity_check names it (the regular quick check does not evaluate them again). */
+static void full_verify_names_a_broken_check_constraint(void **state)
+{
+    (void)state;
+    corrupt_and_verify_in("PRAGMA ignore_check_constraints = ON; UPDATE budget_lines SET "
+                          "amount_cents = -amount_cents WHERE initiative_id = (SELECT "
+                          "min(initiative_id) FROM budget_lines); PRAGMA ignore_check_constraints = OFF",
+                          "CHECK constraint failed", false);
+}
+
+/* Counts the progress callbacks and, once armed, interrupts the statement after the given
+ * number: a check that stops half-way, as on a page that cannot be read. */
+struct stopper {
+    long calls, stop_at;
+};
+
+static int stop_half_way(void *ctx)
+{
+    struct stopper *st = ctx;
+    st->calls++;
+    return st->calls == st->stop_at;
+}
+
+/* A check cut short names itself: the statement that failed, or the schema version it could
+ * not read. */
+static void count_stopped(void *ctx, const char *line)
+{
+    int *hits = ctx;
+    fprintf(stderr, "breach: %s\n", line);
+    if (strstr(line, "failed: interrupted") || strstr(line, "schema version: database -1"))
+        (*hits)++;
+}
+
+static void verify_reports_a_check_that_stops_half_way(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-stopped-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    donate(&f, 0, a);
+    donate(&f, 3, a);
+    struct stopper st = {0, 0};
+    sqlite3_progress_handler(db_handle(f.db), 100, stop_half_way, &st);
+    /* At eight points of each run (the last fifth holds the mark of a clean run, which may
+     * fail unsaid): the full run is mostly its integrity check, the regular one mostly the
+     * summary rules. */
+    for (int full = 1; full >= 0; full--) {
+        st = (struct stopper){0, 0};
+        assert_int_equal(verify_run(f.db, full, fixture_print_breach, NULL), 0);
+        long all = st.calls;
+        assert_true(all > 10);
+        for (int k = 1; k <= 8; k++) {
+            st = (struct stopper){0, all * k / 10};
+            int hits = 0;
+            assert_true(verify_run(f.db, full, count_stopped, &hits) > 0);
+            assert_int_equal(hits, 1);
+        }
+    }
+    sqlite3_progress_handler(db_handle(f.db), 0, NULL, NULL);
+    fixture_close(&f);
+    unlink(path);
+}
+
+static int64_t single_value(struct db *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* verify_tally, the GROUP BY of the summary rules, sums exactly what GROUP BY sums: many
+ * groups (its table grows and its slots collide), a NULL key, negative values. */
+static void verify_tally_sums_as_group_by_does(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-tally-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0); /* registers it */
+#define TALLY_ROWS                                                                                 \
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000), "            \
+    "rows AS (SELECT i % 7 AS a, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 300 END AS b, 1 AS x, "   \
+    "i AS y, -i AS z, i % 3 AS w FROM n), "                                                        \
+    "grouped AS (SELECT a, b, sum(x), sum(y), sum(z), sum(w) FROM rows GROUP BY a, b), "           \
+    "tallied AS (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, "         \
+    "value ->> 5 FROM json_each((SELECT verify_tally(a, b, x, y, z, w) FROM rows))) "
+    int64_t groups = single_value(f.db, TALLY_ROWS "SELECT count(*) FROM grouped");
+    assert_int_equal(groups, 7 * 300 + 7);
+    assert_int_equal(single_value(f.db, TALLY_ROWS "SELECT count(*) FROM tallied"), groups);
+    assert_int_equal(single_value(f.db, TALLY_ROWS "SELECT count(*) FROM (SELECT * FROM grouped "
+                                                   "EXCEPT SELECT * FROM tallied)"),
+                     0);
+    assert_int_equal(single_value(f.db, "SELECT verify_tally(1, 2, 3, 4, 5, 6) WHERE 0"), 0);
+#undef TALLY_ROWS
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* Overwrites the page type of a table's root page in the file, as a damaged disk would. */
+static void damage_root_page(struct fixture *f, const char *path, const char *table)
+{
+    sqlite3_stmt *s;
+    assert_true(db_exec(f->db, "PRAGMA wal_checkpoint(TRUNCATE)"));
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT (SELECT page_size FROM pragma_page_size), "
+                                        "rootpage FROM sqlite_schema WHERE name = ?1",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t page_size = sqlite3_column_int64(s, 0), root = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+    db_close(f->db);
+    assert_true(root > 1);
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    unsigned char bad = 0x01; /* no b-tree page has this type */
+    assert_int_equal(pwrite(fd, &bad, 1, (off_t)((root - 1) * page_size)), 1);
+    close(fd);
+    char err[256];
+    f->db = db_open(path, false, err, sizeof err);
+    assert_non_null(f->db);
+}
+
+/* A damaged page is a breach of the regular run: in a small table through its quick check,
+ * in the ledger through the rules that read every ledger row. */
+static void regular_verify_names_a_damaged_page(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"news", "ledger"};
+    static const char *const needles[] = {"integrity: ", "query failed: "};
+    for (int t = 0; t < 2; t++) {
+        char path[] = "/tmp/bs-damaged-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        struct fixture f;
+        assert_true(fixture_open(&f, path, 12));
+        int64_t a = fixture_initiative(&f, 1, 100000);
+        donate(&f, 0, a);
+        assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
+        damage_root_page(&f, path, tables[t]);
+        struct found found = {needles[t], 0};
+        assert_true(verify_run(f.db, false, count_breach, &found) > 0);
+        assert_true(found.hits > 0);
+        fixture_close(&f);
+        unlink(path);
+        char wal[64];
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        unlink(wal);
+        snprintf(wal, sizeof wal, "%s-shm", path);
+        unlink(wal);
+    }
+}
+
+/* The regular run switches the CHECK constraints off for its quick check only: a write on the
+ * same connection afterwards is held to them again. */
+static void regular_verify_leaves_check_constraints_on(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-checks-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    fixture_initiative(&f, 1, 100000);
+    assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
+    assert_false(db_exec(f.db, "UPDATE budget_lines SET amount_cents = -1"));
     fixture_close(&f);
     unlink(path);
 }
@@ -981,6 +1254,18 @@ int main(void)
         cmocka_unit_test(pages_scan_no_big_table),
         cmocka_unit_test(verify_names_a_wrong_round_summary),
         cmocka_unit_test(verify_names_a_missing_round_summary),
+        cmocka_unit_test(verify_names_a_wrong_issued_count),
+        cmocka_unit_test(verify_names_a_wrong_returned_count),
+        cmocka_unit_test(verify_names_round_totals_that_do_not_add_up),
+        cmocka_unit_test(verify_names_a_voucher_count_that_ignores_releases),
+        cmocka_unit_test(verify_names_a_donation_after_the_target),
+        cmocka_unit_test(verify_names_a_target_reached_without_funding),
+        cmocka_unit_test(verify_names_a_donation_of_a_voided_voucher),
+        cmocka_unit_test(full_verify_names_a_broken_check_constraint),
+        cmocka_unit_test(regular_verify_leaves_check_constraints_on),
+        cmocka_unit_test(verify_reports_a_check_that_stops_half_way),
+        cmocka_unit_test(regular_verify_names_a_damaged_page),
+        cmocka_unit_test(verify_tally_sums_as_group_by_does),
         cmocka_unit_test(verify_names_a_wrong_initiative_summary),
         cmocka_unit_test(verify_names_a_wrong_household_count),
         cmocka_unit_test(verify_names_a_wrong_paid_out_total),
