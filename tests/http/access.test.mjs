@@ -18,9 +18,9 @@ const OPEN = new Set(['/beheer/inloggen', '/beheer/uitloggen']);
 async function routeTable() {
   const text = await fs.readFile(path.join(ROOT, 'src/pages/routes.c'), 'utf8');
   const rows = [];
-  const re = /\{M_(GET|POST), "([^"]+)", (\w+), ([\w |]+)\}/g;
+  const re = /\{M_(GET|POST),\s+"([^"]+)",\s+(\w+),\s+([\w\s|]+)\}/g;
   for (let m; (m = re.exec(text));) {
-    rows.push({ method: m[1], pattern: m[2], handler: m[3], flags: m[4].split(/\s*\|\s*/) });
+    rows.push({ method: m[1], pattern: m[2], handler: m[3], flags: m[4].trim().split(/\s*\|\s*/) });
   }
   return rows;
 }
