@@ -1,0 +1,146 @@
+// Every form refuses an empty required text, a text one character over its limit and its other
+// field-level mistakes at the field: the form comes back (400) with a summary at the top that
+// links to the field, the message at the field (aria-invalid, aria-describedby), what was typed
+// kept, and nothing stored. Never the bare error page.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decode, textOf } from '../lib/pages.mjs';
+import { removeDb, sql, startServe } from '../lib/server.mjs';
+import { adminSnapshot } from '../lib/admin.mjs';
+import { client, initiativeFields, login, makeDemoDbWithStaff, submitInitiative }
+  from '../lib/staff.mjs';
+
+let db;
+let demo;
+let server;
+let regisseur;
+let open; // an open initiative
+const links = {}; // management links by state
+const one = (s) => sql(db, s).trim();
+
+/** What any of these forms could write. */
+function snapshot() {
+  return `${adminSnapshot(db)}\n${sql(db, `
+    SELECT 'counts', (SELECT count(*) FROM initiative_messages),
+      (SELECT count(*) FROM initiative_updates), (SELECT count(*) FROM audit_log);
+    SELECT 'initiatives', group_concat(id || ',' || title || ',' || state || ',' ||
+      ifnull(state_reason, ''), '|') FROM (SELECT * FROM initiatives ORDER BY id);`).trim()}`;
+}
+
+before(async () => {
+  demo = await makeDemoDbWithStaff();
+  db = demo.db;
+  open = Number(one("SELECT min(id) FROM initiatives WHERE state = 'open' AND area_id = " +
+    "(SELECT id FROM areas WHERE slug = 'de-riet')"));
+  sql(db, "INSERT OR REPLACE INTO settings(key, value) VALUES ('indienen_per_uur', '1000'), " +
+    "('wijzigingen_per_uur', '1000')");
+  server = await startServe({ db, threads: 2 });
+  regisseur = await login(server.base, demo.regisseur.username, demo.regisseur.password);
+  for (const state of ['ingediend', 'wijziging_gevraagd', 'open', 'gefinancierd']) {
+    const { path } = await submitInitiative(server.base,
+      initiativeFields({ titel: `Veldgrens ${state}`, email: `grens.${state}@example.org` }));
+    assert.ok(path, `a management link (${state})`);
+    links[state] = path;
+    if (state === 'ingediend') continue;
+    const id = one(`SELECT id FROM initiatives WHERE title = 'Veldgrens ${state}'`);
+    const res = state === 'wijziging_gevraagd'
+      ? await regisseur.post(`/beheer/initiatieven/${id}/wijziging`, { bericht: 'Graag de datum.' })
+      : await regisseur.post(`/beheer/initiatieven/${id}/goedkeuren`);
+    assert.equal(res.status, 303, `${state}: ${res.text.slice(0, 200)}`);
+    if (state === 'gefinancierd') sql(db, `UPDATE initiatives SET state = 'gefinancierd' WHERE id = ${id}`);
+  }
+});
+
+after(async () => {
+  await server?.stop();
+  if (db) await removeDb(db);
+});
+
+/** The refused control named `name`: aria-invalid, described by its message, which matches
+ * `message`; the summary at the top links to it with the same message. */
+function assertAtField(html, name, message, where) {
+  const tags = [...html.matchAll(new RegExp(`<(?:input|textarea|select)\\b[^>]*\\bname="${name}"[^>]*>`,
+    'g'))].map((m) => m[0]);
+  assert.ok(tags.length, `${where}: a field named ${name}`);
+  const refused = tags.find((t) => /aria-invalid="true"/.test(t));
+  assert.ok(refused, `${where}: aria-invalid on ${name}: ${tags.join(' ')}`);
+  const id = /\bid="([^"]+)"/.exec(refused)?.[1];
+  const described = /aria-describedby="([^"]+)"/.exec(refused)?.[1] ?? '';
+  const text = described.split(' ').map((d) =>
+    new RegExp(`<p class="error-message" id="${d}">([\\s\\S]*?)</p>`).exec(html)?.[1] ?? '')
+    .join(' ');
+  assert.match(textOf(text), message, `${where}: the message at ${id}, described by it`);
+  const summary = /<div class="notice[^"]*error-summary" role="alert"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+  assert.ok(summary, `${where}: an error summary`);
+  const link = new RegExp(`<a href="#${id}">([\\s\\S]*?)</a>`).exec(summary)?.[1] ?? '';
+  assert.match(textOf(link), message, `${where}: the summary links to #${id}`);
+}
+
+/** The value shown in the control named `name` (an input's value or a textarea's text). */
+function shown(html, name) {
+  return [...html.matchAll(new RegExp(
+    `name="${name}"[^>]*value="([^"]*)"|name="${name}"[^>]*>([^<]*)</textarea>`, 'g'))]
+    .map((m) => decode(m[1] ?? m[2]));
+}
+
+const idOf = (state) => one(`SELECT id FROM initiatives WHERE title = 'Veldgrens ${state}'`);
+const LONG = 'x'.repeat(5001);
+
+/** Each case: who posts, the page with the form, the path, the fields, the refused field, the
+ * message expected there, and whether the typed value must come back. */
+const CASES = [
+  ['the resubmission, an answer one over 5000', () => ({ first: links.wijziging_gevraagd,
+    path: `${links.wijziging_gevraagd}/indienen`, fields: { antwoord: LONG }, field: 'antwoord',
+    message: /hoogstens 5000 tekens/ })],
+  ['an initiator update, empty', () => ({ first: links.open, path: `${links.open}/update`,
+    multi: true, fields: { tekst: '' }, field: 'tekst', message: /Schrijf/ })],
+  ['an initiator update, one over 5000', () => ({ first: links.open, path: `${links.open}/update`,
+    multi: true, fields: { tekst: LONG }, field: 'tekst', message: /hoogstens 5000 tekens/ })],
+  ['the completion report, empty', () => ({ first: links.gefinancierd,
+    path: `${links.gefinancierd}/uitgevoerd`, multi: true, fields: { verslag: '  ' },
+    field: 'verslag', message: /Schrijf/ })],
+  ['the completion report, one over 5000', () => ({ first: links.gefinancierd,
+    path: `${links.gefinancierd}/uitgevoerd`, multi: true, fields: { verslag: LONG },
+    field: 'verslag', message: /hoogstens 5000 tekens/ })],
+  ['withdrawing, not ticked', () => ({ first: links.open, path: `${links.open}/intrekken`,
+    fields: {}, field: 'zeker', message: /Vink aan/, notTyped: true })],
+  ['asking for changes, empty', () => ({ staff: true, first: `/beheer/initiatieven/${idOf('ingediend')}`,
+    path: `/beheer/initiatieven/${idOf('ingediend')}/wijziging`, fields: { bericht: '' },
+    field: 'bericht', message: /Schrijf/ })],
+  ['asking for changes, one over 5000', () => ({ staff: true,
+    first: `/beheer/initiatieven/${idOf('ingediend')}`,
+    path: `/beheer/initiatieven/${idOf('ingediend')}/wijziging`, fields: { bericht: LONG },
+    field: 'bericht', message: /hoogstens 5000 tekens/ })],
+  ['rejecting, empty', () => ({ staff: true, first: `/beheer/initiatieven/${idOf('ingediend')}`,
+    path: `/beheer/initiatieven/${idOf('ingediend')}/afwijzen`, fields: { reden: '', bevestigd: '1' },
+    field: 'reden', message: /Schrijf de reden/ })],
+  ['rejecting, one over 5000', () => ({ staff: true, first: `/beheer/initiatieven/${idOf('ingediend')}`,
+    path: `/beheer/initiatieven/${idOf('ingediend')}/afwijzen`,
+    fields: { reden: LONG, bevestigd: '1' }, field: 'reden', message: /Hoogstens 5000 tekens/ })],
+  ['a staff update, empty', () => ({ staff: true, first: `/beheer/initiatieven/${open}`,
+    path: `/beheer/initiatieven/${open}/update`, fields: { tekst: '' }, field: 'tekst',
+    message: /Schrijf/ })],
+  ['a staff update, one over 5000', () => ({ staff: true, first: `/beheer/initiatieven/${open}`,
+    path: `/beheer/initiatieven/${open}/update`, fields: { tekst: LONG }, field: 'tekst',
+    message: /hoogstens 5000 tekens/ })],
+];
+
+describe('an empty or too long field: the form back, the message at the field', () => {
+  for (const [what, make] of CASES) {
+    test(what, async () => {
+      const c = make();
+      const cl = c.staff ? regisseur : await client(server.base, { firstPage: c.first });
+      const page = await cl.get(c.first);
+      assert.equal(page.status, 200, `${what}: the form's page`);
+      const before = snapshot();
+      const res = c.multi ? await cl.postMultipart(c.path, c.fields) : await cl.post(c.path, c.fields);
+      assert.equal(res.status, 400, `${what}: ${textOf(res.text).slice(0, 300)}`);
+      assertAtField(res.text, c.field, c.message, what);
+      if (!c.notTyped) {
+        assert.ok(shown(res.text, c.field).includes(c.fields[c.field]),
+          `${what}: ${c.field} as typed`);
+      }
+      assert.equal(snapshot(), before, `${what}: nothing stored`);
+    });
+  }
+});
