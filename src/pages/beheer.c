@@ -168,6 +168,34 @@ static json_t *staff_initiative(struct request *req, const struct user *user)
     return item;
 }
 
+/* The summary at the top of a refused form on the initiative's page: each message linked to
+ * its field. */
+static json_t *refusal_summary(json_t *errors)
+{
+    static const struct {
+        const char *name, *label;
+    } labels[] = {
+        {"bericht", "Vraag om een aanpassing"},
+        {"reden", "Reden van de afwijzing"},
+        {"tekst", "Update"},
+    };
+    json_t *summary = json_array();
+    const char *key;
+    json_t *m;
+    json_object_foreach(errors, key, m)
+    {
+        const char *id = "", *label = "Formulier";
+        for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+            if (!strcmp(labels[i].name, key)) {
+                id = labels[i].name;
+                label = labels[i].label;
+            }
+        json_array_append_new(summary,
+                              json_pack("{s:s, s:s, s:O}", "id", id, "label", label, "message", m));
+    }
+    return summary;
+}
+
 /* The initiative's page; errors (consumed, may be NULL): field → message of a refused form,
  * shown with what was typed. */
 static void render_initiative(struct request *req, json_t *errors, int status)
@@ -224,9 +252,12 @@ static void render_initiative(struct request *req, json_t *errors, int status)
                                       (json_int_t)tp.volunteers, "questions",
                                       (json_int_t)tp.questions, "help_wanted", tp.help_wanted,
                                       "help_text", tp.help_text));
-    json_object_set_new(data, "e", errors ? errors : json_object());
-    if (errors)
+    if (errors) {
+        json_object_set_new(data, "form_errors", refusal_summary(errors));
+        json_object_set_new(data, "refused", json_true());
         json_object_set_new(data, "posted", submit_posted_values(req));
+    }
+    json_object_set_new(data, "e", errors ? errors : json_object());
     struct offers_counts oc; /* counts only, likewise */
     json_t *tpv = json_object_get(data, "tp");
     if (tpv && offers_count(req->db, page_id_param(req->params[0]), &oc))
@@ -271,6 +302,20 @@ static const char *text_field(struct request *req, const char *name, size_t max)
     return v;
 }
 
+/* The page again with the message at the text field `name` that was empty (`empty`) or too
+ * long: 400, nothing stored. */
+static void refuse_text(struct request *req, const char *name, const char *empty)
+{
+    const char *v = request_form(req, name) ?: "";
+    while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t')
+        v++;
+    bool too_long = utf8_length(v, strlen(v)) > 5000;
+    render_initiative(req,
+                      json_pack("{s:s}", name,
+                                too_long ? "Dat is te lang: hoogstens 5000 tekens." : empty),
+                      400);
+}
+
 static void staff_action(struct request *req, const char *to, const char *field, const char *done)
 {
     const struct user *user = staff_user(req);
@@ -290,8 +335,10 @@ static void staff_action(struct request *req, const char *to, const char *field,
         page_error(req, 403, "Dit initiatief valt buiten de wijken en dorpen waarvoor u werkt.");
         return;
     case WF_NO_TEXT:
-        page_error(req, 400, "Schrijf erbij wat de initiatiefnemer moet weten (hoogstens "
-                             "5000 tekens). Ga terug en vul het veld in.");
+        refuse_text(req, field ? field : "", field && !strcmp(field, "reden")
+                                    ? "Schrijf de reden op: de initiatiefnemer krijgt die per "
+                                      "e-mail."
+                                    : "Schrijf erbij wat de initiatiefnemer moet weten.");
         return;
     case WF_NOT_ALLOWED:
         page_error(req, 409, "Dit kan niet in de huidige status van het initiatief. Misschien "
@@ -380,7 +427,7 @@ void staff_update_post(struct request *req)
         page_error(req, 409, "Updates kunnen alleen bij een initiatief dat online staat.");
         return;
     case WF_NO_TEXT:
-        page_error(req, 400, "Schrijf een update van hoogstens 5000 tekens.");
+        refuse_text(req, "tekst", "Schrijf de update op.");
         return;
     case WF_BUSY:
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
