@@ -19,14 +19,52 @@
 #include <string.h>
 
 
-static void render_login(struct request *req, int status, const char *username, const char *error)
+/* The summary at the top of a refused form (the login form, the forms on the initiative's
+ * page): each message linked to its field. */
+static json_t *refusal_summary(json_t *errors)
+{
+    static const struct {
+        const char *name, *label;
+    } labels[] = {
+        {"bericht", "Vraag om een aanpassing"},
+        {"reden", "Reden van de afwijzing"},
+        {"tekst", "Update"},
+        {"gebruikersnaam", "Gebruikersnaam"},
+        {"wachtwoord", "Wachtwoord"},
+    };
+    json_t *summary = json_array();
+    const char *key;
+    json_t *m;
+    json_object_foreach(errors, key, m)
+    {
+        const char *id = "", *label = "Formulier";
+        for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+            if (!strcmp(labels[i].name, key)) {
+                id = labels[i].name;
+                label = labels[i].label;
+            }
+        json_array_append_new(summary,
+                              json_pack("{s:s, s:s, s:O}", "id", id, "label", label, "message", m));
+    }
+    return summary;
+}
+
+/* The login form; errors (consumed, may be NULL): field → message, besides any text the one
+ * check refused. */
+static void render_login(struct request *req, int status, const char *username, const char *error,
+                         json_t *errors)
 {
     json_t *data = json_pack("{s:s, s:s}", "csrf", csrf_token(req), "username",
                              username ? username : "");
     if (error)
         json_object_set_new(data, "error", json_string(error));
-    json_t *errors = json_object();
+    if (!errors)
+        errors = json_object();
     page_bad_fields(req, errors);
+    if (json_object_size(errors)) {
+        json_object_set_new(data, "form_errors", refusal_summary(errors));
+        json_object_set_new(data, "refused", json_true());
+    }
     json_object_set_new(data, "e", errors);
     page_render(req, "login", "Inloggen voor medewerkers", data);
     req->resp.status = status;
@@ -35,7 +73,7 @@ static void render_login(struct request *req, int status, const char *username, 
 
 void login_page(struct request *req)
 {
-    render_login(req, 200, NULL, NULL);
+    render_login(req, 200, NULL, NULL, NULL);
 }
 
 void login_post(struct request *req)
@@ -45,16 +83,28 @@ void login_post(struct request *req)
     time_t now = time(NULL);
     /* Text the one check refused is told at its field and never tried as a login. */
     if (page_bad_fields(req, NULL)) {
-        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL,
-                     "Controleer het gemarkeerde veld.");
+        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL, NULL, NULL);
         return;
     }
-    if (!username || !password || !*username || !*password || strlen(username) > 40 ||
-        strlen(password) > PASSWORD_MAX) {
-        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL,
-                     "Vul uw gebruikersnaam en wachtwoord in.");
+    /* An empty or too long field is told at the field; the name as typed stays. */
+    json_t *errors = json_object();
+    if (!username || !*username)
+        json_object_set_new(errors, "gebruikersnaam", json_string("Vul uw gebruikersnaam in."));
+    else if (utf8_length(username, strlen(username)) > 40)
+        json_object_set_new(errors, "gebruikersnaam",
+                            json_string("Een gebruikersnaam heeft hoogstens 40 tekens."));
+    if (!password || !*password)
+        json_object_set_new(errors, "wachtwoord", json_string("Vul uw wachtwoord in."));
+    else if (strlen(password) > PASSWORD_MAX)
+        json_object_set_new(errors, "wachtwoord",
+                            json_string(arena_printf(&req->arena,
+                                                     "Een wachtwoord heeft hoogstens %d tekens.",
+                                                     PASSWORD_MAX)));
+    if (json_object_size(errors)) {
+        render_login(req, 400, username, NULL, errors);
         return;
     }
+    json_decref(errors);
     struct user user;
     char token[SESSION_TOKEN_CHARS + 1];
     int64_t wait = 0;
@@ -75,16 +125,16 @@ void login_post(struct request *req)
                      "Te veel mislukte pogingen vanaf dit adres. Probeer het over %lld minuten "
                      "opnieuw.",
                      (long long)(wait + 59) / 60);
-        render_login(req, 429, username, msg);
+        render_login(req, 429, username, msg, NULL);
         snprintf(retry, sizeof retry, "%lld", (long long)wait);
         response_set_header(req, "Retry-After", retry);
         return;
     }
     case LOGIN_REFUSED:
-        render_login(req, 401, username, "De gebruikersnaam of het wachtwoord klopt niet.");
+        render_login(req, 401, username, "De gebruikersnaam of het wachtwoord klopt niet.", NULL);
         return;
     case LOGIN_BUSY:
-        render_login(req, 503, username, "Inloggen lukt nu niet. Probeer het zo opnieuw.");
+        render_login(req, 503, username, "Inloggen lukt nu niet. Probeer het zo opnieuw.", NULL);
         return;
     }
     response_header(req, "Set-Cookie",
@@ -166,34 +216,6 @@ static json_t *staff_initiative(struct request *req, const struct user *user)
         return json_null(); /* exists, but not for this user */
     }
     return item;
-}
-
-/* The summary at the top of a refused form on the initiative's page: each message linked to
- * its field. */
-static json_t *refusal_summary(json_t *errors)
-{
-    static const struct {
-        const char *name, *label;
-    } labels[] = {
-        {"bericht", "Vraag om een aanpassing"},
-        {"reden", "Reden van de afwijzing"},
-        {"tekst", "Update"},
-    };
-    json_t *summary = json_array();
-    const char *key;
-    json_t *m;
-    json_object_foreach(errors, key, m)
-    {
-        const char *id = "", *label = "Formulier";
-        for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-            if (!strcmp(labels[i].name, key)) {
-                id = labels[i].name;
-                label = labels[i].label;
-            }
-        json_array_append_new(summary,
-                              json_pack("{s:s, s:s, s:O}", "id", id, "label", label, "message", m));
-    }
-    return summary;
 }
 
 /* The initiative's page; errors (consumed, may be NULL): field → message of a refused form,

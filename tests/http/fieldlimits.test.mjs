@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { decode, textOf } from '../lib/pages.mjs';
 import { removeDb, sql, startServe } from '../lib/server.mjs';
 import { adminSnapshot } from '../lib/admin.mjs';
-import { client, initiativeFields, login, makeDemoDbWithStaff, submitInitiative }
+import { client, initiativeFields, isoDate, login, makeDemoDbWithStaff, submitInitiative }
   from '../lib/staff.mjs';
 
 let db;
 let demo;
 let server;
 let regisseur;
+let admin;
 let open; // an open initiative
 const links = {}; // management links by state
 const one = (s) => sql(db, s).trim();
@@ -23,6 +24,9 @@ function snapshot() {
   return `${adminSnapshot(db)}\n${sql(db, `
     SELECT 'counts', (SELECT count(*) FROM initiative_messages),
       (SELECT count(*) FROM initiative_updates), (SELECT count(*) FROM audit_log);
+    SELECT 'more', (SELECT count(*) FROM news), (SELECT count(*) FROM volunteers),
+      (SELECT count(*) FROM questions), (SELECT count(*) FROM letter_requests);
+    SELECT 'news', group_concat(id || ',' || title || ',' || body, '|') FROM news;
     SELECT 'initiatives', group_concat(id || ',' || title || ',' || state || ',' ||
       ifnull(state_reason, ''), '|') FROM (SELECT * FROM initiatives ORDER BY id);`).trim()}`;
 }
@@ -32,10 +36,15 @@ before(async () => {
   db = demo.db;
   open = Number(one("SELECT min(id) FROM initiatives WHERE state = 'open' AND area_id = " +
     "(SELECT id FROM areas WHERE slug = 'de-riet')"));
+  sql(db, `UPDATE initiatives SET help_wanted = 1, help_text = 'Tenten opzetten' WHERE id = ${open}`);
   sql(db, "INSERT OR REPLACE INTO settings(key, value) VALUES ('indienen_per_uur', '1000'), " +
     "('wijzigingen_per_uur', '1000')");
   server = await startServe({ db, threads: 2 });
   regisseur = await login(server.base, demo.regisseur.username, demo.regisseur.password);
+  admin = await login(server.base, demo.beheerder.username, demo.beheerder.password);
+  const future = await admin.post('/beheer/rondes',
+    { naam: 'Ronde om te wijzigen', opent: isoDate(500), sluit: isoDate(530), waarde: '7,50' });
+  assert.equal(future.status, 303, 'a round not started yet, to edit');
   for (const state of ['ingediend', 'wijziging_gevraagd', 'open', 'gefinancierd']) {
     const { path } = await submitInitiative(server.base,
       initiativeFields({ titel: `Veldgrens ${state}`, email: `grens.${state}@example.org` }));
@@ -125,17 +134,128 @@ const CASES = [
     message: /hoogstens 5000 tekens/ })],
 ];
 
+
+const ANY = /\S/;
+const riet = () => one("SELECT id FROM areas WHERE slug = 'de-riet'");
+const roundEdit = () => `/beheer/rondes/${one("SELECT id FROM rounds WHERE name = 'Ronde om te wijzigen'")}`;
+const news = (fields) => ({ gebied: riet(), titel: 'Nieuws', tekst: 'Blijft staan.', ...fields });
+const round = (fields) => ({ naam: 'Een ronde', opent: isoDate(400), sluit: isoDate(430),
+  waarde: '7,50', ...fields });
+const area = (fields) => ({ name: 'Veldgrenswijk', kind: 'wijk', parent: '', slug: '',
+  description: 'Blijft staan.', venue_name: '', venue_address: '', director_name: '',
+  director_email: '', director_phone: '', ...fields });
+
+/** The other forms, each with the same promise. */
+const MORE = [
+  ['the login form, no name', () => ({ first: '/beheer/inloggen', path: '/beheer/inloggen',
+    fields: { gebruikersnaam: '', wachtwoord: 'geheim' }, field: 'gebruikersnaam',
+    message: /gebruikersnaam/i })],
+  ['the login form, a name one over 40', () => ({ first: '/beheer/inloggen',
+    path: '/beheer/inloggen', fields: { gebruikersnaam: 'a'.repeat(41), wachtwoord: 'geheim' },
+    field: 'gebruikersnaam', message: /40 tekens/ })],
+  ['the login form, no password', () => ({ first: '/beheer/inloggen', path: '/beheer/inloggen',
+    fields: { gebruikersnaam: 'iemand', wachtwoord: '' }, field: 'wachtwoord',
+    message: /wachtwoord/i, notTyped: true, kept: ['gebruikersnaam', 'iemand'] })],
+  ['the help form, no first name', () => ({ first: `/initiatieven/${open}/helpen`,
+    path: `/initiatieven/${open}/helpen`,
+    fields: { voornaam: '', email: 'anna.grens@example.org', bericht: 'Ik heb een kar' },
+    field: 'voornaam', message: ANY, kept: ['bericht', 'Ik heb een kar'] })],
+  ['the help form, a first name one over 60', () => ({ first: `/initiatieven/${open}/helpen`,
+    path: `/initiatieven/${open}/helpen`,
+    fields: { voornaam: 'a'.repeat(61), email: 'anna.grens@example.org', bericht: 'Ik heb een kar' },
+    field: 'voornaam', message: ANY, kept: ['bericht', 'Ik heb een kar'] })],
+  ['the question form, no question', () => ({ first: `/initiatieven/${open}/vraag`,
+    path: `/initiatieven/${open}/vraag`,
+    fields: { naam: 'Bert', email: 'bert.grens@example.org', vraag: '' }, field: 'vraag',
+    message: ANY, kept: ['naam', 'Bert'] })],
+  ['the question form, a question one over 2000', () => ({ first: `/initiatieven/${open}/vraag`,
+    path: `/initiatieven/${open}/vraag`,
+    fields: { naam: 'Bert', email: 'bert.grens@example.org', vraag: 'x'.repeat(2001) },
+    field: 'vraag', message: ANY, kept: ['naam', 'Bert'] })],
+  ['a new news post, no title', () => ({ staff: true, first: '/beheer/berichten/nieuw',
+    path: '/beheer/berichten/nieuw', fields: news({ titel: '' }), field: 'titel', message: ANY,
+    kept: ['tekst', 'Blijft staan.'] })],
+  ['a new news post, a title one over 150', () => ({ staff: true, first: '/beheer/berichten/nieuw',
+    path: '/beheer/berichten/nieuw', fields: news({ titel: 't'.repeat(151) }), field: 'titel',
+    message: ANY, kept: ['tekst', 'Blijft staan.'] })],
+  ['a new news post, a text one over 20000', () => ({ staff: true,
+    first: '/beheer/berichten/nieuw', path: '/beheer/berichten/nieuw',
+    fields: news({ titel: 'Blijft staan', tekst: 'x'.repeat(20001) }), field: 'tekst',
+    message: ANY, kept: ['titel', 'Blijft staan'] })],
+  ['a news edit, no text', () => ({ admin: true, first: '/beheer/berichten',
+    path: `/beheer/berichten/${one('SELECT min(id) FROM news')}`,
+    fields: { gebied: '', titel: 'Blijft staan', tekst: '' }, field: 'tekst', message: ANY,
+    kept: ['titel', 'Blijft staan'] })],
+  ['a new staff account, no name', () => ({ admin: true, first: '/beheer/medewerkers',
+    path: '/beheer/medewerkers', fields: { gebruikersnaam: '', email: 'grens@almelo.example',
+      rol: 'wijkregisseur', gebied: 'de-riet' }, field: 'gebruikersnaam', message: ANY,
+    kept: ['email', 'grens@almelo.example'] })],
+  ['a new staff account, a name one over 40', () => ({ admin: true, first: '/beheer/medewerkers',
+    path: '/beheer/medewerkers', fields: { gebruikersnaam: 'a'.repeat(41),
+      email: 'grens@almelo.example', rol: 'wijkregisseur', gebied: 'de-riet' },
+    field: 'gebruikersnaam', message: ANY, kept: ['email', 'grens@almelo.example'] })],
+  ['a new area, no name', () => ({ admin: true, first: '/beheer/gebieden', path: '/beheer/gebieden',
+    fields: area({ name: '' }), field: 'name', message: ANY,
+    kept: ['description', 'Blijft staan.'] })],
+  ['a new area, a name one over 80', () => ({ admin: true, first: '/beheer/gebieden',
+    path: '/beheer/gebieden', fields: area({ name: 'w'.repeat(81) }), field: 'name',
+    message: ANY, kept: ['description', 'Blijft staan.'] })],
+  ['a new area, a description one over 2000', () => ({ admin: true, first: '/beheer/gebieden',
+    path: '/beheer/gebieden', fields: area({ description: 'd'.repeat(2001) }),
+    field: 'description', message: ANY, kept: ['name', 'Veldgrenswijk'] })],
+  ['an area edit, no name', () => ({ admin: true, first: `/beheer/gebieden/${riet()}`,
+    path: `/beheer/gebieden/${riet()}`,
+    fields: { name: '', venue_name: 'Blijft staan', director_name: '', description: 'Tekst' },
+    field: 'name', message: ANY, kept: ['venue_name', 'Blijft staan'] })],
+  ['a new round, no name', () => ({ admin: true, first: '/beheer/rondes', path: '/beheer/rondes',
+    fields: round({ naam: '' }), field: 'naam', message: ANY, kept: ['waarde', '7,50'] })],
+  ['a new round, a name one over 80', () => ({ admin: true, first: '/beheer/rondes',
+    path: '/beheer/rondes', fields: round({ naam: 'r'.repeat(81) }), field: 'naam',
+    message: ANY, kept: ['waarde', '7,50'] })],
+  ['a new round, a bad date', () => ({ admin: true, first: '/beheer/rondes',
+    path: '/beheer/rondes', fields: round({ opent: '31-02-2027' }), field: 'opent',
+    message: ANY, kept: ['naam', 'Een ronde'] })],
+  ['a new round, a bad amount', () => ({ admin: true, first: '/beheer/rondes',
+    path: '/beheer/rondes', fields: round({ waarde: 'zeven' }), field: 'waarde', message: ANY,
+    kept: ['naam', 'Een ronde'] })],
+  ['a round edit, no name', () => ({ admin: true, first: '/beheer/rondes', path: roundEdit(),
+    fields: round({ naam: '' }), field: 'naam', message: ANY, kept: ['waarde', '7,50'] })],
+  ['a round edit, a bad date', () => ({ admin: true, first: '/beheer/rondes', path: roundEdit(),
+    fields: round({ sluit: 'volgende week' }), field: 'sluit', message: ANY,
+    kept: ['naam', 'Een ronde'] })],
+  ['a lost letter replaced, no postcode', () => ({ admin: true, first: '/beheer/rondes',
+    path: `/beheer/rondes/${one('SELECT max(id) FROM rounds')}/vervangen`,
+    fields: { postcode: '', huisnummer: '12', toevoeging: '' }, field: 'postcode', message: ANY,
+    kept: ['huisnummer', '12'] })],
+  ['a contribution, no amount', () => ({ admin: true, first: '/beheer/geld',
+    path: '/beheer/geld/bijdrage', fields: { initiatief: String(open), partner: 'Fonds',
+      bedrag: '' }, field: 'bedrag', message: ANY, kept: ['partner', 'Fonds'] })],
+  ['a contribution, a partner one over 100', () => ({ admin: true, first: '/beheer/geld',
+    path: '/beheer/geld/bijdrage', fields: { initiatief: String(open), partner: 'p'.repeat(101),
+      bedrag: '12,50' }, field: 'partner', message: ANY, kept: ['bedrag', '12,50'] })],
+  ['a payout, a bad amount', () => ({ admin: true, first: '/beheer/geld',
+    path: '/beheer/geld/uitbetaling',
+    fields: { initiatief: one("SELECT min(id) FROM initiatives WHERE state = 'gefinancierd'"),
+      bedrag: 'veel', kenmerk: 'KM-1' }, field: 'bedrag', message: ANY,
+    kept: ['kenmerk', 'KM-1'] })],
+];
+
 describe('an empty or too long field: the form back, the message at the field', () => {
-  for (const [what, make] of CASES) {
+  for (const [what, make] of [...CASES, ...MORE]) {
     test(what, async () => {
       const c = make();
-      const cl = c.staff ? regisseur : await client(server.base, { firstPage: c.first });
+      const cl = c.admin ? admin : c.staff ? regisseur
+        : await client(server.base, { firstPage: c.first });
       const page = await cl.get(c.first);
       assert.equal(page.status, 200, `${what}: the form's page`);
       const before = snapshot();
       const res = c.multi ? await cl.postMultipart(c.path, c.fields) : await cl.post(c.path, c.fields);
       assert.equal(res.status, 400, `${what}: ${textOf(res.text).slice(0, 300)}`);
       assertAtField(res.text, c.field, c.message, what);
+      if (c.kept) {
+        const [name, value] = c.kept;
+        assert.ok(shown(res.text, name).includes(value), `${what}: ${name} as typed`);
+      }
       if (!c.notTyped) {
         assert.ok(shown(res.text, c.field).includes(c.fields[c.field]),
           `${what}: ${c.field} as typed`);
