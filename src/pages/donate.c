@@ -323,7 +323,13 @@ void donate_code_post(struct request *req)
     if (code_field_bad(req, code))
         return;
     if (!code || initiative < 0) {
-        render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
+        /* A code longer than any code is told as such, and shown as typed. */
+        const char *typed = request_form(req, "code");
+        bool too_long = typed && strlen(typed) > MAX_CODE_INPUT;
+        render_code_form(req, 400, too_long ? typed : NULL, initiative > 0 ? initiative : 0,
+                         too_long ? "Een vouchercode heeft 16 tekens, in vier groepjes van vier. "
+                                    "Controleer de code in uw brief."
+                                  : "Vul de vouchercode in die in uw brief staat.");
         return;
     }
     struct voucher_info info;
