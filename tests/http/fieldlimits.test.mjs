@@ -266,7 +266,32 @@ const MORE = [
     path: '/initiatief-indienen', multi: true,
     fields: initiativeFields({ titel: '', samenvatting: 'Blijft staan.' }), field: 'titel',
     message: ANY, kept: ['samenvatting', 'Blijft staan.'] })],
+  ['the letters logo, no file', () => ({ admin: true, first: '/beheer/instellingen/logo',
+    path: '/beheer/instellingen/logo', multi: true, fields: {}, field: 'logo', message: ANY,
+    notTyped: true })],
+  ['the settings, a text one over its limit', () => ({ admin: true, first: '/beheer/instellingen',
+    path: '/beheer/instellingen', settings: true, message: ANY })],
+  ['the settings, a required text empty', () => ({ admin: true, first: '/beheer/instellingen',
+    path: '/beheer/instellingen', settings: 'empty', message: ANY })],
 ];
+
+/** The settings form as shown, with the site's name one over its 80 characters (or, for
+ * 'empty', the municipality's name emptied) and the other name changed, to be kept. */
+function settingsCase(c, html) {
+  const fields = {};
+  for (const m of html.matchAll(/<input id="[^"]*" name="([^"]+)" type="text" value="([^"]*)"/g)) {
+    fields[m[1]] = decode(m[2]);
+  }
+  for (const m of html.matchAll(/<textarea id="[^"]*" name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) {
+    fields[m[1]] = decode(m[2]);
+  }
+  const [field, other] = c.settings === 'empty' ? ['gemeente_naam', 'site_naam']
+    : ['site_naam', 'gemeente_naam'];
+  assert.ok(field in fields && other in fields, `the names: ${Object.keys(fields).join(', ')}`);
+  fields[field] = c.settings === 'empty' ? '' : 'x'.repeat(81);
+  fields[other] = `${fields[other]} (proef)`.slice(-60);
+  Object.assign(c, { fields, field, kept: [other, fields[other]] });
+}
 
 describe('an empty or too long field: the form back, the message at the field', () => {
   for (const [what, make] of [...CASES, ...MORE]) {
@@ -276,6 +301,7 @@ describe('an empty or too long field: the form back, the message at the field', 
         : await client(server.base, { firstPage: c.first });
       const page = await cl.get(c.first);
       assert.equal(page.status, 200, `${what}: the form's page`);
+      if (c.settings) settingsCase(c, page.text);
       const before = snapshot();
       const res = c.multi ? await cl.postMultipart(c.path, c.fields) : await cl.post(c.path, c.fields);
       assert.equal(res.status, c.status ?? 400, `${what}: ${textOf(res.text).slice(0, 300)}`);
