@@ -293,6 +293,20 @@ function settingsCase(c, html) {
   Object.assign(c, { fields, field, kept: [other, fields[other]] });
 }
 
+describe('the search of the list, one over 100 characters', () => {
+  test('400, the list with the message at the field, the text as typed, the filters kept',
+    async () => {
+      const q = 'z'.repeat(101);
+      const r = await fetch(new URL(`/initiatieven?q=${q}&status=open`, server.base));
+      const res = { status: r.status, text: await r.text() };
+      assert.equal(res.status, 400, textOf(res.text).slice(0, 300));
+      assertAtField(res.text, 'q', /hoogstens 100 tekens/, 'the search');
+      assert.ok(shown(res.text, 'q').includes(q), 'the search text as typed');
+      assert.match(res.text, /<option value="open" selected>/, 'the status filter kept');
+      assert.match(res.text, /class="card/, 'the list is still shown');
+    });
+});
+
 describe('an empty or too long field: the form back, the message at the field', () => {
   for (const [what, make] of [...CASES, ...MORE]) {
     test(what, async () => {
