@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* The summary at the top of a refused form (the login form, the forms on the initiative's
  * page): each message linked to its field. */
 static json_t *refusal_summary(json_t *errors)
@@ -96,10 +95,10 @@ void login_post(struct request *req)
     if (!password || !*password)
         json_object_set_new(errors, "wachtwoord", json_string("Vul uw wachtwoord in."));
     else if (strlen(password) > PASSWORD_MAX)
-        json_object_set_new(errors, "wachtwoord",
-                            json_string(arena_printf(&req->arena,
-                                                     "Een wachtwoord heeft hoogstens %d tekens.",
-                                                     PASSWORD_MAX)));
+        json_object_set_new(
+            errors, "wachtwoord",
+            json_string(arena_printf(&req->arena, "Een wachtwoord heeft hoogstens %d tekens.",
+                                     PASSWORD_MAX)));
     if (json_object_size(errors)) {
         render_login(req, 400, username, NULL, errors);
         return;
@@ -332,10 +331,9 @@ static void refuse_text(struct request *req, const char *name, const char *empty
     while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t')
         v++;
     bool too_long = utf8_length(v, strlen(v)) > 5000;
-    render_initiative(req,
-                      json_pack("{s:s}", name,
-                                too_long ? "Dat is te lang: hoogstens 5000 tekens." : empty),
-                      400);
+    render_initiative(
+        req, json_pack("{s:s}", name, too_long ? "Dat is te lang: hoogstens 5000 tekens." : empty),
+        400);
 }
 
 static void staff_action(struct request *req, const char *to, const char *field, const char *done)
@@ -357,10 +355,11 @@ static void staff_action(struct request *req, const char *to, const char *field,
         page_error(req, 403, "Dit initiatief valt buiten de wijken en dorpen waarvoor u werkt.");
         return;
     case WF_NO_TEXT:
-        refuse_text(req, field ? field : "", field && !strcmp(field, "reden")
-                                    ? "Schrijf de reden op: de initiatiefnemer krijgt die per "
-                                      "e-mail."
-                                    : "Schrijf erbij wat de initiatiefnemer moet weten.");
+        refuse_text(req, field ? field : "",
+                    field && !strcmp(field, "reden")
+                        ? "Schrijf de reden op: de initiatiefnemer krijgt die per "
+                          "e-mail."
+                        : "Schrijf erbij wat de initiatiefnemer moet weten.");
         return;
     case WF_NOT_ALLOWED:
         page_error(req, 409, "Dit kan niet in de huidige status van het initiatief. Misschien "

@@ -52,9 +52,9 @@ static void render(struct request *req, const char *error, int status)
     json_object_set_new(data, "logo_page", json_true());
     if (error) {
         json_object_set_new(data, "logo_error", json_string(error));
-        json_object_set_new(data, "form_errors",
-                            json_pack("[{s:s, s:s, s:s}]", "id", "logo", "label", "Logobestand",
-                                      "message", error));
+        json_object_set_new(
+            data, "form_errors",
+            json_pack("[{s:s, s:s, s:s}]", "id", "logo", "label", "Logobestand", "message", error));
         json_object_set_new(data, "refused", json_true());
     }
     const char *done = request_query(req, "gedaan");

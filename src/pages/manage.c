@@ -297,8 +297,8 @@ static void refuse_field(struct request *req, int64_t id, const char *name, cons
                 field_id = small_fields[i].id;
                 label = small_fields[i].label;
             }
-        json_array_append_new(summary, json_pack("{s:s, s:s, s:O}", "id", field_id, "label",
-                                                 label, "message", m));
+        json_array_append_new(
+            summary, json_pack("{s:s, s:s, s:O}", "id", field_id, "label", label, "message", m));
     }
     render_manage(req, id, NULL, errors, SUBMIT_DEFAULT_ROWS, submit_co_rows_default(req), NULL,
                   400, NULL, summary);
