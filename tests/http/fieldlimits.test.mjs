@@ -114,6 +114,13 @@ const CASES = [
     field: 'verslag', message: /hoogstens 5000 tekens/ })],
   ['withdrawing, not ticked', () => ({ first: links.open, path: `${links.open}/intrekken`,
     fields: {}, field: 'zeker', message: /Vink aan/, notTyped: true })],
+  ['an initiator update, a file that is no photo', () => ({ first: links.open,
+    path: `${links.open}/update`, multi: true, fields: { tekst: 'Het gaat goed.' },
+    files: { foto: { data: Buffer.from('geen foto'), filename: 'foto.jpg', type: 'image/jpeg' } },
+    field: 'foto', message: ANY, notTyped: true, kept: ['tekst', 'Het gaat goed.'] })],
+  ['withdrawing a submitted initiative, not ticked', () => ({ first: links.ingediend,
+    path: `${links.ingediend}/intrekken`, fields: {}, field: 'zeker', message: /Vink aan/,
+    notTyped: true, oneSummary: true })],
   ['asking for changes, empty', () => ({ staff: true, first: `/beheer/initiatieven/${idOf('ingediend')}`,
     path: `/beheer/initiatieven/${idOf('ingediend')}/wijziging`, fields: { bericht: '' },
     field: 'bericht', message: /Schrijf/ })],
@@ -317,9 +324,13 @@ describe('an empty or too long field: the form back, the message at the field', 
       assert.equal(page.status, 200, `${what}: the form's page`);
       if (c.settings) settingsCase(c, page.text);
       const before = snapshot();
-      const res = c.multi ? await cl.postMultipart(c.path, c.fields) : await cl.post(c.path, c.fields);
+      const res = c.multi ? await cl.postMultipart(c.path, c.fields, c.files)
+        : await cl.post(c.path, c.fields);
       assert.equal(res.status, c.status ?? 400, `${what}: ${textOf(res.text).slice(0, 300)}`);
       assertAtField(res.text, c.field, c.message, what);
+      if (c.oneSummary) {
+        assert.equal(res.text.match(/error-summary/g)?.length, 1, `${what}: one summary only`);
+      }
       if (c.kept) {
         const [name, value] = c.kept;
         assert.ok(shown(res.text, name).includes(value), `${what}: ${name} as typed`);
