@@ -18,15 +18,52 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The summary at the top of a refused form (the login form, the forms on the initiative's
+ * page): each message linked to its field. */
+static json_t *refusal_summary(json_t *errors)
+{
+    static const struct {
+        const char *name, *label;
+    } labels[] = {
+        {"bericht", "Vraag om een aanpassing"},
+        {"reden", "Reden van de afwijzing"},
+        {"tekst", "Update"},
+        {"gebruikersnaam", "Gebruikersnaam"},
+        {"wachtwoord", "Wachtwoord"},
+    };
+    json_t *summary = json_array();
+    const char *key;
+    json_t *m;
+    json_object_foreach(errors, key, m)
+    {
+        const char *id = "", *label = "Formulier";
+        for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+            if (!strcmp(labels[i].name, key)) {
+                id = labels[i].name;
+                label = labels[i].label;
+            }
+        json_array_append_new(summary,
+                              json_pack("{s:s, s:s, s:O}", "id", id, "label", label, "message", m));
+    }
+    return summary;
+}
 
-static void render_login(struct request *req, int status, const char *username, const char *error)
+/* The login form; errors (consumed, may be NULL): field → message, besides any text the one
+ * check refused. */
+static void render_login(struct request *req, int status, const char *username, const char *error,
+                         json_t *errors)
 {
     json_t *data = json_pack("{s:s, s:s}", "csrf", csrf_token(req), "username",
                              username ? username : "");
     if (error)
         json_object_set_new(data, "error", json_string(error));
-    json_t *errors = json_object();
+    if (!errors)
+        errors = json_object();
     page_bad_fields(req, errors);
+    if (json_object_size(errors)) {
+        json_object_set_new(data, "form_errors", refusal_summary(errors));
+        json_object_set_new(data, "refused", json_true());
+    }
     json_object_set_new(data, "e", errors);
     page_render(req, "login", "Inloggen voor medewerkers", data);
     req->resp.status = status;
@@ -35,7 +72,7 @@ static void render_login(struct request *req, int status, const char *username, 
 
 void login_page(struct request *req)
 {
-    render_login(req, 200, NULL, NULL);
+    render_login(req, 200, NULL, NULL, NULL);
 }
 
 void login_post(struct request *req)
@@ -45,16 +82,28 @@ void login_post(struct request *req)
     time_t now = time(NULL);
     /* Text the one check refused is told at its field and never tried as a login. */
     if (page_bad_fields(req, NULL)) {
-        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL,
-                     "Controleer het gemarkeerde veld.");
+        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL, NULL, NULL);
         return;
     }
-    if (!username || !password || !*username || !*password || strlen(username) > 40 ||
-        strlen(password) > PASSWORD_MAX) {
-        render_login(req, 400, username && strlen(username) <= 40 ? username : NULL,
-                     "Vul uw gebruikersnaam en wachtwoord in.");
+    /* An empty or too long field is told at the field; the name as typed stays. */
+    json_t *errors = json_object();
+    if (!username || !*username)
+        json_object_set_new(errors, "gebruikersnaam", json_string("Vul uw gebruikersnaam in."));
+    else if (utf8_length(username, strlen(username)) > 40)
+        json_object_set_new(errors, "gebruikersnaam",
+                            json_string("Een gebruikersnaam heeft hoogstens 40 tekens."));
+    if (!password || !*password)
+        json_object_set_new(errors, "wachtwoord", json_string("Vul uw wachtwoord in."));
+    else if (strlen(password) > PASSWORD_MAX)
+        json_object_set_new(
+            errors, "wachtwoord",
+            json_string(arena_printf(&req->arena, "Een wachtwoord heeft hoogstens %d tekens.",
+                                     PASSWORD_MAX)));
+    if (json_object_size(errors)) {
+        render_login(req, 400, username, NULL, errors);
         return;
     }
+    json_decref(errors);
     struct user user;
     char token[SESSION_TOKEN_CHARS + 1];
     int64_t wait = 0;
@@ -75,16 +124,16 @@ void login_post(struct request *req)
                      "Te veel mislukte pogingen vanaf dit adres. Probeer het over %lld minuten "
                      "opnieuw.",
                      (long long)(wait + 59) / 60);
-        render_login(req, 429, username, msg);
+        render_login(req, 429, username, msg, NULL);
         snprintf(retry, sizeof retry, "%lld", (long long)wait);
         response_set_header(req, "Retry-After", retry);
         return;
     }
     case LOGIN_REFUSED:
-        render_login(req, 401, username, "De gebruikersnaam of het wachtwoord klopt niet.");
+        render_login(req, 401, username, "De gebruikersnaam of het wachtwoord klopt niet.", NULL);
         return;
     case LOGIN_BUSY:
-        render_login(req, 503, username, "Inloggen lukt nu niet. Probeer het zo opnieuw.");
+        render_login(req, 503, username, "Inloggen lukt nu niet. Probeer het zo opnieuw.", NULL);
         return;
     }
     response_header(req, "Set-Cookie",
@@ -224,9 +273,12 @@ static void render_initiative(struct request *req, json_t *errors, int status)
                                       (json_int_t)tp.volunteers, "questions",
                                       (json_int_t)tp.questions, "help_wanted", tp.help_wanted,
                                       "help_text", tp.help_text));
-    json_object_set_new(data, "e", errors ? errors : json_object());
-    if (errors)
+    if (errors) {
+        json_object_set_new(data, "form_errors", refusal_summary(errors));
+        json_object_set_new(data, "refused", json_true());
         json_object_set_new(data, "posted", submit_posted_values(req));
+    }
+    json_object_set_new(data, "e", errors ? errors : json_object());
     struct offers_counts oc; /* counts only, likewise */
     json_t *tpv = json_object_get(data, "tp");
     if (tpv && offers_count(req->db, page_id_param(req->params[0]), &oc))
@@ -271,6 +323,19 @@ static const char *text_field(struct request *req, const char *name, size_t max)
     return v;
 }
 
+/* The page again with the message at the text field `name` that was empty (`empty`) or too
+ * long: 400, nothing stored. */
+static void refuse_text(struct request *req, const char *name, const char *empty)
+{
+    const char *v = request_form(req, name) ?: "";
+    while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t')
+        v++;
+    bool too_long = utf8_length(v, strlen(v)) > 5000;
+    render_initiative(
+        req, json_pack("{s:s}", name, too_long ? "Dat is te lang: hoogstens 5000 tekens." : empty),
+        400);
+}
+
 static void staff_action(struct request *req, const char *to, const char *field, const char *done)
 {
     const struct user *user = staff_user(req);
@@ -290,8 +355,11 @@ static void staff_action(struct request *req, const char *to, const char *field,
         page_error(req, 403, "Dit initiatief valt buiten de wijken en dorpen waarvoor u werkt.");
         return;
     case WF_NO_TEXT:
-        page_error(req, 400, "Schrijf erbij wat de initiatiefnemer moet weten (hoogstens "
-                             "5000 tekens). Ga terug en vul het veld in.");
+        refuse_text(req, field ? field : "",
+                    field && !strcmp(field, "reden")
+                        ? "Schrijf de reden op: de initiatiefnemer krijgt die per "
+                          "e-mail."
+                        : "Schrijf erbij wat de initiatiefnemer moet weten.");
         return;
     case WF_NOT_ALLOWED:
         page_error(req, 409, "Dit kan niet in de huidige status van het initiatief. Misschien "
@@ -380,7 +448,7 @@ void staff_update_post(struct request *req)
         page_error(req, 409, "Updates kunnen alleen bij een initiatief dat online staat.");
         return;
     case WF_NO_TEXT:
-        page_error(req, 400, "Schrijf een update van hoogstens 5000 tekens.");
+        refuse_text(req, "tekst", "Schrijf de update op.");
         return;
     case WF_BUSY:
         page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");

@@ -9,13 +9,28 @@
 
 #include <stdio.h>
 
-void setup_households_page(struct request *req)
+/* The page with the upload form; error: why the upload was refused, at the file field (NULL:
+ * none). */
+static void render_page(struct request *req, const char *error, int status)
 {
     const struct user *user = staff_user(req);
     json_t *data = beheer_base(req, user);
     int64_t n = households_count(req->db);
     json_object_set_new(data, "count", json_integer(n > 0 ? n : 0));
+    if (error) {
+        json_object_set_new(data, "e", json_pack("{s:s}", "bestand", error));
+        json_object_set_new(data, "form_errors",
+                            json_pack("[{s:s, s:s, s:s}]", "id", "bestand", "label",
+                                      "Adressenbestand", "message", error));
+        json_object_set_new(data, "refused", json_true());
+    }
     page_render(req, "setup_households", "Huishoudens", data);
+    req->resp.status = status;
+}
+
+void setup_households_page(struct request *req)
+{
+    render_page(req, NULL, 200);
 }
 
 /* One kind of change as a list for the template, and how many more there are. */
@@ -65,7 +80,7 @@ void setup_households_upload_post(struct request *req)
     const struct user *user = staff_user(req);
     const struct field *f = fields_get(&req->form_fields, "bestand");
     if (!f || !f->filename || f->value_len == 0) {
-        page_error(req, 400, "Kies een CSV-bestand met adressen.");
+        render_page(req, "Kies een CSV-bestand met adressen.", 400);
         return;
     }
     struct import_report r;

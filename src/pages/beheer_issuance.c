@@ -195,13 +195,6 @@ static void issue(struct request *req, bool replacement)
         beheer_rounds_refuse_replace(req, round_id, &f, 400);
         return;
     }
-    /* A replacement letter points where every letter does: the same base URL rule. */
-    enum issue_refusal url = letters_base_url_check(info.base_url);
-    if (url != ISSUE_ALLOWED) {
-        beheer_form_refuse(&f, "ronde", refusal_message(req, url, info.base_url));
-        beheer_rounds_refuse_replace(req, round_id, &f, 409);
-        return;
-    }
     char pc[8] = "", add[11] = "";
     int64_t number = 0;
     if (!postcode_normalize(postcode, pc))
@@ -210,8 +203,14 @@ static void issue(struct request *req, bool replacement)
         beheer_form_refuse(&f, "huisnummer", "Vul een huisnummer in, zoals 12.");
     else if (!house_number_normalize(house, t, &number, add))
         beheer_form_refuse(&f, "toevoeging", "Een toevoeging is kort, zoals a, II of bis.");
-    if (beheer_form_refused(&f)) {
-        beheer_rounds_refuse_replace(req, round_id, &f, 400);
+    /* A replacement letter points where every letter does: the same base URL rule. A mistake
+     * in the address is told first, at its field. */
+    enum issue_refusal url = letters_base_url_check(info.base_url);
+    if (beheer_form_refused(&f) || url != ISSUE_ALLOWED) {
+        bool fields = beheer_form_refused(&f);
+        if (url != ISSUE_ALLOWED)
+            beheer_form_refuse(&f, "ronde", refusal_message(req, url, info.base_url));
+        beheer_rounds_refuse_replace(req, round_id, &f, fields ? 400 : 409);
         return;
     }
     char title[160];

@@ -50,8 +50,13 @@ static void render(struct request *req, const char *error, int status)
     }
     buf_free(&logo);
     json_object_set_new(data, "logo_page", json_true());
-    if (error)
+    if (error) {
         json_object_set_new(data, "logo_error", json_string(error));
+        json_object_set_new(
+            data, "form_errors",
+            json_pack("[{s:s, s:s, s:s}]", "id", "logo", "label", "Logobestand", "message", error));
+        json_object_set_new(data, "refused", json_true());
+    }
     const char *done = request_query(req, "gedaan");
     if (done && !strcmp(done, "logo"))
         json_object_set_new(data, "notice", json_string("Het logo staat nu op de brieven."));

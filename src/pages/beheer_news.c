@@ -77,6 +77,28 @@ void staff_news_page(struct request *req)
     page_render(req, "beheer_news", "Berichten beheren", data);
 }
 
+/* The summary at the top of a refused form: each message linked to its field. */
+static json_t *news_summary(json_t *errors)
+{
+    static const char *const labels[][2] = {
+        {"gebied", "Gebied"}, {"titel", "Titel"}, {"tekst", "Tekst"}};
+    json_t *summary = json_array();
+    const char *key;
+    json_t *m;
+    json_object_foreach(errors, key, m)
+    {
+        const char *id = "", *label = "Formulier";
+        for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+            if (!strcmp(labels[i][0], key)) {
+                id = labels[i][0];
+                label = labels[i][1];
+            }
+        json_array_append_new(summary,
+                              json_pack("{s:s, s:s, s:O}", "id", id, "label", label, "message", m));
+    }
+    return summary;
+}
+
 static void render_form(struct request *req, const struct user *user, int64_t id, int64_t area_id,
                         const char *title, const char *body, bool published, json_t *errors,
                         int status)
@@ -90,6 +112,10 @@ static void render_form(struct request *req, const struct user *user, int64_t id
                                                       (long long)id)
                                        : "/beheer/berichten/nieuw"));
     json_object_set_new(data, "id", json_integer(id));
+    if (errors && json_object_size(errors)) {
+        json_object_set_new(data, "form_errors", news_summary(errors));
+        json_object_set_new(data, "refused", json_true());
+    }
     staff_view(data, user);
     page_render(req, "beheer_news_form", id ? "Bericht bewerken" : "Nieuw bericht", data);
     req->resp.status = status;

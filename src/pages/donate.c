@@ -323,7 +323,13 @@ void donate_code_post(struct request *req)
     if (code_field_bad(req, code))
         return;
     if (!code || initiative < 0) {
-        render_code_form(req, 400, NULL, 0, "Vul de vouchercode in die in uw brief staat.");
+        /* A code longer than any code is told as such, and shown as typed. */
+        const char *typed = request_form(req, "code");
+        bool too_long = typed && strlen(typed) > MAX_CODE_INPUT;
+        render_code_form(req, 400, too_long ? typed : NULL, initiative > 0 ? initiative : 0,
+                         too_long ? "Een vouchercode heeft 16 tekens, in vier groepjes van vier. "
+                                    "Controleer de code in uw brief."
+                                  : "Vul de vouchercode in die in uw brief staat.");
         return;
     }
     struct voucher_info info;
@@ -509,11 +515,12 @@ void donate_receipt_page(struct request *req)
     page_render(req, "donate_receipt", "Bedankt!", data);
 }
 
-/* Several codes for one initiative: each code gets its own result line. */
-void donate_multi_page(struct request *req)
+/* The form for several codes: selected preselects an initiative; codes (NULL: none) as typed;
+ * errors (consumed, may be NULL): field → message, at the field and in the summary. */
+static void render_multi(struct request *req, int64_t selected, const char *codes, json_t *errors,
+                         int status)
 {
     json_t *data = base_data(req);
-    int64_t selected = initiative_field(request_query(req, "initiatief"));
     struct initiative_filter f = {.state = "open", .sort = SORT_NEW, .limit = 500};
     int64_t total;
     json_t *items = initiatives_search(req->db, &f, &total);
@@ -527,7 +534,17 @@ void donate_multi_page(struct request *req)
             json_object_set_new(item, "area_name", json_string("Gemeentebreed"));
     }
     json_object_set_new(data, "items", items ? items : json_array());
+    json_object_set_new(data, "codes", json_string(codes ? codes : ""));
+    json_object_set_new(data, "has_errors", json_boolean(errors && json_object_size(errors)));
+    json_object_set_new(data, "e", errors ? errors : json_object());
     page_render(req, "donate_multi", "Meerdere codes invoeren", data);
+    req->resp.status = status;
+}
+
+/* Several codes for one initiative: each code gets its own result line. */
+void donate_multi_page(struct request *req)
+{
+    render_multi(req, initiative_field(request_query(req, "initiatief")), NULL, NULL, 200);
 }
 
 void donate_multi_post(struct request *req)
@@ -535,18 +552,24 @@ void donate_multi_post(struct request *req)
     donate_private(req);
     int64_t initiative = initiative_field(request_form(req, "initiatief"));
     const char *codes = request_form(req, "codes");
-    bool bad = request_form_bad(req, "codes");
-    if (bad || initiative <= 0 || !codes || !*codes || strlen(codes) > MAX_MULTI_INPUT) {
-        json_t *data = base_data(req);
-        json_object_set_new(data, "error",
-                            json_string(bad ? PAGE_BAD_TEXT_MESSAGE
-                                            : "Kies een initiatief en vul de codes in, één per "
-                                              "regel (hoogstens 50)."));
-        json_object_set_new(data, "items", json_array());
-        page_render(req, "donate_multi", "Meerdere codes invoeren", data);
-        req->resp.status = bad ? 422 : 400;
+    /* Each refusal at its field, the choice and the codes as typed. */
+    json_t *errors = json_object();
+    bool bad = page_bad_fields(req, errors);
+    const char *typed = codes ? codes + strspn(codes, " \t\r\n") : "";
+    if (!*typed)
+        json_object_set_new(errors, "codes",
+                            json_string("Vul de codes in, één per regel (hoogstens 50)."));
+    else if (strlen(codes) > MAX_MULTI_INPUT)
+        json_object_set_new(errors, "codes",
+                            json_string("Dat is te lang: hoogstens 4000 tekens. Voer de codes "
+                                        "in twee keer in."));
+    if (initiative <= 0)
+        json_object_set_new(errors, "initiatief", json_string("Kies een initiatief."));
+    if (json_object_size(errors)) {
+        render_multi(req, initiative > 0 ? initiative : 0, codes, errors, bad ? 422 : 400);
         return;
     }
+    json_decref(errors);
     json_t *in = initiative_get_public(req->db, initiative);
     if (!in) {
         page_error(req, 404, "Dit initiatief bestaat niet.");

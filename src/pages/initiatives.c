@@ -89,11 +89,12 @@ void initiatives_list_page(struct request *req)
         }
         f.theme = thema;
     }
+    /* A search text too long is told at its field, shown as typed; the list is not searched. */
+    const char *typed_q = q, *q_error = NULL;
     if (q) {
         if (utf8_length(q, strlen(q)) > MAX_QUERY_CHARS) {
-            json_decref(areas);
-            page_error(req, 400, "De zoektekst is te lang (hoogstens 100 tekens).");
-            return;
+            q_error = "De zoektekst is te lang: hoogstens 100 tekens.";
+            q = NULL;
         }
         f.query = q;
     }
@@ -132,7 +133,9 @@ void initiatives_list_page(struct request *req)
     json_object_set_new(data, "items", items);
     json_object_set_new(data, "total", json_integer(total));
     json_object_set_new(data, "total_one", json_boolean(total == 1));
-    json_object_set_new(data, "q", json_string(q ? q : ""));
+    json_object_set_new(data, "q", json_string(typed_q ? typed_q : ""));
+    if (q_error)
+        json_object_set_new(data, "q_error", json_string(q_error));
     json_object_set_new(data, "filtered", json_boolean(wijk || status || q || thema));
 
     json_t *area_options = json_array();
@@ -202,6 +205,8 @@ void initiatives_list_page(struct request *req)
             json_object_set_new(data, "next", page_link(wijk, status, q, sort, thema, (int)page + 1));
     }
     page_render(req, "initiatives", "Initiatieven", data);
+    if (q_error)
+        req->resp.status = 400;
 }
 
 void initiative_page(struct request *req)

@@ -27,16 +27,18 @@ static int64_t manage_id(struct request *req)
     return id;
 }
 
-/* The page; values NULL shows the stored values in the edit form (values and errors consumed);
- * photo: the form's held photo, or NULL. */
+/* The page; values NULL shows the stored values in the edit form (values, errors and summary
+ * consumed); photo: the form's held photo, or NULL; summary: the refusals of one of the small
+ * forms, for the summary at the top (NULL: none). */
 static void render_manage(struct request *req, int64_t id, json_t *values, json_t *errors, int rows,
                           int co_rows, const char *notice, int status,
-                          const struct submit_photo *photo)
+                          const struct submit_photo *photo, json_t *summary)
 {
     json_t *item = submission_load(req->db, id);
     if (!item) {
         json_decref(values);
         json_decref(errors);
+        json_decref(summary);
         page_error(req, 404, "Dit initiatief bestaat niet meer.");
         return;
     }
@@ -61,6 +63,12 @@ static void render_manage(struct request *req, int64_t id, json_t *values, json_
     /* A small form refused (an answer, an update, the help settings) shows what was typed. */
     if (req->method == M_POST)
         json_object_set_new(data, "posted", submit_posted_values(req));
+    if (summary) {
+        /* Its summary, not the edit form's: that form was not sent. */
+        json_object_set_new(data, "form_errors", summary);
+        json_object_set_new(data, "refused", json_true());
+        json_object_set_new(data, "has_errors", json_false());
+    }
     const char *token = req->params[0];
     json_object_set_new(data, "base",
                         json_string(arena_printf(&req->arena, "/mijn-initiatief/%s", token)));
@@ -156,7 +164,7 @@ void manage_page(struct request *req)
         if (!strcmp(done, notices[i][0]))
             notice = notices[i][1];
     render_manage(req, id, NULL, NULL, SUBMIT_DEFAULT_ROWS, submit_co_rows_default(req), notice,
-                  200, NULL);
+                  200, NULL, NULL);
 }
 
 /* The initiative's photo for whoever holds the management link, whatever its state. */
@@ -213,7 +221,7 @@ void manage_edit_post(struct request *req)
         bool bad = page_bad_fields(req, errors);
         submit_form_photo(req, true, &photo, errors);
         render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL,
-                      photo.status < 0 || bad ? 400 : 200, &photo);
+                      photo.status < 0 || bad ? 400 : 200, &photo, NULL);
         if (photo.status == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
         return;
@@ -234,7 +242,8 @@ void manage_edit_post(struct request *req)
     if (!ok || photo.status < 0) {
         submit_rate_forgive(req, rate);
         submission_free(&s);
-        render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400, &photo);
+        render_manage(req, id, submit_posted_values(req), errors, rows, co_rows, NULL, 400, &photo,
+                      NULL);
         if (photo.status == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
         return;
@@ -257,15 +266,42 @@ static void answer_busy(struct request *req)
     page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
 }
 
+/* The small forms' fields: the name, the id of its control, the label in the summary. */
+static const struct {
+    const char *name, *id, *label;
+} small_fields[] = {
+    {"antwoord", "antwoord", "Toelichting voor de wijkregisseur"},
+    {"tekst", "tekst", "Update"},
+    {"update_foto", "update-foto", "Foto bij de update"},
+    {"verslag", "verslag", "Kort verslag"},
+    {"verslag_foto", "verslag-foto", "Foto bij het verslag"},
+    {"hulp_tekst", "hulp_tekst", "Hulp gezocht"},
+    {"zeker", "zeker", "Intrekken"},
+};
+
 /* One of the small forms again, with the message at its field `name` (text the one check
- * refused, or `message`): 400, nothing stored. */
+ * refused, or `message`) and in the summary at the top: 400, nothing stored. */
 static void refuse_field(struct request *req, int64_t id, const char *name, const char *message)
 {
     json_t *errors = json_object();
     if (!page_bad_fields(req, errors))
         json_object_set_new(errors, name, json_string(message));
+    json_t *summary = json_array();
+    const char *key;
+    json_t *m;
+    json_object_foreach(errors, key, m)
+    {
+        const char *field_id = "", *label = "Formulier";
+        for (size_t i = 0; i < sizeof small_fields / sizeof small_fields[0]; i++)
+            if (!strcmp(small_fields[i].name, key)) {
+                field_id = small_fields[i].id;
+                label = small_fields[i].label;
+            }
+        json_array_append_new(
+            summary, json_pack("{s:s, s:s, s:O}", "id", field_id, "label", label, "message", m));
+    }
     render_manage(req, id, NULL, errors, SUBMIT_DEFAULT_ROWS, submit_co_rows_default(req), NULL,
-                  400, NULL);
+                  400, NULL, summary);
 }
 
 void manage_resubmit_post(struct request *req)
@@ -277,6 +313,10 @@ void manage_resubmit_post(struct request *req)
         refuse_field(req, id, "antwoord", PAGE_BAD_TEXT_MESSAGE);
         return;
     }
+    if (submission_check_text(request_form(req, "antwoord"), false) != SUBMISSION_OK) {
+        refuse_field(req, id, "antwoord", "Uw antwoord is te lang (hoogstens 5000 tekens).");
+        return;
+    }
     int64_t rate[2];
     if (!change_allowed(req, id, rate))
         return;
@@ -285,7 +325,7 @@ void manage_resubmit_post(struct request *req)
         back_to_manage(req, "ingediend");
         return;
     case SUBMISSION_TEXT_INVALID:
-        page_error(req, 400, "Uw antwoord is te lang (hoogstens 5000 tekens).");
+        refuse_field(req, id, "antwoord", "Uw antwoord is te lang (hoogstens 5000 tekens).");
         return;
     case SUBMISSION_NOT_FOUND:
     case SUBMISSION_NOT_ALLOWED:
@@ -305,7 +345,7 @@ void manage_withdraw_post(struct request *req)
         return;
     const char *sure = request_form(req, "zeker");
     if (!sure || strcmp(sure, "ja") != 0) {
-        page_error(req, 400, "Vink aan dat u het initiatief echt wilt intrekken.");
+        refuse_field(req, id, "zeker", "Vink aan dat u het initiatief echt wilt intrekken.");
         return;
     }
     switch (submission_withdraw(req->db, id, time(NULL))) {
@@ -323,19 +363,29 @@ void manage_withdraw_post(struct request *req)
     answer_busy(req);
 }
 
+/* Why the text of an update or a report is refused: empty, or too long. */
+static const char *text_message(const char *body, bool completion)
+{
+    if (submission_check_text(body, false) == SUBMISSION_OK)
+        return completion ? "Schrijf een kort verslag van hoe het ging."
+                          : "Schrijf wat er nieuw is.";
+    return "Dat is te lang: hoogstens 5000 tekens.";
+}
+
 /* An update (and, for completion, the report) with an optional photo. */
 static void manage_post_update(struct request *req, bool completion)
 {
     int64_t id = manage_id(req);
     if (!id)
         return;
-    const char *body = request_form(req, completion ? "verslag" : "tekst");
+    const char *field = completion ? "verslag" : "tekst";
+    const char *body = request_form(req, field);
     if (page_bad_fields(req, NULL)) {
-        refuse_field(req, id, completion ? "verslag" : "tekst", PAGE_BAD_TEXT_MESSAGE);
+        refuse_field(req, id, field, PAGE_BAD_TEXT_MESSAGE);
         return;
     }
     if (submission_check_text(body, true) != SUBMISSION_OK) {
-        page_error(req, 400, "Schrijf een tekst van hoogstens 5000 tekens.");
+        refuse_field(req, id, field, text_message(body, completion));
         return;
     }
     int64_t rate[2];
@@ -346,9 +396,9 @@ static void manage_post_update(struct request *req, bool completion)
     int taken = submit_photo_field(req, "foto", &photo, errors);
     if (taken < 0) {
         submit_rate_forgive(req, rate);
-        page_error(req, 400,
-                   json_string_value(json_object_get(errors, "foto"))
-                       ?: "De foto kon niet worden gelezen.");
+        refuse_field(req, id, completion ? "verslag_foto" : "update_foto",
+                     json_string_value(json_object_get(errors, "foto"))
+                         ?: "De foto kon niet worden gelezen.");
         if (taken == SUBMIT_PHOTO_BUSY)
             submit_photo_busy(req);
         json_decref(errors);
@@ -365,7 +415,7 @@ static void manage_post_update(struct request *req, bool completion)
         back_to_manage(req, completion ? "uitgevoerd" : "update");
         return;
     case SUBMISSION_TEXT_INVALID:
-        page_error(req, 400, "Schrijf een tekst van hoogstens 5000 tekens.");
+        refuse_field(req, id, field, text_message(body, completion));
         return;
     case SUBMISSION_NOT_FOUND:
     case SUBMISSION_NOT_ALLOWED:
