@@ -50,8 +50,8 @@ json_t *money_initiatives_to_choose(struct db *db, const char *search, int64_t c
                                     bool *more)
 {
     *more = false;
-    bool number = search && *search && strspn(search, "0123456789") == strlen(search) &&
-                  strlen(search) <= 18;
+    bool number =
+        search && *search && strspn(search, "0123456789") == strlen(search) && strlen(search) <= 18;
     sqlite3_stmt *s;
     if (number) {
         s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i WHERE i.id = ?1 AND "
@@ -92,9 +92,8 @@ json_t *money_initiatives_to_choose(struct db *db, const char *search, int64_t c
     bool listed = chosen <= 0;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) listed = listed ||
-                                              json_integer_value(json_object_get(row, "id")) ==
-                                                  chosen;
+    json_array_foreach(rows, i, row) listed =
+        listed || json_integer_value(json_object_get(row, "id")) == chosen;
     if (!listed) {
         s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i WHERE i.id = ?1 AND "
                            "i.state IN ('open', 'gefinancierd')");

@@ -557,8 +557,8 @@ static json_t *paging_links(struct request *req, const char *path, int64_t page,
             target = page; /* even past the last page: where the client is */
         else if (target < 1 || target > pages)
             continue;
-        const char *href = arena_printf(&req->arena, "%s%s?pagina=%lld&per_pagina=%lld", base,
-                                        path, (long long)target, (long long)per_page);
+        const char *href = arena_printf(&req->arena, "%s%s?pagina=%lld&per_pagina=%lld", base, path,
+                                        (long long)target, (long long)per_page);
         json_object_set_new(links, rels[k].rel, json_pack("{s:s}", "href", href));
         buf_printf(header, "%s<%s>; rel=\"%s\"", header->len ? ", " : "", href, rels[k].rel);
     }
@@ -600,8 +600,8 @@ void api_rounds(struct request *req)
     json_t *links = paging_links(req, "/api/v1/rondes", page, total, per_page, &header);
     send_paged(req,
                json_pack("{s:I, s:I, s:I, s:o, s:o}", "totaal", (json_int_t)total, "pagina",
-                         (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten",
-                         items, "_links", links),
+                         (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten", items,
+                         "_links", links),
                &header);
 }
 
@@ -610,8 +610,7 @@ void api_totals(struct request *req)
     int64_t page, per_page, total = 0;
     if (!rounds_paging(req, &page, &per_page))
         return;
-    json_t *rows =
-        stats_rounds_page(req->db, (int)per_page, (int)((page - 1) * per_page), &total);
+    json_t *rows = stats_rounds_page(req->db, (int)per_page, (int)((page - 1) * per_page), &total);
     if (!rows) {
         api_error(req, 500, "De cijfers konden niet worden geladen.");
         return;

@@ -61,13 +61,15 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         page_error(req, 400, "Deze pagina bestaat niet.");
         return;
     }
-    json_t *rounds =
-        rounds_page(req->db, ROUNDS_PAGE, (int)((page - 1) * ROUNDS_PAGE), &total);
+    json_t *rounds = rounds_page(req->db, ROUNDS_PAGE, (int)((page - 1) * ROUNDS_PAGE), &total);
     int64_t pages = (total + ROUNDS_PAGE - 1) / ROUNDS_PAGE;
-    if (!rounds || (page > 1 && page > pages)) {
+    if (!rounds) {
+        page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
+        return;
+    }
+    if (page > 1 && page > pages) {
         json_decref(rounds);
-        page_error(req, rounds ? 404 : 503,
-                   rounds ? "Deze pagina bestaat niet." : "Dat lukte nu niet. Probeer het zo opnieuw.");
+        page_error(req, 404, "Deze pagina bestaat niet.");
         return;
     }
     json_t *data = beheer_base(req, user);
@@ -75,11 +77,15 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         json_object_set_new(data, "pages", json_integer(pages));
         json_object_set_new(data, "page", json_integer(page));
         if (page > 1)
-            json_object_set_new(data, "prev", json_pack("{s:s}", "url", arena_printf(&req->arena,
-                                "/beheer/rondes?pagina=%lld", (long long)(page - 1))));
+            json_object_set_new(data, "prev",
+                                json_pack("{s:s}", "url",
+                                          arena_printf(&req->arena, "/beheer/rondes?pagina=%lld",
+                                                       (long long)(page - 1))));
         if (page < pages)
-            json_object_set_new(data, "next", json_pack("{s:s}", "url", arena_printf(&req->arena,
-                                "/beheer/rondes?pagina=%lld", (long long)(page + 1))));
+            json_object_set_new(data, "next",
+                                json_pack("{s:s}", "url",
+                                          arena_printf(&req->arena, "/beheer/rondes?pagina=%lld",
+                                                       (long long)(page + 1))));
     }
     char now[20];
     utc_text(time(NULL), now);
