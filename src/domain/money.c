@@ -3,8 +3,10 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "domain/areas.h"
+#include "util/buf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 json_t *money_unpaid_page(struct db *db, int limit, int64_t offset, int64_t *total)
@@ -44,11 +46,65 @@ json_t *money_unpaid(struct db *db)
     return money_unpaid_page(db, -1, 0, NULL);
 }
 
-json_t *money_initiatives_to_choose(struct db *db)
+json_t *money_initiatives_to_choose(struct db *db, const char *search, int64_t chosen, int limit,
+                                    bool *more)
 {
-    sqlite3_stmt *s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i WHERE i.state IN "
-                                     "('open', 'gefinancierd') ORDER BY i.title, i.id");
-    return s ? db_rows_array(s) : NULL;
+    *more = false;
+    bool number =
+        search && *search && strspn(search, "0123456789") == strlen(search) && strlen(search) <= 18;
+    sqlite3_stmt *s;
+    if (number) {
+        s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i WHERE i.id = ?1 AND "
+                           "i.state IN ('open', 'gefinancierd')");
+        if (!s)
+            return NULL;
+        sqlite3_bind_int64(s, 1, strtoll(search, NULL, 10));
+    } else {
+        /* The typed letters anywhere in the title, % and _ as themselves. */
+        struct buf like = {0};
+        buf_putc(&like, '%');
+        for (const char *c = search ? search : ""; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\')
+                buf_putc(&like, '\\');
+            buf_putc(&like, *c);
+        }
+        buf_putc(&like, '%');
+        s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i INDEXED BY "
+                           "initiatives_money_choice WHERE i.state IN ('open', 'gefinancierd') "
+                           "AND i.title LIKE ?1 ESCAPE '\\' "
+                           "ORDER BY i.updated_at DESC, i.id DESC LIMIT ?2");
+        if (!s) {
+            buf_free(&like);
+            return NULL;
+        }
+        sqlite3_bind_text(s, 1, like.data, (int)like.len, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 2, limit + 1);
+        buf_free(&like);
+    }
+    json_t *rows = db_rows_array(s);
+    if (!rows)
+        return NULL;
+    if ((int)json_array_size(rows) > limit) {
+        *more = true;
+        json_array_remove(rows, (size_t)limit);
+    }
+    /* The initiative chosen before stays on offer. */
+    bool listed = chosen <= 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) listed =
+        listed || json_integer_value(json_object_get(row, "id")) == chosen;
+    if (!listed) {
+        s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i WHERE i.id = ?1 AND "
+                           "i.state IN ('open', 'gefinancierd')");
+        if (s) {
+            sqlite3_bind_int64(s, 1, chosen);
+            json_t *one = db_first_row(s);
+            if (one)
+                json_array_insert_new(rows, 0, one);
+        }
+    }
+    return rows;
 }
 
 json_t *money_recent(struct db *db, int limit)

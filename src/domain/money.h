@@ -18,8 +18,12 @@ json_t *money_unpaid(struct db *db);
 /* The same list, `limit` of them (limit < 0: all) after the first `offset`, with in *total
  * (when not NULL) how many there are in all: for a page of them. */
 json_t *money_unpaid_page(struct db *db, int limit, int64_t offset, int64_t *total);
-/* Open and funded initiatives by title, for choosing one: id, title. NULL on an error. */
-json_t *money_initiatives_to_choose(struct db *db);
+/* Open and funded initiatives to choose one from: id, title; at most `limit`, the latest
+ * changed first, of those whose title holds `search` (or with `search` as their number), or of
+ * all when `search` is NULL or empty; `chosen` (when > 0, open or funded) always among them.
+ * *more when there were more than `limit`. NULL on an error. */
+json_t *money_initiatives_to_choose(struct db *db, const char *search, int64_t chosen, int limit,
+                                    bool *more);
 /* The latest `limit` contributions and payouts, newest first: at, kind, amount_cents,
  * partner, reference, actor, title (of the initiative). NULL on a database error. */
 json_t *money_recent(struct db *db, int limit);

@@ -201,6 +201,29 @@ json_t *rounds_list(struct db *db)
     return rows ? rows : json_array();
 }
 
+int64_t rounds_count(struct db *db)
+{
+    sqlite3_stmt *s = db_prepare(db, "SELECT count(*) FROM rounds");
+    if (!s)
+        return -1;
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_reset(s);
+    return n;
+}
+
+json_t *rounds_page(struct db *db, int limit, int offset, int64_t *total)
+{
+    *total = rounds_count(db);
+    sqlite3_stmt *s = db_prepare(db, "SELECT " ROUND_COLUMNS "FROM rounds r INDEXED BY "
+                                     "rounds_newest ORDER BY r.opens_at DESC, r.id DESC "
+                                     "LIMIT ?1 OFFSET ?2");
+    if (!s || *total < 0)
+        return NULL;
+    sqlite3_bind_int(s, 1, limit);
+    sqlite3_bind_int(s, 2, offset);
+    return db_rows_array(s);
+}
+
 json_t *round_current(struct db *db, time_t now)
 {
     char t[20];

@@ -32,6 +32,11 @@ enum round_error round_edit(struct db *db, int64_t id, const char *name, time_t 
 const char *round_error_message(enum round_error err);
 /* All rounds, newest first, with issued and donated counts. */
 json_t *rounds_list(struct db *db);
+/* How many rounds there are; -1 on an error. */
+int64_t rounds_count(struct db *db);
+/* `limit` rounds from `offset`, newest first, as rounds_list; *total is how many there are in
+ * all. NULL on an error. */
+json_t *rounds_page(struct db *db, int limit, int offset, int64_t *total);
 /* The round open at `now`, or NULL. */
 json_t *round_current(struct db *db, time_t now);
 json_t *round_get(struct db *db, int64_t id);

@@ -2,6 +2,7 @@
 #include "domain/stats.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "domain/rounds.h"
 #include "util/text.h"
 
 json_t *stats_totals(struct db *db, int64_t area_id)
@@ -53,16 +54,29 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id)
 
 json_t *stats_rounds(struct db *db)
 {
+    int64_t total = 0;
+    return stats_rounds_page(db, INT32_MAX, 0, &total);
+}
+
+json_t *stats_rounds_page(struct db *db, int limit, int offset, int64_t *total)
+{
+    *total = rounds_count(db);
+    /* Each round of the page reads its own summary rows: the cost is the page's, not the
+     * number of rounds. */
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT r.id, r.name, r.opens_at, r.closes_at, coalesce(t.issued, 0) AS issued, "
-            "coalesce(t.used, 0) AS vouchers_used, coalesce(t.cents, 0) AS donated_cents, "
-            "coalesce(f.initiatives, 0) AS funded_count FROM rounds r "
-            "LEFT JOIN (SELECT round_id, sum(issued) AS issued, sum(donated) AS used, "
-            "  sum(donated_cents) AS cents FROM round_area_totals GROUP BY round_id) t "
-            "  ON t.round_id = r.id "
+        db, "SELECT r.id, r.name, r.opens_at, r.closes_at, "
+            "(SELECT coalesce(sum(t.issued), 0) FROM round_area_totals t WHERE t.round_id = r.id) "
+            "AS issued, (SELECT coalesce(sum(t.donated), 0) FROM round_area_totals t "
+            "WHERE t.round_id = r.id) AS vouchers_used, (SELECT coalesce(sum(t.donated_cents), 0) "
+            "FROM round_area_totals t WHERE t.round_id = r.id) AS donated_cents, "
+            "coalesce(f.initiatives, 0) AS funded_count FROM rounds r INDEXED BY rounds_newest "
             "LEFT JOIN round_funded_counts f ON f.round_id = r.id "
-            "ORDER BY r.opens_at DESC, r.id DESC");
-    json_t *rows = s ? db_rows_array(s) : NULL;
+            "ORDER BY r.opens_at DESC, r.id DESC LIMIT ?1 OFFSET ?2");
+    if (!s || *total < 0)
+        return NULL;
+    sqlite3_bind_int(s, 1, limit);
+    sqlite3_bind_int(s, 2, offset);
+    json_t *rows = db_rows_array(s);
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)

@@ -21,6 +21,8 @@ json_t *stats_round(struct db *db, int64_t round_id, int64_t area_id);
  * participation_permille}; one statement over the summaries, not one per round. NULL on an
  * error. */
 json_t *stats_rounds(struct db *db);
+/* `limit` rounds from `offset` of stats_rounds; *total is how many rounds there are. */
+json_t *stats_rounds_page(struct db *db, int limit, int offset, int64_t *total);
 
 /* When data shown publicly last changed (UTC), for Last-Modified; -1 when unknown. */
 time_t stats_last_change(struct db *db);

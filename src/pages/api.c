@@ -26,6 +26,7 @@ enum {
     MAX_PAGE = 1000,
     DEFAULT_PER_PAGE = 50,
     MAX_PER_PAGE = 100,
+    ROUNDS_PER_PAGE = 20,
 };
 
 enum { API_VERSION_MAJOR = 1 };
@@ -518,9 +519,71 @@ static json_t *round_object(const json_t *row)
                      iso_time(json_object_get(row, "closes_at")));
 }
 
+/* ?pagina and ?per_pagina of a list of rounds (at most MAX_PAGE and MAX_PER_PAGE; ROUNDS_PER_PAGE
+ * when not given); false after answering 400. */
+static bool rounds_paging(struct request *req, int64_t *page, int64_t *per_page)
+{
+    const char *pagina = param(req, "pagina"), *per_pagina = param(req, "per_pagina");
+    *page = 1;
+    *per_page = ROUNDS_PER_PAGE;
+    if (pagina && !parse_int64(pagina, 1, MAX_PAGE, page)) {
+        api_error(req, 400, "Dit paginanummer bestaat niet (1 tot en met 1000).");
+        return false;
+    }
+    if (per_pagina && !parse_int64(per_pagina, 1, MAX_PER_PAGE, per_page)) {
+        api_error(req, 400, "per_pagina moet een getal van 1 tot en met 100 zijn.");
+        return false;
+    }
+    return true;
+}
+
+/* The _links of a page of the list at `path` (self, first, prev, next, last, as the
+ * initiatives' list), and the same in `header` for the Link header. */
+static json_t *paging_links(struct request *req, const char *path, int64_t page, int64_t total,
+                            int64_t per_page, struct buf *header)
+{
+    const char *base = base_url(req);
+    int64_t pages = total > 0 ? (total + per_page - 1) / per_page : 1;
+    json_t *links = json_object();
+    static const struct {
+        const char *rel;
+        int delta;
+    } rels[] = {{"self", 0}, {"first", 0}, {"prev", -1}, {"next", 1}, {"last", 0}};
+    for (size_t k = 0; k < sizeof rels / sizeof rels[0]; k++) {
+        int64_t target = !strcmp(rels[k].rel, "first")  ? 1
+                         : !strcmp(rels[k].rel, "last") ? pages
+                                                        : page + rels[k].delta;
+        if (!strcmp(rels[k].rel, "self"))
+            target = page; /* even past the last page: where the client is */
+        else if (target < 1 || target > pages)
+            continue;
+        const char *href = arena_printf(&req->arena, "%s%s?pagina=%lld&per_pagina=%lld", base, path,
+                                        (long long)target, (long long)per_page);
+        json_object_set_new(links, rels[k].rel, json_pack("{s:s}", "href", href));
+        buf_printf(header, "%s<%s>; rel=\"%s\"", header->len ? ", " : "", href, rels[k].rel);
+    }
+    return links;
+}
+
+/* Sends body with its Link header of the pages. */
+static void send_paged(struct request *req, json_t *body, struct buf *header)
+{
+    api_send(req, 200, body);
+    if (req->resp.status == 200 && header->data)
+        response_header(req, "Link", header->data);
+    buf_free(header);
+}
+
 void api_rounds(struct request *req)
 {
-    json_t *rows = rounds_list(req->db);
+    int64_t page, per_page, total = 0;
+    if (!rounds_paging(req, &page, &per_page))
+        return;
+    json_t *rows = rounds_page(req->db, (int)per_page, (int)((page - 1) * per_page), &total);
+    if (!rows) {
+        api_error(req, 500, "De rondes konden niet worden geladen.");
+        return;
+    }
     json_t *items = json_array();
     size_t i;
     json_t *row;
@@ -533,12 +596,21 @@ void api_rounds(struct request *req)
         json_array_append_new(items, round);
     }
     json_decref(rows);
-    api_send(req, 200, json_pack("{s:o}", "resultaten", items));
+    struct buf header = {0};
+    json_t *links = paging_links(req, "/api/v1/rondes", page, total, per_page, &header);
+    send_paged(req,
+               json_pack("{s:I, s:I, s:I, s:o, s:o}", "totaal", (json_int_t)total, "pagina",
+                         (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten", items,
+                         "_links", links),
+               &header);
 }
 
 void api_totals(struct request *req)
 {
-    json_t *rows = stats_rounds(req->db);
+    int64_t page, per_page, total = 0;
+    if (!rounds_paging(req, &page, &per_page))
+        return;
+    json_t *rows = stats_rounds_page(req->db, (int)per_page, (int)((page - 1) * per_page), &total);
     if (!rows) {
         api_error(req, 500, "De cijfers konden niet worden geladen.");
         return;
@@ -571,5 +643,11 @@ void api_totals(struct request *req)
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         json_object_set_new(all_time, keys[k][1], integer(json_object_get(stats, keys[k][0])));
     json_decref(stats);
-    api_send(req, 200, json_pack("{s:o, s:o}", "rondes", rounds, "totaal", all_time));
+    struct buf header = {0};
+    json_t *links = paging_links(req, "/api/v1/totalen", page, total, per_page, &header);
+    send_paged(req,
+               json_pack("{s:o, s:o, s:I, s:I, s:I, s:o}", "rondes", rounds, "totaal", all_time,
+                         "aantal_rondes", (json_int_t)total, "pagina", (json_int_t)page,
+                         "per_pagina", (json_int_t)per_page, "_links", links),
+               &header);
 }

@@ -18,6 +18,8 @@
 
 /* How many initiatives still to be paid one page lists (?pagina=N for the next ones). */
 #define MONEY_PAGE 50
+/* How many initiatives the contribution form offers at a time (?zoek=… narrows them). */
+#define MONEY_CHOICES 20
 
 enum { MONEY_MAX_CENTS = 100000000 }; /* € 1.000.000: the most one contribution or payout */
 
@@ -42,6 +44,11 @@ static void render_money(struct request *req, const struct user *user,
     int64_t page = 1, total = 0;
     if (p && !parse_int64(p, 1, 1000000, &page)) {
         page_error(req, 400, "Deze pagina bestaat niet.");
+        return;
+    }
+    const char *search = request_query(req, "zoek");
+    if (search && utf8_length(search, strlen(search)) > 100) {
+        page_error(req, 400, "De zoektekst is te lang (hoogstens 100 tekens).");
         return;
     }
     json_t *data = beheer_base(req, user);
@@ -93,14 +100,22 @@ static void render_money(struct request *req, const struct user *user,
         json_decref(view);
     }
     json_object_set_new(data, "unpaid", unpaid ? unpaid : json_array());
-    json_t *open = money_initiatives_to_choose(req->db);
     struct beheer_form fresh;
     if (!contribution) {
         beheer_form_init(&fresh, FIELDS(contribution_fields), "c-");
         contribution = &fresh;
     }
-    /* The initiative as chosen stays chosen. */
+    /* The initiative as chosen stays chosen, and on offer. */
     const char *chosen = json_string_value(json_object_get(contribution->values, "initiatief"));
+    int64_t chosen_id = 0;
+    if (chosen && !parse_int64(chosen, 1, INT64_MAX, &chosen_id))
+        chosen_id = 0;
+    bool more = false;
+    json_t *open = money_initiatives_to_choose(req->db, search, chosen_id, MONEY_CHOICES, &more);
+    if (search && *search)
+        json_object_set_new(data, "zoek", json_string(search));
+    if (more)
+        json_object_set_new(data, "more_choices", json_integer(MONEY_CHOICES));
     json_array_foreach(open, i, row)
     {
         char id[24];

@@ -13,6 +13,8 @@
 #include <string.h>
 
 enum { ROUND_VALUE_MAX = 100000 }; /* € 1.000, as the domain allows */
+/* How many rounds one page lists, newest first (?pagina=N for older ones). */
+enum { ROUNDS_PAGE = 20 };
 
 static const struct beheer_field round_fields[] = {
     {"naam", "Naam", "text", 80, NULL, NULL},
@@ -53,8 +55,38 @@ static void render_rounds(struct request *req, const struct user *user, struct b
                           int64_t edit_id, struct beheer_form *edit, int64_t replace_id,
                           struct beheer_form *replace, int status)
 {
+    const char *p = request_query(req, "pagina");
+    int64_t page = 1, total = 0;
+    if (p && !parse_int64(p, 1, 1000000, &page)) {
+        page_error(req, 400, "Deze pagina bestaat niet.");
+        return;
+    }
+    json_t *rounds = rounds_page(req->db, ROUNDS_PAGE, (int)((page - 1) * ROUNDS_PAGE), &total);
+    int64_t pages = (total + ROUNDS_PAGE - 1) / ROUNDS_PAGE;
+    if (!rounds) {
+        page_error(req, 503, "Dat lukte nu niet. Probeer het zo opnieuw.");
+        return;
+    }
+    if (page > 1 && page > pages) {
+        json_decref(rounds);
+        page_error(req, 404, "Deze pagina bestaat niet.");
+        return;
+    }
     json_t *data = beheer_base(req, user);
-    json_t *rounds = rounds_list(req->db);
+    if (pages > 1) {
+        json_object_set_new(data, "pages", json_integer(pages));
+        json_object_set_new(data, "page", json_integer(page));
+        if (page > 1)
+            json_object_set_new(data, "prev",
+                                json_pack("{s:s}", "url",
+                                          arena_printf(&req->arena, "/beheer/rondes?pagina=%lld",
+                                                       (long long)(page - 1))));
+        if (page < pages)
+            json_object_set_new(data, "next",
+                                json_pack("{s:s}", "url",
+                                          arena_printf(&req->arena, "/beheer/rondes?pagina=%lld",
+                                                       (long long)(page + 1))));
+    }
     char now[20];
     utc_text(time(NULL), now);
     size_t i;

@@ -517,3 +517,81 @@ describe('rejecting and unpublishing ask first', () => {
     assert.equal(one(`SELECT published FROM news WHERE id = ${id}`), '1');
   });
 });
+
+// ---- Screens whose lists stay bounded as the data grows ----
+
+describe('lists that grow with the years, a part at a time', () => {
+  /** The options of the contribution form's select: [{id, title, selected}]. */
+  function options(html) {
+    const select = /<select id="c-initiatief"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1];
+    assert.ok(select !== undefined, 'the contribution form has its select');
+    return [...select.matchAll(/<option value="(\d+)"( selected)?>([^<]*)<\/option>/g)]
+      .map((m) => ({ id: Number(m[1]), selected: !!m[2], title: decode(m[3]) }));
+  }
+
+  test('the contribution form offers 20 initiatives; a search by number or title narrows them',
+    async () => {
+      sql(db, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25)
+        INSERT INTO initiatives(area_id, title, summary, description, target_cents,
+          initiator_name, initiator_email, state, published_at, updated_at)
+        SELECT NULL, 'Extra plan ' || k, '', '', 10000, 'X', 'x@example.org', 'open',
+          datetime('now'), datetime('now', '-' || k || ' minutes') FROM n`);
+      const choosable = num("SELECT count(*) FROM initiatives WHERE state IN ('open', 'gefinancierd')");
+      assert.ok(choosable > 25);
+      const page = await admin.get('/beheer/geld');
+      assert.equal(page.status, 200);
+      checkHtmlPage(page, 'GET /beheer/geld');
+      const shown = options(page.text);
+      assert.equal(shown.length, 20, 'twenty to choose from, not every initiative online');
+      const latest = sql(db, `SELECT id FROM initiatives WHERE state IN ('open', 'gefinancierd')
+        ORDER BY updated_at DESC, id DESC LIMIT 20`).trim().split('\n').map(Number);
+      assert.deepEqual(shown.map((o) => o.id), latest, 'the latest changed first');
+      assert.match(textOf(mainOf(page.text)), /U ziet de 20 initiatieven die open of gefinancierd zijn/);
+      assert.match(page.text, /<form method="get" action="\/beheer\/geld"[^>]*>\s*<label for="zoek">/,
+        'a search that works without JavaScript');
+
+      const oldest = num(`SELECT id FROM initiatives WHERE title = 'Extra plan 25'`);
+      const byNumber = options((await admin.get(`/beheer/geld?zoek=${oldest}`)).text);
+      assert.deepEqual(byNumber.map((o) => o.title), ['Extra plan 25'], 'by its number');
+      const byTitle = options((await admin.get('/beheer/geld?zoek=plan%202')).text);
+      assert.deepEqual(byTitle.map((o) => o.title).sort(),
+        ['Extra plan 2', 'Extra plan 20', 'Extra plan 21', 'Extra plan 22', 'Extra plan 23',
+          'Extra plan 24', 'Extra plan 25'], 'by a part of the title');
+      const wild = await admin.get('/beheer/geld?zoek=%25');
+      assert.deepEqual(options(wild.text), [], '% is a character, not a wildcard');
+      assert.match(textOf(mainOf(wild.text)), /Geen initiatief gevonden/);
+      assert.equal((await admin.get(`/beheer/geld?zoek=${'x'.repeat(101)}`)).status, 400);
+
+      // A refused contribution keeps an initiative chosen that is not among the twenty.
+      const res = await admin.post('/beheer/geld/bijdrage',
+        { initiatief: oldest, partner: 'Fonds Almelo', bedrag: 'tien' });
+      assertFormPage(res, 'a refused contribution', 400, 'Bijdragen en uitbetalingen');
+      assertFieldError(res.text, 'c-bedrag', /geen bedrag/, 'no number');
+      assert.ok(options(res.text).some((o) => o.id === oldest && o.selected),
+        'the initiative stays chosen');
+    });
+
+  test('/beheer/rondes lists 20 rounds a page, newest first', async () => {
+    sql(db, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25)
+      INSERT INTO rounds(name, opens_at, closes_at, voucher_cents)
+      SELECT 'Oude ronde ' || k, (1990 + k) || '-01-01 00:00:00', (1990 + k) || '-02-01 00:00:00',
+        500 FROM n`);
+    const all = sql(db, 'SELECT name FROM rounds ORDER BY opens_at DESC, id DESC').trim().split('\n');
+    assert.ok(all.length > 25);
+    const names = (html) => [...mainOf(html).matchAll(/<h2>([^<]*)<\/h2>\s*<p>Van /g)]
+      .map((m) => decode(m[1]));
+    const first = await admin.get('/beheer/rondes');
+    assert.equal(first.status, 200);
+    checkHtmlPage(first, 'GET /beheer/rondes');
+    assert.deepEqual(names(first.text), all.slice(0, 20));
+    assert.match(first.text, new RegExp(`Pagina 1 van ${Math.ceil(all.length / 20)}`));
+    assert.match(first.text, /<a href="\/beheer\/rondes\?pagina=2" rel="next">/);
+    assert.match(first.text, /<h2>Nieuwe ronde<\/h2>/, 'adding a round stays on every page');
+    const second = await admin.get('/beheer/rondes?pagina=2');
+    assert.equal(second.status, 200);
+    assert.deepEqual(names(second.text), all.slice(20, 40));
+    assert.match(second.text, /<a href="\/beheer\/rondes\?pagina=1" rel="prev">/);
+    assert.equal((await admin.get('/beheer/rondes?pagina=99')).status, 404);
+    assert.equal((await admin.get('/beheer/rondes?pagina=nul')).status, 400);
+  });
+});

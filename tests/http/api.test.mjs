@@ -351,7 +351,10 @@ describe('GET /api/v1/wijken', () => {
 describe('GET /api/v1/rondes', () => {
   test('every round with its period in UTC, voucher value, issued and donated', async () => {
     const body = await ok('/api/v1/rondes');
-    assert.deepEqual(keysOf(body), ['resultaten']);
+    assert.deepEqual(keysOf(body), ['_links', 'pagina', 'per_pagina', 'resultaten', 'totaal']);
+    assert.equal(body.totaal, number('SELECT count(*) FROM rounds'));
+    assert.equal(body.pagina, 1);
+    assert.equal(body.per_pagina, 20, 'twenty rounds a page unless asked');
     const expected = rows(`'id', id, 'naam', name, 'opent_op', ${iso('opens_at')},
       'sluit_op', ${iso('closes_at')}, 'voucherwaarde_centen', voucher_cents,
       'vouchers_uitgegeven', issued, 'vouchers_gedoneerd', donated`,
@@ -374,7 +377,10 @@ describe('GET /api/v1/rondes', () => {
 describe('GET /api/v1/totalen', () => {
   test('per round and all-time totals equal the ledger', async () => {
     const body = await ok('/api/v1/totalen');
-    assert.deepEqual(keysOf(body), ['rondes', 'totaal']);
+    assert.deepEqual(keysOf(body),
+      ['_links', 'aantal_rondes', 'pagina', 'per_pagina', 'rondes', 'totaal']);
+    assert.equal(body.aantal_rondes, number('SELECT count(*) FROM rounds'));
+    assert.equal(body.per_pagina, 20, 'twenty rounds a page unless asked');
     const rounds = rows(`'id', id, 'name', name, 'opens_at', ${iso('opens_at')},
       'closes_at', ${iso('closes_at')}`, 'FROM rounds ORDER BY opens_at DESC');
     assert.deepEqual(body.rondes.map((r) => r.id), rounds.map((r) => r.id));
@@ -423,6 +429,61 @@ describe('GET /api/v1/totalen', () => {
       assert.equal(resultaten.find((r) => r.id === round.id).vouchers_gedoneerd,
         round.vouchers_gebruikt);
     }
+  });
+});
+
+describe('the rounds and totals a page at a time', () => {
+  /** The links of a Link header by relation. */
+  function links(header) {
+    const out = {};
+    for (const part of (header ?? '').split(/,\s*(?=<)/)) {
+      const m = part.match(/^<([^>]+)>;\s*rel="([^"]+)"$/);
+      if (m) out[m[2]] = m[1];
+    }
+    return out;
+  }
+
+  for (const [path, list] of [['/api/v1/rondes', 'resultaten'], ['/api/v1/totalen', 'rondes']]) {
+    test(`${path}: one round a page walks every round, newest first, by its links`, async () => {
+      const newest = sql(db, 'SELECT id FROM rounds ORDER BY opens_at DESC, id DESC').trim()
+        .split('\n').map(Number);
+      assert.ok(newest.length >= 2, 'demo data has two rounds or more');
+      let url = `${path}?per_pagina=1`;
+      const seen = [];
+      let pages = 0;
+      while (url) {
+        const r = await api(url);
+        assert.equal(r.status, 200, `${url}: ${r.text}`);
+        const rel = links(r.headers.get('link'));
+        for (const name of ['self', 'first', 'prev', 'next', 'last']) {
+          assert.equal(rel[name], r.body._links[name]?.href, `${url}: ${name}`);
+        }
+        assert.equal(r.body.per_pagina, 1);
+        assert.equal(r.body.pagina, pages + 1);
+        assert.equal(r.body[list].length, 1, `${url}: one round`);
+        assert.equal(rel.prev !== undefined, pages > 0, `${url}: prev only after page 1`);
+        assert.match(rel.last, new RegExp(`${path}\\?pagina=${newest.length}&per_pagina=1$`));
+        seen.push(...r.body[list].map((x) => x.id));
+        url = rel.next ? new URL(rel.next).pathname + new URL(rel.next).search : null;
+        pages++;
+        assert.ok(pages <= newest.length, 'the walk ends');
+      }
+      assert.deepEqual(seen, newest);
+      const past = await api(`${path}?pagina=${newest.length + 1}&per_pagina=1`);
+      assert.equal(past.status, 200);
+      assert.deepEqual(past.body[list], [], 'past the last page: no rounds');
+    });
+
+    test(`${path}: a page number or size out of range is 400`, async () => {
+      for (const q of ['pagina=0', 'pagina=1001', 'pagina=x', 'per_pagina=0', 'per_pagina=101']) {
+        await refused(`${path}?${q}`, 400);
+      }
+    });
+  }
+
+  test('the city totals do not depend on the page', async () => {
+    const all = (await ok('/api/v1/totalen')).totaal;
+    assert.deepEqual((await ok('/api/v1/totalen?pagina=2&per_pagina=1')).totaal, all);
   });
 });
 

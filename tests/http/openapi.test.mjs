@@ -94,12 +94,16 @@ describe('live answers hold to the document', () => {
     assert.ok(body.resultaten.length > 0);
     await conforms('/rondes', '/api/v1/rondes');
     await conforms('/totalen', '/api/v1/totalen');
+    await conforms('/rondes', '/api/v1/rondes?pagina=2&per_pagina=1');
+    await conforms('/totalen', '/api/v1/totalen?pagina=2&per_pagina=1');
   });
 
   test('documented refusals are problem details', async () => {
     await conforms('/initiatieven', '/api/v1/initiatieven?status=geheim', '400');
     await conforms('/initiatieven/{id}', '/api/v1/initiatieven/999999', '404');
     await conforms('/wijken/{slug}', '/api/v1/wijken/atlantis', '404');
+    await conforms('/rondes', '/api/v1/rondes?per_pagina=0', '400');
+    await conforms('/totalen', '/api/v1/totalen?pagina=0', '400');
   });
 });
 

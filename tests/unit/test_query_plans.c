@@ -24,6 +24,7 @@
 #include "domain/money.h"
 #include "domain/news.h"
 #include "domain/reports.h"
+#include "domain/rounds.h"
 #include "domain/stats.h"
 #include "domain/workflow.h"
 #include "util/log.h"
@@ -276,8 +277,12 @@ static void pages_scan_no_big_table(void **state)
                             "/feeds/gemeente.atom", "/feeds/wijk-a.atom", feed_one,
                             "/api/v1/initiatieven", api_one, "/api/v1/wijken",
                             "/api/v1/wijken/wijk-a", "/api/v1/rondes", "/api/v1/totalen",
+                            "/api/v1/rondes?pagina=2&per_pagina=1",
+                            "/api/v1/totalen?pagina=2&per_pagina=1",
                             "/transparantie", round_one};
-    const char *staff[] = {"/beheer", "/beheer/dashboard", "/beheer/geld", staff_one};
+    const char *staff[] = {"/beheer", "/beheer/dashboard", "/beheer/geld",
+                           "/beheer/geld?zoek=Test", "/beheer/geld?zoek=1", "/beheer/rondes",
+                           staff_one};
 
     struct seen seen = {0};
     sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
@@ -400,6 +405,13 @@ static void public_totals_and_lists_read_no_initiative_whole(void **state)
     json_decref(news_list(f.db, 0, 3, 0, NULL));
     json_decref(news_list(f.db, 1, 5, 0, NULL));
     json_decref(stats_rounds(f.db));
+    /* The API's rounds and totals and the staff's rounds a page at a time; the money screen's
+     * initiatives to choose from, the latest changed or matching a few letters. */
+    json_decref(rounds_page(f.db, 20, 0, &total));
+    json_decref(stats_rounds_page(f.db, 1, 1, &total));
+    bool more;
+    json_decref(money_initiatives_to_choose(f.db, NULL, 0, 20, &more));
+    json_decref(money_initiatives_to_choose(f.db, "Test", 1, 20, &more));
     sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
 
     assert_true(seen.n >= 5);
