@@ -72,38 +72,6 @@ void follow_page(struct request *req)
     render_form(req, &t, json_object(), 200);
 }
 
-static struct throttle_rule rate_rule(struct request *req, const char *name)
-{
-    json_t *settings = settings_all(req->db);
-    int64_t v = 1;
-    parse_int64(settings_value(settings, "volgen_per_uur", &req->app->config), 1, 100000, &v);
-    json_decref(settings);
-    return (struct throttle_rule){name, (int)v, 60, 3600, 3600};
-}
-
-/* One request against the internet address and the e-mail address; 429 in Dutch past it. */
-static bool rate_take(struct request *req, const char *email, int64_t ids[2])
-{
-    char hashed[33];
-    throttle_key_hash(email, hashed);
-    struct throttle_rule by_address = rate_rule(req, "follow");
-    struct throttle_rule by_email = rate_rule(req, "follow-email");
-    const struct throttle_rule *rules[2] = {&by_address, &by_email};
-    const char *clients[2] = {req->client_addr, hashed};
-    int64_t wait = throttle_take(req->db, rules, clients, 2, time(NULL), ids);
-    if (wait == 0)
-        return true;
-    int64_t minutes = (wait + 59) / 60;
-    page_error(req, 429,
-               arena_printf(&req->arena,
-                            "Er zijn kort na elkaar veel aanvragen om te volgen verstuurd vanaf "
-                            "uw internetadres of voor uw e-mailadres; deze is niet verstuurd. "
-                            "Probeer het over %lld minu%s opnieuw.",
-                            (long long)minutes, minutes == 1 ? "ut" : "ten"));
-    response_set_header(req, "Retry-After", arena_printf(&req->arena, "%lld", (long long)wait));
-    return false;
-}
-
 /* POST /volgen */
 void follow_post(struct request *req)
 {
@@ -122,7 +90,8 @@ void follow_post(struct request *req)
     }
     json_decref(errors);
     int64_t ids[2];
-    if (!rate_take(req, form.email, ids))
+    if (!takingpart_rate_take(req, "follow", "volgen_per_uur", "aanvragen om te volgen",
+                              form.email, ids))
         return;
     enum follow_result r = follow_request(req->db, &t, &form, time(NULL));
     if (r != FOLLOW_OK) {
