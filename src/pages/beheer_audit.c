@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { AUDIT_PAGE_ROWS = 50, AUDIT_MAX_PAGE = 10000 };
+enum { AUDIT_PAGE_ROWS = 50 };
+#define AUDIT_MAX_ID 100000000000LL
 
 /* The actions the log knows, in Dutch, for the filter and for the rows. */
 static const struct {
@@ -238,17 +239,19 @@ static bool local_day_end(const char *yyyy_mm_dd, char out[20])
     return true;
 }
 
-/* The audit log, filtered by who, what, an initiative, a round and a range of local days. */
+/* The audit log, filtered by who, what, an initiative, a round and a range of local days, a
+ * page of rows at a time: ?voor=ID the rows older than that row, ?na=ID those newer. */
 void admin_audit_page(struct request *req)
 {
     const struct user *user = staff_user(req);
     const char *who = request_query(req, "wie"), *what = request_query(req, "wat");
     const char *from = request_query(req, "van"), *to = request_query(req, "tot");
-    int64_t initiative = 0, round = 0, page = 0;
+    int64_t initiative = 0, round = 0, before_id = 0, after_id = 0;
     char from_at[20] = "", before[20] = "";
     bool ok = query_id(req, "initiatief", 100000000000LL, &initiative) &&
               query_id(req, "ronde", 100000000000LL, &round) &&
-              query_id(req, "pagina", AUDIT_MAX_PAGE, &page);
+              query_id(req, "voor", AUDIT_MAX_ID, &before_id) &&
+              query_id(req, "na", AUDIT_MAX_ID, &after_id);
     if (ok && who && (strlen(who) > 40 || text_check(who, strlen(who), false) != TEXT_OK))
         ok = false;
     if (ok && what && *what && !action_label(what))
@@ -268,16 +271,21 @@ void admin_audit_page(struct request *req)
                    "lijst.");
         return;
     }
-    if (!page)
-        page = 1;
     struct audit_filter filter = {.actor = who,
                                   .action = what,
                                   .from = from_at,
                                   .before = before,
                                   .initiative_id = initiative,
                                   .round_id = round,
-                                  .offset = (int)((page - 1) * AUDIT_PAGE_ROWS)};
+                                  .before_id = before_id,
+                                  .after_id = after_id};
     json_t *rows = audit_search(req->db, &filter, AUDIT_PAGE_ROWS + 1);
+    if (rows && after_id && json_array_size(rows) <= AUDIT_PAGE_ROWS) {
+        /* Back at the newest rows: the first page, full. */
+        json_decref(rows);
+        filter.after_id = after_id = 0;
+        rows = audit_search(req->db, &filter, AUDIT_PAGE_ROWS + 1);
+    }
     json_t *choices = audit_filter_choices_for(req->db, initiative);
     if (!rows || !choices) {
         json_decref(rows);
@@ -285,9 +293,15 @@ void admin_audit_page(struct request *req)
         page_error(req, 503, "Het auditlog is even niet te lezen. Probeer het zo opnieuw.");
         return;
     }
-    bool more = json_array_size(rows) > AUDIT_PAGE_ROWS;
-    if (more)
-        json_array_remove(rows, AUDIT_PAGE_ROWS);
+    /* One row more than the page tells whether there are more on the side read towards. */
+    bool full = json_array_size(rows) > AUDIT_PAGE_ROWS;
+    if (full)
+        json_array_remove(rows, after_id ? 0 : AUDIT_PAGE_ROWS);
+    bool older = after_id ? true : full, newer = after_id ? full : before_id > 0;
+    size_t n = json_array_size(rows);
+    int64_t newest =
+        n ? json_integer_value(json_object_get(json_array_get(rows, 0), "id")) : before_id - 1;
+    int64_t oldest = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1), "id")) : 0;
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
@@ -317,11 +331,11 @@ void admin_audit_page(struct request *req)
                         options(json_object_get(choices, "initiatives"), "title", initiative));
     json_object_set_new(data, "rounds", options(json_object_get(choices, "rounds"), "name", round));
     json_decref(choices);
-    json_object_set_new(data, "page", json_integer(page));
-    if (page > 1)
-        json_object_set_new(data, "previous_page", json_integer(page - 1));
-    if (more && page < AUDIT_MAX_PAGE)
-        json_object_set_new(data, "next_page", json_integer(page + 1));
-    json_object_set_new(data, "paging", json_boolean(page > 1 || more));
+    if (newer && newest > 0)
+        json_object_set_new(data, "newer_than", json_integer(newest));
+    if (older && oldest > 0)
+        json_object_set_new(data, "older_than", json_integer(oldest));
+    json_object_set_new(data, "paging",
+                        json_boolean((newer && newest > 0) || (older && oldest > 0)));
     page_render(req, "admin_audit", "Auditlog", data);
 }
