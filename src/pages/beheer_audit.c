@@ -113,8 +113,8 @@ static void describe(char *out, size_t size, const char *action, const char *fro
     }
 }
 
-/* The subject as a title with a link to its screen ("" link: plain text). */
-static void name_subject(json_t *row)
+/* The subject as a title with a link to its screen ("" link: plain text), set on out. */
+static void name_subject(const json_t *row, json_t *out)
 {
     const char *kind = json_string_value(json_object_get(row, "subject_kind"));
     const char *subject = json_string_value(json_object_get(row, "subject"));
@@ -141,11 +141,11 @@ static void name_subject(json_t *row)
         what = "drukbestand";
     } else if (!strcmp(kind, "user")) {
         snprintf(label, sizeof label, "medewerker %s", subject + 5);
-        json_object_set_new(row, "subject_label", json_string(label));
+        json_object_set_new(out, "subject_label", json_string(label));
         return;
     }
     if (!what) {
-        json_object_set_new(row, "subject_label", json_string(subject));
+        json_object_set_new(out, "subject_label", json_string(subject));
         return;
     }
     if (title)
@@ -154,45 +154,47 @@ static void name_subject(json_t *row)
         snprintf(label, sizeof label, "%s %lld (bestaat niet meer)", what, (long long)id);
     if (!title)
         link[0] = '\0';
-    json_object_set_new(row, "subject_label", json_string(label));
+    json_object_set_new(out, "subject_label", json_string(label));
     if (link[0])
-        json_object_set_new(row, "subject_link", json_string(link));
+        json_object_set_new(out, "subject_link", json_string(link));
 }
 
 /* A row ready for people: local time, the action in words, the subject named, and the client
- * address of a login or throttle in its own column (those keep it as their reason). */
-static void decorate(json_t *row)
+ * address of a login or throttle in its own column (those keep it as their reason). Only what
+ * the template shows, in a new object: the page's rows hold no more than they render. */
+static json_t *decorate(const json_t *row)
 {
+    json_t *out = json_object();
     const char *at = json_string_value(json_object_get(row, "at"));
     time_t t = parse_utc(at);
     char when[64];
     format_datetime(when, sizeof when, t);
-    json_object_set_new(row, "when", json_string(when));
+    json_object_set_new(out, "when", json_string(when));
     char iso[32];
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_object_set_new(row, "when_datetime", json_string(iso));
+    json_object_set_new(out, "when_datetime", json_string(iso));
+    json_object_set(out, "actor", json_object_get(row, "actor"));
     const char *action = json_string_value(json_object_get(row, "action"));
     char what[400];
     describe(what, sizeof what, action, json_string_value(json_object_get(row, "from_value")),
              json_string_value(json_object_get(row, "to_value")));
-    json_object_set_new(row, "what", json_string(what));
+    json_object_set_new(out, "what", json_string(what));
+    json_t *reason = json_object_get(row, "reason");
     if (!strcmp(action, "login") || !strcmp(action, "throttle")) {
-        json_object_set(row, "ip", json_object_get(row, "reason"));
-        json_object_set_new(row, "reason", json_string(""));
-    } else if (!strcmp(action, "contribution")) {
-        char partner[200];
-        snprintf(partner, sizeof partner, "partner: %s",
-                 json_string_value(json_object_get(row, "reason")));
-        json_object_set_new(row, "reason", json_string(partner));
-    } else if (!strcmp(action, "payout")) {
-        char reference[200];
-        snprintf(reference, sizeof reference, "kenmerk: %s",
-                 json_string_value(json_object_get(row, "reason")));
-        json_object_set_new(row, "reason", json_string(reference));
+        json_object_set(out, "ip", reason);
+        json_object_set_new(out, "reason", json_string(""));
+    } else if (!strcmp(action, "contribution") || !strcmp(action, "payout")) {
+        char text[200];
+        snprintf(text, sizeof text, "%s: %s", action[0] == 'c' ? "partner" : "kenmerk",
+                 json_string_value(reason));
+        json_object_set_new(out, "reason", json_string(text));
+    } else {
+        json_object_set(out, "reason", reason);
     }
-    name_subject(row);
+    name_subject(row, out);
+    return out;
 }
 
 /* The options of a <select>, the chosen one marked. */
@@ -305,7 +307,7 @@ void admin_audit_page(struct request *req)
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
-        decorate(row);
+        json_array_set_new(rows, i, decorate(row));
     json_t *action_options = json_array();
     for (size_t k = 0; k < sizeof actions / sizeof actions[0]; k++)
         json_array_append_new(action_options,
