@@ -72,7 +72,6 @@ bool audit_state_change(struct db *db, time_t at, const char *actor, int64_t ini
     "WHERE (?1 = '' OR a.actor = ?1) AND (?2 = '' OR a.action = ?2) "                              \
     "AND (?3 = '' OR a.at >= ?3) AND (?4 = '' OR a.at < date(?4, '+1 day')) "                      \
     "AND (?5 = '' OR a.at < ?5) "                                                                  \
-    "AND (?6 = 0 OR a.subject = 'initiative:' || ?6) "                                             \
     "AND (?7 = 0 OR a.subject = 'round:' || ?7 "                                                   \
     "     OR a.subject IN (SELECT 'file:' || id FROM issued_files WHERE round_id = ?7)) "          \
     "AND a.id < ?9 AND a.id > ?10 "
@@ -80,8 +79,13 @@ bool audit_state_change(struct db *db, time_t at, const char *actor, int64_t ini
 json_t *audit_search(struct db *db, const struct audit_filter *filter, int limit)
 {
     bool forward = filter->after_id > 0;
-    sqlite3_stmt *s = db_prepare(db, forward ? AUDIT_SEARCH "ORDER BY a.id ASC LIMIT ?8"
-                                             : AUDIT_SEARCH "ORDER BY a.id DESC LIMIT ?8");
+    /* One initiative's entries are found by the subject index (and are few): the id order of
+     * the whole log is for the other filters. */
+    static const char *const sql[2][2] = {
+        {AUDIT_SEARCH "ORDER BY a.id DESC LIMIT ?8", AUDIT_SEARCH "ORDER BY a.id ASC LIMIT ?8"},
+        {AUDIT_SEARCH "AND a.subject = 'initiative:' || ?6 ORDER BY a.id DESC LIMIT ?8",
+         AUDIT_SEARCH "AND a.subject = 'initiative:' || ?6 ORDER BY a.id ASC LIMIT ?8"}};
+    sqlite3_stmt *s = db_prepare(db, sql[filter->initiative_id > 0][forward]);
     if (!s)
         return NULL;
     const char *values[] = {filter->actor, filter->action, filter->from, filter->to,

@@ -770,6 +770,25 @@ static int audit_plan_faults(struct db *db, const char *sql)
     return bad + !ranged;
 }
 
+/* Whether a line of the statement's plan contains `what`. */
+static int plan_reads(struct db *db, const char *sql, const char *what)
+{
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    int found = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(s, 3);
+        if (strstr(detail, what))
+            found = 1;
+    }
+    sqlite3_finalize(s);
+    if (!found)
+        fprintf(stderr, "no \"%s\" in the plan of: %s\n", what, sql);
+    return found;
+}
+
 static void audit_log_read_a_page_at_a_time(void **state)
 {
     (void)state;
@@ -816,18 +835,31 @@ static void audit_log_read_a_page_at_a_time(void **state)
         assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, i), "id")),
                          seen_ids[69 + i]);
     json_decref(rows);
+    /* One initiative's entries through the subject index, not a walk over the whole log. */
+    assert_true(audit_state_change(f.db, T0, "cli", 7, "open", "gefinancierd", NULL));
+    struct audit_filter one = {.initiative_id = 7};
+    rows = audit_search(f.db, &one, 50);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
     struct audit_filter few = {.actor = "beheer", .before_id = seen_ids[59]};
     rows = audit_search(f.db, &few, 50);
     assert_int_equal(json_array_size(rows), 20); /* every third of the 60 oldest */
     json_decref(rows);
     sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
     assert_true(seen.n >= 2);
-    int bad = 0;
+    int bad = 0, by_subject = 0;
     for (int i = 0; i < seen.n; i++) {
+        if (strstr(seen.sql[i], "AND a.subject = 'initiative:' || ?6 ")) {
+            by_subject +=
+                plan_reads(f.db, seen.sql[i], "USING INDEX audit_log_subject (subject=?)");
+            free(seen.sql[i]);
+            continue;
+        }
         bad += audit_plan_faults(f.db, seen.sql[i]);
         free(seen.sql[i]);
     }
     assert_int_equal(bad, 0);
+    assert_int_equal(by_subject, 1);
     fixture_close(&f);
     unlink(path);
 }
