@@ -23,9 +23,12 @@ struct audit_filter {
     const char *from, *to, *before;
     int64_t initiative_id; /* entries about this initiative */
     int64_t round_id;      /* entries about this round and its printer files */
-    int offset;            /* skip this many of the newest matches (paging) */
+    int64_t before_id;     /* only entries older than this one (0: none); a page further back */
+    int64_t after_id;      /* only entries newer than this one (0: none); a page nearer now */
 };
-/* The newest `limit` entries that match, newest first: id, at, actor, action, subject,
+/* The `limit` entries that match nearest to the bounds (with after_id: the oldest `limit` after
+ * it, otherwise the newest), always in the order newest first; read by id in that order, so a
+ * page costs its rows, however far back it is: id, at, actor, action, subject,
  * from_value, to_value, reason, and what the subject names: subject_kind ("initiative",
  * "round", "news", "area", "file", "user" or ""), subject_id (its number, 0 for none),
  * subject_title (the initiative's or news item's title, the round's, area's or file's name;

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { AUDIT_PAGE_ROWS = 50, AUDIT_MAX_PAGE = 10000 };
+enum { AUDIT_PAGE_ROWS = 50 };
+#define AUDIT_MAX_ID 100000000000LL
 
 /* The actions the log knows, in Dutch, for the filter and for the rows. */
 static const struct {
@@ -112,8 +113,8 @@ static void describe(char *out, size_t size, const char *action, const char *fro
     }
 }
 
-/* The subject as a title with a link to its screen ("" link: plain text). */
-static void name_subject(json_t *row)
+/* The subject as a title with a link to its screen ("" link: plain text), set on out. */
+static void name_subject(const json_t *row, json_t *out)
 {
     const char *kind = json_string_value(json_object_get(row, "subject_kind"));
     const char *subject = json_string_value(json_object_get(row, "subject"));
@@ -140,11 +141,11 @@ static void name_subject(json_t *row)
         what = "drukbestand";
     } else if (!strcmp(kind, "user")) {
         snprintf(label, sizeof label, "medewerker %s", subject + 5);
-        json_object_set_new(row, "subject_label", json_string(label));
+        json_object_set_new(out, "subject_label", json_string(label));
         return;
     }
     if (!what) {
-        json_object_set_new(row, "subject_label", json_string(subject));
+        json_object_set_new(out, "subject_label", json_string(subject));
         return;
     }
     if (title)
@@ -153,45 +154,47 @@ static void name_subject(json_t *row)
         snprintf(label, sizeof label, "%s %lld (bestaat niet meer)", what, (long long)id);
     if (!title)
         link[0] = '\0';
-    json_object_set_new(row, "subject_label", json_string(label));
+    json_object_set_new(out, "subject_label", json_string(label));
     if (link[0])
-        json_object_set_new(row, "subject_link", json_string(link));
+        json_object_set_new(out, "subject_link", json_string(link));
 }
 
 /* A row ready for people: local time, the action in words, the subject named, and the client
- * address of a login or throttle in its own column (those keep it as their reason). */
-static void decorate(json_t *row)
+ * address of a login or throttle in its own column (those keep it as their reason). Only what
+ * the template shows, in a new object: the page's rows hold no more than they render. */
+static json_t *decorate(const json_t *row)
 {
+    json_t *out = json_object();
     const char *at = json_string_value(json_object_get(row, "at"));
     time_t t = parse_utc(at);
     char when[64];
     format_datetime(when, sizeof when, t);
-    json_object_set_new(row, "when", json_string(when));
+    json_object_set_new(out, "when", json_string(when));
     char iso[32];
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_object_set_new(row, "when_datetime", json_string(iso));
+    json_object_set_new(out, "when_datetime", json_string(iso));
+    json_object_set(out, "actor", json_object_get(row, "actor"));
     const char *action = json_string_value(json_object_get(row, "action"));
     char what[400];
     describe(what, sizeof what, action, json_string_value(json_object_get(row, "from_value")),
              json_string_value(json_object_get(row, "to_value")));
-    json_object_set_new(row, "what", json_string(what));
+    json_object_set_new(out, "what", json_string(what));
+    json_t *reason = json_object_get(row, "reason");
     if (!strcmp(action, "login") || !strcmp(action, "throttle")) {
-        json_object_set(row, "ip", json_object_get(row, "reason"));
-        json_object_set_new(row, "reason", json_string(""));
-    } else if (!strcmp(action, "contribution")) {
-        char partner[200];
-        snprintf(partner, sizeof partner, "partner: %s",
-                 json_string_value(json_object_get(row, "reason")));
-        json_object_set_new(row, "reason", json_string(partner));
-    } else if (!strcmp(action, "payout")) {
-        char reference[200];
-        snprintf(reference, sizeof reference, "kenmerk: %s",
-                 json_string_value(json_object_get(row, "reason")));
-        json_object_set_new(row, "reason", json_string(reference));
+        json_object_set(out, "ip", reason);
+        json_object_set_new(out, "reason", json_string(""));
+    } else if (!strcmp(action, "contribution") || !strcmp(action, "payout")) {
+        char text[200];
+        snprintf(text, sizeof text, "%s: %s", action[0] == 'c' ? "partner" : "kenmerk",
+                 json_string_value(reason));
+        json_object_set_new(out, "reason", json_string(text));
+    } else {
+        json_object_set(out, "reason", reason);
     }
-    name_subject(row);
+    name_subject(row, out);
+    return out;
 }
 
 /* The options of a <select>, the chosen one marked. */
@@ -238,17 +241,19 @@ static bool local_day_end(const char *yyyy_mm_dd, char out[20])
     return true;
 }
 
-/* The audit log, filtered by who, what, an initiative, a round and a range of local days. */
+/* The audit log, filtered by who, what, an initiative, a round and a range of local days, a
+ * page of rows at a time: ?voor=ID the rows older than that row, ?na=ID those newer. */
 void admin_audit_page(struct request *req)
 {
     const struct user *user = staff_user(req);
     const char *who = request_query(req, "wie"), *what = request_query(req, "wat");
     const char *from = request_query(req, "van"), *to = request_query(req, "tot");
-    int64_t initiative = 0, round = 0, page = 0;
+    int64_t initiative = 0, round = 0, before_id = 0, after_id = 0;
     char from_at[20] = "", before[20] = "";
     bool ok = query_id(req, "initiatief", 100000000000LL, &initiative) &&
               query_id(req, "ronde", 100000000000LL, &round) &&
-              query_id(req, "pagina", AUDIT_MAX_PAGE, &page);
+              query_id(req, "voor", AUDIT_MAX_ID, &before_id) &&
+              query_id(req, "na", AUDIT_MAX_ID, &after_id);
     if (ok && who && (strlen(who) > 40 || text_check(who, strlen(who), false) != TEXT_OK))
         ok = false;
     if (ok && what && *what && !action_label(what))
@@ -268,16 +273,21 @@ void admin_audit_page(struct request *req)
                    "lijst.");
         return;
     }
-    if (!page)
-        page = 1;
     struct audit_filter filter = {.actor = who,
                                   .action = what,
                                   .from = from_at,
                                   .before = before,
                                   .initiative_id = initiative,
                                   .round_id = round,
-                                  .offset = (int)((page - 1) * AUDIT_PAGE_ROWS)};
+                                  .before_id = before_id,
+                                  .after_id = after_id};
     json_t *rows = audit_search(req->db, &filter, AUDIT_PAGE_ROWS + 1);
+    if (rows && after_id && json_array_size(rows) <= AUDIT_PAGE_ROWS) {
+        /* Back at the newest rows: the first page, full. */
+        json_decref(rows);
+        filter.after_id = after_id = 0;
+        rows = audit_search(req->db, &filter, AUDIT_PAGE_ROWS + 1);
+    }
     json_t *choices = audit_filter_choices_for(req->db, initiative);
     if (!rows || !choices) {
         json_decref(rows);
@@ -285,13 +295,19 @@ void admin_audit_page(struct request *req)
         page_error(req, 503, "Het auditlog is even niet te lezen. Probeer het zo opnieuw.");
         return;
     }
-    bool more = json_array_size(rows) > AUDIT_PAGE_ROWS;
-    if (more)
-        json_array_remove(rows, AUDIT_PAGE_ROWS);
+    /* One row more than the page tells whether there are more on the side read towards. */
+    bool full = json_array_size(rows) > AUDIT_PAGE_ROWS;
+    if (full)
+        json_array_remove(rows, after_id ? 0 : AUDIT_PAGE_ROWS);
+    bool older = after_id ? true : full, newer = after_id ? full : before_id > 0;
+    size_t n = json_array_size(rows);
+    int64_t newest =
+        n ? json_integer_value(json_object_get(json_array_get(rows, 0), "id")) : before_id - 1;
+    int64_t oldest = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1), "id")) : 0;
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
-        decorate(row);
+        json_array_set_new(rows, i, decorate(row));
     json_t *action_options = json_array();
     for (size_t k = 0; k < sizeof actions / sizeof actions[0]; k++)
         json_array_append_new(action_options,
@@ -317,11 +333,11 @@ void admin_audit_page(struct request *req)
                         options(json_object_get(choices, "initiatives"), "title", initiative));
     json_object_set_new(data, "rounds", options(json_object_get(choices, "rounds"), "name", round));
     json_decref(choices);
-    json_object_set_new(data, "page", json_integer(page));
-    if (page > 1)
-        json_object_set_new(data, "previous_page", json_integer(page - 1));
-    if (more && page < AUDIT_MAX_PAGE)
-        json_object_set_new(data, "next_page", json_integer(page + 1));
-    json_object_set_new(data, "paging", json_boolean(page > 1 || more));
+    if (newer && newest > 0)
+        json_object_set_new(data, "newer_than", json_integer(newest));
+    if (older && oldest > 0)
+        json_object_set_new(data, "older_than", json_integer(oldest));
+    json_object_set_new(data, "paging",
+                        json_boolean((newer && newest > 0) || (older && oldest > 0)));
     page_render(req, "admin_audit", "Auditlog", data);
 }

@@ -132,20 +132,32 @@ describe('the audit log reads like a log for people', () => {
     const href = next[1].replaceAll('&amp;', '&');
     assert.match(href, new RegExp(`ronde=${r2}&`), 'the round filter kept');
     assert.match(href, /wat=round-edit&/, 'the action filter kept');
-    assert.match(href, /pagina=2$/);
+    assert.match(href, /voor=\d+$/, 'older than the last row shown, by its id');
     const page2 = await admin.get(href);
     assertPage(page2, 'page 2');
-    assert.equal(tableRows(contentOf(page2.text)).length, 50);
-    assert.match(page2.text, /<a rel="prev" href="[^"]+pagina=1">Nieuwere regels<\/a>/);
-    const page3 = await admin.get(href.replace('pagina=2', 'pagina=3'));
+    const rows2 = tableRows(contentOf(page2.text));
+    assert.equal(rows2.length, 50);
+    assert.notDeepEqual(rows2[0], tableRows(contentOf(page1.text))[0], 'other rows');
+    const prev = /<a rel="prev" href="([^"]+)">Nieuwere regels<\/a>/.exec(page2.text);
+    assert.ok(prev, 'a link back to the newer rows');
+    assert.match(prev[1], new RegExp(`ronde=${r2}&amp;.*na=\\d+$`), 'filters kept, newer by id');
+    const back = await admin.get(prev[1].replaceAll('&amp;', '&'));
+    assert.deepEqual(tableRows(contentOf(back.text)), tableRows(contentOf(page1.text)),
+      'back at the first page');
+    assert.doesNotMatch(back.text, /rel="prev"/, 'nothing newer than the first page');
+    const next2 = /<a rel="next" href="([^"]+)">Oudere regels<\/a>/.exec(page2.text);
+    const page3 = await admin.get(next2[1].replaceAll('&amp;', '&'));
     assert.equal(tableRows(contentOf(page3.text)).length, 20);
     assert.doesNotMatch(page3.text, /rel="next"/);
+    const prev3 = /<a rel="prev" href="([^"]+)">Nieuwere regels<\/a>/.exec(page3.text);
+    assert.deepEqual(tableRows(contentOf((await admin.get(prev3[1].replaceAll('&amp;', '&')))
+      .text)), rows2, 'the page before, again');
     assert.ok(tableRows(contentOf(page3.text)).every((r) => r[3] === n2));
   });
 
   test('a filter that is no date, initiative or action is refused', async () => {
-    for (const query of ['initiatief=abc', 'ronde=-1', 'pagina=0', 'wat=drop', 'van=gisteren',
-      'tot=2026-13-01']) {
+    for (const query of ['initiatief=abc', 'ronde=-1', 'voor=0', 'na=abc', 'wat=drop',
+      'van=gisteren', 'tot=2026-13-01']) {
       const res = await admin.get(`/beheer/auditlog?${query}`);
       assertPage(res, query, 400);
       assert.match(textOf(mainOf(res.text)), /Controleer de filters/);

@@ -229,13 +229,26 @@ static void audit_log_subjects(void **state)
     assert_int_equal(json_array_size(rows), 0);
     json_decref(rows);
 
-    /* Paging: the second page of two starts after the newest two. */
-    filter = (struct audit_filter){.offset = 2};
+    /* Paging: the second page of two starts after the older of the newest two, and the
+     * rows after it are the first page again. */
+    filter = (struct audit_filter){0};
+    rows = audit_search(db, &filter, 2);
+    int64_t newest = number(json_array_get(rows, 0), "id");
+    int64_t second = number(json_array_get(rows, 1), "id");
+    json_decref(rows);
+    filter = (struct audit_filter){.before_id = second};
     rows = audit_search(db, &filter, 2);
     assert_int_equal(json_array_size(rows), 2);
     assert_string_equal(text(json_array_get(rows, 0), "action"), "file-download");
+    int64_t third = number(json_array_get(rows, 0), "id");
     json_decref(rows);
-    filter = (struct audit_filter){.offset = 0};
+    filter = (struct audit_filter){.after_id = third};
+    rows = audit_search(db, &filter, 2);
+    assert_int_equal(json_array_size(rows), 2);
+    assert_int_equal(number(json_array_get(rows, 0), "id"), newest);
+    assert_int_equal(number(json_array_get(rows, 1), "id"), second);
+    json_decref(rows);
+    filter = (struct audit_filter){0};
     rows = audit_search(db, &filter, 1);
     row = json_array_get(rows, 0);
     assert_string_equal(text(row, "subject_kind"), "user");

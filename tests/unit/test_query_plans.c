@@ -758,6 +758,125 @@ static void audit_choices_stay_bounded(void **state)
     unlink(path);
 }
 
+/* The audit log's statements read the log by id in order within the page's bounds and stop at
+ * the page: no OFFSET, no sort of the matches, a rowid range. */
+static int audit_plan_faults(struct db *db, const char *sql)
+{
+    if (!strstr(sql, "FROM audit_log a "))
+        return 0;
+    int bad = strstr(sql, "OFFSET") ? 1 : 0;
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    bool ranged = false;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(s, 3);
+        if (strstr(detail, "TEMP B-TREE"))
+            bad++;
+        if (!strcmp(detail, "SEARCH a USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"))
+            ranged = true;
+    }
+    sqlite3_finalize(s);
+    if (bad || !ranged)
+        fprintf(stderr, "the audit log not read as a page: %s\n", sql);
+    return bad + !ranged;
+}
+
+/* Whether a line of the statement's plan contains `what`. */
+static int plan_reads(struct db *db, const char *sql, const char *what)
+{
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    int found = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(s, 3);
+        if (strstr(detail, what))
+            found = 1;
+    }
+    sqlite3_finalize(s);
+    if (!found)
+        fprintf(stderr, "no \"%s\" in the plan of: %s\n", what, sql);
+    return found;
+}
+
+static void audit_log_read_a_page_at_a_time(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-audit-pages-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    for (int i = 0; i < 120; i++)
+        assert_true(audit_add(f.db, T0 + i, i % 3 ? "cli" : "beheer", "setting", "x", "a", "b",
+                              NULL));
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    struct audit_filter all = {0}, who = {.actor = "beheer"};
+    json_decref(audit_search(f.db, &all, 51));
+    json_decref(audit_search(f.db, &who, 51));
+    /* Back through the log a page at a time, then forward again: every row once, in order. */
+    int64_t seen_ids[120], n = 0, oldest = 0;
+    struct audit_filter back = {0};
+    for (int pages = 0; pages < 10; pages++) {
+        json_t *rows = audit_search(f.db, &back, 50);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row)
+        {
+            int64_t id = json_integer_value(json_object_get(row, "id"));
+            assert_true(n < 120);
+            assert_true(!n || id < seen_ids[n - 1]);
+            seen_ids[n++] = oldest = id;
+        }
+        bool last = json_array_size(rows) < 50;
+        json_decref(rows);
+        if (last)
+            break;
+        back.before_id = oldest;
+    }
+    assert_int_equal(n, 120);
+    struct audit_filter forward = {.after_id = seen_ids[119]};
+    json_t *rows = audit_search(f.db, &forward, 50);
+    assert_int_equal(json_array_size(rows), 50);
+    /* Newest first here too: the 50 rows just after the oldest. */
+    for (size_t i = 0; i < 50; i++)
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, i), "id")),
+                         seen_ids[69 + i]);
+    json_decref(rows);
+    /* One initiative's entries through the subject index, not a walk over the whole log. */
+    assert_true(audit_state_change(f.db, T0, "cli", 7, "open", "gefinancierd", NULL));
+    struct audit_filter one = {.initiative_id = 7};
+    rows = audit_search(f.db, &one, 50);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    struct audit_filter few = {.actor = "beheer", .before_id = seen_ids[59]};
+    rows = audit_search(f.db, &few, 50);
+    assert_int_equal(json_array_size(rows), 20); /* every third of the 60 oldest */
+    json_decref(rows);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    assert_true(seen.n >= 2);
+    int bad = 0, by_subject = 0;
+    for (int i = 0; i < seen.n; i++) {
+        if (strstr(seen.sql[i], "AND a.subject = 'initiative:' || ?6 ")) {
+            by_subject +=
+                plan_reads(f.db, seen.sql[i], "USING INDEX audit_log_subject (subject=?)");
+            free(seen.sql[i]);
+            continue;
+        }
+        bad += audit_plan_faults(f.db, seen.sql[i]);
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(by_subject, 1);
+    fixture_close(&f);
+    unlink(path);
+}
+
 struct found {
     const char *needle;
     int hits;
@@ -1293,6 +1412,7 @@ int main(void)
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(audit_choices_stay_bounded),
+        cmocka_unit_test(audit_log_read_a_page_at_a_time),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
         cmocka_unit_test(verify_names_a_wrong_funded_count),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
