@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct rule {
     const char *what; /* printed before the offending row's values */
@@ -324,9 +325,50 @@ static void tally_final(sqlite3_context *ctx)
     }
 }
 
+/* BUURTSAMEN_VERIFY_TIMES=1 prints each check's CPU and wall time to stderr, to find the one
+ * that costs. */
+static bool timing(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("BUURTSAMEN_VERIFY_TIMES");
+        on = v && *v && strcmp(v, "0") != 0;
+    }
+    return on;
+}
+
+struct stamp {
+    struct timespec cpu, wall;
+};
+
+static struct stamp stamp_now(void)
+{
+    struct stamp t = {0};
+    if (timing()) {
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t.cpu);
+        clock_gettime(CLOCK_MONOTONIC, &t.wall);
+    }
+    return t;
+}
+
+static double seconds(struct timespec a, struct timespec b)
+{
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static void stamp_print(struct stamp since, const char *what)
+{
+    if (!timing())
+        return;
+    struct stamp now = stamp_now();
+    fprintf(stderr, "verify: %6.3f s cpu %6.3f s wall  %.60s\n", seconds(since.cpu, now.cpu),
+            seconds(since.wall, now.wall), what);
+}
+
 static int run_rule(struct db *db, const struct rule *rule, int64_t since, breach_fn report,
                     void *ctx)
 {
+    struct stamp start = stamp_now();
     sqlite3_stmt *s = db_prepare(db, rule->sql);
     if (!s) {
         char line[512];
@@ -358,6 +400,7 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
         n++;
     }
     sqlite3_reset(s);
+    stamp_print(start, rule->what);
     return n;
 }
 
@@ -376,10 +419,18 @@ static const struct rule page_summary_rules[] = {
      "HAVING sum(sn) <> sum(cn) OR sum(sr) <> sum(cr) OR sum(sv) <> sum(cv)"},
     {"donations per hour summary differs from the ledger (round, hour, summary vouchers, "
      "cents, ledger vouchers, cents)",
-     "WITH computed AS (SELECT v.round_id, strftime('%Y-%m-%d %H:00:00', d.at) AS hour, "
-     "  count(*) AS n, sum(d.amount_cents) AS c FROM ledger d JOIN vouchers v ON v.id = d.voucher_id "
-     "  WHERE d.kind = 'donation' AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = d.id) "
-     "  GROUP BY 1, 2), "
+     /* One pass, summed per round and hour (whole hours since 1970, as the summary's text
+      * after the sums) by verify_tally: every donation, less those some row reverses, found
+      * from the reversing rows; from the ledger to the vouchers (CROSS JOIN keeps that order). */
+     "WITH computed AS (SELECT value ->> 0 AS round_id, "
+     "  strftime('%Y-%m-%d %H:00:00', (value ->> 1) * 3600, 'unixepoch') AS hour, "
+     "  value ->> 2 AS n, value ->> 3 AS c FROM json_each((SELECT "
+     "  verify_tally(round_id, h, n, c, 0, 0) FROM ("
+     "  SELECT v.round_id, unixepoch(d.at) / 3600 AS h, 1 AS n, d.amount_cents AS c FROM ledger d "
+     "  CROSS JOIN vouchers v ON v.id = d.voucher_id WHERE d.kind = 'donation' "
+     "  UNION ALL SELECT v.round_id, unixepoch(d.at) / 3600, -1, -d.amount_cents FROM ledger x "
+     "  CROSS JOIN ledger d ON d.id = x.reverses_id CROSS JOIN vouchers v ON v.id = d.voucher_id "
+     "  WHERE x.reverses_id IS NOT NULL AND d.kind = 'donation')))), "
      "both_sides AS (SELECT round_id, hour, vouchers AS sn, cents AS sc, 0 AS cn, 0 AS cc "
      "  FROM round_donation_hours UNION ALL SELECT round_id, hour, 0, 0, n, c FROM computed) "
      "SELECT round_id, hour, sum(sn), sum(sc), sum(cn), sum(cc) FROM both_sides GROUP BY 1, 2 "
@@ -413,6 +464,7 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
 {
     int breaches = 0;
     sqlite3_stmt *s = NULL;
+    struct stamp start = stamp_now();
     /* The full run checks every page and index of the file and each row's CHECK constraints.
      * The regular one quick-checks each table but the ledger and the vouchers (pages, records,
      * NOT NULL; not again the CHECK constraints SQLite enforced when each row was written):
@@ -449,6 +501,7 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
     sqlite3_finalize(s);
     if (!full)
         db_exec(db, "PRAGMA ignore_check_constraints = OFF");
+    stamp_print(start, full ? "integrity check" : "quick check");
     int version = db_schema_version(db), known = db_known_version();
     if (version != known) {
         char line[128];

@@ -1130,6 +1130,29 @@ static void verify_names_a_wrong_donation_hour(void **state)
                        "donations per hour summary differs");
 }
 
+/* The summary still counting a released donation: the rule subtracts the reversed ones. */
+static void verify_names_a_donation_hour_that_kept_a_released_donation(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_donation_hours SET vouchers = vouchers + 1, cents = cents + "
+                       "(SELECT amount_cents FROM ledger WHERE id = (SELECT min(reverses_id) FROM "
+                       "ledger)) WHERE (round_id, hour) = (SELECT v.round_id, "
+                       "strftime('%Y-%m-%d %H:00:00', d.at) FROM ledger d JOIN vouchers v "
+                       "ON v.id = d.voucher_id WHERE d.id = (SELECT min(reverses_id) FROM ledger))",
+                       "donations per hour summary differs");
+}
+
+/* A summary row under an hour of no donation, even in the hour the donations were made. */
+static void verify_names_a_donation_hour_off_the_hour(void **state)
+{
+    (void)state;
+    corrupt_and_verify("INSERT INTO round_donation_hours(round_id, hour, vouchers, cents) SELECT "
+                       "round_id, replace(hour, ':00:00', ':30:00'), 1, 500 FROM "
+                       "round_donation_hours WHERE hour = (SELECT min(hour) FROM "
+                       "round_donation_hours)",
+                       "donations per hour summary differs");
+}
+
 static void verify_names_a_wrong_funded_count(void **state)
 {
     (void)state;
@@ -1282,6 +1305,8 @@ int main(void)
         cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
+        cmocka_unit_test(verify_names_a_donation_hour_that_kept_a_released_donation),
+        cmocka_unit_test(verify_names_a_donation_hour_off_the_hour),
         cmocka_unit_test(verify_names_a_wrong_funded_count),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
