@@ -14,7 +14,44 @@
 struct rule {
     const char *what; /* printed before the offending row's values */
     const char *sql;
+    int fact; /* 1..3: the sums of that one pass over the ledger (facts_sql) are bound to ?2 */
 };
+
+/* The one pass over the vouchers and the ledger that the three summaries of the ledger's
+ * donations are recomputed from: each row is read once, from the big table to the small ones
+ * (CROSS JOIN keeps that order), and summed by verify_tally (below) per round and area, per
+ * round and initiative, and per round and hour (whole hours since 1970), instead of three
+ * passes of a million donations and their vouchers. A donation whose voucher or household
+ * is missing drops out of the sums, and the foreign-key rule names it. */
+#define FACT_AREAS 1
+#define FACT_INITIATIVES 2
+#define FACT_HOURS 3
+static const char facts_sql[] =
+    "SELECT verify_tally(round_id, area_id, i, d, c, r), "
+    " verify_tally(round_id, initiative_id, n, 0, 0, 0), "
+    " verify_tally(round_id, hour, hn, hc, 0, 0) FROM ("
+    /* the vouchers issued */
+    " SELECT v.round_id, h.area_id, NULL AS initiative_id, NULL AS hour, 1 AS i, 0 AS d, "
+    " 0 AS c, 0 AS r, 0 AS n, 0 AS hn, 0 AS hc FROM vouchers v "
+    " CROSS JOIN households h ON h.id = v.household_id WHERE v.voided_at IS NULL "
+    /* every donation (round_initiatives counts them all) */
+    " UNION ALL SELECT v.round_id, h.area_id, d.initiative_id, unixepoch(d.at) / 3600, "
+    " 0, 1, d.amount_cents, 0, 1, 1, d.amount_cents FROM ledger d "
+    " CROSS JOIN vouchers v ON v.id = d.voucher_id "
+    " CROSS JOIN households h ON h.id = v.household_id WHERE d.kind = 'donation' "
+    /* less the reversed ones for the standing donations, found from the reversing rows (a
+     * tenth of the ledger, in the index of reverses_id) rather than by a look-up per donation */
+    " UNION ALL SELECT v.round_id, h.area_id, NULL, unixepoch(d.at) / 3600, "
+    " 0, -1, -d.amount_cents, 0, 0, -1, -d.amount_cents FROM ledger x "
+    " CROSS JOIN ledger d ON d.id = x.reverses_id "
+    " CROSS JOIN vouchers v ON v.id = d.voucher_id "
+    " CROSS JOIN households h ON h.id = v.household_id "
+    " WHERE x.reverses_id IS NOT NULL AND d.kind = 'donation' "
+    /* the returns: each reverses a donation (the ledger's CHECK), so they are in that index */
+    " UNION ALL SELECT v.round_id, h.area_id, NULL, NULL, 0, 0, 0, 1, 0, 0, 0 FROM ledger x "
+    " CROSS JOIN vouchers v ON v.id = x.voucher_id "
+    " CROSS JOIN households h ON h.id = v.household_id "
+    " WHERE x.reverses_id IS NOT NULL AND x.kind = 'return')";
 
 /* The budget lines of initiative X.initiative_id that accepted offers covered before ledger row
  * X.id: what the target was lowered by when that row was written (offers.ledger_seq). */
@@ -162,45 +199,25 @@ static const struct rule rules[] = {
      "GROUP BY round_id, household_id HAVING count(*) > 1"},
     {"round summary differs from the vouchers and the ledger (round, area, summary issued, "
      "donated, cents, returned, recomputed issued, donated, cents, returned)",
-     /* One pass over the facts, summed per round and area by verify_tally (above), each
-      * from the big table to the small ones (CROSS JOIN keeps that order). */
+     /* the sums per round and area of facts_sql */
      "WITH computed AS (SELECT value ->> 0 AS round_id, value ->> 1 AS area_id, "
      "  value ->> 2 AS i, value ->> 3 AS d, value ->> 4 AS c, value ->> 5 AS r "
-     "  FROM json_each((SELECT verify_tally(round_id, area_id, i, d, c, r) FROM ("
-     "  SELECT v.round_id, h.area_id, 1 AS i, 0 AS d, 0 AS c, 0 AS r FROM vouchers v "
-     "  CROSS JOIN households h ON h.id = v.household_id WHERE v.voided_at IS NULL "
-     /* standing donations: all of them, less those that some row reverses */
-     "  UNION ALL SELECT v.round_id, h.area_id, 0, 1, d.amount_cents, 0 FROM ledger d "
-     "  CROSS JOIN vouchers v ON v.id = d.voucher_id "
-     "  CROSS JOIN households h ON h.id = v.household_id "
-     "  WHERE d.kind = 'donation' "
-     /* less the reversed ones, found from the reversing rows (a tenth of the ledger, in the
-      * index of reverses_id) rather than by a look-up per donation */
-     "  UNION ALL SELECT v.round_id, h.area_id, 0, -1, -d.amount_cents, 0 FROM ledger x "
-     "  CROSS JOIN ledger d ON d.id = x.reverses_id "
-     "  CROSS JOIN vouchers v ON v.id = d.voucher_id "
-     "  CROSS JOIN households h ON h.id = v.household_id "
-     "  WHERE x.reverses_id IS NOT NULL AND d.kind = 'donation' "
-     /* the returns: each reverses a donation (the ledger's CHECK), so they are in that index */
-     "  UNION ALL SELECT v.round_id, h.area_id, 0, 0, 0, 1 FROM ledger x "
-     "  CROSS JOIN vouchers v ON v.id = x.voucher_id "
-     "  CROSS JOIN households h ON h.id = v.household_id "
-     "  WHERE x.reverses_id IS NOT NULL AND x.kind = 'return')))), "
+     "  FROM json_each(?2)), "
      "both_sides AS (SELECT round_id, area_id, issued AS si, donated AS sd, donated_cents AS sc, "
      "  returned AS sr, 0 AS ci, 0 AS cd, 0 AS cc, 0 AS cr FROM round_area_totals UNION ALL "
      "  SELECT round_id, area_id, 0, 0, 0, 0, i, d, c, r FROM computed) "
      "SELECT round_id, area_id, sum(si), sum(sd), sum(sc), sum(sr), sum(ci), sum(cd), sum(cc), "
      "sum(cr) FROM both_sides GROUP BY 1, 2 HAVING sum(si) <> sum(ci) OR sum(sd) <> sum(cd) "
-     "OR sum(sc) <> sum(cc) OR sum(sr) <> sum(cr)"},
+     "OR sum(sc) <> sum(cc) OR sum(sr) <> sum(cr)",
+     FACT_AREAS},
     {"round initiatives summary differs from the ledger (round, initiative, summary, ledger)",
      "WITH computed AS (SELECT value ->> 0 AS round_id, value ->> 1 AS initiative_id, "
-     "  value ->> 2 AS n FROM json_each((SELECT "
-     "  verify_tally(v.round_id, d.initiative_id, 1, 0, 0, 0) "
-     "  FROM ledger d CROSS JOIN vouchers v ON v.id = d.voucher_id WHERE d.kind = 'donation'))), "
+     "  value ->> 2 AS n FROM json_each(?2)), "
      "both_sides AS (SELECT round_id, initiative_id, donations AS s, 0 AS c FROM round_initiatives "
      "  UNION ALL SELECT round_id, initiative_id, 0, n FROM computed) "
      "SELECT round_id, initiative_id, sum(s), sum(c) FROM both_sides GROUP BY 1, 2 "
-     "HAVING sum(s) <> sum(c)"},
+     "HAVING sum(s) <> sum(c)",
+     FACT_INITIATIVES},
     {"round open-initiatives summary differs from the initiatives and the audit log (round, "
      "initiative, summary, recomputed)",
      "WITH left_open AS (SELECT CAST(substr(subject, 12) AS INTEGER) AS id, min(at) AS at "
@@ -234,7 +251,8 @@ static const struct rule rules[] = {
 /* verify_tally(key1, key2, v1, v2, v3, v4): the sums of v1..v4 per pair of keys, as the JSON
  * array [[key1, key2, sum1, sum2, sum3, sum4], ...] in no particular order. It is GROUP BY
  * key1, key2 for a few hundred or thousand groups of a million rows, in a hash table instead
- * of SQLite's sort of every row, which took most of the time of the summary rules. */
+ * of SQLite's sort of every row, which took most of the time of the summary rules. A row whose
+ * sums are all zero is skipped: one query can feed several tallies, each from its own rows. */
 struct tally_slot {
     int64_t key[2], sum[4];
     bool null[2], used;
@@ -269,6 +287,11 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error_nomem(ctx);
         return;
     }
+    bool zero = true; /* a row that adds nothing to a pair of keys neither makes it a group */
+    for (int v = 2; v < argc && zero; v++)
+        zero = sqlite3_value_int64(argv[v]) == 0;
+    if (zero)
+        return;
     struct tally *t = *tp;
     if (!t) {
         t = *tp = xcalloc(1, sizeof *t);
@@ -368,8 +391,8 @@ static void stamp_print(struct stamp since, const char *what)
             seconds(since.wall, now.wall), what);
 }
 
-static int run_rule(struct db *db, const struct rule *rule, int64_t since, breach_fn report,
-                    void *ctx)
+static int run_rule(struct db *db, const struct rule *rule, int64_t since, const char *fact,
+                    breach_fn report, void *ctx)
 {
     struct stamp start = stamp_now();
     sqlite3_stmt *s = db_prepare(db, rule->sql);
@@ -382,6 +405,8 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
     }
     if (sqlite3_bind_parameter_count(s) > 0)
         sqlite3_bind_int64(s, 1, since);
+    if (sqlite3_bind_parameter_count(s) > 1) /* no sums (their pass failed): every row differs */
+        sqlite3_bind_text(s, 2, fact ? fact : "[]", -1, SQLITE_STATIC);
     int n = 0, rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct buf line = {0};
@@ -403,6 +428,7 @@ static int run_rule(struct db *db, const struct rule *rule, int64_t since, breac
         n++;
     }
     sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     stamp_print(start, rule->what);
     return n;
 }
@@ -422,34 +448,52 @@ static const struct rule page_summary_rules[] = {
      "HAVING sum(sn) <> sum(cn) OR sum(sr) <> sum(cr) OR sum(sv) <> sum(cv)"},
     {"donations per hour summary differs from the ledger (round, hour, summary vouchers, "
      "cents, ledger vouchers, cents)",
-     /* One pass, summed per round and hour (whole hours since 1970, as the summary's text
-      * after the sums) by verify_tally: every donation, less those some row reverses, found
-      * from the reversing rows; from the ledger to the vouchers (CROSS JOIN keeps that order). */
+     /* the sums per round and hour of facts_sql, the hour written as the summary's text */
      "WITH computed AS (SELECT value ->> 0 AS round_id, "
      "  strftime('%Y-%m-%d %H:00:00', (value ->> 1) * 3600, 'unixepoch') AS hour, "
-     "  value ->> 2 AS n, value ->> 3 AS c FROM json_each((SELECT "
-     "  verify_tally(round_id, h, n, c, 0, 0) FROM ("
-     "  SELECT v.round_id, unixepoch(d.at) / 3600 AS h, 1 AS n, d.amount_cents AS c FROM ledger d "
-     "  CROSS JOIN vouchers v ON v.id = d.voucher_id WHERE d.kind = 'donation' "
-     "  UNION ALL SELECT v.round_id, unixepoch(d.at) / 3600, -1, -d.amount_cents FROM ledger x "
-     "  CROSS JOIN ledger d ON d.id = x.reverses_id CROSS JOIN vouchers v ON v.id = d.voucher_id "
-     "  WHERE x.reverses_id IS NOT NULL AND d.kind = 'donation')))), "
+     "  value ->> 2 AS n, value ->> 3 AS c FROM json_each(?2)), "
      "both_sides AS (SELECT round_id, hour, vouchers AS sn, cents AS sc, 0 AS cn, 0 AS cc "
      "  FROM round_donation_hours UNION ALL SELECT round_id, hour, 0, 0, n, c FROM computed) "
      "SELECT round_id, hour, sum(sn), sum(sc), sum(cn), sum(cc) FROM both_sides GROUP BY 1, 2 "
-     "HAVING sum(sn) <> sum(cn) OR sum(sc) <> sum(cc)"},
+     "HAVING sum(sn) <> sum(cn) OR sum(sc) <> sum(cc)",
+     FACT_HOURS},
     {"funded count per round differs from the round's list (round, count, list)",
      "WITH both_sides AS (SELECT round_id, initiatives AS s, 0 AS c FROM round_funded_counts "
      "  UNION ALL SELECT round_id, 0, count(*) FROM round_funded GROUP BY round_id) "
      "SELECT round_id, sum(s), sum(c) FROM both_sides GROUP BY 1 HAVING sum(s) <> sum(c)"},
 };
 
-static int verify_page_summaries(struct db *db, breach_fn report, void *ctx)
+static int verify_page_summaries(struct db *db, char *const facts[], breach_fn report, void *ctx)
 {
     int breaches = 0;
-    for (size_t i = 0; i < sizeof page_summary_rules / sizeof page_summary_rules[0]; i++)
-        breaches += run_rule(db, &page_summary_rules[i], 0, report, ctx);
+    for (size_t i = 0; i < sizeof page_summary_rules / sizeof page_summary_rules[0]; i++) {
+        const struct rule *r = &page_summary_rules[i];
+        breaches += run_rule(db, r, 0, r->fact ? facts[r->fact - 1] : NULL, report, ctx);
+    }
     return breaches;
+}
+
+/* facts_sql's three sums into facts[0..2] (to be freed); a failure is a breach. */
+static int compute_facts(struct db *db, char *facts[3], breach_fn report, void *ctx)
+{
+    struct stamp start = stamp_now();
+    sqlite3_stmt *s = db_prepare(db, facts_sql);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW)
+        for (int i = 0; i < 3; i++) {
+            const char *v = (const char *)sqlite3_column_text(s, i);
+            facts[i] = v ? xstrdup(v) : NULL;
+        }
+    if (s)
+        sqlite3_reset(s);
+    stamp_print(start, "the pass over the vouchers and the ledger");
+    if (rc == SQLITE_ROW)
+        return 0;
+    char line[512];
+    snprintf(line, sizeof line, "summaries of the ledger: query failed: %s",
+             sqlite3_errmsg(db_handle(db)));
+    report(ctx, line);
+    return 1;
 }
 
 static int64_t single_int(struct db *db, const char *sql, int64_t fallback)
@@ -519,10 +563,15 @@ int verify_run(struct db *db, bool full, breach_fn report, void *ctx)
     db_read_begin(db);
     int64_t since = full ? 0 : single_int(db, "SELECT ledger_id FROM verify_state WHERE id = 1", 0);
     int64_t last = single_int(db, "SELECT max(id) FROM ledger", 0);
+    char *facts[3] = {NULL, NULL, NULL};
+    breaches += compute_facts(db, facts, report, ctx);
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-        breaches += run_rule(db, &rules[i], since, report, ctx);
-    breaches += verify_page_summaries(db, report, ctx);
+        breaches += run_rule(db, &rules[i], since, rules[i].fact ? facts[rules[i].fact - 1] : NULL,
+                             report, ctx);
+    breaches += verify_page_summaries(db, facts, report, ctx);
     db_read_end(db);
+    for (int i = 0; i < 3; i++)
+        free(facts[i]);
     if (!breaches) {
         /* Remembered only when clean, so a breach is reported again until it is resolved. A
          * database opened read-only keeps no mark and is checked whole the next time. */
