@@ -14,44 +14,14 @@
 struct rule {
     const char *what; /* printed before the offending row's values */
     const char *sql;
-    int fact; /* 1..3: the sums of that one pass over the ledger (facts_sql) are bound to ?2 */
+    int fact; /* FACT_*: those sums of compute_facts (as JSON) are bound to ?2 */
 };
 
-/* The one pass over the vouchers and the ledger that the three summaries of the ledger's
- * donations are recomputed from: each row is read once, from the big table to the small ones
- * (CROSS JOIN keeps that order), and summed by verify_tally (below) per round and area, per
- * round and initiative, and per round and hour (whole hours since 1970), instead of three
- * passes of a million donations and their vouchers. A donation whose voucher or household
- * is missing drops out of the sums, and the foreign-key rule names it. */
+/* The sums the three summaries of the ledger's donations are checked against, computed once by
+ * compute_facts (below) and bound to their rules as JSON. */
 #define FACT_AREAS 1
 #define FACT_INITIATIVES 2
 #define FACT_HOURS 3
-static const char facts_sql[] =
-    "SELECT verify_tally(round_id, area_id, i, d, c, r), "
-    " verify_tally(round_id, initiative_id, n, 0, 0, 0), "
-    " verify_tally(round_id, hour, hn, hc, 0, 0) FROM ("
-    /* the vouchers issued */
-    " SELECT v.round_id, h.area_id, NULL AS initiative_id, NULL AS hour, 1 AS i, 0 AS d, "
-    " 0 AS c, 0 AS r, 0 AS n, 0 AS hn, 0 AS hc FROM vouchers v "
-    " CROSS JOIN households h ON h.id = v.household_id WHERE v.voided_at IS NULL "
-    /* every donation (round_initiatives counts them all) */
-    " UNION ALL SELECT v.round_id, h.area_id, d.initiative_id, unixepoch(d.at) / 3600, "
-    " 0, 1, d.amount_cents, 0, 1, 1, d.amount_cents FROM ledger d "
-    " CROSS JOIN vouchers v ON v.id = d.voucher_id "
-    " CROSS JOIN households h ON h.id = v.household_id WHERE d.kind = 'donation' "
-    /* less the reversed ones for the standing donations, found from the reversing rows (a
-     * tenth of the ledger, in the index of reverses_id) rather than by a look-up per donation */
-    " UNION ALL SELECT v.round_id, h.area_id, NULL, unixepoch(d.at) / 3600, "
-    " 0, -1, -d.amount_cents, 0, 0, -1, -d.amount_cents FROM ledger x "
-    " CROSS JOIN ledger d ON d.id = x.reverses_id "
-    " CROSS JOIN vouchers v ON v.id = d.voucher_id "
-    " CROSS JOIN households h ON h.id = v.household_id "
-    " WHERE x.reverses_id IS NOT NULL AND d.kind = 'donation' "
-    /* the returns: each reverses a donation (the ledger's CHECK), so they are in that index */
-    " UNION ALL SELECT v.round_id, h.area_id, NULL, NULL, 0, 0, 0, 1, 0, 0, 0 FROM ledger x "
-    " CROSS JOIN vouchers v ON v.id = x.voucher_id "
-    " CROSS JOIN households h ON h.id = v.household_id "
-    " WHERE x.reverses_id IS NOT NULL AND x.kind = 'return')";
 
 /* The budget lines of initiative X.initiative_id that accepted offers covered before ledger row
  * X.id: what the target was lowered by when that row was written (offers.ledger_seq). */
@@ -199,7 +169,7 @@ static const struct rule rules[] = {
      "GROUP BY round_id, household_id HAVING count(*) > 1"},
     {"round summary differs from the vouchers and the ledger (round, area, summary issued, "
      "donated, cents, returned, recomputed issued, donated, cents, returned)",
-     /* the sums per round and area of facts_sql */
+     /* the sums per round and area of compute_facts */
      "WITH computed AS (SELECT value ->> 0 AS round_id, value ->> 1 AS area_id, "
      "  value ->> 2 AS i, value ->> 3 AS d, value ->> 4 AS c, value ->> 5 AS r "
      "  FROM json_each(?2)), "
@@ -248,11 +218,9 @@ static const struct rule rules[] = {
      "AND a.opens_at < b.closes_at AND b.opens_at < a.closes_at"},
 };
 
-/* verify_tally(key1, key2, v1, v2, v3, v4): the sums of v1..v4 per pair of keys, as the JSON
- * array [[key1, key2, sum1, sum2, sum3, sum4], ...] in no particular order. It is GROUP BY
- * key1, key2 for a few hundred or thousand groups of a million rows, in a hash table instead
- * of SQLite's sort of every row, which took most of the time of the summary rules. A row whose
- * sums are all zero is skipped: one query can feed several tallies, each from its own rows. */
+/* A tally: the sums of four values per pair of keys (a key may be NULL), in a hash table, for
+ * GROUP BY of a few hundred or thousand groups of a million rows without SQLite's sort of
+ * every row, which took most of the time of the summary rules. */
 struct tally_slot {
     int64_t key[2], sum[4];
     bool null[2], used;
@@ -280,21 +248,13 @@ static struct tally_slot *tally_find(struct tally *t, const int64_t key[2], cons
     return &t->slots[i];
 }
 
-static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* Adds v0..v3 to the sums of (k0, k1); a row that adds nothing makes no group. */
+static void tally_add(struct tally *t, int64_t k0, bool null0, int64_t k1, bool null1, int64_t v0,
+                      int64_t v1, int64_t v2, int64_t v3)
 {
-    struct tally **tp = sqlite3_aggregate_context(ctx, sizeof *tp);
-    if (!tp) {
-        sqlite3_result_error_nomem(ctx);
+    if (!v0 && !v1 && !v2 && !v3)
         return;
-    }
-    bool zero = true; /* a row that adds nothing to a pair of keys neither makes it a group */
-    for (int v = 2; v < argc && zero; v++)
-        zero = sqlite3_value_int64(argv[v]) == 0;
-    if (zero)
-        return;
-    struct tally *t = *tp;
-    if (!t) {
-        t = *tp = xcalloc(1, sizeof *t);
+    if (!t->slots) {
         t->cap = 64;
         t->slots = xcalloc(t->cap, sizeof *t->slots);
     }
@@ -306,29 +266,26 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         free(t->slots);
         *t = grown;
     }
-    int64_t key[2];
-    bool null[2];
-    for (int k = 0; k < 2; k++) {
-        null[k] = sqlite3_value_type(argv[k]) == SQLITE_NULL;
-        key[k] = null[k] ? 0 : sqlite3_value_int64(argv[k]);
-    }
+    int64_t key[2] = {null0 ? 0 : k0, null1 ? 0 : k1};
+    bool null[2] = {null0, null1};
     struct tally_slot *slot = tally_find(t, key, null);
     if (!slot->used) {
-        *slot = (struct tally_slot){
-            .key = {key[0], key[1]}, .null = {null[0], null[1]}, .used = true};
+        *slot = (struct tally_slot){.key = {key[0], key[1]}, .null = {null0, null1}, .used = true};
         t->n++;
     }
-    for (int v = 0; v < 4 && v + 2 < argc; v++)
-        slot->sum[v] += sqlite3_value_int64(argv[v + 2]);
+    slot->sum[0] += v0;
+    slot->sum[1] += v1;
+    slot->sum[2] += v2;
+    slot->sum[3] += v3;
 }
 
-static void tally_final(sqlite3_context *ctx)
+/* The tally as the JSON array [[key1, key2, sum1, sum2, sum3, sum4], ...] in no particular
+ * order (to be freed); the tally is emptied. */
+static char *tally_json(struct tally *t)
 {
-    struct tally **tp = sqlite3_aggregate_context(ctx, 0);
-    struct tally *t = tp ? *tp : NULL;
     struct buf json = {0};
     buf_putc(&json, '[');
-    for (size_t i = 0, n = 0; t && i < t->cap; i++) {
+    for (size_t i = 0, n = 0; i < t->cap; i++) {
         const struct tally_slot *s = &t->slots[i];
         if (!s->used)
             continue;
@@ -343,12 +300,67 @@ static void tally_final(sqlite3_context *ctx)
                    (long long)s->sum[2], (long long)s->sum[3]);
     }
     buf_putc(&json, ']');
-    sqlite3_result_text(ctx, json.data, (int)json.len, SQLITE_TRANSIENT);
+    free(t->slots);
+    *t = (struct tally){0};
+    char *text = xstrdup(json.data);
     buf_free(&json);
-    if (t) {
-        free(t->slots);
-        free(t);
+    return text;
+}
+
+/* verify_tally(key1, key2, v1, v2, v3, v4): the tally as an SQL aggregate, its JSON the result;
+ * what the test holds against GROUP BY, and at hand for a rule that sums in SQL. */
+static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct tally *t = sqlite3_aggregate_context(ctx, sizeof *t);
+    if (!t) {
+        sqlite3_result_error_nomem(ctx);
+        return;
     }
+    int64_t v[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4 && i + 2 < argc; i++)
+        v[i] = sqlite3_value_int64(argv[i + 2]);
+    tally_add(t, sqlite3_value_int64(argv[0]), sqlite3_value_type(argv[0]) == SQLITE_NULL,
+              sqlite3_value_int64(argv[1]), sqlite3_value_type(argv[1]) == SQLITE_NULL, v[0], v[1],
+              v[2], v[3]);
+}
+
+static void tally_final(sqlite3_context *ctx)
+{
+    struct tally *t = sqlite3_aggregate_context(ctx, 0);
+    struct tally none = {0};
+    char *json = tally_json(t ? t : &none);
+    sqlite3_result_text(ctx, json, -1, free);
+}
+
+/* The vouchers by id with their round and their household's area, for the ledger's rows to
+ * find theirs without a look-up in two tables per row. */
+struct voucher_place {
+    int64_t id, round_id, area_id;
+    bool area_null;
+};
+
+struct voucher_places {
+    struct voucher_place *v;
+    size_t n, cap;
+};
+
+static const struct voucher_place *voucher_place(const struct voucher_places *p, int64_t id)
+{
+    if (!p->n)
+        return NULL;
+    /* ids are mostly dense: try where it would be, then search (the list is in id order) */
+    uint64_t guess = (uint64_t)id - (uint64_t)p->v[0].id;
+    if (guess < p->n && p->v[guess].id == id)
+        return &p->v[guess];
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n && p->v[lo].id == id ? &p->v[lo] : NULL;
 }
 
 /* BUURTSAMEN_VERIFY_TIMES=1 prints each check's CPU and wall time to stderr, to find the one
@@ -448,7 +460,7 @@ static const struct rule page_summary_rules[] = {
      "HAVING sum(sn) <> sum(cn) OR sum(sr) <> sum(cr) OR sum(sv) <> sum(cv)"},
     {"donations per hour summary differs from the ledger (round, hour, summary vouchers, "
      "cents, ledger vouchers, cents)",
-     /* the sums per round and hour of facts_sql, the hour written as the summary's text */
+     /* the sums per round and hour of compute_facts, the hour written as the summary's text */
      "WITH computed AS (SELECT value ->> 0 AS round_id, "
      "  strftime('%Y-%m-%d %H:00:00', (value ->> 1) * 3600, 'unixepoch') AS hour, "
      "  value ->> 2 AS n, value ->> 3 AS c FROM json_each(?2)), "
@@ -473,22 +485,101 @@ static int verify_page_summaries(struct db *db, char *const facts[], breach_fn r
     return breaches;
 }
 
-/* facts_sql's three sums into facts[0..2] (to be freed); a failure is a breach. */
+static bool step_or_fail(sqlite3_stmt *s, int *rc)
+{
+    return s && (*rc = sqlite3_step(s)) == SQLITE_ROW;
+}
+
+static int64_t col_int(sqlite3_stmt *s, int i, bool *null)
+{
+    if (null)
+        *null = sqlite3_column_type(s, i) == SQLITE_NULL;
+    return sqlite3_column_int64(s, i);
+}
+
+/* The sums the summaries of the ledger's donations are checked against, into facts[0..2] (to
+ * be freed): per round and area the vouchers issued, the standing donations and their cents,
+ * and the returns (round_area_totals); per round and initiative every donation
+ * (round_initiatives); per round and hour (whole hours since 1970) the standing donations and
+ * their cents (round_donation_hours). Each table is read once in its own order: the vouchers
+ * with their household's area, the donations, and the reversing rows (a tenth of the ledger,
+ * in the index of reverses_id) with the donation each reverses. A row whose voucher or
+ * household is missing counts nowhere, and the foreign-key rule names it. A failure is a
+ * breach. */
 static int compute_facts(struct db *db, char *facts[3], breach_fn report, void *ctx)
 {
     struct stamp start = stamp_now();
-    sqlite3_stmt *s = db_prepare(db, facts_sql);
-    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
-    if (rc == SQLITE_ROW)
-        for (int i = 0; i < 3; i++) {
-            const char *v = (const char *)sqlite3_column_text(s, i);
-            facts[i] = v ? xstrdup(v) : NULL;
+    struct tally sums[3] = {{0}};
+    struct voucher_places places = {0};
+    int rc = SQLITE_ERROR;
+    bool null;
+    sqlite3_stmt *s = db_prepare(db, "SELECT v.id, v.round_id, h.area_id, v.voided_at IS NULL "
+                                     "FROM vouchers v CROSS JOIN households h "
+                                     "ON h.id = v.household_id ORDER BY v.id");
+    while (step_or_fail(s, &rc)) {
+        if (places.n == places.cap) {
+            places.cap = places.cap ? 2 * places.cap : 1024;
+            places.v = xrealloc(places.v, places.cap * sizeof *places.v);
         }
+        struct voucher_place *p = &places.v[places.n++];
+        p->id = col_int(s, 0, NULL);
+        p->round_id = col_int(s, 1, NULL);
+        p->area_id = col_int(s, 2, &p->area_null);
+        if (col_int(s, 3, NULL))
+            tally_add(&sums[0], p->round_id, false, p->area_id, p->area_null, 1, 0, 0, 0);
+    }
     if (s)
         sqlite3_reset(s);
+    bool ok = rc == SQLITE_DONE;
+    s = ok ? db_prepare(db, "SELECT voucher_id, initiative_id, amount_cents, "
+                            "unixepoch(at) / 3600 FROM ledger WHERE kind = 'donation'")
+           : NULL;
+    rc = SQLITE_ERROR;
+    while (step_or_fail(s, &rc)) {
+        bool vnull;
+        const struct voucher_place *p = voucher_place(&places, col_int(s, 0, &vnull));
+        if (vnull || !p)
+            continue;
+        int64_t cents = col_int(s, 2, NULL), hour = col_int(s, 3, &null);
+        bool inull;
+        int64_t initiative = col_int(s, 1, &inull);
+        tally_add(&sums[0], p->round_id, false, p->area_id, p->area_null, 0, 1, cents, 0);
+        tally_add(&sums[1], p->round_id, false, initiative, inull, 1, 0, 0, 0);
+        tally_add(&sums[2], p->round_id, false, hour, null, 1, cents, 0, 0);
+    }
+    if (s)
+        sqlite3_reset(s);
+    ok = ok && rc == SQLITE_DONE;
+    s = ok ? db_prepare(db, "SELECT x.kind = 'return', x.voucher_id, d.kind = 'donation', "
+                            "d.voucher_id, d.amount_cents, unixepoch(d.at) / 3600 FROM ledger x "
+                            "LEFT JOIN ledger d ON d.id = x.reverses_id "
+                            "WHERE x.reverses_id IS NOT NULL")
+           : NULL;
+    rc = SQLITE_ERROR;
+    while (step_or_fail(s, &rc)) {
+        bool vnull;
+        const struct voucher_place *p;
+        if (col_int(s, 2, NULL) && (p = voucher_place(&places, col_int(s, 3, &vnull))) && !vnull) {
+            int64_t cents = col_int(s, 4, NULL), hour = col_int(s, 5, &null);
+            tally_add(&sums[0], p->round_id, false, p->area_id, p->area_null, 0, -1, -cents, 0);
+            tally_add(&sums[2], p->round_id, false, hour, null, -1, -cents, 0, 0);
+        }
+        if (col_int(s, 0, NULL) && (p = voucher_place(&places, col_int(s, 1, &vnull))) && !vnull)
+            tally_add(&sums[0], p->round_id, false, p->area_id, p->area_null, 0, 0, 0, 1);
+    }
+    if (s)
+        sqlite3_reset(s);
+    ok = ok && rc == SQLITE_DONE;
+    free(places.v);
+    for (int i = 0; i < 3; i++)
+        facts[i] = tally_json(&sums[i]);
     stamp_print(start, "the pass over the vouchers and the ledger");
-    if (rc == SQLITE_ROW)
+    if (ok)
         return 0;
+    for (int i = 0; i < 3; i++) { /* no sums: every summary row is reported as differing */
+        free(facts[i]);
+        facts[i] = NULL;
+    }
     char line[512];
     snprintf(line, sizeof line, "summaries of the ledger: query failed: %s",
              sqlite3_errmsg(db_handle(db)));
