@@ -131,9 +131,12 @@ static const struct rule rules[] = {
      "(round, issued, donated, unspent, returned)",
      /* Each voucher counts once in donated, unspent or returned, except one whose donation
       * still stands after a return, which counts in both: only the rounds of such vouchers,
-      * found from the return rows, can fail, and only they are counted. */
+      * found from the return rows (each reverses a donation, the ledger's CHECK, so they are
+      * read from the index of reverses_id, a tenth of the ledger), can fail, and only they are
+      * counted. */
      "WITH suspect AS MATERIALIZED (SELECT DISTINCT v.round_id FROM ledger x "
-     "  JOIN vouchers v ON v.id = x.voucher_id AND v.voided_at IS NULL WHERE x.kind = 'return' "
+     "  JOIN vouchers v ON v.id = x.voucher_id AND v.voided_at IS NULL "
+     "  WHERE x.reverses_id IS NOT NULL AND x.kind = 'return' "
      /* a voucher with no rows but the return and what it reverses has nothing standing */
      "  AND EXISTS (SELECT 1 FROM ledger o WHERE o.voucher_id = x.voucher_id AND o.id <> x.id "
      "  AND o.id IS NOT x.reverses_id) "
