@@ -1261,6 +1261,70 @@ static void verify_names_a_wrong_donation_hour(void **state)
                        "donations per hour summary differs");
 }
 
+/* BUURTSAMEN_VERIFY_TIMES=1: one line of CPU and wall time per check on stderr, none without. */
+static void verify_times_each_check_when_asked(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-times-XXXXXX", err[] = "/tmp/bs-times-err-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    int efd = mkstemp(err);
+    assert_true(efd >= 0);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 12));
+    donate(&f, 0, fixture_initiative(&f, 1, 100000));
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0 && dup2(efd, 2) == 2);
+    assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0); /* off */
+    setenv("BUURTSAMEN_VERIFY_TIMES", "1", 1);
+    assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
+    unsetenv("BUURTSAMEN_VERIFY_TIMES");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char text[16384] = {0};
+    assert_true(lseek(efd, 0, SEEK_SET) == 0);
+    ssize_t n = read(efd, text, sizeof text - 1);
+    close(efd);
+    assert_true(n > 0);
+    int lines = 0;
+    for (const char *p = text; (p = strstr(p, " s cpu ")); p++)
+        lines++;
+    assert_true(lines > 30); /* every rule, the quick check and the pass over the ledger */
+    assert_non_null(strstr(text, "s wall  quick check"));
+    assert_non_null(strstr(text, "s wall  round summary differs"));
+    assert_non_null(strstr(text, "s wall  the pass over the vouchers and the ledger"));
+    assert_null(strstr(strstr(text, "quick check") + 1, "quick check")); /* once */
+    fixture_close(&f);
+    unlink(path);
+    unlink(err);
+}
+
+/* The summary still counting a released donation: the rule subtracts the reversed ones. */
+static void verify_names_a_donation_hour_that_kept_a_released_donation(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_donation_hours SET vouchers = vouchers + 1, cents = cents + "
+                       "(SELECT amount_cents FROM ledger WHERE id = (SELECT min(reverses_id) FROM "
+                       "ledger)) WHERE (round_id, hour) = (SELECT v.round_id, "
+                       "strftime('%Y-%m-%d %H:00:00', d.at) FROM ledger d JOIN vouchers v "
+                       "ON v.id = d.voucher_id WHERE d.id = (SELECT min(reverses_id) FROM ledger))",
+                       "donations per hour summary differs");
+}
+
+/* A summary row under an hour of no donation, even in the hour the donations were made. */
+static void verify_names_a_donation_hour_off_the_hour(void **state)
+{
+    (void)state;
+    corrupt_and_verify("INSERT INTO round_donation_hours(round_id, hour, vouchers, cents) SELECT "
+                       "round_id, replace(hour, ':00:00', ':30:00'), 1, 500 FROM "
+                       "round_donation_hours WHERE hour = (SELECT min(hour) FROM "
+                       "round_donation_hours)",
+                       "donations per hour summary differs");
+}
+
 static void verify_names_a_wrong_funded_count(void **state)
 {
     (void)state;
@@ -1414,6 +1478,9 @@ int main(void)
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(audit_log_read_a_page_at_a_time),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
+        cmocka_unit_test(verify_names_a_donation_hour_that_kept_a_released_donation),
+        cmocka_unit_test(verify_names_a_donation_hour_off_the_hour),
+        cmocka_unit_test(verify_times_each_check_when_asked),
         cmocka_unit_test(verify_names_a_wrong_funded_count),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
