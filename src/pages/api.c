@@ -229,10 +229,84 @@ static void query_add(struct buf *b, const char *name, const char *value)
 }
 
 /* The address of one page of the list with the same filters, for the paging links. */
-static const char *list_href(struct request *req, const char *base,
-                             const struct initiative_filter *f, const char *q, const char *sort,
-                             int64_t page, int64_t per_page)
+/* ?pagina and ?per_pagina of a list (at most MAX_PAGE and MAX_PER_PAGE; default_per_page when
+ * not given); false after answering 400. */
+static bool list_paging(struct request *req, int64_t default_per_page, int64_t *page,
+                        int64_t *per_page)
 {
+    const char *pagina = param(req, "pagina"), *per_pagina = param(req, "per_pagina");
+    *page = 1;
+    *per_page = default_per_page;
+    if (pagina && !parse_int64(pagina, 1, MAX_PAGE, page)) {
+        api_error(req, 400, "Dit paginanummer bestaat niet (1 tot en met 1000).");
+        return false;
+    }
+    if (per_pagina && !parse_int64(per_pagina, 1, MAX_PER_PAGE, per_page)) {
+        api_error(req, 400, "per_pagina moet een getal van 1 tot en met 100 zijn.");
+        return false;
+    }
+    return true;
+}
+
+/* The address of one page of a list; ctx is the list's own (its path, or its filters). */
+typedef const char *(*page_href_fn)(struct request *req, const void *ctx, int64_t page,
+                                    int64_t per_page);
+
+/* The _links of a page of a list (self, first, prev, next, last), and the same in `header`
+ * for the Link header. */
+static json_t *paging_links(struct request *req, page_href_fn href_of, const void *ctx,
+                            int64_t page, int64_t total, int64_t per_page, struct buf *header)
+{
+    int64_t pages = total > 0 ? (total + per_page - 1) / per_page : 1;
+    json_t *links = json_object();
+    static const struct {
+        const char *rel;
+        int delta;
+    } rels[] = {{"self", 0}, {"first", 0}, {"prev", -1}, {"next", 1}, {"last", 0}};
+    for (size_t k = 0; k < sizeof rels / sizeof rels[0]; k++) {
+        int64_t target = !strcmp(rels[k].rel, "first")  ? 1
+                         : !strcmp(rels[k].rel, "last") ? pages
+                                                        : page + rels[k].delta;
+        if (!strcmp(rels[k].rel, "self"))
+            target = page; /* even past the last page: where the client is */
+        else if (target < 1 || target > pages)
+            continue;
+        const char *href = href_of(req, ctx, target, per_page);
+        json_object_set_new(links, rels[k].rel, json_pack("{s:s}", "href", href));
+        buf_printf(header, "%s<%s>; rel=\"%s\"", header->len ? ", " : "", href, rels[k].rel);
+    }
+    return links;
+}
+
+/* Sends body with its Link header of the pages. */
+static void send_paged(struct request *req, json_t *body, struct buf *header)
+{
+    api_send(req, 200, body);
+    if (req->resp.status == 200 && header->data)
+        response_header(req, "Link", header->data);
+    buf_free(header);
+}
+
+/* page_href_fn of a list without filters: ctx is its path. */
+static const char *plain_href(struct request *req, const void *ctx, int64_t page,
+                              int64_t per_page)
+{
+    return arena_printf(&req->arena, "%s%s?pagina=%lld&per_pagina=%lld", base_url(req),
+                        (const char *)ctx, (long long)page, (long long)per_page);
+}
+
+/* What the initiatives' list keeps in its page links: its filters as asked. */
+struct list_query {
+    const struct initiative_filter *f;
+    const char *q, *sort;
+};
+
+static const char *list_href(struct request *req, const void *ctx, int64_t page,
+                             int64_t per_page)
+{
+    const struct list_query *lq = ctx;
+    const struct initiative_filter *f = lq->f;
+    const char *q = lq->q, *sort = lq->sort;
     struct buf query = {0};
     if (f->area_slug)
         query_add(&query, "wijk", f->area_slug);
@@ -250,7 +324,8 @@ static const char *list_href(struct request *req, const char *base,
     snprintf(number, sizeof number, "%lld", (long long)per_page);
     query_add(&query, "per_pagina", number);
     const char *href =
-        arena_printf(&req->arena, "%s/api/v1/initiatieven%s", base, query.data ? query.data : "");
+        arena_printf(&req->arena, "%s/api/v1/initiatieven%s", base_url(req),
+                     query.data ? query.data : "");
     buf_free(&query);
     return href;
 }
@@ -258,8 +333,7 @@ static const char *list_href(struct request *req, const char *base,
 void api_initiatives(struct request *req)
 {
     const char *wijk = param(req, "wijk"), *status = param(req, "status"), *q = param(req, "q"),
-               *sort = param(req, "sort"), *pagina = param(req, "pagina"),
-               *per_pagina = param(req, "per_pagina"), *thema = param(req, "thema");
+               *sort = param(req, "sort"), *thema = param(req, "thema");
     struct initiative_filter f = {.sort = SORT_NEW};
 
     if (wijk) {
@@ -315,15 +389,9 @@ void api_initiatives(struct request *req)
             return;
         }
     }
-    int64_t page = 1, per_page = DEFAULT_PER_PAGE;
-    if (pagina && !parse_int64(pagina, 1, MAX_PAGE, &page)) {
-        api_error(req, 400, "Dit paginanummer bestaat niet (1 tot en met 1000).");
+    int64_t page, per_page;
+    if (!list_paging(req, DEFAULT_PER_PAGE, &page, &per_page))
         return;
-    }
-    if (per_pagina && !parse_int64(per_pagina, 1, MAX_PER_PAGE, &per_page)) {
-        api_error(req, 400, "per_pagina moet een getal van 1 tot en met 100 zijn.");
-        return;
-    }
     f.limit = (int)per_page;
     f.offset = (int)((page - 1) * per_page);
 
@@ -339,33 +407,14 @@ void api_initiatives(struct request *req)
     json_t *row;
     json_array_foreach(rows, i, row) json_array_append_new(items, initiative_card(req, row, base));
     json_decref(rows);
-    int64_t pages = total > 0 ? (total + per_page - 1) / per_page : 1;
-    json_t *links = json_object();
-    struct buf link_header = {0};
-    static const struct {
-        const char *rel;
-        int delta;
-    } rels[] = {{"self", 0}, {"first", 0}, {"prev", -1}, {"next", 1}, {"last", 0}};
-    for (size_t k = 0; k < sizeof rels / sizeof rels[0]; k++) {
-        int64_t target = !strcmp(rels[k].rel, "first")  ? 1
-                         : !strcmp(rels[k].rel, "last") ? pages
-                                                        : page + rels[k].delta;
-        if (rels[k].delta == 0 && !strcmp(rels[k].rel, "self"))
-            target = page; /* even past the last page: where the client is */
-        else if (target < 1 || target > pages)
-            continue;
-        const char *href = list_href(req, base, &f, q, sort, target, per_page);
-        json_object_set_new(links, rels[k].rel, json_pack("{s:s}", "href", href));
-        buf_printf(&link_header, "%s<%s>; rel=\"%s\"", link_header.len ? ", " : "", href,
-                   rels[k].rel);
-    }
-    api_send(req, 200,
-             json_pack("{s:I, s:I, s:I, s:o, s:o}", "totaal", (json_int_t)total, "pagina",
-                       (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten", items,
-                       "_links", links));
-    if (req->resp.status == 200 && link_header.data)
-        response_header(req, "Link", link_header.data);
-    buf_free(&link_header);
+    struct list_query lq = {&f, q, sort};
+    struct buf header = {0};
+    json_t *links = paging_links(req, list_href, &lq, page, total, per_page, &header);
+    send_paged(req,
+               json_pack("{s:I, s:I, s:I, s:o, s:o}", "totaal", (json_int_t)total, "pagina",
+                         (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten",
+                         items, "_links", links),
+               &header);
 }
 
 void api_initiative(struct request *req)
@@ -519,65 +568,10 @@ static json_t *round_object(const json_t *row)
                      iso_time(json_object_get(row, "closes_at")));
 }
 
-/* ?pagina and ?per_pagina of a list of rounds (at most MAX_PAGE and MAX_PER_PAGE; ROUNDS_PER_PAGE
- * when not given); false after answering 400. */
-static bool rounds_paging(struct request *req, int64_t *page, int64_t *per_page)
-{
-    const char *pagina = param(req, "pagina"), *per_pagina = param(req, "per_pagina");
-    *page = 1;
-    *per_page = ROUNDS_PER_PAGE;
-    if (pagina && !parse_int64(pagina, 1, MAX_PAGE, page)) {
-        api_error(req, 400, "Dit paginanummer bestaat niet (1 tot en met 1000).");
-        return false;
-    }
-    if (per_pagina && !parse_int64(per_pagina, 1, MAX_PER_PAGE, per_page)) {
-        api_error(req, 400, "per_pagina moet een getal van 1 tot en met 100 zijn.");
-        return false;
-    }
-    return true;
-}
-
-/* The _links of a page of the list at `path` (self, first, prev, next, last, as the
- * initiatives' list), and the same in `header` for the Link header. */
-static json_t *paging_links(struct request *req, const char *path, int64_t page, int64_t total,
-                            int64_t per_page, struct buf *header)
-{
-    const char *base = base_url(req);
-    int64_t pages = total > 0 ? (total + per_page - 1) / per_page : 1;
-    json_t *links = json_object();
-    static const struct {
-        const char *rel;
-        int delta;
-    } rels[] = {{"self", 0}, {"first", 0}, {"prev", -1}, {"next", 1}, {"last", 0}};
-    for (size_t k = 0; k < sizeof rels / sizeof rels[0]; k++) {
-        int64_t target = !strcmp(rels[k].rel, "first")  ? 1
-                         : !strcmp(rels[k].rel, "last") ? pages
-                                                        : page + rels[k].delta;
-        if (!strcmp(rels[k].rel, "self"))
-            target = page; /* even past the last page: where the client is */
-        else if (target < 1 || target > pages)
-            continue;
-        const char *href = arena_printf(&req->arena, "%s%s?pagina=%lld&per_pagina=%lld", base, path,
-                                        (long long)target, (long long)per_page);
-        json_object_set_new(links, rels[k].rel, json_pack("{s:s}", "href", href));
-        buf_printf(header, "%s<%s>; rel=\"%s\"", header->len ? ", " : "", href, rels[k].rel);
-    }
-    return links;
-}
-
-/* Sends body with its Link header of the pages. */
-static void send_paged(struct request *req, json_t *body, struct buf *header)
-{
-    api_send(req, 200, body);
-    if (req->resp.status == 200 && header->data)
-        response_header(req, "Link", header->data);
-    buf_free(header);
-}
-
 void api_rounds(struct request *req)
 {
     int64_t page, per_page, total = 0;
-    if (!rounds_paging(req, &page, &per_page))
+    if (!list_paging(req, ROUNDS_PER_PAGE, &page, &per_page))
         return;
     json_t *rows = rounds_page(req->db, (int)per_page, (int)((page - 1) * per_page), &total);
     if (!rows) {
@@ -597,7 +591,7 @@ void api_rounds(struct request *req)
     }
     json_decref(rows);
     struct buf header = {0};
-    json_t *links = paging_links(req, "/api/v1/rondes", page, total, per_page, &header);
+    json_t *links = paging_links(req, plain_href, "/api/v1/rondes", page, total, per_page, &header);
     send_paged(req,
                json_pack("{s:I, s:I, s:I, s:o, s:o}", "totaal", (json_int_t)total, "pagina",
                          (json_int_t)page, "per_pagina", (json_int_t)per_page, "resultaten", items,
@@ -608,7 +602,7 @@ void api_rounds(struct request *req)
 void api_totals(struct request *req)
 {
     int64_t page, per_page, total = 0;
-    if (!rounds_paging(req, &page, &per_page))
+    if (!list_paging(req, ROUNDS_PER_PAGE, &page, &per_page))
         return;
     json_t *rows = stats_rounds_page(req->db, (int)per_page, (int)((page - 1) * per_page), &total);
     if (!rows) {
@@ -644,7 +638,7 @@ void api_totals(struct request *req)
         json_object_set_new(all_time, keys[k][1], integer(json_object_get(stats, keys[k][0])));
     json_decref(stats);
     struct buf header = {0};
-    json_t *links = paging_links(req, "/api/v1/totalen", page, total, per_page, &header);
+    json_t *links = paging_links(req, plain_href, "/api/v1/totalen", page, total, per_page, &header);
     send_paged(req,
                json_pack("{s:o, s:o, s:I, s:I, s:I, s:o}", "rondes", rounds, "totaal", all_time,
                          "aantal_rondes", (json_int_t)total, "pagina", (json_int_t)page,
