@@ -126,6 +126,11 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql)
     return stmt;
 }
 
+size_t db_prepared_count(const struct db *db)
+{
+    return db->ncache;
+}
+
 bool db_exec(struct db *db, const char *sql)
 {
     char *msg = NULL;

@@ -346,18 +346,22 @@ bool follow_pending(struct db *db, const char *token, time_t now, struct follow_
     return token_hash(token, hash) && follow_by_hash(db, PENDING_SQL, hash, limit, what) > 0;
 }
 
-static bool count_today(struct db *db, time_t now, const char *column)
+/* One more confirmation or unsubscription today (the dashboard's counts, without people). */
+enum day_count { COUNT_CONFIRMED, COUNT_UNSUBSCRIBED };
+
+static bool count_today(struct db *db, time_t now, enum day_count which)
 {
+    /* One literal per column: the statement cache knows a statement by its text's address. */
+    static const char *const sql[] = {
+        [COUNT_CONFIRMED] = "INSERT INTO follow_stats(day, confirmed) VALUES (?, 1) "
+                            "ON CONFLICT (day) DO UPDATE SET confirmed = confirmed + 1",
+        [COUNT_UNSUBSCRIBED] = "INSERT INTO follow_stats(day, unsubscribed) VALUES (?, 1) "
+                               "ON CONFLICT (day) DO UPDATE SET unsubscribed = unsubscribed + 1",
+    };
     char at[20];
     utc_text(now, at);
     at[10] = '\0';
-    struct buf sql = {0};
-    buf_printf(&sql,
-               "INSERT INTO follow_stats(day, %s) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET "
-               "%s = %s + 1",
-               column, column, column);
-    sqlite3_stmt *s = db_prepare(db, sql.data);
-    buf_free(&sql);
+    sqlite3_stmt *s = db_prepare(db, sql[which]);
     if (!s)
         return false;
     sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
@@ -393,7 +397,7 @@ enum follow_result follow_confirm(struct db *db, const char *token, time_t now,
         sqlite3_bind_text(s, 2, at, -1, SQLITE_TRANSIENT);
         ok = step_done(s);
     }
-    ok = ok && (was_confirmed || count_today(db, now, "confirmed"));
+    ok = ok && (was_confirmed || count_today(db, now, COUNT_CONFIRMED));
     if (!ok) {
         db_rollback(db);
         return FOLLOW_BUSY;
@@ -440,7 +444,7 @@ enum follow_result follow_unsubscribe(struct db *db, const char *token, time_t n
             ok = step_done(s);
         }
     }
-    ok = ok && (!was_confirmed || count_today(db, now, "unsubscribed"));
+    ok = ok && (!was_confirmed || count_today(db, now, COUNT_UNSUBSCRIBED));
     if (!ok) {
         db_rollback(db);
         return FOLLOW_BUSY;

@@ -214,6 +214,36 @@ static void the_confirmation_mail_can_unsubscribe_too(void **state)
     db_close(db);
 }
 
+/* The day counts behind the dashboard: confirmations and unsubscriptions each count in their
+ * own column, however many there are, and counting them keeps no statement per call. */
+static void confirmations_and_unsubscriptions_counted_apart(void **state)
+{
+    (void)state;
+    struct db *db = open_db();
+    size_t kept = 0;
+    for (int i = 0; i < 4; i++) {
+        char email[64];
+        snprintf(email, sizeof email, "teller%d@example.org", i);
+        request(db, 1, NULL, email, FOLLOW_DIRECT, T0 + i * 10);
+        char *confirm = token_in_mail(db, email, "/volgen/bevestigen/");
+        struct follow_target what;
+        assert_int_equal(follow_confirm(db, confirm, T0 + i * 10 + 1, &what), FOLLOW_OK);
+        char *unsubscribe = token_in_mail(db, email, "/afmelden/");
+        assert_int_equal(follow_unsubscribe(db, unsubscribe, T0 + i * 10 + 2, &what), FOLLOW_OK);
+        free(confirm);
+        free(unsubscribe);
+        if (i == 0)
+            kept = db_prepared_count(db);
+        else
+            assert_int_equal(db_prepared_count(db), kept);
+    }
+    struct follow_counts c;
+    assert_true(follow_counts(db, T0 + 100, 30, &c));
+    assert_int_equal(c.confirmed_days, 4);
+    assert_int_equal(c.unsubscribed_days, 4);
+    db_close(db);
+}
+
 static void asking_again_is_one_follow_and_tells_nobody(void **state)
 {
     (void)state;
@@ -346,6 +376,7 @@ int main(void)
         cmocka_unit_test(only_public_targets),
         cmocka_unit_test(double_opt_in_then_a_message_per_event_then_nothing_left),
         cmocka_unit_test(the_confirmation_mail_can_unsubscribe_too),
+        cmocka_unit_test(confirmations_and_unsubscriptions_counted_apart),
         cmocka_unit_test(asking_again_is_one_follow_and_tells_nobody),
         cmocka_unit_test(digests_list_the_events_once_due),
         cmocka_unit_test(area_events_reach_the_wijk_followers),
