@@ -102,11 +102,19 @@ sqlite3 *db_handle(struct db *db)
     return db->conn;
 }
 
+/* Statements are kept per connection and found by the address of their text (a literal, in
+ * nearly every call), then confirmed by the text itself: SQL built at run time in a buffer
+ * that is later reused for other SQL gets a statement of its own text, in the same slot. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql)
 {
+    struct cached_stmt *slot = NULL;
     for (size_t i = 0; i < db->ncache; i++) {
         if (db->cache[i].sql == sql) {
             sqlite3_stmt *stmt = db->cache[i].stmt;
+            if (strcmp(sqlite3_sql(stmt), sql) != 0) {
+                slot = &db->cache[i];
+                break;
+            }
             sqlite3_reset(stmt);
             sqlite3_clear_bindings(stmt);
             return stmt;
@@ -117,6 +125,11 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql)
         SQLITE_OK) {
         log_error("sql: %s in: %.200s", sqlite3_errmsg(db->conn), sql);
         return NULL;
+    }
+    if (slot) {
+        sqlite3_finalize(slot->stmt);
+        slot->stmt = stmt;
+        return stmt;
     }
     if (db->ncache == db->cap) {
         db->cap = db->cap ? db->cap * 2 : 32;

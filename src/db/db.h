@@ -20,7 +20,8 @@ void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 
 /* A prepared statement for this connection, reused across calls: the sql pointer should be a
- * string literal. The statement comes back reset with no bindings. NULL on an SQL error (logged). */
+ * string literal (SQL built at run time is kept too, one statement per address, so build it
+ * once). The statement comes back reset with no bindings. NULL on an SQL error (logged). */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql);
 /* How many statements db_prepare keeps: constant once every statement ran, since it knows a
  * statement by its text's address (SQL built at run time must be made once, not per call). */

@@ -393,6 +393,28 @@ static void past_the_lane_size_a_write_on_a_stuck_lock_is_refused_at_once(void *
     db_close(first);
 }
 
+/* The cache knows a statement by its text, not only by the address of the text: SQL built at
+ * run time in a reused buffer gets its own statement, and the cache does not grow with it. */
+static void a_reused_sql_buffer_gets_the_statement_of_its_new_text(void **state)
+{
+    (void)state;
+    struct db *db = open_scratch();
+    char sql[32];
+    snprintf(sql, sizeof sql, "SELECT 1");
+    sqlite3_stmt *stmt = db_prepare(db, sql);
+    assert_non_null(stmt);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+    size_t kept = db_prepared_count(db);
+    snprintf(sql, sizeof sql, "SELECT 2");
+    stmt = db_prepare(db, sql);
+    assert_non_null(stmt);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+    assert_int_equal(db_prepared_count(db), kept);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +437,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             past_the_lane_size_a_write_on_a_stuck_lock_is_refused_at_once, make_path,
             remove_path),
+        cmocka_unit_test_setup_teardown(a_reused_sql_buffer_gets_the_statement_of_its_new_text,
+                                        make_path, remove_path),
         cmocka_unit_test(fts_query_is_sanitised),
         cmocka_unit_test_setup_teardown(public_queries_on_demo_data, make_path, remove_path),
     };
