@@ -82,12 +82,16 @@ json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limi
         rows = db_rows_array(s);
     }
     if (total) {
+        /* An admin's from the smallest index of the posts; a wijkregisseur's from the posts
+         * of their areas (news_area, 019), each post's area never looked up. */
         *total = 0;
-        s = db_prepare(db, "SELECT count(*) FROM news n LEFT JOIN areas a ON a.id = n.area_id "
-                           STAFF_NEWS_WHERE);
+        s = admin ? db_prepare(db, "SELECT count(*) FROM news")
+                  : db_prepare(db, "SELECT count(*) FROM news n WHERE n.area_id IN (SELECT a.id "
+                                   "FROM user_areas ua JOIN areas a ON ua.area_id = a.id OR "
+                                   "ua.area_id = a.parent_id WHERE ua.user_id = ?1)");
         if (s) {
-            sqlite3_bind_int64(s, 1, user_id);
-            sqlite3_bind_int(s, 2, admin);
+            if (!admin)
+                sqlite3_bind_int64(s, 1, user_id);
             if (sqlite3_step(s) == SQLITE_ROW)
                 *total = sqlite3_column_int64(s, 0);
             sqlite3_reset(s);

@@ -20,6 +20,7 @@
 #include "pages/staff.h"
 #include "view/tmpl.h"
 #include "domain/audit.h"
+#include "domain/initiative_detail.h"
 #include "domain/initiatives.h"
 #include "domain/money.h"
 #include "domain/news.h"
@@ -693,6 +694,81 @@ static void public_pages_stay_bounded(void **state)
 }
 
 /* The staff's news list a page at a time, drafts first, in the order of its index. */
+/* The staff home's count of the initiatives online and the staff news list's count of the
+ * posts read the summary of the initiatives (017) and an index of the posts, not every
+ * initiative or post with its area looked up. */
+static void staff_counts_read_no_row_whole(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-staff-counts-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    fixture_initiative(&f, 1, 100000);
+    fixture_initiative(&f, 3, 100000);
+    fixture_initiative(&f, 2, 100000);
+    fixture_initiative(&f, 0, 100000);
+    assert_true(db_exec(f.db, "INSERT INTO news(area_id, title, body, author_name, published, "
+                              "published_at) VALUES (1, 'Wijk A', '', 'X', 1, "
+                              "'2027-01-01 00:00:00'), (3, 'Buurt A1', '', 'X', 1, "
+                              "'2027-01-02 00:00:00'), (2, 'Wijk B', '', 'X', 1, "
+                              "'2027-01-03 00:00:00'), (NULL, 'Stad', '', 'X', 0, NULL)"));
+    char err[256];
+    const char *wijk_a[] = {"wijk-a"};
+    assert_true(user_add(f.db, "beheer", "admin", "paars konijn fietst door Almelo", NULL, 0, err,
+                         sizeof err));
+    assert_true(user_add(f.db, "ria", "wijkregisseur", "paars konijn fietst door Almelo", wijk_a,
+                         1, err, sizeof err));
+    struct user admin, ria;
+    assert_true(user_get(f.db, "beheer", &admin));
+    assert_true(user_get(f.db, "ria", &ria));
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    int64_t total = 0;
+    json_decref(initiatives_staff_queue_first(f.db, &admin, 1, &total));
+    assert_int_equal(total, 4);
+    json_decref(initiatives_staff_queue_first(f.db, &ria, 1, &total));
+    assert_int_equal(total, 2); /* wijk A and its buurt, not B nor the city-wide one */
+    json_decref(news_for_staff_page(f.db, admin.id, true, 1, 0, &total));
+    assert_int_equal(total, 4);
+    json_decref(news_for_staff_page(f.db, ria.id, false, 1, 0, &total));
+    assert_int_equal(total, 2);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        if (strcasestr(seen.sql[i], "count(*) FROM initiatives")) {
+            fprintf(stderr, "counted the initiatives: %s\n", seen.sql[i]);
+            bad++;
+        }
+        if (strcasestr(seen.sql[i], "count(*) FROM news")) {
+            char eqp[4096];
+            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
+            sqlite3_stmt *s;
+            assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                const char *detail = (const char *)sqlite3_column_text(s, 3);
+                /* Every post read with its area looked up, or the posts read whole for a
+                 * staff member of a few areas. */
+                if (!strncmp(detail, "SEARCH a ", 9) ||
+                    (strstr(seen.sql[i], "?1") && !strncmp(detail, "SCAN n", 6))) {
+                    fprintf(stderr, "counted the posts row by row: %s\n  in: %s\n", detail,
+                            seen.sql[i]);
+                    bad++;
+                }
+            }
+            sqlite3_finalize(s);
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
 static void staff_news_a_page_at_a_time(void **state)
 {
     (void)state;
@@ -1475,6 +1551,7 @@ int main(void)
         cmocka_unit_test(donations_per_day_follow_the_ledger),
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
+        cmocka_unit_test(staff_counts_read_no_row_whole),
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(audit_log_read_a_page_at_a_time),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
