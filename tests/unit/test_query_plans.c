@@ -769,6 +769,63 @@ static void staff_counts_read_no_row_whole(void **state)
     unlink(path);
 }
 
+/* A page of rounds (the API's rounds and totals, the staff's rounds) reads each round's rows
+ * of round_area_totals once, not once per figure. */
+static void round_pages_read_each_summary_once(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-round-pages-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 6));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    donate(&f, 0, a);
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    int64_t total = 0;
+    json_t *rounds = rounds_page(f.db, 20, 0, &total);
+    json_t *stats = stats_rounds_page(f.db, 20, 0, &total);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    /* The figures are each round's own, newest first. */
+    assert_int_equal(json_array_size(rounds), 2);
+    assert_int_equal(json_array_size(stats), 2);
+    json_t *r1 = json_array_get(rounds, 1), *s1 = json_array_get(stats, 1);
+    json_t *one = stats_round(f.db, f.round1, 0);
+    assert_int_equal(json_integer_value(json_object_get(r1, "id")), f.round1);
+    assert_int_equal(json_integer_value(json_object_get(r1, "issued")), 6);
+    assert_int_equal(json_integer_value(json_object_get(r1, "donated")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s1, "issued")), 6);
+    assert_int_equal(json_integer_value(json_object_get(s1, "vouchers_used")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s1, "donated_cents")),
+                     json_integer_value(json_object_get(one, "donated_cents")));
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(stats, 0), "issued")), 0);
+    json_decref(one);
+    json_decref(rounds);
+    json_decref(stats);
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        char eqp[4096];
+        snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+        int reads = 0;
+        while (sqlite3_step(s) == SQLITE_ROW)
+            if (strstr((const char *)sqlite3_column_text(s, 3), "SEARCH t "))
+                reads++;
+        sqlite3_finalize(s);
+        if (reads > 1) {
+            fprintf(stderr, "read a round's totals %d times: %s\n", reads, seen.sql[i]);
+            bad++;
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
 static void staff_news_a_page_at_a_time(void **state)
 {
     (void)state;
@@ -1552,6 +1609,7 @@ int main(void)
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(staff_counts_read_no_row_whole),
+        cmocka_unit_test(round_pages_read_each_summary_once),
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(audit_log_read_a_page_at_a_time),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
