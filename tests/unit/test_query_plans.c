@@ -826,6 +826,47 @@ static void round_pages_read_each_summary_once(void **state)
     unlink(path);
 }
 
+/* How often SQLite prepared the connection's cached statements again. */
+static int reprepares(struct db *db)
+{
+    int n = 0;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(db_handle(db), NULL); s;
+         s = sqlite3_next_stmt(db_handle(db), s))
+        n += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_REPREPARE, 0);
+    return n;
+}
+
+/* A cached statement is prepared once: a pattern bound to a plain `LIKE ?` makes SQLite plan
+ * the statement again at every new value, on every view of the money screen. */
+static void money_choice_prepared_once(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-money-choice-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    fixture_initiative(&f, 1, 100000);
+    bool more;
+    json_t *rows = money_initiatives_to_choose(f.db, NULL, 0, 20, &more);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    int before = reprepares(f.db);
+    rows = money_initiatives_to_choose(f.db, "Tes", 0, 20, &more);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    rows = money_initiatives_to_choose(f.db, "tEST", 0, 20, &more); /* as LIKE: any case */
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    rows = money_initiatives_to_choose(f.db, "%", 0, 20, &more); /* % as itself */
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+    assert_int_equal(reprepares(f.db) - before, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
 static void staff_news_a_page_at_a_time(void **state)
 {
     (void)state;
@@ -1609,6 +1650,7 @@ int main(void)
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(staff_counts_read_no_row_whole),
+        cmocka_unit_test(money_choice_prepared_once),
         cmocka_unit_test(round_pages_read_each_summary_once),
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(audit_log_read_a_page_at_a_time),
