@@ -867,6 +867,63 @@ static void money_choice_prepared_once(void **state)
     unlink(path);
 }
 
+/* An admin's older page of the staff news list skips the newer posts in the index alone: it
+ * reads no post but those it shows, however many came after them. */
+static void staff_news_older_pages_skip_in_the_index(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-staff-news-deep-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    for (int i = 0; i < 30; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO news(area_id, title, body, author_name, published, published_at) "
+                 "VALUES (%s, 'Bericht %02d', '', 'X', 1, '2027-01-%02d 00:00:00')",
+                 i % 2 ? "1" : "NULL", i, 1 + i);
+        assert_true(db_exec(f.db, sql));
+    }
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    int64_t total = 0;
+    json_t *page = news_for_staff_page(f.db, 0, true, 10, 20, &total);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    assert_int_equal(total, 30);
+    assert_int_equal(json_array_size(page), 10);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 0), "title")),
+                        "Bericht 09");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 9), "title")),
+                        "Bericht 00");
+    json_decref(page);
+    int bad = 0, lists = 0;
+    for (int i = 0; i < seen.n; i++) {
+        if (strstr(seen.sql[i], "OFFSET")) {
+            lists++;
+            char eqp[4096];
+            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
+            sqlite3_stmt *s;
+            assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                const char *detail = (const char *)sqlite3_column_text(s, 3);
+                if (!strncmp(detail, "SCAN n ", 7)) {
+                    fprintf(stderr, "read the posts up to the page: %s\n  in: %s\n", detail,
+                            seen.sql[i]);
+                    bad++;
+                }
+            }
+            sqlite3_finalize(s);
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(lists, 1);
+    assert_int_equal(bad, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
 static void staff_news_a_page_at_a_time(void **state)
 {
     (void)state;
@@ -1650,6 +1707,7 @@ int main(void)
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
         cmocka_unit_test(staff_counts_read_no_row_whole),
+        cmocka_unit_test(staff_news_older_pages_skip_in_the_index),
         cmocka_unit_test(money_choice_prepared_once),
         cmocka_unit_test(round_pages_read_each_summary_once),
         cmocka_unit_test(audit_choices_stay_bounded),
