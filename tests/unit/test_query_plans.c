@@ -769,8 +769,8 @@ static void staff_counts_read_no_row_whole(void **state)
     unlink(path);
 }
 
-/* A page of rounds (the API's rounds and totals, the staff's rounds) reads each round's rows
- * of round_area_totals once, not once per figure. */
+/* A page of rounds (the API's rounds and totals, the staff's rounds) reads each round's row
+ * of round_totals once, not its rows per area once per figure. */
 static void round_pages_read_each_summary_once(void **state)
 {
     (void)state;
@@ -817,6 +817,11 @@ static void round_pages_read_each_summary_once(void **state)
         sqlite3_finalize(s);
         if (reads > 1) {
             fprintf(stderr, "read a round's totals %d times: %s\n", reads, seen.sql[i]);
+            bad++;
+        }
+        /* One row per round (round_totals, 019), not one per round and area. */
+        if (strstr(seen.sql[i], "round_area_totals")) {
+            fprintf(stderr, "read a round's totals per area: %s\n", seen.sql[i]);
             bad++;
         }
         free(seen.sql[i]);
@@ -1556,6 +1561,21 @@ static void verify_names_a_donation_hour_off_the_hour(void **state)
                        "donations per hour summary differs");
 }
 
+static void verify_names_a_wrong_round_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_totals SET donated_cents = donated_cents + 1 "
+                       "WHERE round_id = (SELECT min(id) FROM rounds)",
+                       "round totals summary differs");
+}
+
+static void verify_names_a_missing_round_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("DELETE FROM round_totals WHERE round_id = (SELECT min(id) FROM rounds)",
+                       "round totals summary differs");
+}
+
 static void verify_names_a_wrong_funded_count(void **state)
 {
     (void)state;
@@ -1717,6 +1737,8 @@ int main(void)
         cmocka_unit_test(verify_names_a_donation_hour_off_the_hour),
         cmocka_unit_test(verify_times_each_check_when_asked),
         cmocka_unit_test(verify_names_a_wrong_funded_count),
+        cmocka_unit_test(verify_names_a_wrong_round_total),
+        cmocka_unit_test(verify_names_a_missing_round_total),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
