@@ -133,9 +133,13 @@ json_t *initiatives_staff_queue_first(struct db *db, const struct user *staff, i
     json_decref(running);
     if (running_total) {
         *running_total = 0;
-        s = db_prepare(db, "SELECT count(*) FROM initiatives i LEFT JOIN areas a ON "
-                           "a.id = i.area_id WHERE i.state IN ('open', 'gefinancierd') AND "
-                           STAFF_AREA);
+        /* From the summary of the published initiatives per area and state (017): the
+         * initiatives online are published. */
+        s = db_prepare(db, "SELECT coalesce(sum(t.initiatives), 0) FROM initiative_totals t "
+                           "LEFT JOIN areas a ON a.id = t.area_id "
+                           "WHERE t.state IN ('open', 'gefinancierd') AND (?2 OR EXISTS "
+                           "(SELECT 1 FROM user_areas ua WHERE ua.user_id = ?1 AND t.area_id <> 0 "
+                           "AND (ua.area_id = a.id OR ua.area_id = a.parent_id)))");
         if (s) {
             sqlite3_bind_int64(s, 1, staff->id);
             sqlite3_bind_int(s, 2, user_is_admin(staff));

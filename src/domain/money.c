@@ -71,7 +71,9 @@ json_t *money_initiatives_to_choose(struct db *db, const char *search, int64_t c
         buf_putc(&like, '%');
         s = db_prepare(db, "SELECT i.id, i.title FROM initiatives i INDEXED BY "
                            "initiatives_money_choice WHERE i.state IN ('open', 'gefinancierd') "
-                           "AND i.title LIKE ?1 ESCAPE '\\' "
+                           /* (?1 || ''), not ?1: SQLite plans `LIKE ?` again at every
+                            * new pattern, and a leading % allows no index anyway. */
+                           "AND i.title LIKE (?1 || '') ESCAPE '\\' "
                            "ORDER BY i.updated_at DESC, i.id DESC LIMIT ?2");
         if (!s) {
             buf_free(&like);

@@ -65,13 +65,22 @@ json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
 json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limit, int64_t offset,
                             int64_t *total)
 {
-    /* Read in the order of news_staff_order (017) and stopped at the page. */
-    sqlite3_stmt *s = db_prepare(
-        db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, n.created_at, "
-            "coalesce(a.name, ?3) AS area_name FROM news n "
-            "LEFT JOIN areas a ON a.id = n.area_id " STAFF_NEWS_WHERE
-            "ORDER BY n.published, coalesce(n.published_at, n.created_at) DESC, n.id DESC "
-            "LIMIT ?4 OFFSET ?5");
+    /* Read in the order of news_staff_order (017) and stopped at the page. An admin's page
+     * is found in that index alone, the newer posts skipped there without reading them, and
+     * only the posts shown are read. */
+    sqlite3_stmt *s =
+        admin ? db_prepare(db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, "
+                               "n.created_at, coalesce(a.name, ?3) AS area_name FROM news n "
+                               "LEFT JOIN areas a ON a.id = n.area_id WHERE n.id IN (SELECT p.id "
+                               "FROM news p INDEXED BY news_staff_order ORDER BY "
+                               "p.published, coalesce(p.published_at, p.created_at) DESC, p.id "
+                               "DESC LIMIT ?4 OFFSET ?5) ORDER BY n.published, "
+                               "coalesce(n.published_at, n.created_at) DESC, n.id DESC")
+              : db_prepare(db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, "
+                               "n.created_at, coalesce(a.name, ?3) AS area_name FROM news n "
+                               "LEFT JOIN areas a ON a.id = n.area_id " STAFF_NEWS_WHERE
+                               "ORDER BY n.published, coalesce(n.published_at, n.created_at) "
+                               "DESC, n.id DESC LIMIT ?4 OFFSET ?5");
     json_t *rows = NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, user_id);
@@ -82,12 +91,16 @@ json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limi
         rows = db_rows_array(s);
     }
     if (total) {
+        /* An admin's from the smallest index of the posts; a wijkregisseur's from the posts
+         * of their areas (news_area, 019), each post's area never looked up. */
         *total = 0;
-        s = db_prepare(db, "SELECT count(*) FROM news n LEFT JOIN areas a ON a.id = n.area_id "
-                           STAFF_NEWS_WHERE);
+        s = admin ? db_prepare(db, "SELECT count(*) FROM news")
+                  : db_prepare(db, "SELECT count(*) FROM news n WHERE n.area_id IN (SELECT a.id "
+                                   "FROM user_areas ua JOIN areas a ON ua.area_id = a.id OR "
+                                   "ua.area_id = a.parent_id WHERE ua.user_id = ?1)");
         if (s) {
-            sqlite3_bind_int64(s, 1, user_id);
-            sqlite3_bind_int(s, 2, admin);
+            if (!admin)
+                sqlite3_bind_int64(s, 1, user_id);
             if (sqlite3_step(s) == SQLITE_ROW)
                 *total = sqlite3_column_int64(s, 0);
             sqlite3_reset(s);

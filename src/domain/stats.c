@@ -61,15 +61,14 @@ json_t *stats_rounds(struct db *db)
 json_t *stats_rounds_page(struct db *db, int limit, int offset, int64_t *total)
 {
     *total = rounds_count(db);
-    /* Each round of the page reads its own summary rows: the cost is the page's, not the
-     * number of rounds. */
+    /* Each round of the page reads its own row of round_totals (019) and round_funded_counts:
+     * the cost is the page's, not the number of rounds. */
     sqlite3_stmt *s = db_prepare(
-        db, "SELECT r.id, r.name, r.opens_at, r.closes_at, "
-            "(SELECT coalesce(sum(t.issued), 0) FROM round_area_totals t WHERE t.round_id = r.id) "
-            "AS issued, (SELECT coalesce(sum(t.donated), 0) FROM round_area_totals t "
-            "WHERE t.round_id = r.id) AS vouchers_used, (SELECT coalesce(sum(t.donated_cents), 0) "
-            "FROM round_area_totals t WHERE t.round_id = r.id) AS donated_cents, "
+        db, "SELECT r.id, r.name, r.opens_at, r.closes_at, coalesce(t.issued, 0) AS issued, "
+            "coalesce(t.donated, 0) AS vouchers_used, "
+            "coalesce(t.donated_cents, 0) AS donated_cents, "
             "coalesce(f.initiatives, 0) AS funded_count FROM rounds r INDEXED BY rounds_newest "
+            "LEFT JOIN round_totals t ON t.round_id = r.id "
             "LEFT JOIN round_funded_counts f ON f.round_id = r.id "
             "ORDER BY r.opens_at DESC, r.id DESC LIMIT ?1 OFFSET ?2");
     if (!s || *total < 0)

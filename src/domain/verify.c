@@ -468,6 +468,13 @@ static const struct rule page_summary_rules[] = {
      "SELECT round_id, hour, sum(sn), sum(sc), sum(cn), sum(cc) FROM both_sides GROUP BY 1, 2 "
      "HAVING sum(sn) <> sum(cn) OR sum(sc) <> sum(cc)",
      FACT_HOURS},
+    {"round totals summary differs from the per-area summary (round, summary issued, donated, "
+     "cents, areas issued, donated, cents)",
+     "WITH both_sides AS (SELECT round_id, issued AS si, donated AS sd, donated_cents AS sc, "
+     "  0 AS ai, 0 AS ad, 0 AS ac FROM round_totals UNION ALL SELECT round_id, 0, 0, 0, "
+     "  sum(issued), sum(donated), sum(donated_cents) FROM round_area_totals GROUP BY round_id) "
+     "SELECT round_id, sum(si), sum(sd), sum(sc), sum(ai), sum(ad), sum(ac) FROM both_sides "
+     "GROUP BY 1 HAVING sum(si) <> sum(ai) OR sum(sd) <> sum(ad) OR sum(sc) <> sum(ac)"},
     {"funded count per round differs from the round's list (round, count, list)",
      "WITH both_sides AS (SELECT round_id, initiatives AS s, 0 AS c FROM round_funded_counts "
      "  UNION ALL SELECT round_id, 0, count(*) FROM round_funded GROUP BY round_id) "

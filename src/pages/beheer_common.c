@@ -120,15 +120,22 @@ void beheer_form_show(struct beheer_form *f, json_t *data, const char *key)
         }
         /* Every key set, null when empty: a field never shows a value of the page around it. */
         const char *type = d->type ? d->type : "text";
-        json_t *field = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b}",
-                                  "id", id, "name", d->name, "label", d->label, "type", type,
-                                  "value", json_string(value ? value : ""), "error",
-                                  text_or_null(error), "hint", text_or_null(d->hint),
-                                  "inputmode", text_or_null(d->inputmode), "describedby",
-                                  text_or_null(describedby), "multiline",
-                                  !strcmp(type, "textarea"), "invalid", error != NULL,
-                                  "has_maxlength", d->maxlength > 0);
-        json_object_set_new(field, "maxlength", json_integer(d->maxlength));
+        /* Set key by key: a form per row of a list (the rounds, the payouts) makes this a
+         * per-row cost, and json_pack parses its format for every field. */
+        json_t *field = json_object();
+        json_object_set_new_nocheck(field, "id", json_string(id));
+        json_object_set_new_nocheck(field, "name", json_string(d->name));
+        json_object_set_new_nocheck(field, "label", json_string(d->label));
+        json_object_set_new_nocheck(field, "type", json_string(type));
+        json_object_set_new_nocheck(field, "value", json_string(value ? value : ""));
+        json_object_set_new_nocheck(field, "error", text_or_null(error));
+        json_object_set_new_nocheck(field, "hint", text_or_null(d->hint));
+        json_object_set_new_nocheck(field, "inputmode", text_or_null(d->inputmode));
+        json_object_set_new_nocheck(field, "describedby", text_or_null(describedby));
+        json_object_set_new_nocheck(field, "multiline", json_boolean(!strcmp(type, "textarea")));
+        json_object_set_new_nocheck(field, "invalid", json_boolean(error != NULL));
+        json_object_set_new_nocheck(field, "has_maxlength", json_boolean(d->maxlength > 0));
+        json_object_set_new_nocheck(field, "maxlength", json_integer(d->maxlength));
         json_object_set_new(view, d->name, field);
     }
     /* A refusal of a field the form does not declare still reaches the summary. */

@@ -99,9 +99,8 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         format_date(until, sizeof until, closes - 1);
         json_object_set_new(r, "until", json_string(until));
         page_set_money(r, "value", json_integer_value(json_object_get(r, "voucher_cents")));
-        json_object_set_new(
-            r, "not_started",
-            json_boolean(strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0));
+        bool not_started = strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0;
+        json_object_set_new(r, "not_started", json_boolean(not_started));
         /* The edit form shows the round as it is (local dates, the value in euros), or as it
          * was typed when that edit was refused. */
         int64_t id = json_integer_value(json_object_get(r, "id"));
@@ -122,6 +121,9 @@ static void render_rounds(struct request *req, const struct user *user, struct b
             json_object_set_new(r, "edit_open", json_true());
             continue;
         }
+        /* A round that has started can no longer change: the page shows no form for it. */
+        if (!not_started)
+            continue;
         char day[16], value[32];
         snprintf(prefix, sizeof prefix, "r%lld-", (long long)id);
         beheer_form_init(&shown, round_fields, ROUND_FIELDS, prefix);

@@ -34,21 +34,22 @@ static struct db *open_db(void)
     return db;
 }
 
-/* An initiative in area (0: city-wide) and state, last touched at `updated`. */
+/* An initiative in area (0: city-wide) and state, last touched at `updated`; one online
+ * (open or funded) is published, as the workflow does. */
 static int64_t add(struct db *db, int64_t area, const char *state, const char *title,
                    const char *updated)
 {
-    char sql[600], a[24];
+    char sql[700], a[24];
     if (area)
         snprintf(a, sizeof a, "%lld", (long long)area);
     else
         snprintf(a, sizeof a, "NULL");
     snprintf(sql, sizeof sql,
              "INSERT INTO initiatives(area_id, title, summary, description, target_cents, "
-             "initiator_name, initiator_email, initiator_phone, state, updated_at) VALUES "
-             "(%s, '%s', 'Kort', 'Lang verhaal', 5000, 'Fatima', 'fatima@example.org', "
-             "'0546 123456', '%s', '%s')",
-             a, title, state, updated);
+             "initiator_name, initiator_email, initiator_phone, state, updated_at, published_at) "
+             "VALUES (%s, '%s', 'Kort', 'Lang verhaal', 5000, 'Fatima', 'fatima@example.org', "
+             "'0546 123456', '%s', '%s', CASE WHEN '%s' IN ('open', 'gefinancierd') THEN '%s' END)",
+             a, title, state, updated, state, updated);
     assert_true(db_exec(db, sql));
     return sqlite3_last_insert_rowid(db_handle(db));
 }

@@ -20,6 +20,7 @@
 #include "pages/staff.h"
 #include "view/tmpl.h"
 #include "domain/audit.h"
+#include "domain/initiative_detail.h"
 #include "domain/initiatives.h"
 #include "domain/money.h"
 #include "domain/news.h"
@@ -693,6 +694,241 @@ static void public_pages_stay_bounded(void **state)
 }
 
 /* The staff's news list a page at a time, drafts first, in the order of its index. */
+/* The staff home's count of the initiatives online and the staff news list's count of the
+ * posts read the summary of the initiatives (017) and an index of the posts, not every
+ * initiative or post with its area looked up. */
+static void staff_counts_read_no_row_whole(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-staff-counts-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    fixture_initiative(&f, 1, 100000);
+    fixture_initiative(&f, 3, 100000);
+    fixture_initiative(&f, 2, 100000);
+    fixture_initiative(&f, 0, 100000);
+    assert_true(db_exec(f.db, "INSERT INTO news(area_id, title, body, author_name, published, "
+                              "published_at) VALUES (1, 'Wijk A', '', 'X', 1, "
+                              "'2027-01-01 00:00:00'), (3, 'Buurt A1', '', 'X', 1, "
+                              "'2027-01-02 00:00:00'), (2, 'Wijk B', '', 'X', 1, "
+                              "'2027-01-03 00:00:00'), (NULL, 'Stad', '', 'X', 0, NULL)"));
+    char err[256];
+    const char *wijk_a[] = {"wijk-a"};
+    assert_true(user_add(f.db, "beheer", "admin", "paars konijn fietst door Almelo", NULL, 0, err,
+                         sizeof err));
+    assert_true(user_add(f.db, "ria", "wijkregisseur", "paars konijn fietst door Almelo", wijk_a,
+                         1, err, sizeof err));
+    struct user admin, ria;
+    assert_true(user_get(f.db, "beheer", &admin));
+    assert_true(user_get(f.db, "ria", &ria));
+
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    int64_t total = 0;
+    json_decref(initiatives_staff_queue_first(f.db, &admin, 1, &total));
+    assert_int_equal(total, 4);
+    json_decref(initiatives_staff_queue_first(f.db, &ria, 1, &total));
+    assert_int_equal(total, 2); /* wijk A and its buurt, not B nor the city-wide one */
+    json_decref(news_for_staff_page(f.db, admin.id, true, 1, 0, &total));
+    assert_int_equal(total, 4);
+    json_decref(news_for_staff_page(f.db, ria.id, false, 1, 0, &total));
+    assert_int_equal(total, 2);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        if (strcasestr(seen.sql[i], "count(*) FROM initiatives")) {
+            fprintf(stderr, "counted the initiatives: %s\n", seen.sql[i]);
+            bad++;
+        }
+        if (strcasestr(seen.sql[i], "count(*) FROM news")) {
+            char eqp[4096];
+            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
+            sqlite3_stmt *s;
+            assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                const char *detail = (const char *)sqlite3_column_text(s, 3);
+                /* Every post read with its area looked up, or the posts read whole for a
+                 * staff member of a few areas. */
+                if (!strncmp(detail, "SEARCH a ", 9) ||
+                    (strstr(seen.sql[i], "?1") && !strncmp(detail, "SCAN n", 6))) {
+                    fprintf(stderr, "counted the posts row by row: %s\n  in: %s\n", detail,
+                            seen.sql[i]);
+                    bad++;
+                }
+            }
+            sqlite3_finalize(s);
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* A page of rounds (the API's rounds and totals, the staff's rounds) reads each round's row
+ * of round_totals once, not its rows per area once per figure. */
+static void round_pages_read_each_summary_once(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-round-pages-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 6));
+    int64_t a = fixture_initiative(&f, 1, 100000);
+    donate(&f, 0, a);
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    int64_t total = 0;
+    json_t *rounds = rounds_page(f.db, 20, 0, &total);
+    json_t *stats = stats_rounds_page(f.db, 20, 0, &total);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    /* The figures are each round's own, newest first. */
+    assert_int_equal(json_array_size(rounds), 2);
+    assert_int_equal(json_array_size(stats), 2);
+    json_t *r1 = json_array_get(rounds, 1), *s1 = json_array_get(stats, 1);
+    json_t *one = stats_round(f.db, f.round1, 0);
+    assert_int_equal(json_integer_value(json_object_get(r1, "id")), f.round1);
+    assert_int_equal(json_integer_value(json_object_get(r1, "issued")), 6);
+    assert_int_equal(json_integer_value(json_object_get(r1, "donated")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s1, "issued")), 6);
+    assert_int_equal(json_integer_value(json_object_get(s1, "vouchers_used")), 1);
+    assert_int_equal(json_integer_value(json_object_get(s1, "donated_cents")),
+                     json_integer_value(json_object_get(one, "donated_cents")));
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(stats, 0), "issued")), 0);
+    json_decref(one);
+    json_decref(rounds);
+    json_decref(stats);
+    int bad = 0;
+    for (int i = 0; i < seen.n; i++) {
+        char eqp[4096];
+        snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+        int reads = 0;
+        while (sqlite3_step(s) == SQLITE_ROW)
+            if (strstr((const char *)sqlite3_column_text(s, 3), "SEARCH t "))
+                reads++;
+        sqlite3_finalize(s);
+        if (reads > 1) {
+            fprintf(stderr, "read a round's totals %d times: %s\n", reads, seen.sql[i]);
+            bad++;
+        }
+        /* One row per round (round_totals, 019), not one per round and area. */
+        if (strstr(seen.sql[i], "round_area_totals")) {
+            fprintf(stderr, "read a round's totals per area: %s\n", seen.sql[i]);
+            bad++;
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(bad, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* How often SQLite prepared the connection's cached statements again. */
+static int reprepares(struct db *db)
+{
+    int n = 0;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(db_handle(db), NULL); s;
+         s = sqlite3_next_stmt(db_handle(db), s))
+        n += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_REPREPARE, 0);
+    return n;
+}
+
+/* A cached statement is prepared once: a pattern bound to a plain `LIKE ?` makes SQLite plan
+ * the statement again at every new value, on every view of the money screen. */
+static void money_choice_prepared_once(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-money-choice-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    fixture_initiative(&f, 1, 100000);
+    bool more;
+    json_t *rows = money_initiatives_to_choose(f.db, NULL, 0, 20, &more);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    int before = reprepares(f.db);
+    rows = money_initiatives_to_choose(f.db, "Tes", 0, 20, &more);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    rows = money_initiatives_to_choose(f.db, "tEST", 0, 20, &more); /* as LIKE: any case */
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    rows = money_initiatives_to_choose(f.db, "%", 0, 20, &more); /* % as itself */
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+    assert_int_equal(reprepares(f.db) - before, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
+/* An admin's older page of the staff news list skips the newer posts in the index alone: it
+ * reads no post but those it shows, however many came after them. */
+static void staff_news_older_pages_skip_in_the_index(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bs-staff-news-deep-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct fixture f;
+    assert_true(fixture_open(&f, path, 3));
+    for (int i = 0; i < 30; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO news(area_id, title, body, author_name, published, published_at) "
+                 "VALUES (%s, 'Bericht %02d', '', 'X', 1, '2027-01-%02d 00:00:00')",
+                 i % 2 ? "1" : "NULL", i, 1 + i);
+        assert_true(db_exec(f.db, sql));
+    }
+    struct seen seen = {0};
+    sqlite3_trace_v2(db_handle(f.db), SQLITE_TRACE_STMT, trace_statement, &seen);
+    int64_t total = 0;
+    json_t *page = news_for_staff_page(f.db, 0, true, 10, 20, &total);
+    sqlite3_trace_v2(db_handle(f.db), 0, NULL, NULL);
+    assert_int_equal(total, 30);
+    assert_int_equal(json_array_size(page), 10);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 0), "title")),
+                        "Bericht 09");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(page, 9), "title")),
+                        "Bericht 00");
+    json_decref(page);
+    int bad = 0, lists = 0;
+    for (int i = 0; i < seen.n; i++) {
+        if (strstr(seen.sql[i], "OFFSET")) {
+            lists++;
+            char eqp[4096];
+            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
+            sqlite3_stmt *s;
+            assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                const char *detail = (const char *)sqlite3_column_text(s, 3);
+                if (!strncmp(detail, "SCAN n ", 7)) {
+                    fprintf(stderr, "read the posts up to the page: %s\n  in: %s\n", detail,
+                            seen.sql[i]);
+                    bad++;
+                }
+            }
+            sqlite3_finalize(s);
+        }
+        free(seen.sql[i]);
+    }
+    assert_int_equal(lists, 1);
+    assert_int_equal(bad, 0);
+    fixture_close(&f);
+    unlink(path);
+}
+
 static void staff_news_a_page_at_a_time(void **state)
 {
     (void)state;
@@ -1325,6 +1561,21 @@ static void verify_names_a_donation_hour_off_the_hour(void **state)
                        "donations per hour summary differs");
 }
 
+static void verify_names_a_wrong_round_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("UPDATE round_totals SET donated_cents = donated_cents + 1 "
+                       "WHERE round_id = (SELECT min(id) FROM rounds)",
+                       "round totals summary differs");
+}
+
+static void verify_names_a_missing_round_total(void **state)
+{
+    (void)state;
+    corrupt_and_verify("DELETE FROM round_totals WHERE round_id = (SELECT min(id) FROM rounds)",
+                       "round totals summary differs");
+}
+
 static void verify_names_a_wrong_funded_count(void **state)
 {
     (void)state;
@@ -1475,6 +1726,10 @@ int main(void)
         cmocka_unit_test(donations_per_day_follow_the_ledger),
         cmocka_unit_test(public_pages_stay_bounded),
         cmocka_unit_test(staff_news_a_page_at_a_time),
+        cmocka_unit_test(staff_counts_read_no_row_whole),
+        cmocka_unit_test(staff_news_older_pages_skip_in_the_index),
+        cmocka_unit_test(money_choice_prepared_once),
+        cmocka_unit_test(round_pages_read_each_summary_once),
         cmocka_unit_test(audit_choices_stay_bounded),
         cmocka_unit_test(audit_log_read_a_page_at_a_time),
         cmocka_unit_test(verify_names_a_wrong_donation_hour),
@@ -1482,6 +1737,8 @@ int main(void)
         cmocka_unit_test(verify_names_a_donation_hour_off_the_hour),
         cmocka_unit_test(verify_times_each_check_when_asked),
         cmocka_unit_test(verify_names_a_wrong_funded_count),
+        cmocka_unit_test(verify_names_a_wrong_round_total),
+        cmocka_unit_test(verify_names_a_missing_round_total),
         cmocka_unit_test(round_lists_follow_states_and_rounds),
         cmocka_unit_test(regular_verify_checks_the_rows_since_the_last_clean_run),
     };
