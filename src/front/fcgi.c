@@ -14,7 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -25,8 +30,11 @@
 struct server {
     const struct app *app;
     struct proxies trusted;
-    int socket;
-    bool local; /* a unix socket: an answer's connection closes at once (see worker_main) */
+    int socket; /* listening, non-blocking */
+    bool local; /* a unix socket: an answer's connection closes at once (see serve_connection) */
+    int epoll;  /* the listening socket and the connections waiting for a request */
+    int wake;   /* an eventfd in that set, readable once the stop has begun */
+    atomic_bool stopping;
 };
 
 static const char *status_reason(int status)
@@ -160,84 +168,140 @@ static void send_response(struct request *req, FCGX_Request *fr)
     buf_free(&head);
 }
 
+/* A worker never blocks in accept nor on an idle connection: the listening socket and every
+ * connection waiting for its next request sit in one epoll set that all workers share, each
+ * registered one-shot, so that exactly one worker gets it when it is ready and it is out of
+ * the set until that worker puts it back. nginx may keep a connection open between requests
+ * (fastcgi_keep_conn with an upstream keepalive): it then costs a file descriptor, not a
+ * thread. */
+enum {
+    ACCEPT_BATCH = 64, /* connections taken off the listening queue per wake-up */
+};
+
+static bool watch(const struct server *server, int fd, int op)
+{
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = fd};
+    return epoll_ctl(server->epoll, op, fd, &ev) == 0;
+}
+
+/* Takes what waits on the listening socket (it is non-blocking) into the set. */
+static void accept_connections(const struct server *server)
+{
+    /* A peer that sends nothing more, or reads nothing, holds a worker at most this long per
+     * read or write (nginx sends a request whole and buffers the answer). */
+    const struct timeval timeout = {.tv_sec = FRONT_CONNECTION_TIMEOUT};
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
+        int fd = accept4(server->socket, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* The queue stays readable: a pause instead of a spin, until fds free up. */
+                log_error("fcgi: cannot accept: %s", strerror(errno));
+                usleep(10 * 1000);
+            }
+            break;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        if (!watch(server, fd, EPOLL_CTL_ADD))
+            close(fd);
+    }
+    watch(server, server->socket, EPOLL_CTL_MOD);
+}
+
+/* One request on connection fd, which this worker owns until it is back in the set or
+ * closed. Returns after the answer. */
+static void serve_connection(const struct server *server, FCGX_Request *fr, int fd)
+{
+    fr->ipcFd = fd;
+    /* FCGX_Accept_r first finishes the previous request, closing its connection unless it
+     * is kept: this connection is not that one. */
+    fr->keepConnection = 1;
+    /* A connection nginx closed, or one that breaks the protocol, libfcgi closes and then
+     * accepts on listen_sock, which is -1 here: it fails at once instead of blocking.
+     * On a unix socket nothing needs the graceful close (see below). */
+    fr->detached = server->local;
+    if (FCGX_Accept_r(fr) < 0) {
+        fr->ipcFd = -1;
+        return;
+    }
+    fr->detached = 0;
+    struct request req;
+    request_init(&req);
+    struct front_peer peer = {0};
+    fill_request(&req, fr, &peer);
+    front_prepare(&req, server->app, &server->trusted, &peer);
+    server->app->handle(&req);
+    send_response(&req, fr);
+    /* The rest of the request (the end of its stdin) is read, so that a kept connection
+     * starts clean at the next request and a closed one ends in a plain end of stream. */
+    char rest[512];
+    while (FCGX_GetStr(rest, sizeof rest, fr->in) > 0)
+        ;
+    bool keep = fr->keepConnection && !atomic_load(&server->stopping);
+    fr->keepConnection = keep;
+    if (!keep && server->local) {
+        /* libfcgi closes a connection "gracefully": it shuts down its side and waits for the
+         * web server to read the answer and close (up to 2 s), so that TCP sends no reset
+         * that could cost the answer. That wait held the thread a round trip per request. A
+         * unix socket sends no resets, and what was written stays readable after the close. */
+        FCGX_Detach(fr);
+    }
+    /* Closes the connection unless kept (or broken). */
+    FCGX_Finish_r(fr);
+    if (fr->ipcFd >= 0 && !watch(server, fr->ipcFd, EPOLL_CTL_MOD))
+        close(fr->ipcFd);
+    fr->ipcFd = -1;
+    size_t body_len = req.body_len;
+    request_free(&req);
+    front_after_request(body_len);
+}
+
 static void *worker_main(void *arg)
 {
-    const struct server *server = arg;
+    struct server *server = arg;
     FCGX_Request fr;
-    if (FCGX_InitRequest(&fr, server->socket, 0) != 0) {
-        log_error("fcgi: cannot initialise a request");
-        return NULL;
-    }
-    /* Ends when accept fails: at a stop the listening socket is non-blocking, so a worker
-     * takes what is still queued and then ends. */
-    while (FCGX_Accept_r(&fr) >= 0) {
-        struct request req;
-        request_init(&req);
-        struct front_peer peer = {0};
-        fill_request(&req, &fr, &peer);
-        front_prepare(&req, server->app, &server->trusted, &peer);
-        server->app->handle(&req);
-        send_response(&req, &fr);
-        if (server->local) {
-            /* libfcgi closes a connection "gracefully": it shuts down its side and waits
-             * for the web server to read the answer and close (up to 2 s), so that TCP
-             * sends no reset that could cost the answer. That wait held the thread a round
-             * trip per request. A unix socket sends no resets, and what was written stays
-             * readable after the close; the rest of the request (the end of its stdin) is
-             * read first, so that the web server sees a plain end of stream. */
-            char rest[512];
-            while (FCGX_GetStr(rest, sizeof rest, fr.in) > 0)
-                ;
-            FCGX_Detach(&fr); /* no graceful close */
+    /* No listening socket of its own: this worker accepts (see accept_connections). */
+    FCGX_InitRequest(&fr, -1, 0);
+    /* At a stop (server->wake becomes readable, and stays so) the worker still serves what
+     * is ready, the listening queue included, and ends once nothing is. */
+    for (;;) {
+        bool stopping = atomic_load(&server->stopping);
+        struct epoll_event events[2];
+        int n = epoll_wait(server->epoll, events, stopping ? 2 : 1, stopping ? 0 : -1);
+        if (n < 0 && errno != EINTR) {
+            log_error("fcgi: epoll_wait: %s", strerror(errno));
+            break;
         }
-        FCGX_Finish_r(&fr);
-        size_t body_len = req.body_len;
-        request_free(&req);
-        front_after_request(body_len);
+        int served = 0;
+        for (int i = 0; i < n; i++) {
+            int fd = events[i].data.fd;
+            if (fd == server->wake)
+                continue;
+            served++;
+            if (fd == server->socket)
+                accept_connections(server);
+            else
+                serve_connection(server, &fr, fd);
+        }
+        if (stopping && n >= 0 && served == 0)
+            break;
     }
     FCGX_Free(&fr, 1);
     return NULL;
 }
 
-/* Wakes workers blocked in accept: one empty connection each, which they drop. */
-static void wake_workers(const struct sockaddr_storage *ss, socklen_t len, int count)
+/* The stop: no new connections where that can be had (the socket's name goes), what is queued
+ * or ready is still served, kept connections close after their answer, and every worker is
+ * joined. Returns the number of workers still busy at the deadline. */
+static int stop_workers(struct server *server, const char *socket_spec, pthread_t *ids,
+                        int threads)
 {
-    for (int i = 0; i < count; i++) {
-        int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            return;
-        int rc = connect(fd, (const struct sockaddr *)ss, len);
-        close(fd);
-        if (rc != 0)
-            return;
-    }
-}
-
-/* The stop: no new connections where that can be had (the socket's name goes), the queue
- * is still served, then accept fails instead of waiting, and every worker is joined.
- * Returns the number of workers still busy at the deadline. */
-static int stop_workers(int sock, const char *socket_spec, pthread_t *ids, int threads)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (getsockname(sock, (struct sockaddr *)&ss, &len) != 0)
-        len = 0;
-    /* A second name for the socket, to wake the workers once the public one has gone. */
-    char wake_path[sizeof ((struct sockaddr_un *)0)->sun_path] = "";
-    if (socket_spec && socket_spec[0] == '/' && ss.ss_family == AF_UNIX &&
-        strlen(socket_spec) + 10 < sizeof wake_path) {
-        snprintf(wake_path, sizeof wake_path, "%s.stopping", socket_spec);
-        unlink(wake_path);
-        if (link(socket_spec, wake_path) == 0) {
-            struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-            snprintf(un->sun_path, sizeof un->sun_path, "%s", wake_path);
-            len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(wake_path) + 1);
-            unlink(socket_spec);
-        } else {
-            wake_path[0] = '\0';
-        }
-    }
-    fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+    if (socket_spec && socket_spec[0] == '/')
+        unlink(socket_spec);
+    atomic_store(&server->stopping, true);
+    uint64_t one = 1;
+    if (write(server->wake, &one, sizeof one) != (ssize_t)sizeof one)
+        log_error("fcgi: cannot wake the workers: %s", strerror(errno));
     bool *joined = xcalloc((size_t)threads, sizeof *joined);
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -249,16 +313,9 @@ static int stop_workers(int sock, const char *socket_spec, pthread_t *ids, int t
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (left == 0 || now.tv_sec - start.tv_sec >= FRONT_DRAIN_SECONDS)
             break;
-        /* One worker may take every wake-up connection: so again until all have gone. */
-        if (len)
-            wake_workers(&ss, len, left);
         usleep(20 * 1000);
     }
     free(joined);
-    if (wake_path[0])
-        unlink(wake_path);
-    else if (socket_spec && socket_spec[0] == '/')
-        unlink(socket_spec);
     return left;
 }
 
@@ -298,6 +355,17 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
     socklen_t bound_len = sizeof bound;
     server.local =
         getsockname(sock, (struct sockaddr *)&bound, &bound_len) == 0 && bound.ss_family == AF_UNIX;
+    /* The workers accept from epoll's word that a connection waits; past a race with another
+     * worker or an aborted connection, accept must not block. */
+    fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+    server.epoll = epoll_create1(EPOLL_CLOEXEC);
+    server.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    struct epoll_event wake_event = {.events = EPOLLIN, .data.fd = server.wake};
+    if (server.epoll < 0 || server.wake < 0 || !watch(&server, sock, EPOLL_CTL_ADD) ||
+        epoll_ctl(server.epoll, EPOLL_CTL_ADD, server.wake, &wake_event) != 0) {
+        fprintf(stderr, "buurtsamen: cannot watch the FastCGI socket: %s\n", strerror(errno));
+        return 1;
+    }
     /* Workers block on the database and on slow pages; more of them than cores keeps the
      * queue moving under a burst. */
     threads = front_thread_count(threads, 8);
@@ -324,7 +392,7 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
     int sig = front_wait_signal(app);
     log_info("buurtsamen stopping (signal %d): finishing the requests in flight", sig);
 
-    int left = stop_workers(sock, socket_spec, ids, threads);
+    int left = stop_workers(&server, socket_spec, ids, threads);
     free(ids);
     if (left) {
         /* Returning would free what they still use: leave at once instead (the ledger is
@@ -333,6 +401,8 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
                   left == 1 ? "" : "s", FRONT_DRAIN_SECONDS);
         _exit(0);
     }
+    close(server.epoll);
+    close(server.wake);
     close(sock);
     front_checkpoint(app);
     log_info("buurtsamen stopped");
