@@ -8,6 +8,7 @@
 #include "util/text.h"
 
 #include <errno.h>
+#include <fastcgi.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -141,6 +143,83 @@ static void fill_request(struct request *req, FCGX_Request *fr, struct front_pee
     }
 }
 
+/* A FastCGI record header (fastcgi.h spells out the same layout field by field). */
+static void record_header(unsigned char *h, int type, int request_id, size_t length)
+{
+    h[0] = FCGI_VERSION_1;
+    h[1] = (unsigned char)type;
+    h[2] = (unsigned char)(request_id >> 8);
+    h[3] = (unsigned char)request_id;
+    h[4] = (unsigned char)(length >> 8);
+    h[5] = (unsigned char)length;
+    h[6] = 0; /* no padding */
+    h[7] = 0;
+}
+
+enum {
+    RECORD_MAX = 65535,            /* content bytes in one record */
+    RECORDS_AT_ONCE = 16,          /* an answer up to 16 records (1 MiB) goes out in one write */
+};
+
+/* The whole answer in one writev: head and body as stdout records, the end of stdout and the
+ * end of the request. libfcgi's own writer sends 8 KiB records, a write each, and the end in
+ * one more. Returns false, having written nothing, when the answer is too large for it. */
+static bool send_whole(FCGX_Request *fr, const char *head, size_t head_len, const char *body,
+                       size_t body_len)
+{
+    if (head_len > RECORD_MAX || (body_len + RECORD_MAX - 1) / RECORD_MAX > RECORDS_AT_ONCE - 1)
+        return false;
+    unsigned char headers[RECORDS_AT_ONCE][FCGI_HEADER_LEN];
+    unsigned char end[2 * FCGI_HEADER_LEN + sizeof(FCGI_EndRequestBody)] = {0};
+    struct iovec iov[2 * RECORDS_AT_ONCE + 1];
+    int n = 0, records = 0;
+    record_header(headers[records], FCGI_STDOUT, fr->requestId, head_len);
+    iov[n++] = (struct iovec){headers[records++], FCGI_HEADER_LEN};
+    iov[n++] = (struct iovec){(void *)head, head_len};
+    for (size_t off = 0; off < body_len; off += RECORD_MAX) {
+        size_t len = body_len - off < RECORD_MAX ? body_len - off : RECORD_MAX;
+        record_header(headers[records], FCGI_STDOUT, fr->requestId, len);
+        iov[n++] = (struct iovec){headers[records++], FCGI_HEADER_LEN};
+        iov[n++] = (struct iovec){(void *)(body + off), len};
+    }
+    record_header(end, FCGI_STDOUT, fr->requestId, 0);
+    record_header(end + FCGI_HEADER_LEN, FCGI_END_REQUEST, fr->requestId,
+                  sizeof(FCGI_EndRequestBody));
+    /* appStatus 0, protocolStatus FCGI_REQUEST_COMPLETE: all zero bytes */
+    iov[n++] = (struct iovec){end, sizeof end};
+
+    int error = 0;
+    struct iovec *next = iov;
+    while (n > 0) {
+        ssize_t w = writev(fr->ipcFd, next, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            error = errno;
+            break;
+        }
+        while (n > 0 && (size_t)w >= next->iov_len) {
+            w -= (ssize_t)next->iov_len;
+            next++, n--;
+        }
+        if (n > 0) {
+            next->iov_base = (char *)next->iov_base + w;
+            next->iov_len -= (size_t)w;
+        }
+    }
+    /* Both output streams are done: libfcgi must add nothing at FCGX_Finish_r, and closes the
+     * connection there when the write failed. */
+    FCGX_Stream *streams[] = {fr->out, fr->err};
+    for (size_t i = 0; i < 2; i++) {
+        streams[i]->wasFCloseCalled = 1;
+        streams[i]->isClosed = 1;
+        streams[i]->FCGI_errno = error;
+    }
+    return true;
+}
+
+/* The answer; the request's stdin must have been read to its end (a kept connection carries the
+ * next request right after the end of this one). */
 static void send_response(struct request *req, FCGX_Request *fr)
 {
     struct buf head = {0};
@@ -155,15 +234,18 @@ static void send_response(struct request *req, FCGX_Request *fr)
     if (req->resp.status == 304)
         len = 0;
     buf_printf(&head, "Content-Length: %zu\r\n\r\n", len);
-    FCGX_PutStr(head.data, (int)head.len, fr->out);
-    if (len && req->method != M_HEAD && req->resp.file_fd > 0) {
+    bool send_body = len && req->method != M_HEAD;
+    if (req->resp.file_fd > 0 && send_body) {
         /* A download: copied in chunks, never whole in memory. */
+        FCGX_PutStr(head.data, (int)head.len, fr->out);
         char chunk[65536];
         ssize_t n;
         while ((n = read(req->resp.file_fd, chunk, sizeof chunk)) > 0)
             FCGX_PutStr(chunk, (int)n, fr->out);
-    } else if (len && req->method != M_HEAD) {
-        FCGX_PutStr(body, (int)len, fr->out);
+    } else if (!send_whole(fr, head.data, head.len, body, send_body ? len : 0)) {
+        FCGX_PutStr(head.data, (int)head.len, fr->out);
+        if (send_body)
+            FCGX_PutStr(body, (int)len, fr->out);
     }
     buf_free(&head);
 }
@@ -174,38 +256,31 @@ static void send_response(struct request *req, FCGX_Request *fr)
  * the set until that worker puts it back. nginx may keep a connection open between requests
  * (fastcgi_keep_conn with an upstream keepalive): it then costs a file descriptor, not a
  * thread. */
-enum {
-    ACCEPT_BATCH = 64, /* connections taken off the listening queue per wake-up */
-};
-
 static bool watch(const struct server *server, int fd, int op)
 {
     struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = fd};
     return epoll_ctl(server->epoll, op, fd, &ev) == 0;
 }
 
-/* Takes what waits on the listening socket (it is non-blocking) into the set. */
-static void accept_connections(const struct server *server)
+/* Takes a connection off the listening socket (it is non-blocking) and puts the socket back
+ * into the set for the next worker. Returns the connection, or -1 when none waited. */
+static int accept_connection(const struct server *server)
 {
-    /* A peer that sends nothing more, or reads nothing, holds a worker at most this long per
-     * read or write (nginx sends a request whole and buffers the answer). */
-    const struct timeval timeout = {.tv_sec = FRONT_CONNECTION_TIMEOUT};
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
-        int fd = accept4(server->socket, NULL, NULL, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                /* The queue stays readable: a pause instead of a spin, until fds free up. */
-                log_error("fcgi: cannot accept: %s", strerror(errno));
-                usleep(10 * 1000);
-            }
-            break;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-        if (!watch(server, fd, EPOLL_CTL_ADD))
-            close(fd);
+    int fd = accept4(server->socket, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+        /* The queue stays readable: a pause instead of a spin, until descriptors free up. */
+        log_error("fcgi: cannot accept: %s", strerror(errno));
+        usleep(10 * 1000);
     }
     watch(server, server->socket, EPOLL_CTL_MOD);
+    if (fd >= 0) {
+        /* A peer that sends nothing more, or reads nothing, holds a worker at most this long
+         * per read or write (nginx sends a request whole and buffers the answer). */
+        const struct timeval timeout = {.tv_sec = FRONT_CONNECTION_TIMEOUT};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    }
+    return fd;
 }
 
 /* One request on connection fd, which this worker owns until it is back in the set or
@@ -231,12 +306,13 @@ static void serve_connection(const struct server *server, FCGX_Request *fr, int 
     fill_request(&req, fr, &peer);
     front_prepare(&req, server->app, &server->trusted, &peer);
     server->app->handle(&req);
-    send_response(&req, fr);
-    /* The rest of the request (the end of its stdin) is read, so that a kept connection
-     * starts clean at the next request and a closed one ends in a plain end of stream. */
+    /* The rest of the request (the end of its stdin) is read before the answer ends it, so
+     * that a kept connection starts clean at the next request and a closed one ends in a plain
+     * end of stream. */
     char rest[512];
     while (FCGX_GetStr(rest, sizeof rest, fr->in) > 0)
         ;
+    send_response(&req, fr);
     bool keep = fr->keepConnection && !atomic_load(&server->stopping);
     fr->keepConnection = keep;
     if (!keep && server->local) {
@@ -248,7 +324,9 @@ static void serve_connection(const struct server *server, FCGX_Request *fr, int 
     }
     /* Closes the connection unless kept (or broken). */
     FCGX_Finish_r(fr);
-    if (fr->ipcFd >= 0 && !watch(server, fr->ipcFd, EPOLL_CTL_MOD))
+    /* Back into the set (a connection served straight from accept is not in it yet). */
+    if (fr->ipcFd >= 0 && !watch(server, fr->ipcFd, EPOLL_CTL_MOD) &&
+        !(errno == ENOENT && watch(server, fr->ipcFd, EPOLL_CTL_ADD)))
         close(fr->ipcFd);
     fr->ipcFd = -1;
     size_t body_len = req.body_len;
@@ -278,9 +356,10 @@ static void *worker_main(void *arg)
             if (fd == server->wake)
                 continue;
             served++;
+            /* A new connection is served at once: nginx sends the request as it connects. */
             if (fd == server->socket)
-                accept_connections(server);
-            else
+                fd = accept_connection(server);
+            if (fd >= 0)
                 serve_connection(server, &fr, fd);
         }
         if (stopping && n >= 0 && served == 0)
