@@ -11,6 +11,7 @@
 #include <fastcgi.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,9 +357,17 @@ static void *worker_main(void *arg)
             if (fd == server->wake)
                 continue;
             served++;
-            /* A new connection is served at once: nginx sends the request as it connects. */
-            if (fd == server->socket)
+            if (fd == server->socket) {
                 fd = accept_connection(server);
+                /* A new connection whose request is there is served at once; one whose web
+                 * server has not written yet waits in the set instead of holding this worker. */
+                struct pollfd ready = {.fd = fd, .events = POLLIN};
+                if (fd >= 0 && poll(&ready, 1, 0) == 0) {
+                    if (!watch(server, fd, EPOLL_CTL_ADD))
+                        close(fd);
+                    continue;
+                }
+            }
             if (fd >= 0)
                 serve_connection(server, &fr, fd);
         }
