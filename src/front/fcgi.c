@@ -19,6 +19,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/time.h>
@@ -280,6 +282,11 @@ static int accept_connection(const struct server *server)
         const struct timeval timeout = {.tv_sec = FRONT_CONNECTION_TIMEOUT};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        if (!server->local) {
+            /* As libfcgi's own accept does: an answer's last record goes out at once. */
+            int on = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        }
     }
     return fd;
 }
@@ -339,7 +346,7 @@ static void *worker_main(void *arg)
 {
     struct server *server = arg;
     FCGX_Request fr;
-    /* No listening socket of its own: this worker accepts (see accept_connections). */
+    /* No listening socket of its own: this worker accepts (see accept_connection). */
     FCGX_InitRequest(&fr, -1, 0);
     /* At a stop (server->wake becomes readable, and stays so) the worker still serves what
      * is ready, the listening queue included, and ends once nothing is. */
@@ -360,9 +367,10 @@ static void *worker_main(void *arg)
             if (fd == server->socket) {
                 fd = accept_connection(server);
                 /* A new connection whose request is there is served at once; one whose web
-                 * server has not written yet waits in the set instead of holding this worker. */
+                 * server has not written yet waits in the set instead of holding this worker
+                 * (but not at a stop, when the workers end as soon as nothing is ready). */
                 struct pollfd ready = {.fd = fd, .events = POLLIN};
-                if (fd >= 0 && poll(&ready, 1, 0) == 0) {
+                if (fd >= 0 && !stopping && poll(&ready, 1, 0) == 0) {
                     if (!watch(server, fd, EPOLL_CTL_ADD))
                         close(fd);
                     continue;
