@@ -160,8 +160,8 @@ static void record_header(unsigned char *h, int type, int request_id, size_t len
 }
 
 enum {
-    RECORD_MAX = 65535,            /* content bytes in one record */
-    RECORDS_AT_ONCE = 16,          /* an answer up to 16 records (1 MiB) goes out in one write */
+    RECORD_MAX = 65535,   /* content bytes in one record */
+    RECORDS_AT_ONCE = 16, /* an answer up to 16 records (1 MiB) goes out in one write */
 };
 
 /* The whole answer in one writev: head and body as stdout records, the end of stdout and the
@@ -389,8 +389,7 @@ static void *worker_main(void *arg)
 /* The stop: no new connections where that can be had (the socket's name goes), what is queued
  * or ready is still served, kept connections close after their answer, and every worker is
  * joined. Returns the number of workers still busy at the deadline. */
-static int stop_workers(struct server *server, const char *socket_spec, pthread_t *ids,
-                        int threads)
+static int stop_workers(struct server *server, const char *socket_spec, pthread_t *ids, int threads)
 {
     if (socket_spec && socket_spec[0] == '/')
         unlink(socket_spec);
