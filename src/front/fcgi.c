@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -40,6 +41,10 @@ struct server {
     int epoll;  /* the listening socket and the connections waiting for a request */
     int wake;   /* an eventfd in that set, readable once the stop has begun */
     atomic_bool stopping;
+    /* idle[fd] for each connection fd below idle_count (one past it is left to the end of the
+     * process at a stop): IDLE while it waits in the set, SHUT once the stop has ended it. */
+    atomic_uchar *idle;
+    size_t idle_count;
 };
 
 static const char *status_reason(int status)
@@ -259,6 +264,23 @@ static void send_response(struct request *req, FCGX_Request *fr)
  * the set until that worker puts it back. nginx may keep a connection open between requests
  * (fastcgi_keep_conn with an upstream keepalive): it then costs a file descriptor, not a
  * thread. */
+enum { BUSY, IDLE, SHUT };
+
+/* Before connection fd goes (back) into the set. */
+static void mark_idle(const struct server *server, int fd)
+{
+    if (fd >= 0 && (size_t)fd < server->idle_count)
+        atomic_store(&server->idle[fd], IDLE);
+}
+
+/* A worker that epoll handed connection fd takes it, unless the stop took it first. */
+static bool take_idle(const struct server *server, int fd)
+{
+    unsigned char expected = IDLE;
+    return fd < 0 || (size_t)fd >= server->idle_count ||
+           atomic_compare_exchange_strong(&server->idle[fd], &expected, BUSY);
+}
+
 static bool watch(const struct server *server, int fd, int op)
 {
     struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = fd};
@@ -333,9 +355,13 @@ static void serve_connection(const struct server *server, FCGX_Request *fr, int 
     /* Closes the connection unless kept (or broken). */
     FCGX_Finish_r(fr);
     /* Back into the set (a connection served straight from accept is not in it yet). */
-    if (fr->ipcFd >= 0 && !watch(server, fr->ipcFd, EPOLL_CTL_MOD) &&
-        !(errno == ENOENT && watch(server, fr->ipcFd, EPOLL_CTL_ADD)))
-        close(fr->ipcFd);
+    if (fr->ipcFd >= 0) {
+        mark_idle(server, fr->ipcFd);
+        if (!watch(server, fr->ipcFd, EPOLL_CTL_MOD) &&
+            !(errno == ENOENT && watch(server, fr->ipcFd, EPOLL_CTL_ADD)) &&
+            take_idle(server, fr->ipcFd))
+            close(fr->ipcFd); /* (unless the stop has just taken it) */
+    }
     fr->ipcFd = -1;
     size_t body_len = req.body_len;
     request_free(&req);
@@ -364,6 +390,8 @@ static void *worker_main(void *arg)
             if (fd == server->wake)
                 continue;
             served++;
+            if (fd != server->socket && !take_idle(server, fd))
+                continue;
             if (fd == server->socket) {
                 fd = accept_connection(server);
                 /* A new connection whose request is there is served at once; one whose web
@@ -371,7 +399,8 @@ static void *worker_main(void *arg)
                  * (but not at a stop, when the workers end as soon as nothing is ready). */
                 struct pollfd ready = {.fd = fd, .events = POLLIN};
                 if (fd >= 0 && !stopping && poll(&ready, 1, 0) == 0) {
-                    if (!watch(server, fd, EPOLL_CTL_ADD))
+                    mark_idle(server, fd);
+                    if (!watch(server, fd, EPOLL_CTL_ADD) && take_idle(server, fd))
                         close(fd);
                     continue;
                 }
@@ -394,6 +423,25 @@ static int stop_workers(struct server *server, const char *socket_spec, pthread_
     if (socket_spec && socket_spec[0] == '/')
         unlink(socket_spec);
     atomic_store(&server->stopping, true);
+    /* Idle kept connections end now, so that nginx stops sending on them early. One taken
+     * out of the set with nothing to read is shut down, and closed once the workers have
+     * gone (so that its number is not reused meanwhile); a request nginx sends on it from
+     * now on is never read, so it changes nothing. One with a request waiting goes back for
+     * a worker to answer, and is closed after the answer. */
+    for (size_t fd = 0; fd < server->idle_count; fd++) {
+        unsigned char expected = IDLE;
+        if (!atomic_compare_exchange_strong(&server->idle[fd], &expected, SHUT))
+            continue;
+        epoll_ctl(server->epoll, EPOLL_CTL_DEL, (int)fd, NULL);
+        struct pollfd pending = {.fd = (int)fd, .events = POLLIN};
+        if (poll(&pending, 1, 0) == 1 && !(pending.revents & (POLLHUP | POLLERR))) {
+            atomic_store(&server->idle[fd], IDLE);
+            if (watch(server, (int)fd, EPOLL_CTL_ADD))
+                continue;
+            atomic_store(&server->idle[fd], SHUT);
+        }
+        shutdown((int)fd, SHUT_RDWR);
+    }
     uint64_t one = 1;
     if (write(server->wake, &one, sizeof one) != (ssize_t)sizeof one)
         log_error("fcgi: cannot wake the workers: %s", strerror(errno));
@@ -455,6 +503,13 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
     fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
     server.epoll = epoll_create1(EPOLL_CLOEXEC);
     server.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    struct rlimit files;
+    server.idle_count = getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                            ? (size_t)files.rlim_cur
+                            : 4096;
+    if (server.idle_count > 1 << 20)
+        server.idle_count = 1 << 20;
+    server.idle = xcalloc(server.idle_count, sizeof *server.idle);
     struct epoll_event wake_event = {.events = EPOLLIN, .data.fd = server.wake};
     if (server.epoll < 0 || server.wake < 0 || !watch(&server, sock, EPOLL_CTL_ADD) ||
         epoll_ctl(server.epoll, EPOLL_CTL_ADD, server.wake, &wake_event) != 0) {
@@ -496,8 +551,12 @@ int front_fcgi_run(const struct app *app, const char *socket_spec, int threads)
                   left == 1 ? "" : "s", FRONT_DRAIN_SECONDS);
         _exit(0);
     }
+    for (size_t fd = 0; fd < server.idle_count; fd++)
+        if (atomic_load(&server.idle[fd]) == SHUT)
+            close((int)fd);
     close(server.epoll);
     close(server.wake);
+    free(server.idle);
     close(sock);
     front_checkpoint(app);
     log_info("buurtsamen stopped");
