@@ -2,7 +2,8 @@
 // keepalive): several requests over one connection, a connection the web server closes between
 // requests, idle kept connections that outnumber the workers (none may park a worker), a
 // half-sent request that stalls no one else, a stop with idle kept connections open, and the
-// same through a real nginx with more idle connections than the application has threads.
+// same through a real nginx with more idle connections than the application has threads,
+// stopped in the middle of a storm of donations.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,9 +11,12 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { donationStorm } from '../lib/front.mjs';
 import {
-  BIN, NGINX, freePort, makeDemoDb, removeDb, removeTemp, tempDir,
+  BIN, NGINX, freePort, makeDemoDb, removeDb, removeTemp, sql, tempDir,
 } from '../lib/server.mjs';
+import { issueCodes, openCityWideInitiative, receiptId, session } from '../lib/vouchers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const THREADS = 2;
@@ -278,25 +282,29 @@ describe('kept FastCGI connections', () => {
   });
 });
 
-describe('through nginx with an upstream keepalive larger than the threads', () => {
-  let nginx;
-  let fcgi;
-  let base;
-  let ndir;
-
-  before(async () => {
-    ndir = await tempDir('buurtsamen-keep-nginx-');
-    await fs.mkdir(path.join(ndir, 'tmp'));
-    const sock = path.join(ndir, 'fcgi.sock');
-    fcgi = startFcgi(db, sock);
-    while (!existsSync(sock)) {
-      assert.ok(!fcgi.exited, fcgi.output);
-      await sleep(25);
-    }
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const root = process.getuid?.() === 0 ? 'user root;\n' : '';
-    await fs.writeFile(path.join(ndir, 'nginx.conf'), `${root}worker_processes 2;
+// buurtsamen fcgi on a unix socket behind an nginx that keeps up to 8 × THREADS idle
+// connections to it per worker process (two of them).
+async function startKeptNginx(threads = THREADS) {
+  const ndir = await tempDir('buurtsamen-keep-nginx-');
+  await fs.mkdir(path.join(ndir, 'tmp'));
+  const sock = path.join(ndir, 'fcgi.sock');
+  const child = spawn(BIN, ['--db', db, 'fcgi', '--socket', sock, '--threads', String(threads)],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const fcgi = { child, output: '', exited: null };
+  child.stdout.setEncoding('utf8').on('data', (d) => { fcgi.output += d; });
+  child.stderr.setEncoding('utf8').on('data', (d) => { fcgi.output += d; });
+  fcgi.exit = new Promise((resolve) => child.on('exit', (code, signal) => {
+    fcgi.exited = { code, signal };
+    resolve(fcgi.exited);
+  }));
+  while (!existsSync(sock)) {
+    assert.ok(!fcgi.exited, fcgi.output);
+    await sleep(25);
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const root = process.getuid?.() === 0 ? 'user root;\n' : '';
+  await fs.writeFile(path.join(ndir, 'nginx.conf'), `${root}worker_processes 2;
 error_log ${ndir}/error.log;
 pid ${ndir}/nginx.pid;
 events {}
@@ -319,35 +327,92 @@ http {
   }
 }
 `);
-    const child = spawn(NGINX, ['-e', path.join(ndir, 'error.log'), '-p', ndir, '-c',
-      path.join(ndir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
-    nginx = { child, exit: new Promise((resolve) => child.on('exit', resolve)) };
-    for (let i = 0; i < 100; i++) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-      if (ok) return;
-      await sleep(50);
-    }
-    throw new Error('nginx did not come up');
-  });
+  const nchild = spawn(NGINX, ['-e', path.join(ndir, 'error.log'), '-p', ndir, '-c',
+    path.join(ndir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+  const nginxExit = new Promise((resolve) => nchild.on('exit', resolve));
+  const front = {
+    base, dir: ndir, fcgi,
+    log: () => fs.readFile(path.join(ndir, 'error.log'), 'utf8').catch(() => ''),
+    stopFcgi: () => stop(fcgi),
+    stop: async () => {
+      nchild.kill('SIGTERM');
+      await nginxExit;
+      const exit = await stop(fcgi);
+      await removeTemp(ndir);
+      return exit;
+    },
+  };
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return front;
+    await sleep(50);
+  }
+  await front.stop();
+  throw new Error('nginx did not come up');
+}
 
-  after(async () => {
-    nginx?.child.kill('SIGTERM');
-    await nginx?.exit;
-    if (fcgi) assert.deepEqual(await stop(fcgi), { code: 0, signal: null });
-    if (ndir) await removeTemp(ndir);
-  });
-
+describe('through nginx with an upstream keepalive larger than the threads', () => {
   test('bursts of requests, then idle kept connections, then more: every one answered',
     { timeout: 60_000 }, async () => {
-      const paths = ['/', '/initiatieven', '/healthz', '/api/v1/initiatieven', '/berichten'];
-      for (let round = 0; round < 4; round++) {
-        const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) =>
-          fetch(base + paths[i % paths.length], { signal: AbortSignal.timeout(5000) })
-            .then(async (r) => { await r.arrayBuffer(); return r.status; })));
-        assert.deepEqual(statuses, Array(40).fill(200), `round ${round}`);
-        await sleep(300); // nginx's idle connections wait in the application's set meanwhile
+      const front = await startKeptNginx();
+      try {
+        const paths = ['/', '/initiatieven', '/healthz', '/api/v1/initiatieven', '/berichten'];
+        for (let round = 0; round < 4; round++) {
+          const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+            fetch(front.base + paths[i % paths.length], { signal: AbortSignal.timeout(5000) })
+              .then(async (r) => { await r.arrayBuffer(); return r.status; })));
+          assert.deepEqual(statuses, Array(40).fill(200), `round ${round}`);
+          await sleep(300); // nginx's idle connections wait in the application's set meanwhile
+        }
+        assert.doesNotMatch(await front.log(), /upstream|prematurely|timed out/,
+          'nginx saw no backend trouble');
+      } finally {
+        assert.deepEqual(await front.stop(), { code: 0, signal: null });
       }
-      const log = await fs.readFile(path.join(ndir, 'error.log'), 'utf8');
-      assert.doesNotMatch(log, /upstream|prematurely|timed out/, 'nginx saw no backend trouble');
+    });
+
+  test('3 times: SIGTERM during a donation storm over kept connections cuts off no answer',
+    { timeout: 180_000 }, async (t) => {
+      const initiative = openCityWideInitiative(db, 'Proef: stop met vaste verbindingen',
+        10_000_000);
+      for (let round = 1; round <= 3; round++) {
+        const codes = await issueCodes(db, 1000);
+        const front = await startKeptNginx(8);
+        let stopped = false;
+        try {
+          const s = await session(front.base);
+          const storm = donationStorm(s, codes, initiative);
+          await sleep(200 + randomInt(400));
+          const exit = await front.stopFcgi();
+          stopped = true;
+          const { acked, statuses, lost } = await storm;
+          const where = `round ${round} (${acked.size} acknowledged, ${JSON.stringify(statuses)})`;
+          t.diagnostic(where);
+          assert.deepEqual(exit, { code: 0, signal: null }, `${where}: fcgi exits 0`);
+          assert.match(front.fcgi.output, /buurtsamen stopped/, `${where}: a clean stop`);
+          assert.doesNotMatch(front.fcgi.output, /still busy/, `${where}: no worker left`);
+          assert.deepEqual(lost, [], `${where}: no request went unanswered`);
+          assert.ok(acked.size > 0 && acked.size < codes.length, `${where}: stopped mid-storm`);
+          // A request nginx sent on a kept connection just as the stop closed it was never
+          // read (nginx gets no byte of an answer, and answers 502): that is no cut-off.
+          // One cut off would break while the answer was already coming.
+          const log = await front.log();
+          const broken = log.split('\n').filter((l) =>
+            /prematurely closed|reset by peer|Broken pipe/.test(l));
+          const unread = /while (reading response header from|sending request to) upstream/;
+          assert.deepEqual(broken.filter((l) => !unread.test(l)), [],
+            `${where}: nginx saw no answer cut off:\n${log}`);
+          const failed = new Set(broken.map((l) => /\*(\d+)/.exec(l)?.[1]));
+          assert.ok(failed.size <= (statuses[502] ?? 0),
+            `${where}: each request nginx saw fail was answered 502:\n${log}`);
+          const ids = [...acked.values()].map(receiptId);
+          const found = Number(sql(db, `SELECT count(*) FROM ledger WHERE id IN
+            (${ids.join(',')}) AND kind = 'donation'`));
+          assert.equal(found, ids.length, `${where}: every acknowledged donation is in the ledger`);
+        } finally {
+          if (!stopped) await front.stopFcgi();
+          await front.stop();
+        }
+      }
     });
 });
