@@ -222,7 +222,8 @@ describe('kept FastCGI connections', () => {
       assert.equal((await fresh.get('/', { timeoutMs: 2000 })).status, 200);
       assert.ok(Date.now() - started < 2000);
       // And so is every idle one again, in any order.
-      const again = await Promise.all(idle.reverse().map((c, i) => c.get('/healthz', { id: 7 + i })));
+      const again = await Promise.all(idle.reverse().map((c, i) =>
+        c.get('/healthz', { id: 7 + i })));
       assert.deepEqual(again.map((r) => r.status), idle.map(() => 200));
     });
   });
