@@ -376,6 +376,26 @@ describe('the shipped units and config, as an operator runs them', () => {
       assert.equal(page.status, 200);
       assert.match(page.text, /<link rel="stylesheet" href="\/static\/site.css">/);
       await donate(base, printed[0]);
+
+      // nginx keeps its connections to the application open between requests (how many
+      // depends on how the requests overlap; tests/fcgi/keepconn.test.mjs holds more idle
+      // ones than there are threads), and they stay usable.
+      const logBefore = (await fs.readFile(path.join(dir, 'error.log'), 'utf8')).length;
+      const threads = Number(/^threads = (\d+)$/m.exec(await fs.readFile(rooted(CONFIG),
+        'utf8'))[1]);
+      const burst = () => burstAtOnce(port, '/initiatieven', 6 * threads);
+      assert.deepEqual(await burst(), Array(6 * threads).fill(200));
+      await sleep(200);
+      const fds = `/proc/${fcgi.child.pid}/fd`;
+      const links = await Promise.all((await fs.readdir(fds)).map((f) =>
+        fs.readlink(path.join(fds, f)).catch(() => '')));
+      const kept = links.filter((l) => l.startsWith('socket:')).length - 1; // less the listener
+      assert.ok(kept >= 1, `${kept} idle kept connections`);
+      assert.deepEqual(await burst(), Array(6 * threads).fill(200), 'answered all the same');
+      const log = (await fs.readFile(path.join(dir, 'error.log'), 'utf8')).slice(logBefore);
+      assert.doesNotMatch(log, /upstream|prematurely|timed out/,
+        `nginx saw no backend trouble:\n${log}`);
+      assert.deepEqual(await fcgi.stop(), { code: 0, signal: null }, 'a clean stop');
     } finally {
       await nginx.stop();
       if (fcgi) await fcgi.stop();
@@ -420,6 +440,27 @@ describe('the shipped units and config, as an operator runs them', () => {
     assert.equal(statSync(copy).mode & 0o077, 0, 'a private copy (umask 077)');
   });
 });
+
+// count GET requests for target sent at the same instant, each on its own connection (so that
+// nginx needs that many connections to the application at once); resolves with the statuses.
+async function burstAtOnce(port, target, count) {
+  const sockets = await Promise.all(Array.from({ length: count }, () => new Promise(
+    (resolve, reject) => {
+      const s = net.createConnection({ host: '127.0.0.1', port }, () => resolve(s));
+      s.once('error', reject);
+    })));
+  const answers = sockets.map((s) => new Promise((resolve, reject) => {
+    const chunks = [];
+    s.on('data', (c) => chunks.push(c));
+    s.once('error', reject);
+    s.once('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(
+      Buffer.concat(chunks).toString('latin1'))?.[1])));
+  }));
+  for (const s of sockets) {
+    s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+  }
+  return Promise.all(answers);
+}
 
 // The resident's path: code → choice → confirmation → receipt.
 async function donate(base, code) {
