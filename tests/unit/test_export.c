@@ -315,6 +315,108 @@ static void xlsx_members_deflated_fast(void **state)
     unlink(path);
 }
 
+/* The sheet's XML of an XLSX file, through unzip (to free). */
+static char *sheet_xml(const char *path)
+{
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet1.xml", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *xml = NULL;
+    size_t len = 0, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
+        xml = realloc(xml, len + n + 1);
+        assert_non_null(xml);
+        memcpy(xml + len, chunk, n);
+        len += n;
+        xml[len] = '\0';
+    }
+    assert_int_equal(pclose(p), 0);
+    assert_non_null(xml);
+    return xml;
+}
+
+/* Rows are converted on one side and written on the other in batches: more rows than the
+ * queue holds arrive all, in order, each with its own values, text and local time. */
+static void xlsx_rows_in_order(void **state)
+{
+    (void)state;
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    char path[] = "/tmp/test-export-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[200];
+    struct export_writer *w =
+        export_writer_open(EXPORT_XLSX, 0, columns, NCOLS, "Blad", NULL, path, err, sizeof err);
+    enum { ROWS = 5000 };
+    for (int i = 0; i < ROWS; i++) {
+        char name[32], at[32];
+        snprintf(name, sizeof name, "rij %d", i);
+        /* 2027-01-01 00:00:00 UTC plus i minutes: 01:00 local, the day's serial 46388 */
+        snprintf(at, sizeof at, "2027-01-%02d %02d:%02d:00", 1 + i / 1440, i / 60 % 24, i % 60);
+        const struct export_cell row[NCOLS] = {TEXT(name), NUM(i),   NUM(i),
+                                               NUL,        TEXT(at), TEXT(i % 2 ? "a" : "")};
+        export_writer_row(w, row);
+    }
+    assert_true(export_writer_close(w));
+    char *xml = sheet_xml(path);
+    const char *at = xml;
+    for (int i = 0; i < ROWS; i++) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "<c r=\"A%d\" t=\"inlineStr\"><is><t>rij %d</t></is></c>"
+                 "<c r=\"B%d\"><v>%d</v></c>",
+                 i + 2, i, i + 2, i);
+        const char *found = strstr(at, want);
+        if (!found)
+            fail_msg("row %d is missing or out of order", i);
+        at = found + strlen(want);
+        /* The time: local (UTC+1), as a date-time serial of the day and its minutes. */
+        int minutes = i + 60;
+        double serial = 46388 + minutes / 1440 + (minutes % 1440) / 1440.0;
+        char when[64];
+        snprintf(when, sizeof when, "<v>%.16G</v>", serial);
+        const char *time_cell = strstr(at, "<c r=\"E");
+        assert_non_null(time_cell);
+        assert_memory_equal(strstr(time_cell, "<v>"), when, strlen(when));
+        const char *next_row = strstr(at, "</row>");
+        const char *label = strstr(at, "<t>AAA</t>");
+        assert_true((i % 2 == 1) == (label && label < next_row)); /* "" is an empty cell */
+    }
+    free(xml);
+    unlink(path);
+}
+
+/* A cell libxlsxwriter refuses (text beyond 32 767 characters) fails the export with the
+ * reason, and the file is removed. */
+static void xlsx_refused_cell(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test-export-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[200];
+    struct export_writer *w =
+        export_writer_open(EXPORT_XLSX, 0, columns, NCOLS, "Blad", NULL, path, err, sizeof err);
+    char *long_text = malloc(40001);
+    assert_non_null(long_text);
+    memset(long_text, 'x', 40000);
+    long_text[40000] = '\0';
+    const struct export_cell fine[NCOLS] = {TEXT("kort"), NUM(1), NUM(2), NUM(3), NUL, NUL};
+    const struct export_cell refused[NCOLS] = {TEXT(long_text), NUM(1), NUM(2), NUM(3), NUL, NUL};
+    for (int i = 0; i < 3000; i++)
+        export_writer_row(w, i == 1500 ? refused : fine);
+    free(long_text);
+    assert_false(export_writer_close(w));
+    assert_non_null(strstr(err, "writing an XLSX cell"));
+    struct stat st;
+    assert_int_not_equal(stat(path, &st), 0);
+}
+
 static void failures_are_sticky(void **state)
 {
     (void)state;
@@ -371,6 +473,8 @@ int main(void)
         cmocka_unit_test(object_rows),
         cmocka_unit_test(xlsx_file),
         cmocka_unit_test(xlsx_members_deflated_fast),
+        cmocka_unit_test(xlsx_rows_in_order),
+        cmocka_unit_test(xlsx_refused_cell),
         cmocka_unit_test(failures_are_sticky),
         cmocka_unit_test(formats_by_name),
     };
