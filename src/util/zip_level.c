@@ -266,11 +266,15 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const zip_filein
     pthread_once(&minizip_found, minizip_find);
     if (!minizip.open) /* never with a shared libminizip: the workbook then fails */
         return ZIP_INTERNALERROR;
-    if (current && current->file == file) /* a member left open is closed first, as minizip does */
+    if (current && current->file == file) { /* a member left open is closed first, as minizip */
         zipCloseFileInZip(file);
+    } else if (current) { /* of a zip file closed without it: nothing to write it to */
+        member_free(current);
+        current = NULL;
+    }
     /* Deflated here: what minizip itself would deflate, when every function is at hand. */
-    bool here = method == Z_DEFLATED && !raw && !password && !current && minizip.write &&
-                minizip.close && minizip.close_raw;
+    bool here = method == Z_DEFLATED && !raw && !password && minizip.write && minizip.close &&
+                minizip.close_raw;
     if (method == Z_DEFLATED)
         level = Z_BEST_SPEED;
     int rc = minizip.open(file, filename, zipfi, extrafield_local, size_extrafield_local,
