@@ -273,8 +273,8 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const zip_filein
         current = NULL;
     }
     /* Deflated here: what minizip itself would deflate, when every function is at hand. */
-    bool here = method == Z_DEFLATED && !raw && !password && minizip.write && minizip.close &&
-                minizip.close_raw;
+    bool here = method == Z_DEFLATED && !raw && !password && windowBits < 0 && minizip.write &&
+                minizip.close && minizip.close_raw;
     if (method == Z_DEFLATED)
         level = Z_BEST_SPEED;
     int rc = minizip.open(file, filename, zipfi, extrafield_local, size_extrafield_local,
