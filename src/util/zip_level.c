@@ -72,7 +72,8 @@ struct chunk {
     bool last, done, failed;
 };
 
-/* A little more than deflate ever makes of CHUNK bytes, the sync flush's marker included. */
+/* More than deflate ever makes of CHUNK bytes (deflateBound: CHUNK + CHUNK / 4096 + ... + 7),
+ * the sync flush's 5 bytes included; a chunk that fills it is taken as failed. */
 #define OUT_SIZE ((size_t)CHUNK + CHUNK / 1000 + 64)
 
 /* The member being written. Chunk n lives in slot n % SLOTS; the counters only grow. */
@@ -114,7 +115,7 @@ static void chunk_deflate(const struct member *m, struct chunk *c)
     z.next_out = c->out;
     z.avail_out = (uInt)OUT_SIZE;
     int rc = deflate(&z, c->last ? Z_FINISH : Z_SYNC_FLUSH);
-    c->failed = z.avail_in != 0 || (c->last ? rc != Z_STREAM_END : rc != Z_OK);
+    c->failed = z.avail_in != 0 || z.avail_out == 0 || (c->last ? rc != Z_STREAM_END : rc != Z_OK);
     c->out_len = OUT_SIZE - z.avail_out;
     deflateEnd(&z);
 }
