@@ -4,7 +4,7 @@
 # build itself needs lives in the BS_* variables, which come first so the user's flags win.
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter cairo \
+PKGS       := libmicrohttpd sqlite3 libsodium jansson inih libqrencode gdlib xlsxwriter zlib cairo \
               librsvg-2.0 libutf8proc
 CFLAGS     ?= -O2 -g
 CPPFLAGS   ?=

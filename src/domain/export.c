@@ -5,12 +5,49 @@
 #include "util/csv_write.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+
+/* XLSX rows are converted here (times to local time and spreadsheet serials, labels, text
+ * copied out of the statement's row) and handed in batches to a thread of their own that
+ * feeds libxlsxwriter: the SQL and the conversion on one core, libxlsxwriter's number
+ * printing on the other. The queue is bounded (XLSX_BATCHES), so is the memory. */
+enum xlsx_kind { XLSX_EMPTY, XLSX_NUMBER, XLSX_STRING };
+
+struct xlsx_cell {
+    enum xlsx_kind kind;
+    lxw_format *format; /* numbers; NULL for none */
+    double number;
+    size_t text; /* strings: the offset of the NUL-terminated text in the batch's text */
+};
+
+enum { XLSX_BATCH_ROWS = 512, XLSX_BATCHES = 4 };
+
+struct xlsx_batch {
+    int rows;
+    struct xlsx_cell *cells; /* XLSX_BATCH_ROWS rows of ncols cells */
+    struct buf text;
+};
+
+struct xlsx_pipe {
+    struct xlsx_batch batches[XLSX_BATCHES];
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    int head, count; /* the oldest full batch and how many are full, under lock */
+    bool closing;    /* no more batches come, under lock */
+    int fill;        /* the batch rows go into, the converting side's own */
+    bool started;    /* the lock and conditions exist */
+    bool threaded;   /* the writing thread runs; else batches are written in place */
+    pthread_t thread;
+    atomic_bool failed; /* set by the writing side only, with err */
+    char err[256];
+};
 
 struct export_writer {
     enum export_format format;
@@ -26,8 +63,9 @@ struct export_writer {
     lxw_workbook *book;
     lxw_worksheet *sheet;
     lxw_format *bold, *money, *when, *day, *percent;
-    lxw_row_t sheet_row; /* the next row to write in the current sheet */
+    lxw_row_t sheet_row; /* the next row to write in the current sheet (the writing side's) */
     int sheets;
+    struct xlsx_pipe pipe;
     /* The zone's offset in the last UTC hour converted: ledger rows come in time order, so
      * localtime_r runs about once an hour of ledger rather than once a row. */
     int64_t offset_hour;
@@ -120,6 +158,22 @@ static bool local_time(struct export_writer *w, const char *utc, struct tm *tm)
     return true;
 }
 
+/* A failure of the writing side: kept apart from w->err, which the converting side may be
+ * writing at the same time, and taken over when the export ends. */
+static void xlsx_fail(struct export_writer *w, const char *what, const char *detail)
+{
+    if (atomic_load(&w->pipe.failed))
+        return;
+    snprintf(w->pipe.err, sizeof w->pipe.err, "%s%s%s", what, detail ? ": " : "",
+             detail ? detail : "");
+    atomic_store(&w->pipe.failed, true);
+}
+
+static bool xlsx_failed(struct export_writer *w)
+{
+    return atomic_load_explicit(&w->pipe.failed, memory_order_relaxed);
+}
+
 static void sheet_start(struct export_writer *w)
 {
     char name[32];
@@ -130,18 +184,20 @@ static void sheet_start(struct export_writer *w)
         snprintf(name, sizeof name, "%s (%d)", w->sheet_name, w->sheets);
     w->sheet = workbook_add_worksheet(w->book, name);
     if (!w->sheet) {
-        writer_fail(w, "cannot add a worksheet", NULL);
+        xlsx_fail(w, "cannot add a worksheet", NULL);
         return;
     }
     for (int c = 0; c < w->ncols; c++) {
         worksheet_set_column(w->sheet, (lxw_col_t)c, (lxw_col_t)c, w->cols[c].width, NULL);
         lxw_error e = worksheet_write_string(w->sheet, 0, (lxw_col_t)c, w->cols[c].header, w->bold);
         if (e != LXW_NO_ERROR)
-            writer_fail(w, "writing the XLSX header", lxw_strerror(e));
+            xlsx_fail(w, "writing the XLSX header", lxw_strerror(e));
     }
     worksheet_freeze_panes(w->sheet, 1, 0);
     w->sheet_row = 1;
 }
+
+static void xlsx_pipe_start(struct export_writer *w);
 
 static bool writer_begin(struct export_writer *w)
 {
@@ -182,6 +238,7 @@ static bool writer_begin(struct export_writer *w)
         w->percent = workbook_add_format(w->book);
         format_set_num_format(w->percent, "0.0%");
         sheet_start(w);
+        xlsx_pipe_start(w);
         break;
     }
     }
@@ -284,42 +341,40 @@ static void csv_cell(struct export_writer *w, const struct export_column *col,
         csv_write_field(&w->line, s, w->sep);
 }
 
-static void xlsx_cell(struct export_writer *w, int c, const struct export_cell *v)
+/* The cell of an XLSX row as libxlsxwriter will be given it; runs on the converting side. */
+static struct xlsx_cell xlsx_convert(struct export_writer *w, struct buf *text,
+                                     const struct export_column *col, const struct export_cell *v)
 {
-    const struct export_column *col = &w->cols[c];
-    lxw_col_t x = (lxw_col_t)c;
-    lxw_error e = LXW_NO_ERROR;
+    struct xlsx_cell cell = {.kind = XLSX_EMPTY};
+    const char *s = NULL;
     struct tm tm;
     if (v->null)
-        return;
+        return cell;
     switch (col->type) {
-    case EXPORT_TEXT: {
-        const char *s = v->text ? v->text : "";
+    case EXPORT_TEXT:
+        s = v->text ? v->text : "";
         if (col->label)
             s = col->label(s);
-        if (*s) /* write_string stores text, never a formula */
-            e = worksheet_write_string(w->sheet, w->sheet_row, x, s, NULL);
         break;
-    }
     case EXPORT_INT:
-        e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number, NULL);
+        cell = (struct xlsx_cell){XLSX_NUMBER, NULL, (double)v->number, 0};
         break;
     case EXPORT_CENTS:
         /* Only here does money become a double: a spreadsheet's number, shown to the cent. */
-        e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number / 100.0, w->money);
+        cell = (struct xlsx_cell){XLSX_NUMBER, w->money, (double)v->number / 100.0, 0};
         break;
     case EXPORT_PERMILLE:
-        e = worksheet_write_number(w->sheet, w->sheet_row, x, (double)v->number / 1000.0,
-                                   w->percent);
+        cell = (struct xlsx_cell){XLSX_NUMBER, w->percent, (double)v->number / 1000.0, 0};
         break;
     case EXPORT_DATE: {
         int y, m, d;
         char end;
         if (v->text && sscanf(v->text, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3) {
             lxw_datetime dt = {.year = y, .month = m, .day = d};
-            e = worksheet_write_datetime(w->sheet, w->sheet_row, x, &dt, w->day);
-        } else if (v->text && *v->text) {
-            e = worksheet_write_string(w->sheet, w->sheet_row, x, v->text, NULL);
+            /* What worksheet_write_datetime writes: the serial, as a number cell. */
+            cell = (struct xlsx_cell){XLSX_NUMBER, w->day, lxw_datetime_to_excel_datetime(&dt), 0};
+        } else {
+            s = v->text;
         }
         break;
     }
@@ -331,14 +386,131 @@ static void xlsx_cell(struct export_writer *w, int c, const struct export_cell *
                                .hour = tm.tm_hour,
                                .min = tm.tm_min,
                                .sec = tm.tm_sec};
-            e = worksheet_write_datetime(w->sheet, w->sheet_row, x, &dt, w->when);
-        } else if (v->text && *v->text) {
-            e = worksheet_write_string(w->sheet, w->sheet_row, x, v->text, NULL);
+            cell = (struct xlsx_cell){XLSX_NUMBER, w->when, lxw_datetime_to_excel_datetime(&dt), 0};
+        } else {
+            s = v->text;
         }
         break;
     }
-    if (e != LXW_NO_ERROR)
-        writer_fail(w, "writing an XLSX cell", lxw_strerror(e));
+    if (s && *s) { /* written with write_string: text, never a formula */
+        cell = (struct xlsx_cell){XLSX_STRING, NULL, 0, text->len};
+        buf_append(text, s, strlen(s) + 1);
+    }
+    return cell;
+}
+
+/* Writes a batch of rows into the sheet; runs on the writing side. */
+static void xlsx_write_batch(struct export_writer *w, const struct xlsx_batch *b)
+{
+    const struct xlsx_cell *cell = b->cells;
+    for (int r = 0; r < b->rows && !xlsx_failed(w); r++) {
+        if (w->sheet_row >= LXW_ROW_MAX)
+            sheet_start(w);
+        for (int c = 0; c < w->ncols && !xlsx_failed(w); c++, cell++) {
+            lxw_error e = LXW_NO_ERROR;
+            if (cell->kind == XLSX_NUMBER)
+                e = worksheet_write_number(w->sheet, w->sheet_row, (lxw_col_t)c, cell->number,
+                                           cell->format);
+            else if (cell->kind == XLSX_STRING)
+                e = worksheet_write_string(w->sheet, w->sheet_row, (lxw_col_t)c,
+                                           b->text.data + cell->text, NULL);
+            if (e != LXW_NO_ERROR)
+                xlsx_fail(w, "writing an XLSX cell", lxw_strerror(e));
+        }
+        w->sheet_row++;
+    }
+}
+
+static void *xlsx_writing(void *arg)
+{
+    struct export_writer *w = arg;
+    struct xlsx_pipe *p = &w->pipe;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (!p->count && !p->closing)
+            pthread_cond_wait(&p->filled, &p->lock);
+        if (!p->count)
+            break;
+        const struct xlsx_batch *b = &p->batches[p->head];
+        pthread_mutex_unlock(&p->lock);
+        xlsx_write_batch(w, b);
+        pthread_mutex_lock(&p->lock);
+        p->head = (p->head + 1) % XLSX_BATCHES;
+        p->count--;
+        pthread_cond_signal(&p->emptied);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+static void xlsx_pipe_start(struct export_writer *w)
+{
+    struct xlsx_pipe *p = &w->pipe;
+    for (int i = 0; i < XLSX_BATCHES; i++)
+        p->batches[i].cells =
+            xcalloc((size_t)XLSX_BATCH_ROWS * (size_t)w->ncols, sizeof *p->batches[i].cells);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->filled, NULL);
+    pthread_cond_init(&p->emptied, NULL);
+    p->started = true;
+    /* Without a thread (none to be had) the batches are written where they fill. */
+    p->threaded = !xlsx_failed(w) && pthread_create(&p->thread, NULL, xlsx_writing, w) == 0;
+}
+
+/* Hands the filled batch to the writing side and takes the next free one. */
+static void xlsx_push(struct export_writer *w)
+{
+    struct xlsx_pipe *p = &w->pipe;
+    if (!p->threaded) {
+        xlsx_write_batch(w, &p->batches[p->fill]);
+    } else {
+        pthread_mutex_lock(&p->lock);
+        p->count++;
+        pthread_cond_signal(&p->filled);
+        while (p->count == XLSX_BATCHES)
+            pthread_cond_wait(&p->emptied, &p->lock);
+        pthread_mutex_unlock(&p->lock);
+        p->fill = (p->fill + 1) % XLSX_BATCHES;
+    }
+    p->batches[p->fill].rows = 0;
+    buf_reset(&p->batches[p->fill].text);
+}
+
+static void xlsx_row(struct export_writer *w, const struct export_cell *cells)
+{
+    struct xlsx_batch *b = &w->pipe.batches[w->pipe.fill];
+    struct xlsx_cell *row = b->cells + (size_t)b->rows * (size_t)w->ncols;
+    for (int c = 0; c < w->ncols; c++)
+        row[c] = xlsx_convert(w, &b->text, &w->cols[c], &cells[c]);
+    if (++b->rows == XLSX_BATCH_ROWS)
+        xlsx_push(w);
+}
+
+/* Writes what is left, ends the writing thread and takes over its failure. */
+static void xlsx_pipe_end(struct export_writer *w)
+{
+    struct xlsx_pipe *p = &w->pipe;
+    if (!p->started)
+        return;
+    if (!w->failed && p->batches[p->fill].rows)
+        xlsx_push(w);
+    if (p->threaded) {
+        pthread_mutex_lock(&p->lock);
+        p->closing = true;
+        pthread_cond_signal(&p->filled);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->thread, NULL);
+    }
+    if (xlsx_failed(w))
+        writer_fail(w, p->err, NULL);
+    pthread_cond_destroy(&p->emptied);
+    pthread_cond_destroy(&p->filled);
+    pthread_mutex_destroy(&p->lock);
+    for (int i = 0; i < XLSX_BATCHES; i++) {
+        free(p->batches[i].cells);
+        buf_free(&p->batches[i].text);
+    }
+    p->started = false;
 }
 
 /* The length of the UTF-8 sequence at s (1 to 4), or 0 when it is not one: the rules of
@@ -488,11 +660,8 @@ static void writer_row(struct export_writer *w, const struct export_cell *cells)
         buf_reset(&w->line);
         break;
     case EXPORT_XLSX:
-        if (w->sheet_row >= LXW_ROW_MAX)
-            sheet_start(w);
-        for (int c = 0; c < w->ncols && !w->failed; c++)
-            xlsx_cell(w, c, &cells[c]);
-        w->sheet_row++;
+        if (!xlsx_failed(w))
+            xlsx_row(w, cells);
         break;
     }
     w->rows++;
@@ -508,6 +677,7 @@ static bool writer_end(struct export_writer *w)
             writer_fail(w, "writing failed", NULL);
         break;
     case EXPORT_XLSX:
+        xlsx_pipe_end(w);
         if (w->book) {
             lxw_error e = workbook_close(w->book); /* frees it, also after a failure */
             w->book = NULL;
@@ -617,7 +787,7 @@ void export_writer_fail(struct export_writer *w, const char *what, const char *d
 
 bool export_writer_failed(const struct export_writer *w)
 {
-    return w->failed;
+    return w->failed || atomic_load_explicit(&w->pipe.failed, memory_order_relaxed);
 }
 
 bool export_writer_close(struct export_writer *w)

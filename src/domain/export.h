@@ -56,8 +56,11 @@ struct export_writer;
  * CSV: UTF-8 with BOM, the header row, CRLF; amounts in euros without thousands separator;
  * per mille as per cent with one decimal; times as local 'YYYY-MM-DD HH:MM' (the process's
  * TZ); text through csv_write_field. XLSX: real numbers, euros formatted "#,##0.00",
- * date-time cells, text as strings (never a formula). JSON: an array of objects named by
- * the columns' names, amounts in integer cents, times as UTC "YYYY-MM-DDTHH:MM:SSZ". */
+ * date-time cells, text as strings (never a formula); the rows go into the sheet on a
+ * thread of the writer's own (the cells are copied: they need live only for the call), and
+ * the file is deflated at zlib's fastest level (src/util/zip_level.c). JSON: an array of
+ * objects named by the columns' names, amounts in integer cents, times as UTC
+ * "YYYY-MM-DDTHH:MM:SSZ". */
 struct export_writer *export_writer_open(enum export_format format, char sep,
                                          const struct export_column *cols, int ncols,
                                          const char *sheet_name, FILE *out, const char *xlsx_path,
