@@ -62,6 +62,25 @@ static bool keyword(const char *w)
     return false;
 }
 
+/* The plan of a statement (EXPLAIN QUERY PLAN), a row per step: column 3 is its detail. */
+static sqlite3_stmt *plan_of(struct db *db, const char *sql)
+{
+    char eqp[16384];
+    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    return s;
+}
+
+/* A fixture on a new scratch file; path is a mkstemp template, filled in. */
+static void scratch_open(struct fixture *f, char *path, int households)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(fixture_open(f, path, households));
+}
+
 /* The names a statement gives the big tables: the tables themselves and their aliases. */
 static int big_names(const char *sql, char names[][40], int max)
 {
@@ -101,10 +120,7 @@ static int full_scans(struct db *db, const char *sql)
 {
     char names[32][40];
     int nnames = big_names(sql, names, 32), bad = 0;
-    char eqp[16384];
-    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_stmt *s = plan_of(db, sql);
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *detail = (const char *)sqlite3_column_text(s, 3);
         if (strncmp(detail, "SCAN ", 5) != 0 || strstr(detail, "USING INDEX ledger_money"))
@@ -127,10 +143,7 @@ static int full_scans(struct db *db, const char *sql)
  * rounds. The round lists kept with the audit log (014) answer those questions instead. */
 static int correlated_audit_lookups(struct db *db, const char *sql)
 {
-    char eqp[16384];
-    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_stmt *s = plan_of(db, sql);
     int correlated[64], ncorrelated = 0, bad = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         int id = sqlite3_column_int(s, 0), parent = sqlite3_column_int(s, 1);
@@ -163,11 +176,8 @@ static void request_paths_scan_no_big_table(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-plans-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 100000), city = fixture_initiative(&f, 0, 100000);
     donate(&f, 0, a);
     donate(&f, 1, city);
@@ -245,11 +255,8 @@ static void pages_scan_no_big_table(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-page-plans-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 750), city = fixture_initiative(&f, 0, 100000);
     donate(&f, 0, a); /* funded */
     donate(&f, 1, city);
@@ -320,10 +327,7 @@ static void pages_scan_no_big_table(void **state)
  * the public pages read the summary kept with the initiatives instead. */
 static int initiative_scans(struct db *db, const char *sql)
 {
-    char eqp[16384];
-    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_stmt *s = plan_of(db, sql);
     int whole = 0;
     bool sorts = false;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -354,10 +358,7 @@ static int sorted_pages(struct db *db, const char *sql)
 {
     if (!strstr(sql, " LIMIT "))
         return 0;
-    char eqp[16384];
-    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_stmt *s = plan_of(db, sql);
     int bad = 0;
     while (sqlite3_step(s) == SQLITE_ROW)
         if (strstr((const char *)sqlite3_column_text(s, 3), "TEMP B-TREE FOR ORDER BY"))
@@ -372,11 +373,8 @@ static void public_totals_and_lists_read_no_initiative_whole(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-totals-plans-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 100000);
     fixture_initiative(&f, 0, 100000);
     donate(&f, 0, a);
@@ -442,11 +440,8 @@ static void initiative_totals_follow_the_initiatives(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-totals-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 750), b = fixture_initiative(&f, 3, 100000),
             c = fixture_initiative(&f, 0, 100000);
     donate(&f, 0, a); /* funded */
@@ -508,11 +503,8 @@ static void round_totals_at_once_equal_each_round(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-round-totals-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 750);
     donate(&f, 0, a); /* funded in R1 */
     donate(&f, 1, fixture_initiative(&f, 0, 100000));
@@ -546,11 +538,8 @@ static void donations_per_day_follow_the_ledger(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-per-day-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 100000), b = fixture_initiative(&f, 0, 100000);
     donate(&f, 0, a);
     donate(&f, 3, a);
@@ -624,11 +613,8 @@ static void public_pages_stay_bounded(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-bounded-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     for (int i = 0; i < 15; i++)
         fixture_initiative(&f, 1, 100000);
     int64_t old_round = 0, r;
@@ -701,11 +687,8 @@ static void staff_counts_read_no_row_whole(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-staff-counts-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 3));
+    scratch_open(&f, path, 3);
     fixture_initiative(&f, 1, 100000);
     fixture_initiative(&f, 3, 100000);
     fixture_initiative(&f, 2, 100000);
@@ -745,10 +728,7 @@ static void staff_counts_read_no_row_whole(void **state)
             bad++;
         }
         if (strcasestr(seen.sql[i], "count(*) FROM news")) {
-            char eqp[4096];
-            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
-            sqlite3_stmt *s;
-            assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+            sqlite3_stmt *s = plan_of(f.db, seen.sql[i]);
             while (sqlite3_step(s) == SQLITE_ROW) {
                 const char *detail = (const char *)sqlite3_column_text(s, 3);
                 /* Every post read with its area looked up, or the posts read whole for a
@@ -775,11 +755,8 @@ static void round_pages_read_each_summary_once(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-round-pages-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 6));
+    scratch_open(&f, path, 6);
     int64_t a = fixture_initiative(&f, 1, 100000);
     donate(&f, 0, a);
     struct seen seen = {0};
@@ -806,10 +783,7 @@ static void round_pages_read_each_summary_once(void **state)
     json_decref(stats);
     int bad = 0;
     for (int i = 0; i < seen.n; i++) {
-        char eqp[4096];
-        snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
-        sqlite3_stmt *s;
-        assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+        sqlite3_stmt *s = plan_of(f.db, seen.sql[i]);
         int reads = 0;
         while (sqlite3_step(s) == SQLITE_ROW)
             if (strstr((const char *)sqlite3_column_text(s, 3), "SEARCH t "))
@@ -847,11 +821,8 @@ static void money_choice_prepared_once(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-money-choice-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 3));
+    scratch_open(&f, path, 3);
     fixture_initiative(&f, 1, 100000);
     bool more;
     json_t *rows = money_initiatives_to_choose(f.db, NULL, 0, 20, &more);
@@ -878,11 +849,8 @@ static void staff_news_older_pages_skip_in_the_index(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-staff-news-deep-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 3));
+    scratch_open(&f, path, 3);
     for (int i = 0; i < 30; i++) {
         char sql[256];
         snprintf(sql, sizeof sql,
@@ -907,10 +875,7 @@ static void staff_news_older_pages_skip_in_the_index(void **state)
     for (int i = 0; i < seen.n; i++) {
         if (strstr(seen.sql[i], "OFFSET")) {
             lists++;
-            char eqp[4096];
-            snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", seen.sql[i]);
-            sqlite3_stmt *s;
-            assert_int_equal(sqlite3_prepare_v2(db_handle(f.db), eqp, -1, &s, NULL), SQLITE_OK);
+            sqlite3_stmt *s = plan_of(f.db, seen.sql[i]);
             while (sqlite3_step(s) == SQLITE_ROW) {
                 const char *detail = (const char *)sqlite3_column_text(s, 3);
                 if (!strncmp(detail, "SCAN n ", 7)) {
@@ -933,11 +898,8 @@ static void staff_news_a_page_at_a_time(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-staff-news-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 3));
+    scratch_open(&f, path, 3);
     assert_true(db_exec(f.db, "INSERT INTO news(area_id, title, body, author_name, published, "
                               "published_at) VALUES (1, 'Oud', '', 'X', 1, '2027-01-01 00:00:00'), "
                               "(NULL, 'Nieuw', '', 'X', 1, '2027-02-01 00:00:00'), "
@@ -974,11 +936,8 @@ static void audit_choices_stay_bounded(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-audit-choices-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 3));
+    scratch_open(&f, path, 3);
     int64_t oldest = fixture_initiative(&f, 1, 100000);
     for (int i = 0; i < 104; i++)
         fixture_initiative(&f, 1, 100000);
@@ -1001,10 +960,7 @@ static int audit_plan_faults(struct db *db, const char *sql)
     if (!strstr(sql, "FROM audit_log a "))
         return 0;
     int bad = strstr(sql, "OFFSET") ? 1 : 0;
-    char eqp[16384];
-    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_stmt *s = plan_of(db, sql);
     bool ranged = false;
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *detail = (const char *)sqlite3_column_text(s, 3);
@@ -1022,10 +978,7 @@ static int audit_plan_faults(struct db *db, const char *sql)
 /* Whether a line of the statement's plan contains `what`. */
 static int plan_reads(struct db *db, const char *sql, const char *what)
 {
-    char eqp[16384];
-    snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_stmt *s = plan_of(db, sql);
     int found = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *detail = (const char *)sqlite3_column_text(s, 3);
@@ -1042,11 +995,8 @@ static void audit_log_read_a_page_at_a_time(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-audit-pages-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 3));
+    scratch_open(&f, path, 3);
     for (int i = 0; i < 120; i++)
         assert_true(audit_add(f.db, T0 + i, i % 3 ? "cli" : "beheer", "setting", "x", "a", "b",
                               NULL));
@@ -1131,11 +1081,8 @@ static void count_breach(void *ctx, const char *line)
 static void corrupt_and_verify_in(const char *sql, const char *needle, bool regular)
 {
     char path[] = "/tmp/bs-summary-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 100000);
     donate(&f, 0, a);
     donate(&f, 3, a);
@@ -1274,11 +1221,8 @@ static void verify_reports_a_check_that_stops_half_way(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-stopped-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 100000);
     donate(&f, 0, a);
     donate(&f, 3, a);
@@ -1320,11 +1264,8 @@ static void verify_tally_sums_as_group_by_does(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-tally-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0); /* registers it */
 #define TALLY_ROWS                                                                                 \
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000), "            \
@@ -1380,11 +1321,8 @@ static void regular_verify_names_a_damaged_page(void **state)
     static const char *const needles[] = {"integrity: ", "query failed: "};
     for (int t = 0; t < 2; t++) {
         char path[] = "/tmp/bs-damaged-XXXXXX";
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        close(fd);
         struct fixture f;
-        assert_true(fixture_open(&f, path, 12));
+        scratch_open(&f, path, 12);
         int64_t a = fixture_initiative(&f, 1, 100000);
         donate(&f, 0, a);
         assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
@@ -1408,11 +1346,8 @@ static void regular_verify_leaves_check_constraints_on(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-checks-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     fixture_initiative(&f, 1, 100000);
     assert_int_equal(verify_run(f.db, false, fixture_print_breach, NULL), 0);
     assert_false(db_exec(f.db, "UPDATE budget_lines SET amount_cents = -1"));
@@ -1598,11 +1533,8 @@ static void round_lists_follow_states_and_rounds(void **state)
 {
     (void)state;
     char path[] = "/tmp/bs-round-lists-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 750), b = fixture_initiative(&f, 0, 100000);
     donate(&f, 0, a); /* reaches the target: gefinancierd in R1 */
     json_t *funded = report_funded_in_round(f.db, f.round1);
@@ -1655,11 +1587,8 @@ static void regular_verify_checks_the_rows_since_the_last_clean_run(void **state
 {
     (void)state;
     char path[] = "/tmp/bs-incremental-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     struct fixture f;
-    assert_true(fixture_open(&f, path, 12));
+    scratch_open(&f, path, 12);
     int64_t a = fixture_initiative(&f, 1, 100000);
     donate(&f, 0, a);
     struct found found = {"outside its voucher's round", 0};
