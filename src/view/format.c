@@ -2,6 +2,7 @@
 #include "view/format.h"
 #include "view/escape.h"
 #include "util/amount.h"
+#include "util/text.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -20,14 +21,14 @@ static const char *const months[] = {"januari", "februari", "maart",     "april"
 void format_date(char *out, size_t size, time_t t)
 {
     struct tm tm;
-    localtime_r(&t, &tm);
+    local_tm(t, &tm);
     snprintf(out, size, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
 }
 
 void format_datetime(char *out, size_t size, time_t t)
 {
     struct tm tm;
-    localtime_r(&t, &tm);
+    local_tm(t, &tm);
     snprintf(out, size, "%d %s %d om %02d:%02d", tm.tm_mday, months[tm.tm_mon],
              tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }

@@ -212,6 +212,14 @@ static void local_times(void **state)
     assert_string_equal(out, "31 december 2026");
     format_date(out, sizeof out, 1798758000); /* 23:00 UTC: new year in Amsterdam */
     assert_string_equal(out, "1 januari 2027");
+    setenv("TZ", "America/New_York", 1); /* the same moment, another zone */
+    tzset();
+    format_date(out, sizeof out, 1798758000);
+    assert_string_equal(out, "31 december 2026");
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    format_date(out, sizeof out, 1798758000);
+    assert_string_equal(out, "1 januari 2027");
     check_local_range("Europe/Amsterdam", 1774735200, 1774756800, 60);
     check_local_range("Europe/Amsterdam", 1792882800, 1792904400, 60);
     check_local_range("Australia/Adelaide", 1775320200 - 7200, 1775320200 + 7200, 60);
