@@ -181,12 +181,14 @@ void page_set_date(json_t *obj, const char *key, const char *src_field)
     format_date(date, sizeof date, t);
     json_object_set_new(obj, key, json_string(date));
     /* The same moment for <time datetime>, with its zone. */
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char iso_key[64];
-    snprintf(iso_key, sizeof iso_key, "%s_datetime", key);
-    json_object_set_new(obj, iso_key, json_string(date));
+    char iso[21], iso_key[64];
+    utc_iso8601(t, iso);
+    size_t n = strlen(key);
+    if (n + sizeof "_datetime" > sizeof iso_key)
+        return;
+    memcpy(iso_key, key, n);
+    memcpy(iso_key + n, "_datetime", sizeof "_datetime");
+    json_object_set_new(obj, iso_key, json_string(iso));
 }
 
 int64_t page_id_param(const char *segment)

@@ -198,12 +198,6 @@ bool ascii_ieq(const char *a, const char *b)
     }
 }
 
-void utc_text(time_t t, char out[20])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
-}
 
 /* One "%Nd" of scanf, by hand (it used to be sscanf, at 3-5 % of every page): blanks skipped,
  * then an optional sign and digits, at most width characters for both. False when no digit
@@ -277,6 +271,57 @@ static void civil_from_days(int64_t z, struct tm *tm)
     tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
 }
 
+/* t as 'YYYY-MM-DD' + sep + 'HH:MM:SS' in UTC, digit by digit (no gmtime_r and strftime per
+ * row); false, with nothing written, for a year strftime would not write with four digits. */
+static bool utc_digits(time_t t, char sep, char *out)
+{
+    int64_t v = (int64_t)t;
+    int64_t day = v >= 0 ? v / 86400 : -((-v + 86399) / 86400);
+    int64_t rest = v - day * 86400;
+    struct tm tm;
+    civil_from_days(day, &tm);
+    int year = tm.tm_year + 1900;
+    if (year < 1000 || year > 9999)
+        return false;
+    int parts[6] = {year, tm.tm_mon + 1, tm.tm_mday, (int)(rest / 3600), (int)(rest / 60 % 60),
+                    (int)(rest % 60)};
+    out[0] = (char)('0' + year / 1000);
+    out[1] = (char)('0' + year / 100 % 10);
+    out[2] = (char)('0' + year / 10 % 10);
+    out[3] = (char)('0' + year % 10);
+    static const char after[5] = {'-', '-', ' ', ':', ':'};
+    char *p = out + 4;
+    for (int i = 1; i < 6; i++) {
+        *p++ = i == 3 ? sep : after[i - 1];
+        *p++ = (char)('0' + parts[i] / 10);
+        *p++ = (char)('0' + parts[i] % 10);
+    }
+    return true;
+}
+
+void utc_text(time_t t, char out[20])
+{
+    if (utc_digits(t, ' ', out)) {
+        out[19] = '\0';
+        return;
+    }
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+void utc_iso8601(time_t t, char out[21])
+{
+    if (utc_digits(t, 'T', out)) {
+        out[19] = 'Z';
+        out[20] = '\0';
+        return;
+    }
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 time_t local_midnight(const char *s)
 {
     int y, m, d;
@@ -310,50 +355,67 @@ time_t parse_utc(const char *s)
     return (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec);
 }
 
-/* The zone's offset in the last UTC hour this thread converted, when it holds for the whole
- * hour: rows come close together in time, so localtime_r (a lock and a search of the zone's
- * changes) runs about once an hour of them. tzset() changes timezone and tzname, which the
- * cache checks, so a new TZ takes effect as it does for localtime_r. */
-static _Thread_local struct {
-    bool known;
-    int64_t hour;
+/* The zone's offset per UTC hour, for the hours this thread converted lately: a page's rows
+ * come close together in time or are the same from one request to the next, so localtime_r
+ * (a lock and a search of the zone's changes) runs about once an hour of them. An hour in
+ * which the offset changes is not kept. tzset() changes timezone and tzname, which the table
+ * checks, so a new TZ takes effect as it does for localtime_r. */
+enum { LOCAL_HOURS = 256 };
+struct local_hour {
+    int64_t hour; /* hours since the epoch, UTC; the slot is hour % LOCAL_HOURS */
     long offset;
     int isdst;
     const char *zone;
+    bool known;
+};
+static _Thread_local struct {
+    struct local_hour hours[LOCAL_HOURS];
     long tz_timezone;
     const char *tz_names[2];
 } local_cache;
 
+/* Empties the table when the zone is no longer the one its offsets are of. */
+static void local_cache_check(void)
+{
+    if (local_cache.tz_timezone != timezone || local_cache.tz_names[0] != tzname[0] ||
+        local_cache.tz_names[1] != tzname[1]) {
+        memset(local_cache.hours, 0, sizeof local_cache.hours);
+        local_cache.tz_timezone = timezone;
+        local_cache.tz_names[0] = tzname[0];
+        local_cache.tz_names[1] = tzname[1];
+    }
+}
+
 bool local_tm(time_t t, struct tm *out)
 {
     int64_t hour = (int64_t)t >= 0 ? (int64_t)t / 3600 : -((-(int64_t)t + 3599) / 3600);
-    if (!local_cache.known || local_cache.hour != hour || local_cache.tz_timezone != timezone ||
-        local_cache.tz_names[0] != tzname[0] || local_cache.tz_names[1] != tzname[1]) {
+    local_cache_check();
+    struct local_hour *h = &local_cache.hours[(uint64_t)hour % LOCAL_HOURS];
+    if (!h->known || h->hour != hour) {
         time_t first = (time_t)(hour * 3600), last = first + 3599;
         struct tm a, b;
         if (!localtime_r(&first, &a) || !localtime_r(&last, &b))
             return localtime_r(&t, out) != NULL;
-        local_cache.hour = hour;
-        local_cache.known = a.tm_gmtoff == b.tm_gmtoff && a.tm_isdst == b.tm_isdst;
-        local_cache.offset = a.tm_gmtoff;
-        local_cache.isdst = a.tm_isdst;
-        local_cache.zone = a.tm_zone;
-        local_cache.tz_timezone = timezone;
-        local_cache.tz_names[0] = tzname[0];
-        local_cache.tz_names[1] = tzname[1];
-        if (!local_cache.known) /* the clock changes within this hour */
+        /* The first conversion may have read the zone: the table's key after it. */
+        local_cache_check();
+        if (a.tm_gmtoff != b.tm_gmtoff || a.tm_isdst != b.tm_isdst) /* the clock changes */
             return localtime_r(&t, out) != NULL;
+        *h = (struct local_hour){.hour = hour,
+                                 .offset = a.tm_gmtoff,
+                                 .isdst = a.tm_isdst,
+                                 .zone = a.tm_zone,
+                                 .known = true};
     }
-    int64_t local = (int64_t)t + local_cache.offset;
+    int64_t local = (int64_t)t + h->offset;
     int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     int64_t rest = local - day * 86400;
     civil_from_days(day, out);
     out->tm_hour = (int)(rest / 3600);
     out->tm_min = (int)(rest / 60 % 60);
     out->tm_sec = (int)(rest % 60);
-    out->tm_isdst = local_cache.isdst;
-    out->tm_gmtoff = local_cache.offset;
-    out->tm_zone = local_cache.zone;
+    out->tm_isdst = h->isdst;
+    out->tm_gmtoff = h->offset;
+    out->tm_zone = h->zone;
     return true;
 }
 

@@ -225,9 +225,45 @@ static void local_times(void **state)
     check_local_range("Australia/Adelaide", 1775320200 - 7200, 1775320200 + 7200, 60);
     check_local_range("America/New_York", 1772953200 - 86400, 1772953200 + 86400, 420);
     check_local_range("UTC", 0, 86400 * 3, 3607);
+    check_local_range("Europe/Amsterdam", 1735689600, 1735689600 + 86400 * 800, 86400 / 7 + 60);
     check_local_range("Europe/Amsterdam", -86400 * 400, 86400 * 400, 86400 / 7);
     setenv("TZ", "Europe/Amsterdam", 1);
     tzset();
+}
+
+/* utc_text and utc_iso8601 against strftime of gmtime_r, across days, leap years, before 1970
+ * and years of other than four digits. */
+static void utc_texts(void **state)
+{
+    (void)state;
+    time_t samples[] = {0, -1, 1, 86399, 86400, 951782399, 951782400, 1709164800,
+                        1793748600, -2208988800LL, 253402300799LL,
+                        -62135596800LL, -30610224000LL - 1};
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        time_t t = samples[i];
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char want[64], got[32];
+        strftime(want, sizeof want, "%Y-%m-%d %H:%M:%S", &tm);
+        utc_text(t, got);
+        assert_string_equal(got, want);
+        strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        utc_iso8601(t, got);
+        assert_string_equal(got, want);
+    }
+    for (time_t t = -86400LL * 800; t < 86400LL * 800; t += 7919) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char want[64], got[32];
+        strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        utc_iso8601(t, got);
+        assert_string_equal(got, want);
+    }
+    char out[32];
+    utc_text(1793748600, out);
+    assert_string_equal(out, "2026-11-03 23:30:00");
+    utc_iso8601(1793748600, out);
+    assert_string_equal(out, "2026-11-03T23:30:00Z");
 }
 
 static void slugs(void **state)
@@ -274,6 +310,7 @@ int main(void)
         cmocka_unit_test(utc_parsing),
         cmocka_unit_test(local_midnights),
         cmocka_unit_test(local_times),
+        cmocka_unit_test(utc_texts),
         cmocka_unit_test(slugs),
         cmocka_unit_test(paragraphs),
     };
