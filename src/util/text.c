@@ -360,7 +360,7 @@ time_t parse_utc(const char *s)
  * (a lock and a search of the zone's changes) runs about once an hour of them. An hour in
  * which the offset changes is not kept. tzset() changes timezone and tzname, which the table
  * checks, so a new TZ takes effect as it does for localtime_r. */
-enum { LOCAL_HOURS = 256 };
+enum { LOCAL_HOURS = 1024 };
 struct local_hour {
     int64_t hour; /* hours since the epoch, UTC; the slot is hour % LOCAL_HOURS */
     long offset;
