@@ -39,6 +39,56 @@ static void money(void **state)
     }
 }
 
+/* The amounts as snprintf wrote them, to hold format_money to, cut short alike. */
+static void money_by_snprintf(int64_t cents, char *out, size_t size)
+{
+    uint64_t v = cents < 0 ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
+    char digits[32], grouped[48];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(v / 100));
+    int g = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            grouped[g++] = '.';
+        grouped[g++] = digits[i];
+    }
+    grouped[g] = '\0';
+    if (v % 100 || cents < 0)
+        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,%02llu", cents < 0 ? "-" : "", grouped,
+                 (unsigned long long)(v % 100));
+    else
+        snprintf(out, size, "\xe2\x82\xac\xc2\xa0%s", grouped);
+}
+
+static void money_many(void **state)
+{
+    (void)state;
+    int64_t samples[] = {0, 1, 9, 10, 99, 100, 101, 999, 1000, 99999, 100000, 100001, 123456789,
+                         -1, -99, -100, -101, -100000, -123456789, INT64_MAX, INT64_MIN,
+                         INT64_MIN + 1};
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+        for (int64_t d = -3; d <= 3; d++)
+            for (size_t size = 1; size <= 40; size++) {
+                int64_t c = samples[i];
+                if ((d < 0 && c < INT64_MIN - d) || (d > 0 && c > INT64_MAX - d))
+                    continue;
+                c += d;
+                char want[48], got[48];
+                money_by_snprintf(c, want, size);
+                memset(got, 'x', sizeof got);
+                format_money(got, size, c);
+                if (strcmp(want, got) != 0)
+                    fail_msg("%lld in %zu bytes: \"%s\", expected \"%s\"", (long long)c, size,
+                             got, want);
+            }
+    for (int64_t c = -250000; c <= 250000; c += 7) {
+        char want[48], got[48];
+        money_by_snprintf(c, want, sizeof want);
+        format_money(got, sizeof got, c);
+        if (strcmp(want, got) != 0)
+            fail_msg("%lld: \"%s\", expected \"%s\"", (long long)c, got, want);
+    }
+}
+
 static void dates(void **state)
 {
     (void)state;
@@ -306,6 +356,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(money),
+        cmocka_unit_test(money_many),
         cmocka_unit_test(dates),
         cmocka_unit_test(utc_parsing),
         cmocka_unit_test(local_midnights),
