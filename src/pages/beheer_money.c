@@ -34,6 +34,38 @@ static const struct beheer_field payout_fields[] = {
 };
 #define FIELDS(a) a, sizeof a / sizeof a[0]
 
+/* The payout form of initiative id, offering `amount`. Such forms differ from row to row only
+ * in their inputs' ids and the amount, and the page shows one per row: the first is built by
+ * beheer_form_show (*model keeps it), the others copy its fields, sharing their values, with
+ * their own ids and amount. */
+static json_t *fresh_payout_form(json_t **model, int64_t id, const char *amount)
+{
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "p%lld-", (long long)id);
+    if (!*model) {
+        struct beheer_form f;
+        json_t *view = json_object();
+        beheer_form_init(&f, FIELDS(payout_fields), prefix);
+        beheer_form_keep(&f, "bedrag", amount);
+        beheer_form_show(&f, view, "pay");
+        *model = json_incref(json_object_get(view, "pay"));
+        json_decref(view);
+        return json_incref(*model);
+    }
+    json_t *form = json_object();
+    for (size_t i = 0; i < sizeof payout_fields / sizeof payout_fields[0]; i++) {
+        const char *name = payout_fields[i].name;
+        json_t *field = json_copy(json_object_get(*model, name));
+        char input_id[96];
+        snprintf(input_id, sizeof input_id, "%s%s", prefix, name);
+        json_object_set_new_nocheck(field, "id", json_string(input_id));
+        if (!strcmp(name, "bedrag"))
+            json_object_set_new_nocheck(field, "value", json_string(amount));
+        json_object_set_new_nocheck(form, name, field);
+    }
+    return form;
+}
+
 /* The money page: funded initiatives not yet (fully) paid, payouts and partner contributions;
  * `contribution`, or `payout` for initiative payout_id, when a post was refused. */
 static void render_money(struct request *req, const struct user *user,
@@ -65,7 +97,7 @@ static void render_money(struct request *req, const struct user *user,
                                 "/beheer/geld?pagina=%lld", (long long)(page + 1))));
     }
     size_t i;
-    json_t *row;
+    json_t *row, *payout_model = NULL;
     json_array_foreach(unpaid, i, row)
     {
         json_int_t id = json_integer_value(json_object_get(row, "id"));
@@ -74,23 +106,20 @@ static void render_money(struct request *req, const struct user *user,
         page_set_money(row, "raised", raised);
         page_set_money(row, "paid", paid);
         page_set_money(row, "remaining", raised - paid);
-        json_t *view = json_object();
         if (payout && id == payout_id) {
+            json_t *view = json_object();
             beheer_form_show(payout, view, "pay");
             json_object_set(data, "form_errors", json_object_get(view, "form_errors"));
             json_object_set(data, "refused", json_object_get(view, "refused"));
+            json_object_set(row, "pay", json_object_get(view, "pay"));
+            json_decref(view);
         } else {
-            struct beheer_form shown;
-            char prefix[32], value[32];
-            snprintf(prefix, sizeof prefix, "p%lld-", (long long)id);
-            beheer_form_init(&shown, FIELDS(payout_fields), prefix);
+            char value[32];
             beheer_euros_input(value, sizeof value, raised - paid);
-            beheer_form_keep(&shown, "bedrag", value);
-            beheer_form_show(&shown, view, "pay");
+            json_object_set_new(row, "pay", fresh_payout_form(&payout_model, id, value));
         }
-        json_object_set(row, "pay", json_object_get(view, "pay"));
-        json_decref(view);
     }
+    json_decref(payout_model);
     /* A refused payout of an initiative that is not listed still says why. */
     if (payout && payout->values) {
         json_t *view = json_object();

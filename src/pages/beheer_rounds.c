@@ -41,6 +41,34 @@ static void show_on(struct beheer_form *f, json_t *obj, const char *key, json_t 
     json_decref(view);
 }
 
+/* The empty form for a lost letter of round id. Such forms differ from round to round only in
+ * their inputs' ids, and a page shows one per round: the first is built by beheer_form_show
+ * (*model keeps it), the others copy its fields, sharing their values, with their own ids. */
+static json_t *fresh_replace_form(json_t **model, int64_t id)
+{
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "v%lld-", (long long)id);
+    if (!*model) {
+        struct beheer_form f;
+        json_t *view = json_object();
+        beheer_form_init(&f, beheer_replace_fields, 3, prefix);
+        beheer_form_show(&f, view, "replace");
+        *model = json_incref(json_object_get(view, "replace"));
+        json_decref(view);
+        return json_incref(*model);
+    }
+    json_t *form = json_object();
+    for (size_t i = 0; i < 3; i++) {
+        const char *name = beheer_replace_fields[i].name;
+        json_t *field = json_copy(json_object_get(*model, name));
+        char input_id[96];
+        snprintf(input_id, sizeof input_id, "%s%s", prefix, name);
+        json_object_set_new_nocheck(field, "id", json_string(input_id));
+        json_object_set_new_nocheck(form, name, field);
+    }
+    return form;
+}
+
 /* A local calendar day of a UTC timestamp, as a date field shows it. */
 static void local_day(time_t t, char out[16])
 {
@@ -89,6 +117,7 @@ static void render_rounds(struct request *req, const struct user *user, struct b
     }
     char now[20];
     utc_text(time(NULL), now);
+    json_t *replace_model = NULL;
     size_t i;
     json_t *r;
     json_array_foreach(rounds, i, r)
@@ -111,9 +140,7 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         if (replace && id == replace_id) {
             show_on(replace, r, "replace", data);
         } else {
-            snprintf(prefix, sizeof prefix, "v%lld-", (long long)id);
-            beheer_form_init(&shown, beheer_replace_fields, 3, prefix);
-            show_on(&shown, r, "replace", data);
+            json_object_set_new_nocheck(r, "replace", fresh_replace_form(&replace_model, id));
         }
         if (edit && id == edit_id) {
             /* The fields on the round, the summary at the top of the page. */
@@ -141,6 +168,7 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         json_decref(view);
         json_object_set_new(r, "edit_open", json_false());
     }
+    json_decref(replace_model);
     json_object_set_new(data, "rounds", rounds);
     json_object_set_new(data, "files", printfiles_list(req->db));
     /* A refused edit or replacement of a round that is not on the page still says why. */

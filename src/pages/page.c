@@ -161,8 +161,8 @@ void page_error(struct request *req, int status, const char *message)
 void page_set_money(json_t *obj, const char *key, int64_t cents)
 {
     char money[48];
-    format_money(money, sizeof money, cents);
-    json_object_set_new(obj, key, json_string(money));
+    format_money(money, sizeof money, cents); /* well-formed UTF-8: "€", a no-break space */
+    json_object_set_new_nocheck(obj, key, json_stringn_nocheck(money, strlen(money)));
 }
 
 void page_set_money_split(json_t *stats, int64_t partner_cents)
@@ -177,16 +177,19 @@ void page_set_date(json_t *obj, const char *key, const char *src_field)
     time_t t = parse_utc(json_string_value(json_object_get(obj, src_field)));
     if (t == (time_t)-1)
         return;
+    /* Both texts are ASCII and the keys are the caller's literals: no UTF-8 checks per row. */
     char date[64];
     format_date(date, sizeof date, t);
-    json_object_set_new(obj, key, json_string(date));
+    json_object_set_new_nocheck(obj, key, json_stringn_nocheck(date, strlen(date)));
     /* The same moment for <time datetime>, with its zone. */
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char iso_key[64];
-    snprintf(iso_key, sizeof iso_key, "%s_datetime", key);
-    json_object_set_new(obj, iso_key, json_string(date));
+    char iso[21], iso_key[64];
+    utc_iso8601(t, iso);
+    size_t n = strlen(key);
+    if (n + sizeof "_datetime" > sizeof iso_key)
+        return;
+    memcpy(iso_key, key, n);
+    memcpy(iso_key + n, "_datetime", sizeof "_datetime");
+    json_object_set_new_nocheck(obj, iso_key, json_stringn_nocheck(iso, strlen(iso)));
 }
 
 int64_t page_id_param(const char *segment)

@@ -28,19 +28,34 @@ enum amount_result amount_parse(const char *s, bool whole_euros, int64_t max_cen
 
 void amount_format(int64_t cents, char *out, size_t size)
 {
+    /* Digit by digit, not snprintf: a staff page writes three amounts per row. */
     uint64_t v = cents < 0 ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
-    char digits[32], grouped[48];
-    int n = snprintf(digits, sizeof digits, "%" PRIu64, v / 100);
-    int g = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            grouped[g++] = '.';
-        grouped[g++] = digits[i];
+    char digits[24], text[64];
+    int n = 0;
+    uint64_t euros = v / 100;
+    do {
+        digits[n++] = (char)('0' + euros % 10);
+        euros /= 10;
+    } while (euros);
+    size_t len = 0;
+    if (cents < 0)
+        text[len++] = '-';
+    memcpy(text + len, "\xe2\x82\xac\xc2\xa0", 5);
+    len += 5;
+    for (int i = n - 1; i >= 0; i--) {
+        text[len++] = digits[i];
+        if (i && i % 3 == 0)
+            text[len++] = '.';
     }
-    grouped[g] = '\0';
-    if (v % 100 || cents < 0) /* a sum below zero always shows its cents: "-€ 5,00" */
-        snprintf(out, size, "%s\xe2\x82\xac\xc2\xa0%s,%02" PRIu64, cents < 0 ? "-" : "", grouped,
-                 v % 100);
-    else
-        snprintf(out, size, "\xe2\x82\xac\xc2\xa0%s", grouped);
+    if (v % 100 || cents < 0) { /* a sum below zero always shows its cents: "-€ 5,00" */
+        text[len++] = ',';
+        text[len++] = (char)('0' + v % 100 / 10);
+        text[len++] = (char)('0' + v % 10);
+    }
+    if (!size)
+        return;
+    if (len >= size)
+        len = size - 1; /* cut short, as snprintf would */
+    memcpy(out, text, len);
+    out[len] = '\0';
 }

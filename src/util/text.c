@@ -198,18 +198,134 @@ bool ascii_ieq(const char *a, const char *b)
     }
 }
 
+
+/* One "%Nd" of scanf, by hand (it used to be sscanf, at 3-5 % of every page): blanks skipped,
+ * then an optional sign and digits, at most width characters for both. False when no digit
+ * comes; *p moves past what was read. The looser forms this takes ("2026-2-1", " 2026-...")
+ * are the ones the parsers have always taken, and their tests pin them. */
+static bool scan_field(const char **p, int width, int *out)
+{
+    const char *s = *p;
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+        s++;
+    bool negative = false;
+    if (*s == '+' || *s == '-') {
+        negative = *s == '-';
+        s++;
+        width--;
+    }
+    int value = 0, digits = 0;
+    while (digits < width && *s >= '0' && *s <= '9') {
+        value = value * 10 + (*s++ - '0');
+        digits++;
+    }
+    if (!digits)
+        return false;
+    *out = negative ? -value : value;
+    *p = s;
+    return true;
+}
+
+/* How many of "%4d-%2d-%2d" s holds, as sscanf would count them; *p after the last. */
+static int scan_date(const char **p, int *y, int *m, int *d)
+{
+    if (!scan_field(p, 4, y))
+        return 0;
+    if (**p != '-' || (++*p, !scan_field(p, 2, m)))
+        return 1;
+    if (**p != '-' || (++*p, !scan_field(p, 2, d)))
+        return 2;
+    return 3;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil); linear
+ * in the day, so 31 February is 3 March, as timegm would make it. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The calendar date of a day count (the inverse of days_from_civil), with weekday and day of
+ * the year. */
+static void civil_from_days(int64_t z, struct tm *tm)
+{
+    int64_t days = z;
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int64_t y = yoe + era * 400 + (m <= 2);
+    tm->tm_year = (int)(y - 1900);
+    tm->tm_mon = m - 1;
+    tm->tm_mday = d;
+    tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+    tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
+}
+
+/* t as 'YYYY-MM-DD' + sep + 'HH:MM:SS' in UTC, digit by digit (no gmtime_r and strftime per
+ * row); false, with nothing written, for a year strftime would not write with four digits. */
+static bool utc_digits(time_t t, char sep, char *out)
+{
+    int64_t v = (int64_t)t;
+    int64_t day = v >= 0 ? v / 86400 : -((-v + 86399) / 86400);
+    int64_t rest = v - day * 86400;
+    struct tm tm;
+    civil_from_days(day, &tm);
+    int year = tm.tm_year + 1900;
+    if (year < 1000 || year > 9999)
+        return false;
+    int parts[6] = {year, tm.tm_mon + 1, tm.tm_mday, (int)(rest / 3600), (int)(rest / 60 % 60),
+                    (int)(rest % 60)};
+    out[0] = (char)('0' + year / 1000);
+    out[1] = (char)('0' + year / 100 % 10);
+    out[2] = (char)('0' + year / 10 % 10);
+    out[3] = (char)('0' + year % 10);
+    static const char after[5] = {'-', '-', ' ', ':', ':'};
+    char *p = out + 4;
+    for (int i = 1; i < 6; i++) {
+        *p++ = i == 3 ? sep : after[i - 1];
+        *p++ = (char)('0' + parts[i] / 10);
+        *p++ = (char)('0' + parts[i] % 10);
+    }
+    return true;
+}
+
 void utc_text(time_t t, char out[20])
 {
+    if (utc_digits(t, ' ', out)) {
+        out[19] = '\0';
+        return;
+    }
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+void utc_iso8601(time_t t, char out[21])
+{
+    if (utc_digits(t, 'T', out)) {
+        out[19] = 'Z';
+        out[20] = '\0';
+        return;
+    }
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 time_t local_midnight(const char *s)
 {
     int y, m, d;
-    char tail;
-    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    if (!s || scan_date(&s, &y, &m, &d) != 3 || *s)
         return -1;
     if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
@@ -222,22 +338,85 @@ time_t local_midnight(const char *s)
 
 time_t parse_utc(const char *s)
 {
-    struct tm tm = {0};
     int y, mo, d, h = 0, mi = 0, sec = 0;
-    if (!s)
+    if (!s || scan_date(&s, &y, &mo, &d) != 3)
         return -1;
-    int n = sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
-    if (n != 3 && n != 6)
-        return -1;
+    /* Then " %2d:%2d:%2d": a time whole or none at all; what follows either is not read. */
+    const char *p = s;
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+        p++;
+    if (scan_field(&p, 2, &h)) {
+        if (*p != ':' || (++p, !scan_field(&p, 2, &mi)) || *p != ':' ||
+            (++p, !scan_field(&p, 2, &sec)))
+            return -1;
+    }
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return timegm(&tm);
+    return (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec);
+}
+
+/* The zone's offset per UTC hour, for the hours this thread converted lately: a page's rows
+ * come close together in time or are the same from one request to the next, so localtime_r
+ * (a lock and a search of the zone's changes) runs about once an hour of them. An hour in
+ * which the offset changes is not kept. tzset() changes timezone and tzname, which the table
+ * checks, so a new TZ takes effect as it does for localtime_r. */
+enum { LOCAL_HOURS = 1024 };
+struct local_hour {
+    int64_t hour; /* hours since the epoch, UTC; the slot is hour % LOCAL_HOURS */
+    long offset;
+    int isdst;
+    const char *zone;
+    bool known;
+};
+static _Thread_local struct {
+    struct local_hour hours[LOCAL_HOURS];
+    long tz_timezone;
+    const char *tz_names[2];
+} local_cache;
+
+/* Empties the table when the zone is no longer the one its offsets are of. */
+static void local_cache_check(void)
+{
+    if (local_cache.tz_timezone != timezone || local_cache.tz_names[0] != tzname[0] ||
+        local_cache.tz_names[1] != tzname[1]) {
+        memset(local_cache.hours, 0, sizeof local_cache.hours);
+        local_cache.tz_timezone = timezone;
+        local_cache.tz_names[0] = tzname[0];
+        local_cache.tz_names[1] = tzname[1];
+    }
+}
+
+bool local_tm(time_t t, struct tm *out)
+{
+    int64_t hour = (int64_t)t >= 0 ? (int64_t)t / 3600 : -((-(int64_t)t + 3599) / 3600);
+    local_cache_check();
+    struct local_hour *h = &local_cache.hours[(uint64_t)hour % LOCAL_HOURS];
+    if (!h->known || h->hour != hour) {
+        time_t first = (time_t)(hour * 3600), last = first + 3599;
+        struct tm a, b;
+        if (!localtime_r(&first, &a) || !localtime_r(&last, &b))
+            return localtime_r(&t, out) != NULL;
+        /* The first conversion may have read the zone: the table's key after it. */
+        local_cache_check();
+        if (a.tm_gmtoff != b.tm_gmtoff || a.tm_isdst != b.tm_isdst) /* the clock changes */
+            return localtime_r(&t, out) != NULL;
+        *h = (struct local_hour){.hour = hour,
+                                 .offset = a.tm_gmtoff,
+                                 .isdst = a.tm_isdst,
+                                 .zone = a.tm_zone,
+                                 .known = true};
+    }
+    int64_t local = (int64_t)t + h->offset;
+    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t rest = local - day * 86400;
+    civil_from_days(day, out);
+    out->tm_hour = (int)(rest / 3600);
+    out->tm_min = (int)(rest / 60 % 60);
+    out->tm_sec = (int)(rest % 60);
+    out->tm_isdst = h->isdst;
+    out->tm_gmtoff = h->offset;
+    out->tm_zone = h->zone;
+    return true;
 }
 
 

@@ -56,8 +56,12 @@ bool ascii_ieqn(const char *a, const char *b, size_t n);
 #include <time.h>
 /* 'YYYY-MM-DD HH:MM:SS' in UTC, the form every timestamp has in the database. */
 void utc_text(time_t t, char out[20]);
+/* 'YYYY-MM-DDTHH:MM:SSZ', the same moment for <time datetime> and feeds. */
+void utc_iso8601(time_t t, char out[21]);
 /* Parses 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (UTC) into a time_t; -1 on failure. */
 time_t parse_utc(const char *s);
+/* localtime_r, quicker for times close together (a cached offset per hour, per thread). */
+bool local_tm(time_t t, struct tm *out);
 /* Local midnight (the process's TZ) at the start of a 'YYYY-MM-DD' date; -1 if not a date. */
 time_t local_midnight(const char *yyyy_mm_dd);
 

@@ -2,6 +2,7 @@
 #include "view/format.h"
 #include "view/escape.h"
 #include "util/amount.h"
+#include "util/text.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -17,19 +18,55 @@ static const char *const months[] = {"januari", "februari", "maart",     "april"
                                      "mei",     "juni",     "juli",      "augustus",
                                      "september", "oktober", "november", "december"};
 
+/* "4 november 2026" (and " om 12:05" with the time) digit by digit: a page writes one per row.
+ * The length is at most 2 + 1 + 9 + 1 + 4 + 9 + 1 bytes; a shorter buffer or a year of other
+ * than four digits goes through snprintf. */
+static bool local_text(char *out, size_t size, const struct tm *tm, bool with_time)
+{
+    int year = tm->tm_year + 1900;
+    if (size < 32 || year < 1000 || year > 9999)
+        return false;
+    char *p = out;
+    if (tm->tm_mday >= 10)
+        *p++ = (char)('0' + tm->tm_mday / 10);
+    *p++ = (char)('0' + tm->tm_mday % 10);
+    *p++ = ' ';
+    size_t n = strlen(months[tm->tm_mon]);
+    memcpy(p, months[tm->tm_mon], n);
+    p += n;
+    *p++ = ' ';
+    *p++ = (char)('0' + year / 1000);
+    *p++ = (char)('0' + year / 100 % 10);
+    *p++ = (char)('0' + year / 10 % 10);
+    *p++ = (char)('0' + year % 10);
+    if (with_time) {
+        memcpy(p, " om ", 4);
+        p += 4;
+        *p++ = (char)('0' + tm->tm_hour / 10);
+        *p++ = (char)('0' + tm->tm_hour % 10);
+        *p++ = ':';
+        *p++ = (char)('0' + tm->tm_min / 10);
+        *p++ = (char)('0' + tm->tm_min % 10);
+    }
+    *p = '\0';
+    return true;
+}
+
 void format_date(char *out, size_t size, time_t t)
 {
     struct tm tm;
-    localtime_r(&t, &tm);
-    snprintf(out, size, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+    local_tm(t, &tm);
+    if (!local_text(out, size, &tm, false))
+        snprintf(out, size, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
 }
 
 void format_datetime(char *out, size_t size, time_t t)
 {
     struct tm tm;
-    localtime_r(&t, &tm);
-    snprintf(out, size, "%d %s %d om %02d:%02d", tm.tm_mday, months[tm.tm_mon],
-             tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+    local_tm(t, &tm);
+    if (!local_text(out, size, &tm, true))
+        snprintf(out, size, "%d %s %d om %02d:%02d", tm.tm_mday, months[tm.tm_mon],
+                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
 int64_t days_until(time_t t, time_t now)
