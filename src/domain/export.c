@@ -3,6 +3,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/csv_write.h"
+#include "util/text.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -66,11 +67,6 @@ struct export_writer {
     lxw_row_t sheet_row; /* the next row to write in the current sheet (the writing side's) */
     int sheets;
     struct xlsx_pipe pipe;
-    /* The zone's offset in the last UTC hour converted: ledger rows come in time order, so
-     * localtime_r runs about once an hour of ledger rather than once a row. */
-    int64_t offset_hour;
-    long offset_seconds;
-    bool offset_known; /* false also for an hour in which the offset changes */
     long rows;
     bool failed;
     char *err;
@@ -84,78 +80,19 @@ static void writer_fail(struct export_writer *w, const char *what, const char *d
     w->failed = true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* Stored UTC text, exactly 'YYYY-MM-DD HH:MM:SS', as local time (the process's TZ). Runs once a
+ * row for a million rows: parse_utc reads it without sscanf, and local_tm converts it without
+ * localtime_r but for an hour it has not seen before. */
+static bool local_time(const char *utc, struct tm *tm)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The calendar date of a day count (civil_from_days, the inverse of the above). */
-static void civil_from_days(int64_t z, struct tm *tm)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    tm->tm_year = (int)(yoe + era * 400 + (m <= 2)) - 1900;
-    tm->tm_mon = m - 1;
-    tm->tm_mday = d;
-}
-
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/* Stored UTC text 'YYYY-MM-DD HH:MM:SS' as local time (the process's TZ). Runs once a row
- * for a million rows, hence no sscanf and no localtime_r per row. */
-static bool local_time(struct export_writer *w, const char *utc, struct tm *tm)
-{
-    if (!utc || strlen(utc) != 19 || utc[4] != '-' || utc[7] != '-' || utc[10] != ' ' ||
-        utc[13] != ':' || utc[16] != ':')
-        return false;
-    int y = digits(utc, 4), mo = digits(utc + 5, 2), d = digits(utc + 8, 2);
-    int h = digits(utc + 11, 2), mi = digits(utc + 14, 2), sec = digits(utc + 17, 2);
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-        sec < 0 || sec > 59)
-        return false;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-    int64_t hour = t / 3600;
-    if (!w->offset_known || hour != w->offset_hour) {
-        time_t first = (time_t)(hour * 3600), last = first + 3599;
-        struct tm a, b;
-        w->offset_hour = hour;
-        w->offset_known =
-            localtime_r(&first, &a) && localtime_r(&last, &b) && a.tm_gmtoff == b.tm_gmtoff;
-        w->offset_seconds = w->offset_known ? a.tm_gmtoff : 0;
-        if (!w->offset_known) { /* the offset changes within this hour: ask for each row */
-            time_t exact = (time_t)t;
-            return localtime_r(&exact, tm) != NULL;
-        }
-    }
-    int64_t local = t + w->offset_seconds;
-    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    int64_t rest = local - day * 86400;
-    civil_from_days(day, tm);
-    tm->tm_hour = (int)(rest / 3600);
-    tm->tm_min = (int)(rest / 60 % 60);
-    tm->tm_sec = (int)(rest % 60);
-    return true;
+    static const char shape[] = "0000-00-00 00:00:00";
+    if (!utc || strlen(utc) != sizeof shape - 1 || memcmp(utc, "1900", 4) < 0)
+        return false; /* (a spreadsheet's dates start in 1900) */
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (shape[i] == '0' ? utc[i] < '0' || utc[i] > '9' : utc[i] != shape[i])
+            return false;
+    time_t t = parse_utc(utc);
+    return t != (time_t)-1 && local_tm(t, tm);
 }
 
 /* A failure of the writing side: kept apart from w->err, which the converting side may be
@@ -324,7 +261,7 @@ static void csv_cell(struct export_writer *w, const struct export_column *col,
                      v->number % 10);
             break;
         case EXPORT_TIME:
-            if (local_time(w, v->text, &tm))
+            if (local_time(v->text, &tm))
                 format_minute(text, &tm);
             else
                 s = v->text ? v->text : "";
@@ -379,7 +316,7 @@ static struct xlsx_cell xlsx_convert(struct export_writer *w, struct buf *text,
         break;
     }
     case EXPORT_TIME:
-        if (local_time(w, v->text, &tm)) {
+        if (local_time(v->text, &tm)) {
             lxw_datetime dt = {.year = tm.tm_year + 1900,
                                .month = tm.tm_mon + 1,
                                .day = tm.tm_mday,
