@@ -42,7 +42,9 @@ describe('Cache-Control: no-store on every page that shows a code, a link or per
     const confirm = await s.post('/doneren/kiezen', { code, initiatief: CITY_WIDE });
     assert.match(confirm.text, /Bevestig uw donatie/);
     noStore(confirm, 'the confirmation (carries the code)');
-    const refused = await s.post('/doneren', { code: codes[1].replace(/.$/, '2') });
+    // Another last character (a fixed one would leave a code that already ends in it valid).
+    const wrong = codes[1].replace(/.$/, (c) => (c === '2' ? '3' : '2'));
+    const refused = await s.post('/doneren', { code: wrong });
     assert.ok(refused.status >= 400);
     noStore(refused, 'a refused code, shown back in the field');
     const done = await s.post('/doneren/bevestigen', { code, initiatief: CITY_WIDE });
