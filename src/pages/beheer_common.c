@@ -163,6 +163,25 @@ void beheer_form_show(struct beheer_form *f, json_t *data, const char *key)
     f->values = f->errors = NULL;
 }
 
+json_t *beheer_form_copy(const json_t *model, const struct beheer_field *fields, size_t count,
+                         const char *prefix)
+{
+    json_t *form = json_object();
+    for (size_t i = 0; i < count; i++) {
+        const struct beheer_field *d = &fields[i];
+        json_t *field = json_copy(json_object_get(model, d->name));
+        char id[96], hint[104];
+        snprintf(id, sizeof id, "%s%s", prefix, d->name);
+        json_object_set_new_nocheck(field, "id", json_string(id));
+        if (d->hint) {
+            snprintf(hint, sizeof hint, "%s-hint", id);
+            json_object_set_new_nocheck(field, "describedby", json_string(hint));
+        }
+        json_object_set_new_nocheck(form, d->name, field);
+    }
+    return form;
+}
+
 /* ---- Amounts ---- */
 
 void beheer_euros_input(char *out, size_t size, int64_t cents)

@@ -56,6 +56,12 @@ bool beheer_form_refused(const struct beheer_form *f);
 /* The form's view (consumes f): name → {id, name, label, type, value, error, describedby, …}
  * under `key` in data; when refused, the summary as data.form_errors and data.refused. */
 void beheer_form_show(struct beheer_form *f, json_t *data, const char *key);
+/* The fields of an empty form as beheer_form_show made them (model, nothing kept, nothing
+ * refused), for another form of the same fields with the given prefix: a list that shows one
+ * form per row builds the first and copies it for the others. Every key set as show sets it;
+ * the ids (and the hints' ids) are the prefix's. */
+json_t *beheer_form_copy(const json_t *model, const struct beheer_field *fields, size_t count,
+                         const char *prefix);
 
 /* Why an amount is refused, in Dutch, naming the limits ("Dat is te hoog: hoogstens
  * € 1.000.000."). */

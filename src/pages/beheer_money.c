@@ -36,8 +36,8 @@ static const struct beheer_field payout_fields[] = {
 
 /* The payout form of initiative id, offering `amount`. Such forms differ from row to row only
  * in their inputs' ids and the amount, and the page shows one per row: the first is built by
- * beheer_form_show (*model keeps it), the others copy its fields, sharing their values, with
- * their own ids and amount. */
+ * beheer_form_show (*model keeps it), the others are copies with their own ids
+ * (beheer_form_copy) and amount. */
 static json_t *fresh_payout_form(json_t **model, int64_t id, const char *amount)
 {
     char prefix[32];
@@ -52,17 +52,8 @@ static json_t *fresh_payout_form(json_t **model, int64_t id, const char *amount)
         json_decref(view);
         return json_incref(*model);
     }
-    json_t *form = json_object();
-    for (size_t i = 0; i < sizeof payout_fields / sizeof payout_fields[0]; i++) {
-        const char *name = payout_fields[i].name;
-        json_t *field = json_copy(json_object_get(*model, name));
-        char input_id[96];
-        snprintf(input_id, sizeof input_id, "%s%s", prefix, name);
-        json_object_set_new_nocheck(field, "id", json_string(input_id));
-        if (!strcmp(name, "bedrag"))
-            json_object_set_new_nocheck(field, "value", json_string(amount));
-        json_object_set_new_nocheck(form, name, field);
-    }
+    json_t *form = beheer_form_copy(*model, FIELDS(payout_fields), prefix);
+    json_object_set_new_nocheck(json_object_get(form, "bedrag"), "value", json_string(amount));
     return form;
 }
 

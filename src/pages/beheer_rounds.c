@@ -43,7 +43,7 @@ static void show_on(struct beheer_form *f, json_t *obj, const char *key, json_t 
 
 /* The empty form for a lost letter of round id. Such forms differ from round to round only in
  * their inputs' ids, and a page shows one per round: the first is built by beheer_form_show
- * (*model keeps it), the others copy its fields, sharing their values, with their own ids. */
+ * (*model keeps it), the others are copies with their own ids (beheer_form_copy). */
 static json_t *fresh_replace_form(json_t **model, int64_t id)
 {
     char prefix[32];
@@ -57,16 +57,7 @@ static json_t *fresh_replace_form(json_t **model, int64_t id)
         json_decref(view);
         return json_incref(*model);
     }
-    json_t *form = json_object();
-    for (size_t i = 0; i < 3; i++) {
-        const char *name = beheer_replace_fields[i].name;
-        json_t *field = json_copy(json_object_get(*model, name));
-        char input_id[96];
-        snprintf(input_id, sizeof input_id, "%s%s", prefix, name);
-        json_object_set_new_nocheck(field, "id", json_string(input_id));
-        json_object_set_new_nocheck(form, name, field);
-    }
-    return form;
+    return beheer_form_copy(*model, beheer_replace_fields, 3, prefix);
 }
 
 /* A local calendar day of a UTC timestamp, as a date field shows it. */

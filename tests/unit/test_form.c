@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/form.h"
+#include "pages/beheer_common.h"
 #include "util/text.h"
 
 static void decodes_percent_and_plus(void **state)
@@ -316,6 +317,35 @@ static void text_clean_takes_out_what_the_check_refuses(void **state)
     }
 }
 
+/* A staff form copied for another row of a list is the form beheer_form_show builds for that
+ * row: its own ids, and a hint described by its own id. */
+static void a_copied_staff_form_is_the_form_of_its_prefix(void **state)
+{
+    (void)state;
+    static const struct beheer_field fields[] = {
+        {"bedrag", "Bedrag", "text", 16, "In euro's", "decimal"},
+        {"kenmerk", "Kenmerk", "text", 100, NULL, NULL},
+    };
+    json_t *shown[2];
+    const char *prefixes[2] = {"p1-", "p2-"};
+    for (int i = 0; i < 2; i++) {
+        struct beheer_form f;
+        json_t *view = json_object();
+        beheer_form_init(&f, fields, 2, prefixes[i]);
+        beheer_form_show(&f, view, "pay");
+        shown[i] = json_incref(json_object_get(view, "pay"));
+        json_decref(view);
+    }
+    json_t *copy = beheer_form_copy(shown[0], fields, 2, "p2-");
+    assert_true(json_equal(copy, shown[1]));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(copy, "bedrag"), "describedby")),
+        "p2-bedrag-hint");
+    json_decref(copy);
+    json_decref(shown[0]);
+    json_decref(shown[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +353,7 @@ int main(void)
         cmocka_unit_test(parses_urlencoded),        cmocka_unit_test(limits_field_count),
         cmocka_unit_test(parses_multipart),         cmocka_unit_test(rejects_bad_multipart),
         cmocka_unit_test(parses_cookies),
+        cmocka_unit_test(a_copied_staff_form_is_the_form_of_its_prefix),
         cmocka_unit_test(text_check_refuses_controls_and_noncharacters),
         cmocka_unit_test(form_fields_pass_the_text_check),
         cmocka_unit_test(text_is_normalised_to_nfc),
