@@ -248,8 +248,8 @@ void http_log_request(const struct request *req, const char *path, double start_
     for (const char *p = path ? path : "?"; *p && n < sizeof masked - 1; p++)
         masked[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
     masked[n] = '\0';
-    log_info("%.10s %s %d %.1fms", req->method_name, masked, req->resp.status,
-             http_clock_ms() - start_ms);
+    log_request(req->method_name ? req->method_name : "?", masked, req->resp.status,
+                http_clock_ms() - start_ms);
 }
 
 void http_dispatch(struct request *req, const struct route *routes, size_t nroutes,

@@ -1,8 +1,11 @@
 /* Logging to standard error; one write per line so threads do not interleave. */
 #include "util/log.h"
 
+#include "util/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,4 +52,48 @@ void log_error(const char *fmt, ...)
     va_start(ap, fmt);
     log_line("error: ", fmt, ap);
     va_end(ap);
+}
+
+/* Writes v in decimal at p; returns the end. */
+static char *put_uint(char *p, unsigned long long v)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+void log_request(const char *method, const char *path, int status, double ms)
+{
+    if (log_quiet)
+        return;
+    /* Written by hand, not formatted: every request writes one. */
+    char line[20 + 1 + 10 + 1 + 200 + 1 + 12 + 1 + 24 + 4];
+    char *p = line;
+    utc_iso8601(time(NULL), p);
+    p += 20;
+    *p++ = ' ';
+    size_t n = strnlen(method, 10);
+    memcpy(p, method, n);
+    p += n;
+    *p++ = ' ';
+    n = strnlen(path, 200);
+    memcpy(p, path, n);
+    p += n;
+    *p++ = ' ';
+    p = put_uint(p, status < 0 ? 0 : (unsigned)status);
+    *p++ = ' ';
+    unsigned long long tenths = ms > 0 ? (unsigned long long)(ms * 10 + 0.5) : 0;
+    p = put_uint(p, tenths / 10);
+    *p++ = '.';
+    *p++ = (char)('0' + tenths % 10);
+    memcpy(p, "ms\n", 3);
+    p += 3;
+    ssize_t ignored = write(STDERR_FILENO, line, (size_t)(p - line));
+    (void)ignored;
 }

@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <regex.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http/csrf.h"
 #include "http/router.h"
@@ -387,10 +389,47 @@ static void bad_text_reaches_only_field_checking_handlers(void **state)
     }
 }
 
+/* The request log line: UTC time, method, path with control bytes masked, status, duration. */
+static void request_log_line(void **state)
+{
+    (void)state;
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fileno(tmp), STDERR_FILENO);
+    struct request req = {.method_name = "GET"};
+    req.resp.status = 200;
+    http_log_request(&req, "/initiatieven/12-a\x01" "b", http_clock_ms() - 1.26);
+    req.method_name = "PROPFINDXYZW";
+    req.resp.status = 405;
+    http_log_request(&req, NULL, http_clock_ms() - 1234.5);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char text[512] = {0};
+    rewind(tmp);
+    size_t n = fread(text, 1, sizeof text - 1, tmp);
+    fclose(tmp);
+    assert_true(n > 0);
+    regex_t re;
+    assert_int_equal(regcomp(&re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z "
+                             "GET /initiatieven/12-a\\?b 200 1\\.[23]ms\n"
+                             "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z "
+                             "PROPFINDXY \\? 405 123[45]\\.[0-9]ms\n$",
+                             REG_EXTENDED),
+                     0);
+    int rc = regexec(&re, text, 0, NULL, 0);
+    regfree(&re);
+    if (rc != 0)
+        fail_msg("log lines: %s", text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(route_patterns),
+        cmocka_unit_test(request_log_line),
         cmocka_unit_test(dispatch_statuses),
         cmocka_unit_test(csrf_is_checked_on_post),
         cmocka_unit_test(csrf_token_is_issued_once),
