@@ -188,6 +188,13 @@ static void issue(struct request *req, bool replacement)
     char prefix[32];
     snprintf(prefix, sizeof prefix, "v%lld-", (long long)round_id);
     beheer_form_init(&f, beheer_replace_fields, 3, prefix);
+    /* A round that has ended gets no new letter for any address: said first, as the rounds
+     * page shows no address form for such a round. */
+    if (info.valid_until < time(NULL)) {
+        beheer_form_refuse(&f, "ronde", replace_message(ISSUE_CLOSED));
+        beheer_rounds_refuse_replace(req, round_id, &f, 409);
+        return;
+    }
     const char *postcode = beheer_form_take(&f, req, "postcode");
     const char *house = beheer_form_take(&f, req, "huisnummer");
     const char *t = beheer_form_take(&f, req, "toevoeging");

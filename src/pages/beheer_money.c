@@ -57,6 +57,17 @@ static json_t *fresh_payout_form(json_t **model, int64_t id, const char *amount)
     return form;
 }
 
+/* A ledger row's kind as the list of recent money names it; money_recent returns only these
+ * two kinds. */
+static const char *kind_text(const char *kind)
+{
+    if (kind && !strcmp(kind, "contribution"))
+        return "Bijdrage";
+    if (kind && !strcmp(kind, "payout"))
+        return "Uitbetaling";
+    return "Boeking";
+}
+
 /* The money page: funded initiatives not yet (fully) paid, payouts and partner contributions;
  * `contribution`, or `payout` for initiative payout_id, when a post was refused. */
 static void render_money(struct request *req, const struct user *user,
@@ -146,7 +157,11 @@ static void render_money(struct request *req, const struct user *user,
     beheer_form_show(contribution, data, "c");
     json_t *recent = money_recent(req->db, 50);
     json_array_foreach(recent, i, row)
+    {
         page_set_money(row, "amount", json_integer_value(json_object_get(row, "amount_cents")));
+        const char *kind = json_string_value(json_object_get(row, "kind"));
+        json_object_set_new(row, "kind_text", json_string(kind_text(kind)));
+    }
     json_object_set_new(data, "recent", recent ? recent : json_array());
     page_render(req, "admin_money", "Bijdragen en uitbetalingen", data);
     req->resp.status = status;

@@ -121,6 +121,12 @@ static void render_rounds(struct request *req, const struct user *user, struct b
         page_set_money(r, "value", json_integer_value(json_object_get(r, "voucher_cents")));
         bool not_started = strcmp(json_string_value(json_object_get(r, "opens_at")), now) > 0;
         json_object_set_new(r, "not_started", json_boolean(not_started));
+        /* A round that has ended takes no new vouchers or letters (the issuing screens refuse
+         * both): it shows its figures, and no form at all. */
+        bool closed = strcmp(json_string_value(json_object_get(r, "closes_at")), now) <= 0;
+        json_object_set_new(r, "closed", json_boolean(closed));
+        if (closed)
+            continue;
         /* The edit form shows the round as it is (local dates, the value in euros), or as it
          * was typed when that edit was refused. */
         int64_t id = json_integer_value(json_object_get(r, "id"));

@@ -780,6 +780,12 @@ describe('areas', () => {
 
 describe('contributions and payouts', () => {
   let target;
+  /** The text of the money page's list of what was recorded last. */
+  const recentOf = (html) => {
+    const m = /<section aria-labelledby="recent-title">([\s\S]*?)<\/section>/.exec(html);
+    assert.ok(m, 'the list of what was recorded last');
+    return textOf(m[1]);
+  };
 
   test('a contribution counts towards the target on the public page', async () => {
     target = openInitiative(3000);
@@ -799,8 +805,11 @@ describe('contributions and payouts', () => {
       'initiative:${target.id}'`), 1, 'audited');
     const page = await admin.get('/beheer/geld?gedaan=bijdrage');
     assertPage(page, 'GET /beheer/geld');
-    assert.match(textOf(contentOf(page.text)),
-      /contribution €\s12,50 voor .* \(Woningcorporatie Beter Wonen\)/, 'listed');
+    const recent = recentOf(page.text);
+    assert.match(recent, new RegExp('^Laatst vastgelegd .*Bijdrage €\\s12,50 voor .* ' +
+      `\\(Woningcorporatie Beter Wonen\\) door ${demo.beheerder.username}`),
+    'listed in Dutch, with who recorded it');
+    assert.doesNotMatch(recent, /\b(contribution|payout)\b/, 'no ledger kind in English');
   });
 
   test('bad contributions: 400/404/409, nothing written', async () => {
@@ -882,9 +891,11 @@ describe('contributions and payouts', () => {
       ORDER BY id DESC LIMIT 1`), `payout|${half}|BS-2026-0042`);
     const page = await admin.get('/beheer/geld?gedaan=uitbetaald');
     assertPage(page, 'GET /beheer/geld after a payout');
-    assert.match(textOf(contentOf(page.text)),
-      new RegExp('payout €\\s[\\d.,]+ voor .* \\(kenmerk BS-2026-0042\\) door ' +
-        demo.beheerder.username));
+    const recent = recentOf(page.text);
+    assert.match(recent,
+      new RegExp('Uitbetaling €\\s[\\d.,]+ voor .* \\(kenmerk BS-2026-0042\\) door ' +
+        demo.beheerder.username), 'listed in Dutch, with the reference and who recorded it');
+    assert.doesNotMatch(recent, /\b(contribution|payout)\b/, 'no ledger kind in English');
     assert.equal(one(`SELECT group_concat(amount_cents) FROM ledger
       WHERE kind = 'payout' AND initiative_id = ${target.id}`), String(half), 'one payout');
 

@@ -271,6 +271,77 @@ describe('the totals export counts per round honestly and ends on the last day',
   });
 });
 
+describe('the rounds screen offers only what a round can still do', () => {
+  /** Each round's section on /beheer/rondes by name: the HTML after its heading. */
+  const sectionsOf = (html) => new Map([...html.matchAll(
+    /<section class="round-box">\s*<h2>([^<]*)<\/h2>([\s\S]*?)<\/section>/g)]
+    .map((m) => [m[1], m[2]]));
+  const roundsNow = () => one(`SELECT group_concat(id || '|' || name || '|' ||
+      (closes_at <= datetime('now')) || '|' || (opens_at > datetime('now')), char(10))
+    FROM rounds`).split('\n').map((line) => {
+    const [id, name, closed, later] = line.split('|');
+    return { id: Number(id), name, closed: closed === '1', later: later === '1' };
+  });
+
+  test('a closed round shows its figures and that it ended, with no form to issue or replace',
+    async () => {
+      sql(db, `INSERT INTO rounds(name, opens_at, closes_at, voucher_cents)
+        VALUES ('Nog niet begonnen', datetime('now', '+400 days'),
+          datetime('now', '+500 days'), 750)`);
+      try {
+        const page = await admin.get('/beheer/rondes');
+        assertPage(page, '/beheer/rondes');
+        const sections = sectionsOf(page.text);
+        const rounds = roundsNow();
+        assert.ok(rounds.some((r) => r.closed), 'the demo has a closed round');
+        assert.ok(rounds.some((r) => !r.closed && !r.later), 'and an open one');
+        assert.ok(rounds.some((r) => r.later), 'and one still to come');
+        for (const r of rounds) {
+          const s = sections.get(r.name);
+          assert.ok(s, `${r.name} is listed`);
+          assert.match(textOf(s), /^Van .+ tot en met .+, voucher €\s[\d.,]+\. Uitgegeven: \d+, gedoneerd: \d+\./,
+            `${r.name}: dates, value and totals`);
+          const issue = s.includes(`action="/beheer/rondes/${r.id}/uitgeven"`);
+          const replace = s.includes(`action="/beheer/rondes/${r.id}/vervangen"`);
+          const edit = s.includes(`action="/beheer/rondes/${r.id}"`);
+          if (r.closed) {
+            assert.deepEqual([issue, replace, edit], [false, false, false],
+              `${r.name} has ended: no form at all`);
+            assert.doesNotMatch(s, /<form|Brief kwijt|Uitgeven geeft/, `${r.name}: nothing to do`);
+            assert.match(textOf(s), /Deze ronde is afgelopen\./, `${r.name}: says it ended`);
+          } else {
+            assert.deepEqual([issue, replace, edit], [true, true, r.later],
+              `${r.name}: issue and replace${r.later ? ', and edit' : ''}`);
+            assert.doesNotMatch(textOf(s), /afgelopen/, `${r.name} has not ended`);
+          }
+        }
+      } finally {
+        sql(db, "DELETE FROM rounds WHERE name = 'Nog niet begonnen'");
+      }
+    });
+
+  test('a replacement posted for a closed round is still refused in Dutch', async () => {
+    const closed = roundsNow().find((r) => r.closed);
+    const vouchers = num('SELECT count(*) FROM vouchers');
+    for (const [fields, why] of [
+      [{ postcode: '7607 AB', huisnummer: '12', toevoeging: '' }, 'an address'],
+      [{ postcode: 'ABCD', huisnummer: 'twaalf', toevoeging: '' }, 'no address'],
+    ]) {
+      const res = await admin.post(`/beheer/rondes/${closed.id}/vervangen`, fields);
+      // The page checks that every link in the summary has its target on the page.
+      assertPage(res, `a replacement for a closed round, ${why}`, 409);
+      const summary = /<div class="notice notice-warning error-summary"[\s\S]*?<\/div>/
+        .exec(res.text);
+      assert.ok(summary, `${why}: the summary`);
+      assert.match(textOf(summary[0]), /Deze ronde is afgelopen; er komt geen nieuwe brief meer\./,
+        `${why}: the reason`);
+      assert.ok(!res.text.includes(`action="/beheer/rondes/${closed.id}/vervangen"`),
+        `${why}: still no form for the closed round`);
+    }
+    assert.equal(num('SELECT count(*) FROM vouchers'), vouchers, 'nothing issued');
+  });
+});
+
 describe('the household import preview lists what changes', () => {
   test('new, moved to another wijk, and not in the file: each address listed', async () => {
     const households = num('SELECT count(*) FROM households');
