@@ -51,11 +51,6 @@ json_t *news_get_public(struct db *db, int64_t id)
     return db_first_row(stmt);
 }
 
-json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
-{
-    return news_for_staff_page(db, user_id, admin, -1, 0, NULL);
-}
-
 /* The posts a staff member may edit: an admin all, a wijkregisseur those of the areas
  * assigned (a wijk with its buurten). */
 #define STAFF_NEWS_WHERE                                                                           \
@@ -65,19 +60,19 @@ json_t *news_for_staff(struct db *db, int64_t user_id, bool admin)
 json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limit, int64_t offset,
                             int64_t *total)
 {
-    /* Read in the order of news_staff_order (017) and stopped at the page. An admin's page
-     * is found in that index alone, the newer posts skipped there without reading them, and
-     * only the posts shown are read. */
+    /* Only the columns the list shows. Read in the order of news_staff_order (017) and stopped
+     * at the page. An admin's page is found in that index alone, the newer posts skipped there
+     * without reading them, and only the posts shown are read. */
     sqlite3_stmt *s =
-        admin ? db_prepare(db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, "
-                               "n.created_at, coalesce(a.name, ?3) AS area_name FROM news n "
+        admin ? db_prepare(db, "SELECT n.id, n.title, n.published, n.published_at, "
+                               "coalesce(a.name, ?3) AS area_name FROM news n "
                                "LEFT JOIN areas a ON a.id = n.area_id WHERE n.id IN (SELECT p.id "
                                "FROM news p INDEXED BY news_staff_order ORDER BY "
                                "p.published, coalesce(p.published_at, p.created_at) DESC, p.id "
                                "DESC LIMIT ?4 OFFSET ?5) ORDER BY n.published, "
                                "coalesce(n.published_at, n.created_at) DESC, n.id DESC")
-              : db_prepare(db, "SELECT n.id, n.title, n.author_name, n.published, n.published_at, "
-                               "n.created_at, coalesce(a.name, ?3) AS area_name FROM news n "
+              : db_prepare(db, "SELECT n.id, n.title, n.published, n.published_at, "
+                               "coalesce(a.name, ?3) AS area_name FROM news n "
                                "LEFT JOIN areas a ON a.id = n.area_id " STAFF_NEWS_WHERE
                                "ORDER BY n.published, coalesce(n.published_at, n.created_at) "
                                "DESC, n.id DESC LIMIT ?4 OFFSET ?5");

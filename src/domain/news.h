@@ -16,9 +16,9 @@ json_t *news_get_public(struct db *db, int64_t id);
 
 /* Staff side. area_id 0 is city-wide. */
 enum { NEWS_TITLE_MAX = 150, NEWS_BODY_MAX = 20000 };
-/* Posts a staff member may manage (admins: all), newest first, drafts included. */
-json_t *news_for_staff(struct db *db, int64_t user_id, bool admin);
-/* The same, `limit` (< 0: all) from `offset`, with in *total (when not NULL) how many. */
+/* Posts a staff member may manage (admins: all), drafts first, then newest first: `limit`
+ * (< 0: all) from `offset`, with in *total (when not NULL) how many. Each has id, title,
+ * published, published_at and area_name. */
 json_t *news_for_staff_page(struct db *db, int64_t user_id, bool admin, int limit, int64_t offset,
                             int64_t *total);
 /* One post, published or not, with area_id (0: city-wide). */
