@@ -189,7 +189,7 @@ bool alloc_in_request_arena(const void *p)
 static void *json_alloc(size_t size)
 {
     struct request_arena *a = &arena_here;
-    if (a->active) {
+    if (a->active && size < SLOT_BYTES) {
         size_t need = (size + SLOT_REDZONE + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
         if (need && need <= SLOT_BYTES - a->used) {
             char *p = a->base + a->used;

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -146,6 +147,38 @@ static void what_does_not_fit_comes_from_malloc(void **state)
     free(text);
 }
 
+/* Pages of the slot that are in memory, of `pages` from `start`. */
+static size_t resident(const char *start, size_t pages)
+{
+    unsigned char *in = calloc(pages, 1);
+    assert_non_null(in);
+    assert_int_equal(mincore((void *)start, pages * 4096, in), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < pages; i++)
+        n += in[i] & 1;
+    free(in);
+    return n;
+}
+
+/* A request that needed much leaves only the slot's first MiB in memory. */
+static void a_large_request_gives_its_pages_back(void **state)
+{
+    (void)state;
+    assert_int_equal(sysconf(_SC_PAGESIZE), 4096);
+    alloc_request_begin();
+    json_t *first = json_object();
+    char *base = (char *)first;
+    json_t *rows = json_array();
+    for (int i = 0; i < 15000; i++) /* some MiB of small values */
+        json_array_append_new(rows, json_pack("{s:i, s:s}", "id", i, "title", "Een bankje"));
+    size_t pages = (size_t)(8 << 20) / 4096;
+    assert_true(alloc_in_request_arena(json_array_get(rows, 14999)));
+    assert_true(resident(base, pages) > (size_t)(2 << 20) / 4096);
+    json_decref(rows);
+    alloc_request_end();
+    assert_true(resident(base, pages) <= (size_t)(1 << 20) / 4096);
+}
+
 static void *one_request(void *arg)
 {
     json_t **out = arg;
@@ -180,6 +213,7 @@ int main(void)
         cmocka_unit_test(using_a_value_after_its_request_is_reported),
         cmocka_unit_test(a_value_made_outside_the_arena_survives_the_request),
         cmocka_unit_test(what_does_not_fit_comes_from_malloc),
+        cmocka_unit_test(a_large_request_gives_its_pages_back),
         cmocka_unit_test(threads_have_their_own_slots),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
