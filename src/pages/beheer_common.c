@@ -201,8 +201,7 @@ json_t *beheer_form_copy(const json_t *model, const struct beheer_field *fields,
         if (!has_id)
             json_object_set_new_nocheck(field, "id", json_stringn_nocheck(id, id_len));
         if (d->hint && !has_hint)
-            json_object_set_new_nocheck(field, "describedby",
-                                        json_stringn_nocheck(hint, hint_len));
+            json_object_set_new_nocheck(field, "describedby", json_stringn_nocheck(hint, hint_len));
         json_object_set_new_nocheck(form, d->name, field);
     }
     return form;

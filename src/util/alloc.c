@@ -16,9 +16,9 @@
 #include <sanitizer/asan_interface.h>
 #define REQUEST_ARENA_ASAN 1
 #else
-#define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#define ASAN_POISON_MEMORY_REGION(addr, size)   ((void)(addr), (void)(size))
 #define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
-#define REQUEST_ARENA_ASAN 0
+#define REQUEST_ARENA_ASAN                      0
 #endif
 
 static void out_of_memory(size_t size)
@@ -64,10 +64,10 @@ void *xrealloc(void *ptr, size_t size)
  * alloc_heap_begin and alloc_heap_end. Under AddressSanitizer the slot is poisoned when the
  * request ends (and between allocations), so a value used after its request is reported. */
 enum {
-    SLOT_BYTES = 16 << 20,     /* a request that needs more takes the rest from malloc */
-    SLOT_COUNT = 64,           /* threads beyond these use malloc throughout */
-    SLOT_RESIDENT = 1 << 20,   /* kept in memory after a request; the rest goes back */
-    SLOT_ALIGN = 16,           /* what malloc gives on x86-64 and arm64 */
+    SLOT_BYTES = 16 << 20,   /* a request that needs more takes the rest from malloc */
+    SLOT_COUNT = 64,         /* threads beyond these use malloc throughout */
+    SLOT_RESIDENT = 1 << 20, /* kept in memory after a request; the rest goes back */
+    SLOT_ALIGN = 16,         /* what malloc gives on x86-64 and arm64 */
     SLOT_REDZONE = REQUEST_ARENA_ASAN ? 16 : 0, /* poisoned after each allocation */
 };
 
@@ -78,11 +78,11 @@ static bool slot_taken[SLOT_COUNT];
 static pthread_key_t slot_key;
 
 struct request_arena {
-    char *base;    /* this thread's slot; NULL until its first request (or none to be had) */
-    size_t used;   /* bytes handed out in this request */
-    size_t peak;   /* the most any request of this thread used: what may be resident */
-    bool active;   /* jansson allocates here */
-    bool no_slot;  /* the region or a slot could not be had: malloc it is */
+    char *base;   /* this thread's slot; NULL until its first request (or none to be had) */
+    size_t used;  /* bytes handed out in this request */
+    size_t peak;  /* the most any request of this thread used: what may be resident */
+    bool active;  /* jansson allocates here */
+    bool no_slot; /* the region or a slot could not be had: malloc it is */
 };
 static _Thread_local struct request_arena arena_here;
 
