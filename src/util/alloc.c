@@ -81,6 +81,7 @@ struct request_arena {
     char *base;   /* this thread's slot; NULL until its first request (or none to be had) */
     size_t used;  /* bytes handed out in this request */
     size_t peak;  /* the most any request of this thread used: what may be resident */
+    int depth;    /* alloc_request_begin calls not yet ended: only the outermost pair counts */
     bool active;  /* jansson allocates here */
     bool no_slot; /* the region or a slot could not be had: malloc it is */
 };
@@ -140,8 +141,10 @@ void alloc_request_begin(void)
     struct request_arena *a = &arena_here;
     json_malloc_t m = NULL;
     json_free_t f = NULL;
+    if (a->depth++ > 0)
+        return;
     json_get_alloc_funcs(&m, &f);
-    if (a->active || m != json_alloc) /* alloc_init was not called: jansson is not ours */
+    if (m != json_alloc) /* alloc_init was not called: jansson is not ours */
         return;
     if (!a->base && (a->no_slot || !slot_take(a))) {
         a->no_slot = true;
@@ -154,7 +157,7 @@ void alloc_request_begin(void)
 void alloc_request_end(void)
 {
     struct request_arena *a = &arena_here;
-    if (!a->active)
+    if (a->depth == 0 || --a->depth > 0 || !a->active)
         return;
     a->active = false;
     ASAN_POISON_MEMORY_REGION(a->base, a->used);

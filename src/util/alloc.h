@@ -19,7 +19,7 @@ void alloc_init(void);
  * made in between dies at alloc_request_end (under ASan its memory is poisoned then), and so
  * does a string jansson returned (json_dumps), which must therefore never reach free(): write
  * with json_dump_callback instead. Without alloc_init, or without room for one more arena,
- * jansson uses malloc. Does not nest: a second begin is ignored. */
+ * jansson uses malloc. Pairs nest: only the outermost takes the arena and ends it. */
 void alloc_request_begin(void);
 void alloc_request_end(void);
 /* What must outlive the request (a value a cache keeps) is made between these two: returns

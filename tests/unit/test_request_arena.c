@@ -56,6 +56,31 @@ static void a_request_takes_from_the_arena_and_the_next_reuses_it(void **state)
     alloc_request_end();
 }
 
+/* A request handled inside another ends nothing: only the outermost end resets the arena. */
+static void an_inner_pair_leaves_the_outer_request_alone(void **state)
+{
+    (void)state;
+    alloc_request_begin();
+    json_t *first = json_object();
+    json_t *outer = json_string("buiten");
+    alloc_request_begin();
+    json_t *inner = json_string("binnen");
+    alloc_request_end();
+    json_t *after = json_string("daarna");
+    assert_true(alloc_in_request_arena(after));
+    assert_ptr_not_equal(after, outer);
+    assert_ptr_not_equal(after, inner);
+    assert_string_equal(json_string_value(outer), "buiten");
+#if defined(__SANITIZE_ADDRESS__)
+    assert_int_equal(__asan_address_is_poisoned(outer), 0);
+#endif
+    alloc_request_end();
+    alloc_request_end(); /* one end too many changes nothing */
+    alloc_request_begin();
+    assert_ptr_equal(json_object(), first); /* the next request starts over */
+    alloc_request_end();
+}
+
 static void a_value_kept_past_its_request_is_poisoned(void **state)
 {
     (void)state;
@@ -209,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(outside_a_request_jansson_uses_malloc),
         cmocka_unit_test(a_request_takes_from_the_arena_and_the_next_reuses_it),
+        cmocka_unit_test(an_inner_pair_leaves_the_outer_request_alone),
         cmocka_unit_test(a_value_kept_past_its_request_is_poisoned),
         cmocka_unit_test(using_a_value_after_its_request_is_reported),
         cmocka_unit_test(a_value_made_outside_the_arena_survives_the_request),
