@@ -169,39 +169,14 @@ json_t *beheer_form_copy(const json_t *model, const struct beheer_field *fields,
     json_t *form = json_object();
     for (size_t i = 0; i < count; i++) {
         const struct beheer_field *d = &fields[i];
-        const json_t *shown = json_object_get(model, d->name);
-        if (!shown)
-            continue;
-        char id[96], hint[104] = "";
+        json_t *field = json_copy(json_object_get(model, d->name));
+        char id[96], hint[104];
         snprintf(id, sizeof id, "%s%s", prefix, d->name);
-        if (d->hint)
+        json_object_set_new_nocheck(field, "id", json_string(id));
+        if (d->hint) {
             snprintf(hint, sizeof hint, "%s-hint", id);
-        size_t id_len = strlen(id), hint_len = strlen(hint);
-        /* One pass over the model's keys, the two that differ made anew: a list shows one
-         * such form per row. The ids are the caller's ASCII. */
-        json_t *field = json_object();
-        bool has_id = false, has_hint = false;
-        const char *key;
-        size_t key_len;
-        json_t *value;
-        json_object_keylen_foreach((json_t *)shown, key, key_len, value)
-        {
-            json_t *mine;
-            if (key_len == 2 && !memcmp(key, "id", 2)) {
-                mine = json_stringn_nocheck(id, id_len);
-                has_id = true;
-            } else if (d->hint && key_len == 11 && !memcmp(key, "describedby", 11)) {
-                mine = json_stringn_nocheck(hint, hint_len);
-                has_hint = true;
-            } else {
-                mine = json_incref(value);
-            }
-            json_object_setn_new_nocheck(field, key, key_len, mine);
+            json_object_set_new_nocheck(field, "describedby", json_string(hint));
         }
-        if (!has_id)
-            json_object_set_new_nocheck(field, "id", json_stringn_nocheck(id, id_len));
-        if (d->hint && !has_hint)
-            json_object_set_new_nocheck(field, "describedby", json_stringn_nocheck(hint, hint_len));
         json_object_set_new_nocheck(form, d->name, field);
     }
     return form;
