@@ -47,16 +47,22 @@ static void api_headers(struct request *req, const char *content_type)
 /* Every answer goes out here: JSON in UTF-8 that any site may read. Successes are cacheable
  * and revalidate by ETag (set for every GET by the dispatcher) and Last-Modified; a refusal
  * may be about something published a moment later. Consumes body. */
+static int api_write(const char *text, size_t len, void *out)
+{
+    buf_append(out, text, len);
+    return 0;
+}
+
 static void api_send(struct request *req, int status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
+    /* Straight into the body: a string from json_dumps would live in the request arena. */
     buf_reset(&req->resp.body);
-    if (text) {
+    bool written = body && json_dump_callback(body, api_write, &req->resp.body, JSON_COMPACT) == 0;
+    json_decref(body);
+    if (written) {
         req->resp.status = status;
-        buf_puts(&req->resp.body, text);
-        free(text);
     } else {
+        buf_reset(&req->resp.body);
         req->resp.status = 500;
         buf_puts(&req->resp.body, "{\"type\":\"about:blank\",\"title\":\"Interne fout\","
                                   "\"status\":500,\"detail\":\"Er ging iets mis.\"}");

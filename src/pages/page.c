@@ -319,6 +319,29 @@ void page_decorate_news(json_t *item)
     }
 }
 
+/* The open round with its totals, NULL when none is open. */
+static json_t *round_made(struct request *req, time_t now, int64_t area_id)
+{
+    json_t *round = round_current(req->db, now);
+    if (!round)
+        return NULL;
+    time_t closes = parse_utc(json_string_value(json_object_get(round, "closes_at")));
+    char until[64];
+    format_date(until, sizeof until, closes - 1);
+    json_object_set_new(round, "until", json_string(until));
+    int64_t days = days_until(closes, time(NULL));
+    json_object_set_new(round, "days_left", json_integer(days));
+    page_set_money(round, "value", json_integer_value(json_object_get(round, "voucher_cents")));
+    json_t *stats = stats_round(req->db, json_integer_value(json_object_get(round, "id")), area_id);
+    page_set_money(stats, "donated", json_integer_value(json_object_get(stats, "donated_cents")));
+    json_int_t permille = json_integer_value(json_object_get(stats, "participation_permille"));
+    char pct[48];
+    snprintf(pct, sizeof pct, "%lld,%lld%%", (long long)(permille / 10), (long long)(permille % 10));
+    json_object_set_new(stats, "participation", json_string(pct));
+    json_object_set_new(round, "stats", stats);
+    return round;
+}
+
 /* The round totals scan the ledger, so each thread keeps recent answers until the database
  * changes (PRAGMA data_version sees other connections' commits) or a few seconds pass. */
 struct round_cache_entry {
@@ -340,23 +363,10 @@ void page_add_round(struct request *req, json_t *data, int64_t area_id)
     }
     json_decref(slot->round);
     *slot = (struct round_cache_entry){.area_id = area_id, .version = version, .at = now};
-    json_t *round = round_current(req->db, now);
-    if (!round)
-        return;
-    time_t closes = parse_utc(json_string_value(json_object_get(round, "closes_at")));
-    char until[64];
-    format_date(until, sizeof until, closes - 1);
-    json_object_set_new(round, "until", json_string(until));
-    int64_t days = days_until(closes, time(NULL));
-    json_object_set_new(round, "days_left", json_integer(days));
-    page_set_money(round, "value", json_integer_value(json_object_get(round, "voucher_cents")));
-    json_t *stats = stats_round(req->db, json_integer_value(json_object_get(round, "id")), area_id);
-    page_set_money(stats, "donated", json_integer_value(json_object_get(stats, "donated_cents")));
-    json_int_t permille = json_integer_value(json_object_get(stats, "participation_permille"));
-    char pct[48];
-    snprintf(pct, sizeof pct, "%lld,%lld%%", (long long)(permille / 10), (long long)(permille % 10));
-    json_object_set_new(stats, "participation", json_string(pct));
-    json_object_set_new(round, "stats", stats);
-    slot->round = round;
-    json_object_set(data, "round", round);
+    /* Kept past this request: never memory of the request's arena. */
+    bool in_request = alloc_heap_begin();
+    slot->round = round_made(req, now, area_id);
+    alloc_heap_end(in_request);
+    if (slot->round)
+        json_object_set(data, "round", slot->round);
 }

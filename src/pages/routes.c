@@ -220,7 +220,7 @@ static void answer_busy_writer(struct request *req, error_fn on_error)
     response_set_header(req, "Retry-After", "2");
 }
 
-void site_handle(struct request *req)
+static void site_answer(struct request *req)
 {
     bool reading = strcmp(req->method_name, "GET") == 0 || strcmp(req->method_name, "HEAD") == 0;
     struct http_cache *cache = anonymous_read(req, reading) ? site_cache(req->app) : NULL;
@@ -269,4 +269,13 @@ void site_handle(struct request *req)
     http_conditional(req);
     if (reading && req->db)
         db_read_end(req->db);
+}
+
+/* Every jansson value of the request comes from the thread's request arena and is given back
+ * at once when the answer is built: the answer itself is bytes in req->resp. */
+void site_handle(struct request *req)
+{
+    alloc_request_begin();
+    site_answer(req);
+    alloc_request_end();
 }

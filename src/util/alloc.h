@@ -1,6 +1,7 @@
 /* Allocation that never returns NULL: running out of memory aborts the process. */
 #ifndef BS_ALLOC_H
 #define BS_ALLOC_H
+#include <stdbool.h>
 #include <stddef.h>
 
 void *xmalloc(size_t size);
@@ -9,9 +10,24 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 /* Makes the libraries that allow it (jansson) allocate through xmalloc, so that their running
- * out of memory aborts as ours does instead of returning NULL that callers rarely check. Call
- * once, before anything is allocated. */
+ * out of memory aborts as ours does instead of returning NULL that callers rarely check, or
+ * from the request arena below. Call once, before anything is allocated. */
 void alloc_init(void);
+
+/* Between these two, jansson's memory on this thread comes from the thread's request arena:
+ * no malloc, no free, and all of it reused by the thread's next request. Every jansson value
+ * made in between dies at alloc_request_end (under ASan its memory is poisoned then), and so
+ * does a string jansson returned (json_dumps), which must therefore never reach free(): write
+ * with json_dump_callback instead. Without alloc_init, or without room for one more arena,
+ * jansson uses malloc. Pairs nest: only the outermost takes the arena and ends it. */
+void alloc_request_begin(void);
+void alloc_request_end(void);
+/* What must outlive the request (a value a cache keeps) is made between these two: returns
+ * whether the arena was in use, for alloc_heap_end to restore. */
+bool alloc_heap_begin(void);
+void alloc_heap_end(bool was_active);
+/* p lies in some thread's request arena (for asserts: a cache never keeps such a value). */
+bool alloc_in_request_arena(const void *p);
 
 /* Arena: many small allocations freed together at the end of a request. */
 struct arena_block;

@@ -4,6 +4,7 @@
 #include "view/escape.h"
 #include "view/format.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ struct node {
     size_t len;
     char *name;       /* variables, sections, partials */
     char **path;      /* name split at dots; NULL-terminated; {"."} for the item */
+    size_t *path_len; /* the length of each part of path */
+    size_t partial;   /* N_PARTIAL: the set's index of the template named, or NO_TEMPLATE */
     struct node *children;
     size_t nchildren;
 };
@@ -33,6 +36,7 @@ struct tmpl_set {
 };
 
 enum { MAX_DEPTH = 32 };
+#define NO_TEMPLATE SIZE_MAX
 
 struct tmpl_set *tmpl_set_new(void)
 {
@@ -49,6 +53,7 @@ static void node_clear(struct node *node)
             free(*p);
         free(node->path);
     }
+    free(node->path_len);
     nodes_free(node->children, node->nchildren);
 }
 
@@ -106,6 +111,17 @@ static bool valid_name(const char *s)
               *s == '_' || *s == '.' || *s == '-' || *s == '/'))
             return false;
     return true;
+}
+
+static size_t *path_lengths(char **path)
+{
+    size_t parts = 0;
+    while (path[parts])
+        parts++;
+    size_t *len = xcalloc(parts, sizeof *len);
+    for (size_t k = 0; k < parts; k++)
+        len[k] = strlen(path[k]);
+    return len;
 }
 
 static char **split_path(const char *name)
@@ -206,6 +222,7 @@ static bool parse_nodes(struct parser *p, const char *section, struct node **out
         if (sigil == '#' || sigil == '^') {
             node.kind = sigil == '#' ? N_SECTION : N_INVERTED;
             node.path = split_path(name);
+            node.path_len = path_lengths(node.path);
             if (!parse_nodes(p, name, &node.children, &node.nchildren, depth + 1)) {
                 node_clear(&node);
                 goto fail;
@@ -213,9 +230,11 @@ static bool parse_nodes(struct parser *p, const char *section, struct node **out
             /* parse_nodes returns at the end of input only at top level */
         } else if (sigil == '>') {
             node.kind = N_PARTIAL;
+            node.partial = NO_TEMPLATE;
         } else {
             node.kind = kind;
             node.path = split_path(name);
+            node.path_len = path_lengths(node.path);
         }
         push_node(&nodes, &n, &cap, node);
     }
@@ -229,6 +248,36 @@ static bool parse_nodes(struct parser *p, const char *section, struct node **out
 fail:
     nodes_free(nodes, n);
     return false;
+}
+
+static const struct template *find(const struct tmpl_set *set, const char *name);
+
+/* Partials are found by name when a template is added, not at each render: every {{>name}}
+ * in the set holds the index of the template called name (replacing a template keeps its
+ * index; none is ever removed). `name` NULL: resolve every partial of these nodes. */
+static void resolve_partials(const struct tmpl_set *set, struct node *nodes, size_t n,
+                             const char *name, size_t index)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct node *node = &nodes[i];
+        if (node->kind == N_PARTIAL) {
+            if (!name) {
+                const struct template *t = find(set, node->name);
+                node->partial = t ? (size_t)(t - set->items) : NO_TEMPLATE;
+            } else if (strcmp(node->name, name) == 0) {
+                node->partial = index;
+            }
+        }
+        resolve_partials(set, node->children, node->nchildren, name, index);
+    }
+}
+
+static void template_placed(struct tmpl_set *set, size_t index)
+{
+    struct template *t = &set->items[index];
+    resolve_partials(set, t->nodes, t->nnodes, NULL, 0);
+    for (size_t i = 0; i < set->count; i++)
+        resolve_partials(set, set->items[i].nodes, set->items[i].nnodes, t->name, index);
 }
 
 bool tmpl_set_add(struct tmpl_set *set, const char *name, const char *text, size_t len,
@@ -259,6 +308,7 @@ bool tmpl_set_add(struct tmpl_set *set, const char *name, const char *text, size
             free(set->items[i].source);
             nodes_free(set->items[i].nodes, set->items[i].nnodes);
             set->items[i] = t;
+            template_placed(set, i);
             return true;
         }
     }
@@ -267,6 +317,7 @@ bool tmpl_set_add(struct tmpl_set *set, const char *name, const char *text, size
         set->items = xrealloc(set->items, set->cap * sizeof *set->items);
     }
     set->items[set->count++] = t;
+    template_placed(set, set->count - 1);
     return true;
 }
 
@@ -307,8 +358,10 @@ struct render {
  * the card a list is nested in), while the page's own values (csrf, settings) and plain
  * sections stay reachable. A guard's own content still reaches the item it was opened in
  * ({{#buurten.0}}{{#buurten}} inside an area card). `*from_array`: an array index was taken. */
-static json_t *lookup_in(struct render *r, char **path, bool *from_array)
+static json_t *lookup_in(struct render *r, const struct node *node, bool *from_array)
 {
+    char **path = node->path;
+    size_t first_len = node->path_len[0];
     *from_array = false;
     if (strcmp(path[0], ".") == 0)
         return r->stack[r->depth - 1].value;
@@ -318,7 +371,8 @@ static json_t *lookup_in(struct render *r, char **path, bool *from_array)
         const struct context *c = &r->stack[i];
         if (c->kind != C_PLAIN && passed_item)
             continue;
-        if (json_is_object(c->value) && (v = json_object_get(c->value, path[0])) != NULL)
+        if (json_is_object(c->value) &&
+            (v = json_object_getn(c->value, path[0], first_len)) != NULL)
             break;
         if (c->kind == C_ITEM)
             passed_item = true;
@@ -328,17 +382,17 @@ static json_t *lookup_in(struct render *r, char **path, bool *from_array)
             v = json_array_get(v, strtoul(path[k], NULL, 10));
             *from_array = true;
         } else {
-            v = json_is_object(v) ? json_object_get(v, path[k]) : NULL;
+            v = json_is_object(v) ? json_object_getn(v, path[k], node->path_len[k]) : NULL;
             *from_array = false;
         }
     }
     return v;
 }
 
-static json_t *lookup(struct render *r, char **path)
+static json_t *lookup(struct render *r, const struct node *node)
 {
     bool from_array;
-    return lookup_in(r, path, &from_array);
+    return lookup_in(r, node, &from_array);
 }
 
 static bool truthy(json_t *v)
@@ -360,6 +414,22 @@ static bool truthy(json_t *v)
     default:
         return true;
     }
+}
+
+/* What "%lld" writes, without printf's machinery (a number in every row of a list). Writes
+ * backwards from the end of tmp; returns where the digits start. */
+static const char *format_integer(char *tmp, size_t size, json_int_t n, size_t *len)
+{
+    char *end = tmp + size, *p = end;
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0)
+        *--p = '-';
+    *len = (size_t)(end - p);
+    return p;
 }
 
 static void write_value(struct render *r, enum node_kind kind, json_t *v)
@@ -391,8 +461,7 @@ static void write_value(struct render *r, enum node_kind kind, json_t *v)
         len = json_string_length(v);
         break;
     case JSON_INTEGER:
-        len = (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        s = tmp;
+        s = format_integer(tmp, sizeof tmp, json_integer_value(v), &len);
         break;
     case JSON_REAL:
         len = (size_t)snprintf(tmp, sizeof tmp, "%g", json_real_value(v));
@@ -436,11 +505,11 @@ static void render_nodes(struct render *r, const struct node *nodes, size_t n, i
         case N_URL:
         case N_PARAS:
         case N_LOCAL:
-            write_value(r, node->kind, lookup(r, node->path));
+            write_value(r, node->kind, lookup(r, node));
             break;
         case N_SECTION: {
             bool from_array;
-            json_t *v = lookup_in(r, node->path, &from_array);
+            json_t *v = lookup_in(r, node, &from_array);
             if (!truthy(v))
                 break;
             if ((size_t)r->depth >= sizeof r->stack / sizeof r->stack[0]) {
@@ -464,14 +533,15 @@ static void render_nodes(struct render *r, const struct node *nodes, size_t n, i
             break;
         }
         case N_INVERTED:
-            if (!truthy(lookup(r, node->path)))
+            if (!truthy(lookup(r, node)))
                 render_nodes(r, node->children, node->nchildren, partials);
             break;
         case N_PARTIAL: {
-            const char *name = node->name;
-            if (strcmp(name, "content") == 0 && r->content)
-                name = r->content;
-            const struct template *t = find(r->set, name);
+            const struct template *t = NULL;
+            if (r->content && strcmp(node->name, "content") == 0)
+                t = find(r->set, r->content);
+            else if (node->partial != NO_TEMPLATE)
+                t = &r->set->items[node->partial];
             if (!t || partials >= 8) {
                 r->ok = false;
                 break;

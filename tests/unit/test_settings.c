@@ -12,6 +12,7 @@
 
 #include "db/db.h"
 #include "domain/settings.h"
+#include "util/alloc.h"
 #include "util/config.h"
 
 static struct db *open_db(void)
@@ -213,6 +214,28 @@ static void settings_are_read_once_until_the_data_changes(void **state)
     unlink(path);
 }
 
+/* The copy a thread keeps is made outside the request arena: the next request, which takes
+ * the arena's memory again from its start, never overwrites it. */
+static void the_kept_settings_outlive_the_request_that_read_them(void **state)
+{
+    (void)state;
+    char name[100];
+    alloc_init();
+    struct db *db = open_db();
+    assert_true(settings_set(db, "site_naam", "Buurt Samen Almelo"));
+    alloc_request_begin();
+    assert_string_equal(site_name(db, name, sizeof name), "Buurt Samen Almelo");
+    alloc_request_end();
+    alloc_request_begin();
+    json_t *other = json_array();
+    for (int i = 0; i < 200; i++)
+        json_array_append_new(other, json_string("overschreven door het volgende verzoek"));
+    assert_string_equal(site_name(db, name, sizeof name), "Buurt Samen Almelo");
+    json_decref(other);
+    alloc_request_end();
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +243,7 @@ int main(void)
         cmocka_unit_test(a_bad_value_is_refused_for_its_field),
         cmocka_unit_test(the_seed_and_the_readers_use_the_table),
         cmocka_unit_test(settings_are_read_once_until_the_data_changes),
+        cmocka_unit_test(the_kept_settings_outlive_the_request_that_read_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,57 @@ static void partials_and_layout(void **state)
     json_decref(data);
 }
 
+/* Partials are found when templates are added: one added after the template that names it,
+ * or replaced by a later add, is still the one rendered. */
+static void partials_added_later_or_replaced(void **state)
+{
+    (void)state;
+    const char *page = "[{{#items}}{{>row}}{{/items}}]";
+    const char *row1 = "<{{name}}>", *row2 = "({{name}})";
+    assert_true(tmpl_set_add(set, "page", page, strlen(page), NULL, 0));
+    json_t *data = json_loads("{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", 0, NULL);
+    struct buf out = {0};
+    assert_false(tmpl_render(set, "page", NULL, data, &out)); /* no row yet */
+    buf_free(&out);
+    assert_true(tmpl_set_add(set, "row", row1, strlen(row1), NULL, 0));
+    assert_true(tmpl_render(set, "page", NULL, data, &out));
+    assert_string_equal(out.data, "[<a><b>]");
+    buf_free(&out);
+    assert_true(tmpl_set_add(set, "row", row2, strlen(row2), NULL, 0));
+    assert_true(tmpl_render(set, "page", NULL, data, &out));
+    assert_string_equal(out.data, "[(a)(b)]");
+    buf_free(&out);
+    /* Replacing the page itself resolves its own partials again. */
+    const char *page2 = "{{#items}}{{>row}}{{>row}}{{/items}}";
+    assert_true(tmpl_set_add(set, "page", page2, strlen(page2), NULL, 0));
+    assert_true(tmpl_render(set, "page", NULL, data, &out));
+    assert_string_equal(out.data, "(a)(a)(b)(b)");
+    buf_free(&out);
+    /* {{>content}} is the page the layout is asked for, else a template of that name. */
+    const char *layout = "<{{>content}}>", *content = "c";
+    assert_true(tmpl_set_add(set, "layout", layout, strlen(layout), NULL, 0));
+    assert_false(tmpl_render(set, "layout", NULL, data, &out));
+    buf_free(&out);
+    assert_true(tmpl_set_add(set, "content", content, strlen(content), NULL, 0));
+    assert_true(tmpl_render(set, "layout", NULL, data, &out));
+    assert_string_equal(out.data, "<c>");
+    buf_free(&out);
+    assert_true(tmpl_render(set, "layout", "row", data, &out));
+    assert_string_equal(out.data, "<()>");
+    buf_free(&out);
+    json_decref(data);
+}
+
+static void numbers_as_printf_writes_them(void **state)
+{
+    (void)state;
+    char *s = render("{{a}} {{b}} {{c}} {{d}} {{e}} {{f.g}}",
+                     "{\"a\": 0, \"b\": -7, \"c\": 1234567890123, \"d\": 9223372036854775807,"
+                     " \"e\": -9223372036854775808, \"f\": {\"g\": 42}}");
+    assert_string_equal(s, "0 -7 1234567890123 9223372036854775807 -9223372036854775808 42");
+    free(s);
+}
+
 static void malformed_templates_are_refused(void **state)
 {
     (void)state;
@@ -231,6 +282,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(local_time, setup, teardown),
         cmocka_unit_test_setup_teardown(sections_and_inverted, setup, teardown),
         cmocka_unit_test_setup_teardown(partials_and_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(partials_added_later_or_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(numbers_as_printf_writes_them, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_templates_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_keys_never_come_from_another_item, setup,
                                         teardown),
