@@ -20,6 +20,9 @@
 #define MONEY_PAGE 50
 /* How many initiatives the contribution form offers at a time (?zoek=… narrows them). */
 #define MONEY_CHOICES 20
+/* How many of the contributions and payouts recorded last the page shows (the audit log and the
+ * ledger export have them all). */
+#define MONEY_RECENT 20
 
 enum { MONEY_MAX_CENTS = 100000000 }; /* € 1.000.000: the most one contribution or payout */
 
@@ -155,7 +158,7 @@ static void render_money(struct request *req, const struct user *user,
     }
     json_object_set_new(data, "open", open ? open : json_array());
     beheer_form_show(contribution, data, "c");
-    json_t *recent = money_recent(req->db, 50);
+    json_t *recent = money_recent(req->db, MONEY_RECENT);
     json_array_foreach(recent, i, row)
     {
         page_set_money(row, "amount", json_integer_value(json_object_get(row, "amount_cents")));

@@ -41,7 +41,8 @@ static bool may_post(struct request *req, const struct user *user, int64_t area_
     return user_may_act(req->db, user, area_id);
 }
 
-#define STAFF_NEWS_PAGE 50
+/* Posts a page of the staff list shows. */
+#define STAFF_NEWS_PAGE 25
 
 void staff_news_page(struct request *req)
 {

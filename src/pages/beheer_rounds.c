@@ -13,8 +13,8 @@
 #include <string.h>
 
 enum { ROUND_VALUE_MAX = 100000 }; /* € 1.000, as the domain allows */
-/* How many rounds one page lists, newest first (?pagina=N for older ones). */
-enum { ROUNDS_PAGE = 20 };
+/* How many rounds one page lists, newest first (?pagina=N for older ones): five years' worth. */
+enum { ROUNDS_PAGE = 10 };
 
 static const struct beheer_field round_fields[] = {
     {"naam", "Naam", "text", 80, NULL, NULL},

@@ -915,6 +915,20 @@ describe('contributions and payouts', () => {
     const v = await cliRun(['verify']);
     assert.equal(v.code, 0, `verify: ${v.stdout}${v.stderr}`);
   });
+
+  test('what was recorded last: the 20 newest, newest first', async () => {
+    const into = openInitiative(100);
+    for (let k = 1; k <= 25; k++) {
+      const res = await admin.post('/beheer/geld/bijdrage',
+        { initiatief: into.id, bedrag: '0,01', partner: `Fonds ${k}` });
+      assertRedirect(res, `contribution ${k}`, '/beheer/geld?gedaan=bijdrage');
+    }
+    const items = [...recentOf((await admin.get('/beheer/geld')).text).matchAll(/Bijdrage €\s0,01 voor .*? \((Fonds \d+)\)/g)]
+      .map((m) => m[1]);
+    assert.deepEqual(items, Array.from({ length: 20 }, (_, i) => `Fonds ${25 - i}`));
+    const v = await cliRun(['verify']);
+    assert.equal(v.code, 0, `verify: ${v.stdout}${v.stderr}`);
+  });
 });
 
 // ---- Settings ----

@@ -228,6 +228,29 @@ describe('the news form asks for an area first', () => {
   });
 });
 
+describe('the staff news list pages at 25', () => {
+  test('drafts first, then the newest; 25 a page, with links both ways', async () => {
+    sql(db, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 40)
+      INSERT INTO news(area_id, title, body, author_name, published, created_at, published_at)
+      SELECT NULL, 'Stapel ' || k, 'Tekst', 'beheer', 1, datetime('now', '-' || k || ' days'),
+        datetime('now', '-' || k || ' days') FROM n`);
+    const all = one(`SELECT title FROM news ORDER BY published,
+      coalesce(published_at, created_at) DESC, id DESC`).split('\n');
+    assert.ok(all.length > 50);
+    const titles = (html) => [...mainOf(html).matchAll(/<td><a href="\/beheer\/berichten\/\d+">([^<]*)<\/a><\/td>/g)]
+      .map((m) => m[1].replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'"));
+    const first = await admin.get('/beheer/berichten');
+    assertPage(first, 'GET /beheer/berichten');
+    assert.deepEqual(titles(first.text), all.slice(0, 25));
+    assert.match(first.text, new RegExp(`Pagina 1 van ${Math.ceil(all.length / 25)}`));
+    assert.match(first.text, /<a href="\/beheer\/berichten\?pagina=2" rel="next">/);
+    const second = await admin.get('/beheer/berichten?pagina=2');
+    assertPage(second, 'GET /beheer/berichten?pagina=2');
+    assert.deepEqual(titles(second.text), all.slice(25, 50));
+    assert.match(second.text, /<a href="\/beheer\/berichten\?pagina=1" rel="prev">/);
+  });
+});
+
 describe('the totals export counts per round honestly and ends on the last day', () => {
   test('a round still to come shows no initiative; round ends read "t/m"', async () => {
     // Spring 2027: 1 March to 30 June, Amsterdam time (the end is the exclusive midnight).
