@@ -65,7 +65,8 @@ static void a_request_takes_from_the_arena_and_the_next_reuses_it(void **state)
     assert_ptr_not_equal(again, first);
     assert_int_not_equal(__asan_address_is_poisoned(first), 0);
 #else
-    assert_ptr_equal(again, first); /* the slot starts over at its beginning */
+    /* The slot starts over at its beginning. */
+    assert_ptr_equal(again, first);
 #endif
     json_decref(again);
     alloc_request_end();
