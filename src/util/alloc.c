@@ -13,8 +13,14 @@
 #include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
 #define REQUEST_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang */
+#define REQUEST_ARENA_ASAN 1
+#endif
+#endif
+#if defined(REQUEST_ARENA_ASAN)
+#include <sanitizer/asan_interface.h>
 #else
 #define ASAN_POISON_MEMORY_REGION(addr, size)   ((void)(addr), (void)(size))
 #define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
@@ -61,14 +67,20 @@ void *xrealloc(void *ptr, size_t size)
  * in one region, whether a pointer is arena memory is two comparisons, from any thread.
  *
  * Nothing made in a request may outlive it: what a cache keeps is made between
- * alloc_heap_begin and alloc_heap_end. Under AddressSanitizer the slot is poisoned when the
- * request ends (and between allocations), so a value used after its request is reported. */
+ * alloc_heap_begin and alloc_heap_end. Under AddressSanitizer a slot is poisoned when it is
+ * taken, each allocation when jansson gives it back (its size is kept in a header in the
+ * poisoned gap before it) and the rest when the request ends; and a request goes on where the
+ * thread's last one ended, starting over only once half the slot is used, so that a value of
+ * one request read during the next is reported too. */
 enum {
     SLOT_BYTES = 16 << 20,   /* a request that needs more takes the rest from malloc */
     SLOT_COUNT = 64,         /* threads beyond these use malloc throughout */
     SLOT_RESIDENT = 1 << 20, /* kept in memory after a request; the rest goes back */
     SLOT_ALIGN = 16,         /* what malloc gives on x86-64 and arm64 */
-    SLOT_REDZONE = REQUEST_ARENA_ASAN ? 16 : 0, /* poisoned after each allocation */
+    /* Under ASan, poisoned before each allocation: the allocation's size, and a gap that
+     * catches an overrun of the allocation before it. */
+    SLOT_HEADER = REQUEST_ARENA_ASAN ? 16 : 0,
+    SLOT_QUARANTINE = SLOT_BYTES / 2, /* under ASan, a request that begins past this wraps */
 };
 
 static _Atomic(char *) region; /* SLOT_COUNT * SLOT_BYTES, reserved once */
@@ -79,11 +91,14 @@ static pthread_key_t slot_key;
 
 struct request_arena {
     char *base;   /* this thread's slot; NULL until its first request (or none to be had) */
-    size_t used;  /* bytes handed out in this request */
-    size_t peak;  /* the most any request of this thread used: what may be resident */
+    size_t start; /* where this request began in the slot (0 but under ASan) */
+    size_t used;  /* where the next allocation goes in the slot */
+    size_t peak;  /* the most of the slot any request of this thread reached: may be resident */
     int depth;    /* alloc_request_begin calls not yet ended: only the outermost pair counts */
-    bool active;  /* jansson allocates here */
-    bool no_slot; /* the region or a slot could not be had: malloc it is */
+    int heap;     /* alloc_heap_begin calls not yet ended */
+    bool running; /* the outermost request took the arena */
+    bool active;  /* jansson allocates here: running and no heap section open */
+    bool no_slot; /* the region or a slot could not be had, or was given back: malloc it is */
 };
 static _Thread_local struct request_arena arena_here;
 
@@ -94,6 +109,14 @@ static void slot_give_back(void *p)
 {
     /* The thread ends: its slot's pages go back and it may serve another thread. */
     char *base = p;
+    struct request_arena *a = &arena_here;
+    /* A destructor that runs after this one and begins a request uses malloc: the slot may
+     * be another thread's by then. */
+    if (a->base == base) {
+        a->base = NULL;
+        a->running = a->active = false;
+        a->no_slot = true;
+    }
     madvise(base, SLOT_BYTES, MADV_DONTNEED);
     ASAN_POISON_MEMORY_REGION(base, SLOT_BYTES);
     pthread_mutex_lock(&slots_lock);
@@ -108,7 +131,6 @@ static void region_reserve(void)
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return;
-    ASAN_POISON_MEMORY_REGION(p, (size_t)SLOT_COUNT * SLOT_BYTES);
     if (pthread_key_create(&slot_key, slot_give_back) != 0) {
         munmap(p, (size_t)SLOT_COUNT * SLOT_BYTES);
         return;
@@ -131,8 +153,17 @@ static bool slot_take(struct request_arena *a)
     pthread_mutex_unlock(&slots_lock);
     if (i == SLOT_COUNT)
         return false;
-    a->base = r + i * (size_t)SLOT_BYTES;
-    pthread_setspecific(slot_key, a->base);
+    char *base = r + i * (size_t)SLOT_BYTES;
+    if (pthread_setspecific(slot_key, base) != 0) {
+        /* Without the key the slot would not go back when the thread ends. */
+        pthread_mutex_lock(&slots_lock);
+        slot_taken[i] = false;
+        pthread_mutex_unlock(&slots_lock);
+        return false;
+    }
+    ASAN_POISON_MEMORY_REGION(base, SLOT_BYTES);
+    a->base = base;
+    a->start = a->used = a->peak = 0;
     return true;
 }
 
@@ -150,17 +181,20 @@ void alloc_request_begin(void)
         a->no_slot = true;
         return;
     }
-    a->used = 0;
-    a->active = true;
+    if (!REQUEST_ARENA_ASAN || a->used > SLOT_QUARANTINE)
+        a->used = 0;
+    a->start = a->used;
+    a->running = true;
+    a->active = a->heap == 0;
 }
 
 void alloc_request_end(void)
 {
     struct request_arena *a = &arena_here;
-    if (a->depth == 0 || --a->depth > 0 || !a->active)
+    if (a->depth == 0 || --a->depth > 0 || !a->running)
         return;
-    a->active = false;
-    ASAN_POISON_MEMORY_REGION(a->base, a->used);
+    a->running = a->active = false;
+    ASAN_POISON_MEMORY_REGION(a->base + a->start, a->used - a->start);
     if (a->used > a->peak)
         a->peak = a->used;
     /* A request that needed much gives the pages beyond the resident part back. */
@@ -168,19 +202,28 @@ void alloc_request_end(void)
         madvise(a->base + SLOT_RESIDENT, a->peak - SLOT_RESIDENT, MADV_DONTNEED);
         a->peak = SLOT_RESIDENT;
     }
-    a->used = 0;
+    if (!REQUEST_ARENA_ASAN)
+        a->used = 0;
 }
 
 bool alloc_heap_begin(void)
 {
-    bool was = arena_here.active;
-    arena_here.active = false;
+    struct request_arena *a = &arena_here;
+    bool was = a->active;
+    a->heap++;
+    a->active = false;
     return was;
 }
 
 void alloc_heap_end(bool was_active)
 {
-    arena_here.active = was_active;
+    /* Whether the arena is used again follows from the state, not from was_active: a request
+     * that ended inside the section stays ended, one that began inside it starts now. */
+    (void)was_active;
+    struct request_arena *a = &arena_here;
+    if (a->heap > 0)
+        a->heap--;
+    a->active = a->running && a->heap == 0;
 }
 
 bool alloc_in_request_arena(const void *p)
@@ -193,10 +236,15 @@ static void *json_alloc(size_t size)
 {
     struct request_arena *a = &arena_here;
     if (a->active && size < SLOT_BYTES) {
-        size_t need = (size + SLOT_REDZONE + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
+        size_t need = SLOT_HEADER + (size + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
         if (need && need <= SLOT_BYTES - a->used) {
-            char *p = a->base + a->used;
+            char *p = a->base + a->used + SLOT_HEADER;
             a->used += need;
+#if REQUEST_ARENA_ASAN
+            ASAN_UNPOISON_MEMORY_REGION(p - SLOT_HEADER, sizeof(size_t));
+            memcpy(p - SLOT_HEADER, &size, sizeof(size_t));
+            ASAN_POISON_MEMORY_REGION(p - SLOT_HEADER, sizeof(size_t));
+#endif
             ASAN_UNPOISON_MEMORY_REGION(p, size);
             return p;
         }
@@ -206,8 +254,23 @@ static void *json_alloc(size_t size)
 
 static void json_release(void *p)
 {
-    if (!alloc_in_request_arena(p))
+    if (!alloc_in_request_arena(p)) {
         free(p);
+        return;
+    }
+#if REQUEST_ARENA_ASAN
+    /* Giving back does nothing, but what is given back is poisoned at once. A value whose
+     * header is not poisoned, or that is poisoned itself, is no live allocation (given back
+     * twice, or its request is over): its bytes may be another's now, so leave them. */
+    char *h = (char *)p - SLOT_HEADER;
+    if (!__asan_address_is_poisoned(h) || __asan_address_is_poisoned(p))
+        return;
+    size_t size;
+    ASAN_UNPOISON_MEMORY_REGION(h, sizeof(size_t));
+    memcpy(&size, h, sizeof(size_t));
+    ASAN_POISON_MEMORY_REGION(h, sizeof(size_t));
+    ASAN_POISON_MEMORY_REGION(p, (size + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN);
+#endif
 }
 
 void alloc_init(void)

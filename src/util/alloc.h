@@ -16,14 +16,19 @@ void alloc_init(void);
 
 /* Between these two, jansson's memory on this thread comes from the thread's request arena:
  * no malloc, no free, and all of it reused by the thread's next request. Every jansson value
- * made in between dies at alloc_request_end (under ASan its memory is poisoned then), and so
- * does a string jansson returned (json_dumps), which must therefore never reach free(): write
- * with json_dump_callback instead. Without alloc_init, or without room for one more arena,
- * jansson uses malloc. Pairs nest: only the outermost takes the arena and ends it. */
+ * made in between dies at alloc_request_end, and so does a string jansson returned
+ * (json_dumps), which must therefore never reach free(): write with json_dump_callback
+ * instead. Under ASan a value is poisoned when jansson gives it back (json_decref) and the
+ * rest when the request ends, and stays poisoned through the thread's next requests. Without
+ * alloc_init, or without room for one more arena, jansson uses malloc. Pairs nest: only the
+ * outermost takes the arena and ends it. */
 void alloc_request_begin(void);
 void alloc_request_end(void);
-/* What must outlive the request (a value a cache keeps) is made between these two: returns
- * whether the arena was in use, for alloc_heap_end to restore. */
+/* What must outlive the request (a value a cache keeps) is made between these two; sections
+ * nest, and the arena is in use again only when the outermost has ended inside a request
+ * that is still running (one that began inside the section takes from the arena from then
+ * on). alloc_heap_begin returns whether the arena was in use; alloc_heap_end needs no more
+ * than its own count, and takes that value only so that a caller can pass it back. */
 bool alloc_heap_begin(void);
 void alloc_heap_end(bool was_active);
 /* p lies in some thread's request arena (for asserts: a cache never keeps such a value). */

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +18,13 @@
 #include "util/alloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if defined(ARENA_ASAN)
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -51,7 +59,15 @@ static void a_request_takes_from_the_arena_and_the_next_reuses_it(void **state)
 
     alloc_request_begin();
     json_t *again = json_object();
-    assert_ptr_equal(again, first); /* the slot starts over at its beginning */
+#if defined(ARENA_ASAN)
+    /* Under ASan a request goes on where the last one ended, so that what the last one made
+     * stays poisoned for a while (quarantine). */
+    assert_ptr_not_equal(again, first);
+    assert_int_not_equal(__asan_address_is_poisoned(first), 0);
+#else
+    /* The slot starts over at its beginning. */
+    assert_ptr_equal(again, first);
+#endif
     json_decref(again);
     alloc_request_end();
 }
@@ -71,20 +87,24 @@ static void an_inner_pair_leaves_the_outer_request_alone(void **state)
     assert_ptr_not_equal(after, outer);
     assert_ptr_not_equal(after, inner);
     assert_string_equal(json_string_value(outer), "buiten");
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ARENA_ASAN)
     assert_int_equal(__asan_address_is_poisoned(outer), 0);
 #endif
     alloc_request_end();
     alloc_request_end(); /* one end too many changes nothing */
     alloc_request_begin();
+#if defined(ARENA_ASAN)
+    assert_ptr_not_equal(json_object(), first); /* quarantine: see above */
+#else
     assert_ptr_equal(json_object(), first); /* the next request starts over */
+#endif
     alloc_request_end();
 }
 
 static void a_value_kept_past_its_request_is_poisoned(void **state)
 {
     (void)state;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ARENA_ASAN)
     alloc_request_begin();
     json_t *v = json_string("kept too long");
     assert_int_equal(__asan_address_is_poisoned(v), 0);
@@ -103,7 +123,7 @@ static void a_value_kept_past_its_request_is_poisoned(void **state)
 static void using_a_value_after_its_request_is_reported(void **state)
 {
     (void)state;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ARENA_ASAN)
     alloc_request_begin();
     json_t *v = json_string("kept too long");
     alloc_request_end();
@@ -124,6 +144,182 @@ static void using_a_value_after_its_request_is_reported(void **state)
 #else
     skip();
 #endif
+}
+
+#if defined(ARENA_ASAN)
+/* Reads *p in a forked child: whether AddressSanitizer ended the child for it. */
+static bool reading_is_reported(const volatile char *p)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0)
+            dup2(fd, 2);
+        char c = *p;
+        (void)c;
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+#endif
+
+/* A value of one request read while the next runs (and has taken memory) is reported. */
+static void a_value_read_in_the_next_request_is_reported(void **state)
+{
+    (void)state;
+#if defined(ARENA_ASAN)
+    alloc_request_begin();
+    json_t *v = json_string("eerste aanvraag");
+    alloc_request_end();
+    alloc_request_begin();
+    json_t *w = json_string("tweede aanvraag");
+    assert_int_equal(__asan_address_is_poisoned(w), 0);
+    assert_int_not_equal(__asan_address_is_poisoned(v), 0);
+    assert_true(reading_is_reported((const char *)v));
+    alloc_request_end();
+#else
+    skip();
+#endif
+}
+
+/* What jansson gave back inside a request is poisoned at once, its string too. */
+static void a_value_used_after_its_decref_is_reported(void **state)
+{
+    (void)state;
+#if defined(ARENA_ASAN)
+    alloc_request_begin();
+    json_t *row = json_pack("{s:s}", "naam", "Bankje bij de speeltuin");
+    json_t *kept = json_object();
+    const char *name = json_string_value(json_object_get(row, "naam"));
+    assert_int_equal(__asan_address_is_poisoned(name), 0);
+    json_decref(row);
+    assert_int_not_equal(__asan_address_is_poisoned(name), 0);
+    assert_int_not_equal(__asan_address_is_poisoned(name + 10), 0);
+    assert_int_not_equal(__asan_address_is_poisoned(row), 0);
+    assert_true(reading_is_reported(name));
+    assert_int_equal(__asan_address_is_poisoned(kept), 0); /* its neighbour lives on */
+    json_decref(kept);
+    alloc_request_end();
+#else
+    skip();
+#endif
+}
+
+/* A request that ends inside a heap section ends: after the section, jansson uses malloc. */
+static void a_request_may_end_inside_a_heap_section(void **state)
+{
+    (void)state;
+    alloc_request_begin();
+    bool was = alloc_heap_begin();
+    assert_true(was);
+    alloc_request_end();
+    alloc_heap_end(was);
+    json_t *v = json_object();
+    assert_false(alloc_in_request_arena(v));
+    json_decref(v);
+    alloc_request_begin(); /* and the next request has its arena again */
+    json_t *w = json_object();
+    assert_true(alloc_in_request_arena(w));
+    alloc_request_end();
+}
+
+/* A request that begins inside a heap section takes from the heap until the section ends. */
+static void a_request_may_begin_inside_a_heap_section(void **state)
+{
+    (void)state;
+    bool was = alloc_heap_begin();
+    assert_false(was);
+    alloc_request_begin();
+    json_t *cached = json_object();
+    assert_false(alloc_in_request_arena(cached));
+    alloc_heap_end(was);
+    json_t *v = json_object();
+    assert_true(alloc_in_request_arena(v));
+    alloc_request_end();
+    json_t *after = json_object();
+    assert_false(alloc_in_request_arena(after));
+    json_decref(after);
+    json_decref(cached);
+}
+
+/* Heap sections nest: only the outermost end gives the request its arena back. */
+static void heap_sections_nest(void **state)
+{
+    (void)state;
+    alloc_request_begin();
+    bool outer = alloc_heap_begin();
+    bool inner = alloc_heap_begin();
+    assert_true(outer);
+    assert_false(inner);
+    alloc_heap_end(inner);
+    json_t *cached = json_object();
+    assert_false(alloc_in_request_arena(cached));
+    alloc_heap_end(outer);
+    json_t *v = json_object();
+    assert_true(alloc_in_request_arena(v));
+    alloc_request_end();
+    json_decref(cached);
+}
+
+/* Outside a request the end of a heap section, even told the arena was on, leaves it off. */
+static void a_heap_section_never_turns_the_arena_on_outside_a_request(void **state)
+{
+    (void)state;
+    bool was = alloc_heap_begin();
+    assert_false(was);
+    alloc_heap_end(true);
+    json_t *v = json_object();
+    assert_false(alloc_in_request_arena(v));
+    json_decref(v);
+    alloc_heap_end(false); /* one end too many changes nothing */
+    alloc_request_begin();
+    json_t *w = json_object();
+    assert_true(alloc_in_request_arena(w));
+    bool again = alloc_heap_begin(); /* not held open by the ends too many */
+    assert_true(again);
+    alloc_heap_end(again);
+    alloc_request_end();
+}
+
+static pthread_key_t late_key;
+static bool late_in_arena = true;
+
+/* Runs as the thread ends, after the arena gave its slot back (glibc runs destructors in
+ * the order the keys were made, and the arena's key is older). */
+static void late_request(void *p)
+{
+    (void)p;
+    alloc_request_begin();
+    json_t *v = json_object();
+    late_in_arena = alloc_in_request_arena(v);
+    alloc_request_end();
+    json_decref(v);
+}
+
+static void *request_then_late_request(void *arg)
+{
+    (void)arg;
+    alloc_request_begin();
+    json_t *v = json_object();
+    assert_true(alloc_in_request_arena(v));
+    alloc_request_end();
+    pthread_setspecific(late_key, &late_key);
+    return NULL;
+}
+
+/* A thread's slot given back is no longer its own: a request made later on it uses malloc. */
+static void a_slot_given_back_is_not_used_again(void **state)
+{
+    (void)state;
+    assert_int_equal(pthread_key_create(&late_key, late_request), 0);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, request_then_late_request, NULL), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_false(late_in_arena);
+    pthread_key_delete(late_key);
 }
 
 static void a_value_made_outside_the_arena_survives_the_request(void **state)
@@ -192,7 +388,7 @@ static void a_large_request_gives_its_pages_back(void **state)
     assert_int_equal(sysconf(_SC_PAGESIZE), 4096);
     alloc_request_begin();
     json_t *first = json_object();
-    char *base = (char *)first;
+    char *base = (char *)((uintptr_t)first & ~(uintptr_t)4095); /* its page */
     json_t *rows = json_array();
     for (int i = 0; i < 15000; i++) /* some MiB of small values */
         json_array_append_new(rows, json_pack("{s:i, s:s}", "id", i, "title", "Een bankje"));
@@ -237,7 +433,14 @@ int main(void)
         cmocka_unit_test(an_inner_pair_leaves_the_outer_request_alone),
         cmocka_unit_test(a_value_kept_past_its_request_is_poisoned),
         cmocka_unit_test(using_a_value_after_its_request_is_reported),
+        cmocka_unit_test(a_value_read_in_the_next_request_is_reported),
+        cmocka_unit_test(a_value_used_after_its_decref_is_reported),
         cmocka_unit_test(a_value_made_outside_the_arena_survives_the_request),
+        cmocka_unit_test(a_request_may_end_inside_a_heap_section),
+        cmocka_unit_test(a_request_may_begin_inside_a_heap_section),
+        cmocka_unit_test(heap_sections_nest),
+        cmocka_unit_test(a_heap_section_never_turns_the_arena_on_outside_a_request),
+        cmocka_unit_test(a_slot_given_back_is_not_used_again),
         cmocka_unit_test(what_does_not_fit_comes_from_malloc),
         cmocka_unit_test(a_large_request_gives_its_pages_back),
         cmocka_unit_test(threads_have_their_own_slots),
