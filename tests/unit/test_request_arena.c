@@ -120,32 +120,6 @@ static void a_value_kept_past_its_request_is_poisoned(void **state)
 #endif
 }
 
-static void using_a_value_after_its_request_is_reported(void **state)
-{
-    (void)state;
-#if defined(ARENA_ASAN)
-    alloc_request_begin();
-    json_t *v = json_string("kept too long");
-    alloc_request_end();
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        /* AddressSanitizer ends the child on the read of poisoned memory (jansson itself is
-         * not instrumented: the read is ours, as when a template writes a value out). */
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0)
-            dup2(fd, 2);
-        volatile size_t refs = v->refcount;
-        _exit(refs ? 0 : 2);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-#else
-    skip();
-#endif
-}
-
 #if defined(ARENA_ASAN)
 /* Reads *p in a forked child: whether AddressSanitizer ended the child for it. */
 static bool reading_is_reported(const volatile char *p)
@@ -165,6 +139,21 @@ static bool reading_is_reported(const volatile char *p)
     return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 #endif
+
+static void using_a_value_after_its_request_is_reported(void **state)
+{
+    (void)state;
+#if defined(ARENA_ASAN)
+    alloc_request_begin();
+    json_t *v = json_string("kept too long");
+    alloc_request_end();
+    /* jansson itself is not instrumented: the read is ours, as when a template writes a value
+     * out. */
+    assert_true(reading_is_reported((const char *)&v->refcount));
+#else
+    skip();
+#endif
+}
 
 /* A value of one request read while the next runs (and has taken memory) is reported. */
 static void a_value_read_in_the_next_request_is_reported(void **state)
