@@ -44,15 +44,16 @@ static void api_headers(struct request *req, const char *content_type)
                         "API-Version, Link, ETag, Last-Modified");
 }
 
-/* Every answer goes out here: JSON in UTF-8 that any site may read. Successes are cacheable
- * and revalidate by ETag (set for every GET by the dispatcher) and Last-Modified; a refusal
- * may be about something published a moment later. Consumes body. */
+/* json_dump_callback's writer: appends to the answer's body. */
 static int api_write(const char *text, size_t len, void *out)
 {
     buf_append(out, text, len);
     return 0;
 }
 
+/* Every answer goes out here: JSON in UTF-8 that any site may read. Successes are cacheable
+ * and revalidate by ETag (set for every GET by the dispatcher) and Last-Modified; a refusal
+ * may be about something published a moment later. Consumes body. */
 static void api_send(struct request *req, int status, json_t *body)
 {
     /* Straight into the body: a string from json_dumps would live in the request arena. */
