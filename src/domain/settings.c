@@ -293,9 +293,9 @@ json_t *settings_all(struct db *db)
         version = db_data_version(db);
     }
     json_decref(cached.all);
-    bool in_request = alloc_heap_begin(); /* kept past this request: never arena memory */
+    alloc_heap_begin(); /* kept past this request: never arena memory */
     cached.all = settings_read(db);
-    alloc_heap_end(in_request);
+    alloc_heap_end();
     cached.version = version;
     return json_copy(cached.all);
 }

@@ -364,9 +364,9 @@ void page_add_round(struct request *req, json_t *data, int64_t area_id)
     json_decref(slot->round);
     *slot = (struct round_cache_entry){.area_id = area_id, .version = version, .at = now};
     /* Kept past this request: never memory of the request's arena. */
-    bool in_request = alloc_heap_begin();
+    alloc_heap_begin();
     slot->round = round_made(req, now, area_id);
-    alloc_heap_end(in_request);
+    alloc_heap_end();
     if (slot->round)
         json_object_set(data, "round", slot->round);
 }

@@ -206,20 +206,17 @@ void alloc_request_end(void)
         a->used = 0;
 }
 
-bool alloc_heap_begin(void)
+void alloc_heap_begin(void)
 {
     struct request_arena *a = &arena_here;
-    bool was = a->active;
     a->heap++;
     a->active = false;
-    return was;
 }
 
-void alloc_heap_end(bool was_active)
+void alloc_heap_end(void)
 {
-    /* Whether the arena is used again follows from the state, not from was_active: a request
-     * that ended inside the section stays ended, one that began inside it starts now. */
-    (void)was_active;
+    /* Whether the arena is used again follows from the state: a request that ended inside the
+     * section stays ended, one that began inside it starts now. */
     struct request_arena *a = &arena_here;
     if (a->heap > 0)
         a->heap--;

@@ -27,10 +27,9 @@ void alloc_request_end(void);
 /* What must outlive the request (a value a cache keeps) is made between these two; sections
  * nest, and the arena is in use again only when the outermost has ended inside a request
  * that is still running (one that began inside the section takes from the arena from then
- * on). alloc_heap_begin returns whether the arena was in use; alloc_heap_end needs no more
- * than its own count, and takes that value only so that a caller can pass it back. */
-bool alloc_heap_begin(void);
-void alloc_heap_end(bool was_active);
+ * on). */
+void alloc_heap_begin(void);
+void alloc_heap_end(void);
 /* p lies in some thread's request arena (for asserts: a cache never keeps such a value). */
 bool alloc_in_request_arena(const void *p);
 
