@@ -54,20 +54,6 @@ void log_error(const char *fmt, ...)
     va_end(ap);
 }
 
-/* Writes v in decimal at p; returns the end. */
-static char *put_uint(char *p, unsigned long long v)
-{
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = digits[--n];
-    return p;
-}
-
 void log_request(const char *method, const char *path, int status, double ms)
 {
     if (log_quiet)
@@ -86,10 +72,10 @@ void log_request(const char *method, const char *path, int status, double ms)
     memcpy(p, path, n);
     p += n;
     *p++ = ' ';
-    p = put_uint(p, status < 0 ? 0 : (unsigned)status);
+    p += int_text(status, p);
     *p++ = ' ';
     unsigned long long tenths = ms > 0 ? (unsigned long long)(ms * 10 + 0.5) : 0;
-    p = put_uint(p, tenths / 10);
+    p += int_text((long long)(tenths / 10), p);
     *p++ = '.';
     *p++ = (char)('0' + tenths % 10);
     memcpy(p, "ms\n", 3);

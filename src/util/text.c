@@ -310,6 +310,22 @@ void utc_text(time_t t, char out[20])
     strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+size_t int_text(long long n, char out[20])
+{
+    char digits[20];
+    size_t k = 0, len = 0;
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    do {
+        digits[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0)
+        out[len++] = '-';
+    while (k)
+        out[len++] = digits[--k];
+    return len;
+}
+
 void utc_iso8601(time_t t, char out[21])
 {
     if (utc_digits(t, 'T', out)) {

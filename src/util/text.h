@@ -49,6 +49,9 @@ enum euros_result {
 enum euros_result parse_euros(const char *s, int64_t min_cents, int64_t max_cents, int64_t *out);
 /* parse_euros from 0 to max_cents: true when it is EUROS_OK. */
 bool parse_cents(const char *s, int64_t max_cents, int64_t *out);
+/* n in decimal as "%lld" writes it, without printf's machinery (numbers in every row of a
+ * list, every log line); no NUL. Returns the length. */
+size_t int_text(long long n, char out[20]);
 /* Case-insensitive ASCII comparison. */
 bool ascii_ieq(const char *a, const char *b);
 bool ascii_ieqn(const char *a, const char *b, size_t n);

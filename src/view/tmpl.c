@@ -1,6 +1,7 @@
 /* Template parsing and rendering. */
 #include "view/tmpl.h"
 #include "util/alloc.h"
+#include "util/text.h"
 #include "view/escape.h"
 #include "view/format.h"
 
@@ -416,22 +417,6 @@ static bool truthy(json_t *v)
     }
 }
 
-/* What "%lld" writes, without printf's machinery (a number in every row of a list). Writes
- * backwards from the end of tmp; returns where the digits start. */
-static const char *format_integer(char *tmp, size_t size, json_int_t n, size_t *len)
-{
-    char *end = tmp + size, *p = end;
-    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (n < 0)
-        *--p = '-';
-    *len = (size_t)(end - p);
-    return p;
-}
-
 static void write_value(struct render *r, enum node_kind kind, json_t *v)
 {
     char tmp[32];
@@ -461,7 +446,8 @@ static void write_value(struct render *r, enum node_kind kind, json_t *v)
         len = json_string_length(v);
         break;
     case JSON_INTEGER:
-        s = format_integer(tmp, sizeof tmp, json_integer_value(v), &len);
+        len = int_text((long long)json_integer_value(v), tmp);
+        s = tmp;
         break;
     case JSON_REAL:
         len = (size_t)snprintf(tmp, sizeof tmp, "%g", json_real_value(v));
